@@ -1,0 +1,43 @@
+# OpsDesk — `make run` serves the embedded site with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint messages screenshots bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	bash scripts/os_deps.sh
+	$(MAKE) -s messages
+
+messages:
+	cd $(CURDIR) && $(PY) manage.py compilemessages -l en --ignore=.venv -v 0
+
+run: setup
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo
+	@echo "OpsDesk: http://$(HOST):$(PORT)/  (periodic work runs in-process; Ctrl-C stops both)"
+	@trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py run_scheduler & sched=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: setup
+	bash scripts/test.sh $(ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) bench/run.py $(ARGS)
+
+clean:
+	rm -rf var/db.sqlite3 var/staticfiles var/test-media

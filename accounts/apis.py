@@ -1,0 +1,68 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.exceptions import ValidationFailed
+
+from .models import Organization, User
+from .selectors import organization_list_for_user, user_roles
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "short_name", "kind", "parent"]
+
+
+class UserMeSerializer(serializers.ModelSerializer):
+    organization = OrganizationSerializer(read_only=True)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "real_name", "email", "mobile", "title", "organization", "roles"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(user_roles(user))
+
+
+class TokenObtainApi(APIView):
+    """POST username and password, get {"token": key} for `Authorization: Token <key>`."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer, responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None or not user.is_active:
+            raise ValidationFailed("用户名或密码错误", code="invalid_credentials", fields={"password": ["用户名或密码错误"]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class UserMeApi(APIView):
+    @extend_schema(responses=UserMeSerializer)
+    def get(self, request):
+        user = User.objects.select_related("organization").get(pk=request.user.pk)
+        return Response(UserMeSerializer(user).data)
+
+
+class OrganizationListApi(generics.ListAPIView):
+    serializer_class = OrganizationSerializer
+    filterset_fields = ["kind", "parent"]
+    ordering_fields = ["id", "name"]
+
+    def get_queryset(self):
+        return organization_list_for_user(user=self.request.user).order_by("pk")
+

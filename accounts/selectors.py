@@ -1,0 +1,70 @@
+"""Reads about people, organisations and roles. The one place that knows how roles are stored."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from .models import Organization, User
+from .roles import MANAGER_ROLES, PROVIDER_ROLES, PURCHASER_ROLES, Role
+
+_CACHE_ATTR = "_opsdesk_roles"
+
+
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
+    """The user's role codes, read once per user object (one query) and cached on it."""
+    if not user or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def user_has_role(user: User | AnonymousUser, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def user_is_provider_staff(user: User | AnonymousUser) -> bool:
+    return bool(user_roles(user) & PROVIDER_ROLES)
+
+
+def user_is_manager(user: User | AnonymousUser) -> bool:
+    """Duty leader or project manager: may assign, approve swaps, manage rosters."""
+    return bool(user_roles(user) & MANAGER_ROLES)
+
+
+def user_is_purchaser(user: User | AnonymousUser) -> bool:
+    return bool(user_roles(user) & PURCHASER_ROLES) and not user_is_provider_staff(user)
+
+
+def user_is_auditor(user: User | AnonymousUser) -> bool:
+    return Role.AUDITOR in user_roles(user)
+
+
+def user_sees_all_tenants(user: User | AnonymousUser) -> bool:
+    """Provider staff and auditors read every purchaser's data; purchaser staff only their own."""
+    return user_is_provider_staff(user) or user_is_auditor(user) or bool(getattr(user, "is_superuser", False))
+
+
+def user_tenant_id(user: User) -> int | None:
+    org = user.organization
+    return org.tenant_id if org else None
+
+
+def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
+    qs = Organization.objects.select_related("parent")
+    if user_sees_all_tenants(user):
+        return qs
+    tenant = user_tenant_id(user)
+    return qs.filter(pk=tenant) | qs.filter(parent_id=tenant)
+
+
+def users_with_role(*roles: str) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name__in=list(roles)).distinct().order_by("pk")
+
+
+def user_list(*, ids: Iterable[int] | None = None) -> QuerySet[User]:
+    qs = User.objects.select_related("organization").filter(is_active=True)
+    return qs.filter(pk__in=list(ids)) if ids is not None else qs

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accounts.apis import OrganizationListApi, TokenObtainApi, UserMeApi
+
+from . import apis_notifications
+
+urlpatterns = [
+    path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
+    path("users/me/", UserMeApi.as_view(), name="api-users-me"),
+    path("organizations/", OrganizationListApi.as_view(), name="api-organizations"),
+    path("notifications/", apis_notifications.NotificationListApi.as_view(), name="api-notifications"),
+    path("notifications/read/", apis_notifications.NotificationMarkReadApi.as_view(), name="api-notifications-read"),
+]

@@ -1,0 +1,24 @@
+"""Database helpers shared by the services of every app."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import models, transaction
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_rows(queryset: models.QuerySet[M]) -> list[M]:
+    """Lock the rows of `queryset` for the rest of the transaction, in primary-key order so that two
+    transactions locking overlapping sets cannot deadlock. Caller must be inside transaction.atomic."""
+    return list(queryset.select_for_update().order_by("pk"))
+
+
+def lock_one(queryset: models.QuerySet[M], pk: int) -> M:
+    """Lock and return one row; raises the model's DoesNotExist when it is gone."""
+    return queryset.select_for_update().get(pk=pk)
+
+
+def after_commit(fn: Callable[[], object]) -> None:
+    """Run a side effect (task, notification push) only once the current transaction commits."""
+    transaction.on_commit(fn, robust=True)

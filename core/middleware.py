@@ -1,0 +1,25 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+_KEY = "_opsdesk_last_seen"
+
+
+class IdleSessionTimeoutMiddleware:
+    """Log out a browser session idle for SESSION_IDLE_TIMEOUT_MINUTES (token API calls are unaffected)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session") and not request.session.is_empty():
+            now = time.time()
+            last = request.session.get(_KEY)
+            limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+            if last is not None and now - last > limit:
+                logout(request)
+            else:
+                request.session[_KEY] = now
+        return self.get_response(request)

@@ -1,0 +1,100 @@
+"""Shared fixtures. State is built through services, never by saving models by hand."""
+
+import itertools
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Organization
+from accounts.roles import Role
+from accounts.services import user_create
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def purchaser(db) -> Organization:
+    return Organization.objects.get(name="北京市城市管理综合执法局")  # seeded by migration with the contract
+
+
+@pytest.fixture
+def purchaser_dept(purchaser) -> Organization:
+    return Organization.objects.create(name="测试信息中心", short_name="信息中心", kind="purchaser", parent=purchaser)
+
+
+@pytest.fixture
+def other_purchaser(db) -> Organization:
+    return Organization.objects.create(name="北京市测试局", short_name="测试局", kind="purchaser")
+
+
+@pytest.fixture
+def provider(db) -> Organization:
+    return Organization.objects.get(name="政务云服务商")
+
+
+@pytest.fixture
+def make_user(db, provider, purchaser_dept):
+    """make_user(Role.ENGINEER) or make_user(Role.REQUESTER, organization=other_purchaser)."""
+
+    def make(*roles: str, organization: Organization | None = None, username: str | None = None, **extra):
+        if organization is None:
+            purchaser_side = set(roles) <= {Role.REQUESTER, Role.APPROVER, Role.AUDITOR} and roles
+            organization = purchaser_dept if purchaser_side else provider
+        n = next(_seq)
+        return user_create(
+            username=username or f"{(roles[0] if roles else 'user')}{n}",
+            real_name=extra.pop("real_name", f"测试用户{n}"),
+            organization=organization,
+            roles=list(roles),
+            password="pw-Opsdesk-2026",
+            email=extra.pop("email", f"u{n}@example.test"),
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def users(make_user, other_purchaser) -> dict:
+    """One user per role, plus a requester and approver of another purchaser."""
+    return {
+        "requester": make_user(Role.REQUESTER),
+        "approver": make_user(Role.APPROVER),
+        "engineer": make_user(Role.ENGINEER),
+        "engineer2": make_user(Role.ENGINEER),
+        "tech_lead": make_user(Role.TECH_LEAD, Role.ENGINEER),
+        "duty_leader": make_user(Role.DUTY_LEADER, Role.ENGINEER),
+        "project_manager": make_user(Role.PROJECT_MANAGER),
+        "auditor": make_user(Role.AUDITOR),
+        "other_requester": make_user(Role.REQUESTER, organization=other_purchaser),
+        "other_approver": make_user(Role.APPROVER, organization=other_purchaser),
+    }
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated as `user` (None: anonymous)."""
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def systems(purchaser, other_purchaser):
+    from tickets.models import BusinessSystem, Host
+
+    own = BusinessSystem.objects.create(name="测试大数据平台", organization=purchaser, importance="important")
+    own_normal = BusinessSystem.objects.create(name="测试门户网站", organization=purchaser, importance="normal")
+    other = BusinessSystem.objects.create(name="他局系统", organization=other_purchaser)
+    host = Host.objects.create(
+        name="t-host-01", business_system=own, vcpu=8, memory_gb=32, storage_gb=500, os_family="open_source", ip_address="10.1.1.1"
+    )
+    other_host = Host.objects.create(
+        name="t-host-99", business_system=other, vcpu=4, memory_gb=16, os_family="windows", ip_address="10.9.9.9"
+    )
+    return {"own": own, "own_normal": own_normal, "other": other, "host": host, "other_host": other_host}

@@ -1,0 +1,43 @@
+"""Reads the service catalogue table (政务云服务需求数量详表) out of the contract text in ../shared.
+
+Used by the test that proves the seeded catalogue equals the contract, so the comparison is against
+the document itself, not a copy of it."""
+
+from pathlib import Path
+
+CONTRACT_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "contract" / "procurement-requirements.zh.txt"
+
+COLUMNS = ("seq", "category", "sub_category", "item", "unit", "price_unit", "quantity", "months")
+
+
+def read_catalogue(path: Path = CONTRACT_TEXT) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    start = text.index("政务云服务需求数量详表")
+    body = text[start:].split("\n", 1)[1]
+    lines = body.split("\n")
+    # Header: 8 lines of column names, then a blank; then each row is 8 tab-prefixed cells and a blank.
+    cells: list[str] = []
+    rows: list[dict] = []
+    i = 9
+    previous: dict = {}
+    while i < len(lines) and len(rows) < 22:
+        line = lines[i]
+        i += 1
+        if not line.startswith("\t"):
+            if cells:
+                raise ValueError(f"row ended early: {cells}")
+            continue
+        cells.append(line[1:].strip())
+        if len(cells) == len(COLUMNS):
+            row = dict(zip(COLUMNS, cells, strict=True))
+            for key in ("category", "sub_category"):
+                if not row[key]:
+                    row[key] = previous[key]  # a merged cell takes the value above it
+            row["seq"] = int(row["seq"])
+            row["quantity"] = int(row["quantity"])
+            row["months"] = int(row["months"])
+            del row["price_unit"]
+            rows.append(row)
+            previous = row
+            cells = []
+    return rows

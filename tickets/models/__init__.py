@@ -1,0 +1,3 @@
+from .reference import BusinessSystem, Contract, Host, ServiceItem
+
+__all__ = ["BusinessSystem", "Contract", "Host", "ServiceItem"]
