@@ -1,0 +1,3 @@
+"""Celery tasks of the tickets app (Celery autodiscovers this module)."""
+
+from .tasks_changes import change_retrospective_overdue_scan  # noqa: F401 - registers the change tasks
