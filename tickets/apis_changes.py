@@ -34,7 +34,8 @@ class ChangeOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "title", "category", "risk", "status", "template", "business_systems", "hosts",
             "reason", "plan", "rollback_plan", "verification_plan", "expected_interruption_minutes",
-            "window_start", "window_end", "internet_remote_access", "implementers", "requester", "requester_name",
+            "window_start", "window_end", "internet_remote_access", "implementers", "linked_tickets", "requester",
+            "requester_name",
             "outcome", "completion_notes", "review_notes", "lessons", "cancel_reason", "started_before_approval",
             "created_at", "updated_at", "submitted_at", "approved_at", "started_at", "completed_at", "reviewed_at",
             "rejected_at", "cancelled_at", "approvals", "actions",
@@ -54,6 +55,7 @@ class ChangeInputSerializer(serializers.Serializer):
     business_systems = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
     hosts = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
     implementers = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    linked_tickets = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
     plan = serializers.CharField(required=False, allow_blank=True)
     rollback_plan = serializers.CharField(required=False, allow_blank=True)

@@ -4,6 +4,7 @@ service and render; access rules live in the selectors."""
 
 import calendar
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -34,6 +35,7 @@ from .selectors.changes import (
     change_get_for_user,
     change_list_for_user,
     conflicts_blocking,
+    ticket_visible_for_user,
     user_may_draft_changes,
 )
 from .selectors.reference import business_system_list_for_user, host_list_for_user
@@ -187,6 +189,8 @@ class ChangeForm(forms.Form):
     internet_remote_access = forms.BooleanField(label="经互联网远程操作", required=False,
                                                 help_text="重保时期禁止经互联网远程操作")
     implementers = forms.ModelMultipleChoiceField(label="实施人", required=False, queryset=None)
+    linked_tickets = forms.CharField(label="关联工单编号", required=False, max_length=2000,
+                                     help_text="多个编号用逗号或空格分隔，例如 GZ-20260320-0001")
     reason = forms.CharField(label="变更原因", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     plan = forms.CharField(label="实施步骤", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     rollback_plan = forms.CharField(label="回退方案", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -194,11 +198,22 @@ class ChangeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["business_systems"].queryset = business_system_list_for_user(user=user).order_by("name")
         self.fields["hosts"].queryset = host_list_for_user(user=user).order_by("name")
         self.fields["implementers"].queryset = users_with_role(*PROVIDER_ROLES)
         self.fields["business_systems"].widget.attrs["size"] = 6
         self.fields["hosts"].widget.attrs["size"] = 8
+
+    def clean_linked_tickets(self) -> list[int]:
+        numbers = [n.strip().upper() for n in re.split(r"[\s,，、;；]+", self.cleaned_data["linked_tickets"]) if n.strip()]
+        if not numbers:
+            return []
+        found = dict(ticket_visible_for_user(user=self.user).filter(number__in=numbers).values_list("number", "pk"))
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError("找不到工单：%(numbers)s", params={"numbers": "、".join(missing)})
+        return [found[n] for n in numbers]
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -221,6 +236,7 @@ def _initial(change: ChangeRequest) -> dict:
         "title": change.title, "category": change.category, "template": change.template_id, "risk": change.risk,
         "business_systems": list(change.business_systems.all()), "hosts": list(change.hosts.all()),
         "implementers": list(change.implementers.all()),
+        "linked_tickets": " ".join(t.number for t in change.linked_tickets.all()),
         "window_start": local(change.window_start) if change.window_start else None,
         "window_end": local(change.window_end) if change.window_end else None,
         "expected_interruption_minutes": change.expected_interruption_minutes,

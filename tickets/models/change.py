@@ -143,6 +143,9 @@ class ChangeRequest(models.Model):
     window_start = models.DateTimeField(_("计划开始时间"), null=True, blank=True)
     window_end = models.DateTimeField(_("计划结束时间"), null=True, blank=True)
     internet_remote_access = models.BooleanField(_("是否经互联网远程操作"), default=False)
+    linked_tickets = models.ManyToManyField(
+        "tickets.Ticket", verbose_name=_("关联工单"), blank=True, related_name="changes"
+    )
     implementers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("实施人"), blank=True, related_name="implemented_changes"
     )
@@ -265,7 +268,7 @@ class ChangeEvent(models.Model):
         CANCELLED = "cancelled", _("取消")
         CONFLICT_FLAGGED = "conflict_flagged", _("时间窗口冲突提示")
         RETROSPECTIVE_OVERDUE = "retrospective_overdue", _("事后补批逾期")
-        DOWNTIME_LINKED = "downtime_linked", _("宕机记录计为计划维护")
+        DOWNTIME_LINKED = "downtime_linked", _("停机记录计为计划维护")
 
     change = models.ForeignKey(ChangeRequest, verbose_name=_("变更"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事件"), max_length=30, choices=Kind.choices)

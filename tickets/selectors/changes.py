@@ -20,7 +20,7 @@ from core.exceptions import DomainError, IllegalTransition, NotFound, Permission
 from roster.models import HeavyProtectionPeriod
 from roster.selectors.periods import periods_touching
 
-from ..models import ApprovalChain, ChangeApproval, ChangeRequest
+from ..models import ApprovalChain, ChangeApproval, ChangeRequest, Ticket
 
 Status = ChangeRequest.Status
 
@@ -72,6 +72,7 @@ def change_detail_queryset(*, user) -> QuerySet[ChangeRequest]:
         "business_systems",
         "hosts",
         "implementers",
+        "linked_tickets",
         Prefetch("approvals", queryset=ChangeApproval.objects.select_related("decided_by", "organization").order_by("position")),
     )
 
@@ -82,6 +83,13 @@ def change_get_for_user(*, user, change_id: int) -> ChangeRequest:
         return change_detail_queryset(user=user).get(pk=change_id)
     except (ChangeRequest.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def ticket_visible_for_user(*, user) -> QuerySet[Ticket]:
+    """Tickets a change may be linked to by this user (the tenant rule of tickets)."""
+    if user_sees_all_tenants(user):
+        return Ticket.objects.all()
+    return Ticket.objects.filter(organization_id=user_tenant_id(user))
 
 
 def change_events(*, change: ChangeRequest):

@@ -25,6 +25,7 @@ from ..models import (
     ChangeNumberCounter,
     ChangeRequest,
     ChangeTemplate,
+    DowntimeRecord,
     Host,
 )
 from ..selectors.changes import (
@@ -34,6 +35,7 @@ from ..selectors.changes import (
     change_conflicts,
     change_freeze_periods,
     conflicts_blocking,
+    ticket_visible_for_user,
     transition_allowed,
     user_may_draft_changes,
 )
@@ -56,7 +58,7 @@ EDITABLE_FIELDS = (
     "window_end",
     "internet_remote_access",
 )
-RELATION_FIELDS = ("business_systems", "hosts", "implementers")
+RELATION_FIELDS = ("business_systems", "hosts", "implementers", "linked_tickets")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def _locked(change_id: int) -> ChangeRequest:
     except ChangeRequest.DoesNotExist:
         raise NotFound() from None
     return ChangeRequest.objects.select_related("template", "chain", "requester").prefetch_related(
-        "business_systems__organization", "hosts", "implementers", "approvals").get(pk=change_id)
+        "business_systems__organization", "hosts", "linked_tickets", "implementers", "approvals").get(pk=change_id)
 
 
 def _deny(change: ChangeRequest, actor: User, action: str) -> None:
@@ -193,6 +195,12 @@ def _clean_relations(*, actor: User, change: ChangeRequest, data: dict) -> dict:
         if len(people) != len(ids):
             errors["implementers"] = ["实施人必须是服务商在岗人员"]
         resolved["implementers"] = people
+    if "linked_tickets" in data:
+        ids = {int(i) for i in data["linked_tickets"] or []}
+        tickets = list(ticket_visible_for_user(user=actor).filter(pk__in=ids))
+        if len(tickets) != len(ids):
+            errors["linked_tickets"] = ["包含不存在或无权查看的工单"]
+        resolved["linked_tickets"] = tickets
     if errors:
         raise ValidationFailed(fields=errors)
     return resolved
@@ -200,7 +208,7 @@ def _clean_relations(*, actor: User, change: ChangeRequest, data: dict) -> dict:
 
 def _apply(*, actor: User, change: ChangeRequest, data: dict) -> dict:
     """Copy editable fields onto the (unsaved or locked) change and check what can be checked on a draft."""
-    unknown = set(data) - set(EDITABLE_FIELDS) - set(RELATION_FIELDS) - {"template", "linked_tickets"}
+    unknown = set(data) - set(EDITABLE_FIELDS) - set(RELATION_FIELDS) - {"template"}
     if unknown:
         raise ValidationFailed(fields={name: ["未知字段"] for name in sorted(unknown)})
     for name in EDITABLE_FIELDS:
@@ -538,8 +546,48 @@ def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "
 
 
 def _link_downtime(change: ChangeRequest, *, now: dt.datetime) -> None:
-    """Downtime wholly inside a completed change's window counts as planned maintenance."""
-    return None
+    """A completed change with expected interruption is a planned maintenance window (8.2.8): outages
+    of its systems wholly inside the window become planned and point at the change."""
+    if not change.expected_interruption_minutes or change.window_start is None:
+        return
+    records = lock_rows(
+        DowntimeRecord.objects.filter(
+            business_system__in=[s.pk for s in change.business_systems.all()],
+            change__isnull=True,
+            start__gte=change.window_start,
+            end__isnull=False,
+            end__lte=change.window_end,
+        )
+    )
+    if not records:
+        return
+    DowntimeRecord.objects.filter(pk__in=[r.pk for r in records]).update(change=change, planned=True)
+    _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now,
+           note=f"{len(records)} 条停机记录位于计划维护窗口内，计为计划内停机",
+           data={"downtimes": [r.pk for r in records]})
+
+
+@transaction.atomic
+def downtime_link_maintenance(*, record_id: int, now: dt.datetime | None = None) -> ChangeRequest | None:
+    """Mark one outage planned when it lies wholly inside a completed change's maintenance window.
+    For outages closed after the change completed; call it when a record gets (or corrects) its end.
+    Idempotent: returns the linked change, or None when the record is open or outside every window."""
+    from ..selectors.changes import maintenance_change_covering
+
+    record = DowntimeRecord.objects.select_for_update().filter(pk=record_id).first()
+    if record is None or record.end is None:
+        return None
+    if record.change_id is not None:
+        return record.change
+    change = maintenance_change_covering(business_system_id=record.business_system_id, start=record.start, end=record.end)
+    if change is None:
+        return None
+    record.change = change
+    record.planned = True
+    record.save(update_fields=["change", "planned"])
+    _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now or timezone.now(),
+           note="1 条停机记录位于计划维护窗口内，计为计划内停机", data={"downtimes": [record.pk]})
+    return change
 
 
 @transaction.atomic
