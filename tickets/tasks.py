@@ -24,3 +24,6 @@ def auto_close() -> int:
         if ticket is not None:
             closed += ticket_close(actor=None, ticket=ticket, now=now, auto=True).status == Ticket.Status.CLOSED
     return closed
+
+
+from .tasks_changes import change_retrospective_overdue_scan  # noqa: E402, F401 - registers the change tasks

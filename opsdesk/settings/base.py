@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
     "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
+    "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
