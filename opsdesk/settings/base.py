@@ -177,6 +177,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "roster.duty_flags_sweep": {"task": "roster.duty_flags_sweep", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
@@ -222,3 +223,12 @@ LOGGING = {
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")
 AXES_VERBOSE = False
+
+# Duty rosters and heavy-protection periods (roster app).
+ROSTER_PROPOSE_LEAD_DAYS = env.int("ROSTER_PROPOSE_LEAD_DAYS", default=1)
+ROSTER_PROPOSE_TRAIL_DAYS = env.int("ROSTER_PROPOSE_TRAIL_DAYS", default=1)
+ROSTER_TWO_SESSIONS_WINDOW = env("ROSTER_TWO_SESSIONS_WINDOW", default="03-03..03-12")  # MM-DD..MM-DD, inclusive
+ROSTER_PROPOSED_LEVELS = {"spring_festival": 2, "two_sessions": 1, "national_day": 2}
+ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  # 除夕, 初一, other days off
+ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
+ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
