@@ -207,6 +207,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PeriodKindEnum": "roster.models.HeavyProtectionPeriod.Kind", "SwapKindEnum": "roster.models.SwapRequest.Kind",
+        "DutyLogKindEnum": "roster.models.DutyLogEntry.Kind", "DutyReportKindEnum": "roster.models.DutyReport.Kind",
+        "RosterStatusEnum": "roster.models.Roster.Status", "SwapStatusEnum": "roster.models.SwapRequest.Status",
+        "HandoverStatusEnum": "roster.models.Handover.Status",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
