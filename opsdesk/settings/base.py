@@ -180,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
     "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
     "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},
+    "roster.duty_flags_sweep": {"task": "roster.duty_flags_sweep", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
@@ -209,7 +210,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"TicketKindEnum": "tickets.models.ticket.TicketKind", "CalendarDayKindEnum": "roster.models.CalendarDay.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "tickets.models.ticket.TicketKind", "CalendarDayKindEnum": "roster.models.CalendarDay.Kind",
+        "PeriodKindEnum": "roster.models.HeavyProtectionPeriod.Kind", "SwapKindEnum": "roster.models.SwapRequest.Kind",
+        "DutyLogKindEnum": "roster.models.DutyLogEntry.Kind", "DutyReportKindEnum": "roster.models.DutyReport.Kind",
+        "RosterStatusEnum": "roster.models.Roster.Status", "SwapStatusEnum": "roster.models.SwapRequest.Status",
+        "HandoverStatusEnum": "roster.models.Handover.Status",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -232,3 +239,13 @@ OPSDESK_ATTACHMENT_MAX_BYTES = env.int("OPSDESK_ATTACHMENT_MAX_BYTES", default=2
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")
 AXES_VERBOSE = False
+
+# Duty rosters and heavy-protection periods (roster app).
+ROSTER_PROPOSE_LEAD_DAYS = env.int("ROSTER_PROPOSE_LEAD_DAYS", default=1)
+ROSTER_PROPOSE_TRAIL_DAYS = env.int("ROSTER_PROPOSE_TRAIL_DAYS", default=1)
+ROSTER_TWO_SESSIONS_WINDOW = env("ROSTER_TWO_SESSIONS_WINDOW", default="03-03..03-12")  # MM-DD..MM-DD, inclusive
+ROSTER_PROPOSED_LEVELS = {"spring_festival": 2, "two_sessions": 1, "national_day": 2}
+ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  # 除夕, 初一, other days off
+ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
+ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
+ROSTER_HANDOVER_OPEN_ITEMS = env("ROSTER_HANDOVER_OPEN_ITEMS", default="")  # dotted callable(user=, shift=) -> open ticket rows

@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import PROVIDER_ROLES, Role
+from core.navigation import NavItem
+
+DUTY_READERS = frozenset({*PROVIDER_ROLES, Role.AUDITOR})
+
+NAV_ITEMS = (
+    NavItem(_("值班中"), "roster-on-duty", roles=DUTY_READERS, order=40),
+    NavItem(_("值班表"), "roster-list", roles=DUTY_READERS, order=41),
+    NavItem(_("我的值班"), "roster-my-shifts", roles=frozenset(PROVIDER_ROLES), order=42),
+    NavItem(_("换班"), "roster-swaps", roles=DUTY_READERS, order=43),
+    NavItem(_("值班日志"), "roster-log", roles=DUTY_READERS, order=44),
+    NavItem(_("交接班"), "roster-handover", roles=DUTY_READERS, order=45),
+    NavItem(_("重保时期"), "roster-periods", order=46),
+)

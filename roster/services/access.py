@@ -1,0 +1,16 @@
+"""Who may change duty data. Reading rules live in roster.selectors.access."""
+
+from accounts.selectors import user_is_manager, user_is_provider_staff
+from core.exceptions import PermissionDenied
+
+
+def require_manager(actor) -> None:
+    """Duty leaders and project managers plan rosters, periods and approve swaps."""
+    if not (getattr(actor, "is_superuser", False) or user_is_manager(actor)):
+        raise PermissionDenied("只有值班负责人或项目经理可以执行此操作")
+
+
+def require_provider_staff(actor) -> None:
+    """People who stand duty (provider staff) write logs, reports, handovers and ask for swaps."""
+    if not (getattr(actor, "is_superuser", False) or user_is_provider_staff(actor)):
+        raise PermissionDenied("只有服务商值班人员可以执行此操作")

@@ -1,0 +1,153 @@
+import datetime as dt
+import subprocess
+
+import pytest
+from icalendar import Calendar
+
+from roster.models import Assignment
+from roster.services.members import member_feed_token_rotate
+from roster.services.rosters import roster_feed_token_rotate
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def roster(make_roster):
+    return make_roster(dt.date(2026, 12, 1), dt.date(2026, 12, 7))
+
+
+PAGES = ["/roster/on-duty/", "/roster/rosters/", "/roster/mine/", "/roster/swaps/", "/roster/log/", "/roster/handover/", "/roster/periods/"]
+
+
+def test_pages_render_for_manager_engineer_and_auditor(client, users, manager, team, roster):
+    for user in (manager, team["e1"].user, users["auditor"]):
+        client.force_login(user)
+        for path in [*PAGES, f"/roster/rosters/{roster.pk}/"]:
+            if path == "/roster/mine/" and user == users["auditor"]:
+                continue
+            response = client.get(path)
+            assert response.status_code == 200, (user.username, path, response.status_code)
+
+
+def test_purchasers_are_refused_duty_pages_but_see_periods(client, users, roster):
+    client.force_login(users["requester"])
+    for path in [p for p in PAGES if p != "/roster/periods/"] + [f"/roster/rosters/{roster.pk}/", f"/roster/rosters/{roster.pk}/roster.csv"]:
+        assert client.get(path).status_code == 403, path
+    assert client.get("/roster/periods/").status_code == 200
+
+
+def test_roster_grid_shows_people_by_days_with_fairness(client, manager, roster):
+    client.force_login(manager)
+    html = client.get(f"/roster/rosters/{roster.pk}/").content.decode()
+    assert 'class="roster-grid"' in html and "pos-leader" in html and "pos-engineer" in html and "公平性" in html
+    assert "<script>" not in html and "onclick" not in html
+
+
+def test_page_query_counts_are_constant(client, manager, make_roster, django_assert_max_num_queries):
+    small = make_roster(dt.date(2026, 12, 1), dt.date(2026, 12, 3))
+    big = make_roster(dt.date(2026, 12, 10), dt.date(2026, 12, 30))
+    client.force_login(manager)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for r in (small, big):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/roster/rosters/{r.pk}/").status_code == 200
+        counts[r.pk] = len(ctx.captured_queries)
+    assert counts[small.pk] == counts[big.pk]
+    for path in ["/roster/rosters/", "/roster/on-duty/?at=2026-12-11T09:00", "/roster/swaps/", "/roster/periods/"]:
+        with CaptureQueriesContext(connection) as first:
+            client.get(path)
+        with django_assert_max_num_queries(len(first.captured_queries)):
+            client.get(path)
+
+
+def test_manager_generates_and_publishes_from_the_page(client, manager, team):
+    client.force_login(manager)
+    response = client.post("/roster/rosters/new/", {
+        "name": "元旦值班", "start_date": "2026-12-30", "end_date": "2027-01-02", "leader_templates": ["full"], "leader_count": 1,
+        "engineer_templates": ["full"], "engineer_count": 2, "security_count": 1, "onsite_count": 1,
+        "members": [m.pk for m in team.values()], "min_rest_hours": 11, "max_consecutive_nights": 2,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    detail = response["Location"]
+    pk = int(detail.rstrip("/").split("/")[-1])
+    client.post(f"/roster/rosters/{pk}/do/generate/")
+    client.post(f"/roster/rosters/{pk}/do/publish/")
+    assert Assignment.objects.filter(shift__roster_id=pk, member__isnull=True).count() == 0
+    html = client.get(detail).content.decode()
+    assert "已发布" in html and "第 1 版" in html
+
+
+def test_engineer_cannot_publish_or_create(client, team, roster):
+    client.force_login(team["e1"].user)
+    assert client.get("/roster/rosters/new/").status_code == 403
+    assert client.post(f"/roster/rosters/{roster.pk}/do/publish/").status_code == 403
+    assert client.post(f"/roster/rosters/{roster.pk}/do/generate/").status_code == 403
+    assert client.post(f"/roster/rosters/{roster.pk}/do/feed/").status_code == 403
+
+
+def test_csv_has_a_bom_and_chinese_headers(client, manager, roster):
+    client.force_login(manager)
+    body = client.get(f"/roster/rosters/{roster.pk}/roster.csv").content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("日期,班次,开始,结束,岗位") and len(text) == 1 + 7 * 3
+    assert "2026-12-01 08:30" in text[1]
+
+
+def test_pdf_embeds_a_cjk_font(client, manager, roster, tmp_path):
+    client.force_login(manager)
+    response = client.get(f"/roster/rosters/{roster.pk}/roster.pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    pdf = tmp_path / "roster.pdf"
+    pdf.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts and "DejaVu" not in fonts
+    from pypdf import PdfReader
+
+    text = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "值班表" in text and "带班领导" in text
+
+
+def test_ical_feeds_parse_back_with_the_same_times(client, manager, team, roster):
+    roster_feed_token_rotate(actor=manager, roster_id=roster.pk)
+    roster.refresh_from_db()
+    body = client.get(f"/roster/feeds/roster/{roster.ical_token}.ics").content
+    cal = Calendar.from_ical(body)
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    seats = Assignment.objects.filter(shift__roster=roster).select_related("shift")
+    assert len(events) == seats.count() == 21
+    for seat in seats:
+        event = events[f"roster-seat-{seat.pk}@opsdesk"]
+        assert event.decoded("dtstart") == seat.shift.start and event.decoded("dtend") == seat.shift.end
+        assert str(event["dtstart"].params["TZID"]) == "Asia/Shanghai"
+        assert event.decoded("dtstart").utcoffset() == dt.timedelta(hours=8)
+    assert cal.walk("VTIMEZONE")
+    assert event.decoded("dtstart") == local(seat.shift.date.year, seat.shift.date.month, seat.shift.date.day, 8, 30)
+
+    member = team["e1"]
+    member_feed_token_rotate(actor=member.user, member=member)
+    member.refresh_from_db()
+    mine = Calendar.from_ical(client.get(f"/roster/feeds/member/{member.ical_token}.ics").content)
+    assert len(mine.walk("VEVENT")) == Assignment.objects.filter(member=member).count() > 0
+
+    old = member.ical_token
+    member_feed_token_rotate(actor=member.user, member=member, revoke=True)
+    assert client.get(f"/roster/feeds/member/{old}.ics").status_code == 404
+    roster_feed_token_rotate(actor=manager, roster_id=roster.pk, revoke=True)
+    assert client.get(f"/roster/feeds/roster/{roster.ical_token}.ics").status_code == 404
+
+
+def test_user_text_is_escaped(client, manager, team, roster, time_machine):
+    from roster.services.duty import duty_log_add
+
+    shift = roster.shifts.order_by("start").first()
+    time_machine.move_to(shift.start + dt.timedelta(hours=1))
+    duty_log_add(actor=manager, shift_id=shift.pk, kind="note", text="<script>alert(1)</script>")
+    client.force_login(manager)
+    html = client.get(f"/roster/log/?shift={shift.pk}").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
