@@ -177,6 +177,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "reports.monthly_report_daily": {"task": "reports.monthly_report_daily", "schedule": 3600.0},  # idempotent; acts on the 1st, reminds daily
 }
 
 REST_FRAMEWORK = {
