@@ -7,7 +7,7 @@ FUNCTIONS = """
 CREATE OR REPLACE FUNCTION reports_monthly_report_frozen() RETURNS trigger AS $$
 BEGIN
   IF OLD.status = 'issued' THEN
-    RAISE EXCEPTION 'issued monthly report % is immutable', OLD.id;
+    RAISE EXCEPTION 'issued monthly report %% is immutable', OLD.id;
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
@@ -18,7 +18,7 @@ CREATE TRIGGER reports_monthly_report_frozen BEFORE UPDATE OR DELETE ON reports_
 CREATE OR REPLACE FUNCTION reports_acceptance_package_frozen() RETURNS trigger AS $$
 BEGIN
   IF OLD.task_state = 'done' THEN
-    RAISE EXCEPTION 'built acceptance package % is immutable', OLD.id;
+    RAISE EXCEPTION 'built acceptance package %% is immutable', OLD.id;
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
