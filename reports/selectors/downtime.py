@@ -35,11 +35,15 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
         clocks.append({"clock": c, "state": state})
     from tickets.models import Contract
 
+    labels = dict(Ticket.Status.choices)
     contract = Contract.objects.select_related("purchaser", "provider").filter(purchaser_id=ticket.organization_id).first()
     return {
         "ticket": ticket,
         "contract": contract,
-        "events": list(ticket.events.all()),
+        "events": [
+            {"event": e, "from": labels.get(e.from_status, e.from_status), "to": labels.get(e.to_status, e.to_status)}
+            for e in ticket.events.all()
+        ],
         "downtimes": downtimes,
         "outage_minutes": outage,
         "ongoing": ongoing,
