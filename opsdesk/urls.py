@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("tickets.api_urls")),
     path("roster/", include("roster.api_urls")),
     path("reports/", include("reports.api_urls")),
+    path("", include("reports.ticket_api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,164 @@
+"""The reports archive: versions of the monthly operations report and of the acceptance package.
+
+Nothing else in OpsDesk is written by this app. Each generation makes a new numbered version of the
+(contract, month) pair; a version's file is written once. An issued report (and a built package) is
+immutable: the model, its queryset and — on PostgreSQL — a trigger refuse to change or delete it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Contract
+
+
+class ArchiveImmutable(Exception):
+    """Raised when code tries to change or delete an archived (issued / built) row."""
+
+
+class TaskState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class _ArchiveQuerySet(models.QuerySet):
+    frozen_q: models.Q
+
+    def update(self, **kwargs):
+        if self.filter(self.frozen_q).exists():
+            raise ArchiveImmutable("archived versions cannot be changed")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(self.frozen_q).exists():
+            raise ArchiveImmutable("archived versions cannot be deleted")
+        return super().delete()
+
+
+class MonthlyReportQuerySet(_ArchiveQuerySet):
+    frozen_q = models.Q(status="issued")
+
+
+class AcceptancePackageQuerySet(_ArchiveQuerySet):
+    frozen_q = models.Q(task_state="done")
+
+
+def monthly_report_upload_to(instance: "MonthlyReport", filename: str) -> str:
+    return f"reports/monthly/{instance.contract_id}/{instance.month:%Y-%m}/{filename}"
+
+
+def package_upload_to(instance: "AcceptancePackage", filename: str) -> str:
+    return f"reports/packages/{instance.contract_id}/{instance.month:%Y-%m}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    """One version of the monthly operations report (运维月报) of a contract for a month."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ISSUED = "issued", _("已签发")
+
+    contract = models.ForeignKey(Contract, verbose_name=_("合同"), on_delete=models.PROTECT, related_name="monthly_reports")
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    version = models.PositiveSmallIntegerField(_("版本"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    task_state = models.CharField(_("生成状态"), max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    progress_note = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    file = models.FileField(_("文件"), upload_to=monthly_report_upload_to, blank=True, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
+    kpi_snapshot = models.JSONField(_("指标快照"), default=dict, blank=True)
+    automatic = models.BooleanField(_("定时生成"), default=False)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请生成时间"))
+    generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("运维月报")
+        verbose_name_plural = _("运维月报")
+        ordering = ["-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "month", "version"], name="monthly_report_unique_version"),
+            models.CheckConstraint(
+                condition=~models.Q(status="issued") | (models.Q(task_state="done") & ~models.Q(sha256="")),
+                name="monthly_report_issued_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} 运维月报 v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and MonthlyReport.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
+            raise ArchiveImmutable("an issued monthly report cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status == self.Status.ISSUED:
+            raise ArchiveImmutable("an issued monthly report cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+
+class AcceptancePackage(models.Model):
+    """One version of the monthly acceptance package (阶段查验材料): a zip with a manifest."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("合同"), on_delete=models.PROTECT, related_name="acceptance_packages"
+    )
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    version = models.PositiveSmallIntegerField(_("版本"))
+    report = models.ForeignKey(
+        MonthlyReport, verbose_name=_("所含月报"), null=True, blank=True, on_delete=models.PROTECT, related_name="packages"
+    )
+    task_state = models.CharField(_("生成状态"), max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    progress_note = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    file = models.FileField(_("文件"), upload_to=package_upload_to, blank=True, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
+    manifest = models.JSONField(_("清单"), default=list, blank=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请生成时间"))
+    generated_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+
+    objects = AcceptancePackageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("阶段查验材料包")
+        verbose_name_plural = _("阶段查验材料包")
+        ordering = ["-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "month", "version"], name="acceptance_package_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} 阶段查验材料 v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and AcceptancePackage.objects.filter(pk=self.pk, task_state=TaskState.DONE).exists():
+            raise ArchiveImmutable("a built acceptance package cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.task_state == TaskState.DONE:
+            raise ArchiveImmutable("a built acceptance package cannot be deleted")
+        return super().delete(*args, **kwargs)

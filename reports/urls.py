@@ -1,3 +1,16 @@
-"""Pages of this app."""
+"""Pages of this app, mounted at /reports/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="reports-dashboard"),
+    path("monthly/", views.monthly_list, name="reports-monthly"),
+    path("monthly/generate/", views.monthly_generate, name="reports-monthly-generate"),
+    path("monthly/<int:pk>/", views.monthly_detail, name="reports-monthly-detail"),
+    path("monthly/<int:pk>/issue/", views.monthly_issue, name="reports-monthly-issue"),
+    path("packages/", views.package_list, name="reports-packages"),
+    path("packages/generate/", views.package_generate, name="reports-packages-generate"),
+    path("packages/<int:pk>/", views.package_detail, name="reports-package-detail"),
+]

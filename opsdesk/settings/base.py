@@ -177,6 +177,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "reports.monthly_report_daily": {"task": "reports.monthly_report_daily", "schedule": 3600.0},  # idempotent; acts on the 1st, reminds daily
     "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
     "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},

@@ -1,0 +1,230 @@
+"""REST API of the reports app (mounted at /api/v1/reports/; the downtime report at
+/api/v1/tickets/{id}/downtime-report.pdf). Views parse input, call one selector or service, render."""
+
+import django_filters
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.exceptions import NotFound, ValidationFailed
+
+from .models import AcceptancePackage, MonthlyReport
+from .selectors.access import (
+    contract_get_for_user,
+    kpi_scope_for_user,
+    monthly_report_get_for_user,
+    monthly_report_list_for_user,
+    package_get_for_user,
+    package_list_for_user,
+)
+from .selectors.downtime import downtime_report_pdf_for_user
+from .selectors.kpis import kpis_compute
+from .selectors.periods import parse_month, parse_period
+from .services.monthly import monthly_report_issue, monthly_report_request
+from .services.packages import acceptance_package_request
+
+
+def _int_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(fields={name: ["请输入整数编号"]}) from None
+
+
+class KpiApi(APIView):
+    @extend_schema(
+        summary="服务绩效指标",
+        parameters=[
+            OpenApiParameter("month", str, description="YYYY-MM"),
+            OpenApiParameter("quarter", str, description="YYYY-Qn"),
+            OpenApiParameter("year", str, description="YYYY"),
+            OpenApiParameter("organization", int),
+            OpenApiParameter("business_system", int),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        scope = kpi_scope_for_user(
+            user=request.user,
+            organization_id=_int_param(request, "organization"),
+            business_system_id=_int_param(request, "business_system"),
+        )
+        period = parse_period(
+            month=request.query_params.get("month"),
+            quarter=request.query_params.get("quarter"),
+            year=request.query_params.get("year"),
+        )
+        result = kpis_compute(period=period, scope=scope, now=timezone.now())
+        body = result.as_api()
+        for key, links in result.links.items():
+            if key in body and links.get("all"):
+                body[key]["tickets_url"] = links["all"]
+        return Response(body)
+
+
+class MonthlyReportOutput(serializers.ModelSerializer):
+    month = serializers.DateField(format="%Y-%m")
+    contract = serializers.IntegerField(source="contract_id")
+    generated_by = serializers.CharField(source="generated_by.display_name", default=None)
+    issued_by = serializers.CharField(source="issued_by.display_name", default=None)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "contract", "month", "version", "status", "task_state", "progress", "progress_note", "error",
+                  "sha256", "size", "automatic", "generated_by", "requested_at", "generated_at", "issued_by", "issued_at",
+                  "download_url"]
+
+    def get_download_url(self, obj) -> str | None:
+        return f"/api/v1/reports/monthly/{obj.pk}/download/" if obj.task_state == "done" else None
+
+
+class MonthlyReportFilter(django_filters.FilterSet):
+    month = django_filters.CharFilter(method="filter_month", label="YYYY-MM")
+    status = django_filters.ChoiceFilter(choices=MonthlyReport.Status.choices)
+    contract = django_filters.NumberFilter(field_name="contract_id")
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["month", "status", "contract"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(month=parse_month(value).first_day)
+
+
+class GenerateInput(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "格式应为 YYYY-MM"})
+    contract = serializers.IntegerField(required=False)
+
+
+class MonthlyReportListApi(GenericAPIView):
+    serializer_class = MonthlyReportOutput
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MonthlyReportFilter
+
+    def get_queryset(self):
+        return monthly_report_list_for_user(user=self.request.user).order_by("-month", "-version")
+
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(MonthlyReportOutput(page, many=True).data)
+
+    @extend_schema(request=GenerateInput, responses={202: MonthlyReportOutput})
+    def post(self, request):
+        data = GenerateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = contract_get_for_user(user=request.user, contract_id=data.validated_data.get("contract"))
+        report = monthly_report_request(
+            actor=request.user, contract=contract, period=parse_month(data.validated_data["month"])
+        )
+        report.refresh_from_db()
+        return Response(MonthlyReportOutput(report).data, status=status.HTTP_202_ACCEPTED)
+
+
+class MonthlyReportDetailApi(APIView):
+    @extend_schema(responses=MonthlyReportOutput)
+    def get(self, request, pk: int):
+        return Response(MonthlyReportOutput(monthly_report_get_for_user(user=request.user, report_id=pk)).data)
+
+
+class MonthlyReportIssueApi(APIView):
+    @extend_schema(request=None, responses=MonthlyReportOutput)
+    def post(self, request, pk: int):
+        monthly_report_get_for_user(user=request.user, report_id=pk)  # 404 before 403
+        report = monthly_report_issue(actor=request.user, report_id=pk)
+        return Response(MonthlyReportOutput(report).data)
+
+
+def _file_response(obj, filename: str, content_type: str) -> FileResponse:
+    if obj.task_state != "done" or not obj.file:
+        raise NotFound("文件尚未生成")
+    response = FileResponse(obj.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-SHA256"] = obj.sha256
+    return response
+
+
+class MonthlyReportDownloadApi(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        report = monthly_report_get_for_user(user=request.user, report_id=pk)
+        draft = "" if report.is_issued else "-草稿"
+        return _file_response(report, f"运维月报-{report.month:%Y-%m}-v{report.version}{draft}.pdf", "application/pdf")
+
+
+class PackageOutput(serializers.ModelSerializer):
+    month = serializers.DateField(format="%Y-%m")
+    contract = serializers.IntegerField(source="contract_id")
+    report = serializers.IntegerField(source="report_id", allow_null=True)
+    generated_by = serializers.CharField(source="generated_by.display_name", default=None)
+    manifest = serializers.ListField(child=serializers.DictField(), read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AcceptancePackage
+        fields = ["id", "contract", "month", "version", "report", "task_state", "progress", "progress_note", "error",
+                  "sha256", "size", "manifest", "generated_by", "requested_at", "generated_at", "download_url"]
+
+    def get_download_url(self, obj) -> str | None:
+        return f"/api/v1/reports/packages/{obj.pk}/download/" if obj.task_state == "done" else None
+
+
+class PackageFilter(MonthlyReportFilter):
+    class Meta:
+        model = AcceptancePackage
+        fields = ["month", "contract"]
+
+
+class PackageListApi(GenericAPIView):
+    serializer_class = PackageOutput
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PackageFilter
+
+    def get_queryset(self):
+        return package_list_for_user(user=self.request.user).order_by("-month", "-version")
+
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(PackageOutput(page, many=True).data)
+
+    @extend_schema(request=GenerateInput, responses={202: PackageOutput})
+    def post(self, request):
+        data = GenerateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        contract = contract_get_for_user(user=request.user, contract_id=data.validated_data.get("contract"))
+        package = acceptance_package_request(
+            actor=request.user, contract=contract, period=parse_month(data.validated_data["month"])
+        )
+        package.refresh_from_db()
+        return Response(PackageOutput(package).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PackageDetailApi(APIView):
+    @extend_schema(responses=PackageOutput)
+    def get(self, request, pk: int):
+        return Response(PackageOutput(package_get_for_user(user=request.user, package_id=pk)).data)
+
+
+class PackageDownloadApi(APIView):
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        package = package_get_for_user(user=request.user, package_id=pk)
+        return _file_response(package, f"阶段查验材料-{package.month:%Y-%m}-v{package.version}.zip", "application/zip")
+
+
+class DowntimeReportApi(APIView):
+    @extend_schema(summary="宕机报告 PDF（P1 工单）", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        pdf, number = downtime_report_pdf_for_user(user=request.user, ticket_id=pk, now=timezone.now())
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f"inline; filename=\"downtime-{number}.pdf\""
+        return response
+

@@ -1,0 +1,160 @@
+"""Server-side SVG charts for the monthly report and the dashboard (no JavaScript anywhere).
+
+Each function takes plain numbers and labels and returns a complete, self-contained SVG document as a
+string. Every label is XML-escaped here, so callers may pass user-entered text. The same SVG is used in
+pages (as an <img> data URI) and in the PDF, where WeasyPrint draws it as vectors.
+"""
+
+import base64
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, sans-serif"
+BAR = "#1f4e79"
+BAR_BAD = "#cf222e"
+LINE = "#1a7f37"
+GRID = "#d0d7de"
+TEXT = "#1b1f24"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    svg: str
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+def _nice_max(value: float) -> float:
+    """The smallest 1/2/5×10^n at or above value (at least 1), for a readable axis."""
+    if value <= 0:
+        return 1.0
+    exp = math.floor(math.log10(value))
+    for m in (1, 2, 5, 10):
+        top = m * 10**exp
+        if top >= value:
+            return float(top)
+    return float(10 ** (exp + 1))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:.3g}"
+
+
+def _open(width: int, height: int, title: str) -> list[str]:
+    t = escape(title)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{t}" font-family="{FONT}" font-size="11">',
+        f"<title>{t}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="{width / 2:.1f}" y="16" text-anchor="middle" font-size="13" fill="{TEXT}">{t}</text>',
+    ]
+
+
+def bar_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    y_label: str = "",
+    highlight: Sequence[bool] | None = None,
+    width: int = 640,
+    height: int = 240,
+    label_every: int = 1,
+) -> Chart:
+    """Vertical bars, one per label; `highlight[i]` draws bar i in the warning colour."""
+    left, right, top, bottom = 44, 12, 28, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = _nice_max(max(values, default=0))
+    parts = _open(width, height, title)
+    for i in range(5):
+        v = top_value * i / 4
+        y = top + plot_h - plot_h * i / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">{_fmt(v)}</text>')
+    n = max(len(values), 1)
+    slot = plot_w / n
+    bar_w = max(slot * 0.7, 1.0)
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        h = plot_h * (value / top_value) if top_value else 0
+        x = left + i * slot + (slot - bar_w) / 2
+        colour = BAR_BAD if highlight and highlight[i] else BAR
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}">'
+            f"<title>{escape(str(label))}: {_fmt(value)}</title></rect>"
+        )
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{TEXT}">{escape(str(label))}</text>'
+            )
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{TEXT}" stroke-width="0.8"/>')
+    if y_label:
+        parts.append(f'<text x="{left}" y="{height - 4}" fill="{TEXT}">{escape(y_label)}</text>')
+    parts.append("</svg>")
+    return Chart(title=title, svg="".join(parts))
+
+
+def percent_line_chart(
+    *,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    target: float | None = None,
+    width: int = 640,
+    height: int = 240,
+) -> Chart:
+    """Shares (0–1) as a line with points; None leaves a gap (no data that week). A dashed line marks
+    the target. The axis runs from the lowest value (rounded down to 10 %) to 100 %."""
+    left, right, top, bottom = 52, 12, 28, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    present = [v for v in values if v is not None]
+    floor = min([*present, target if target is not None else 1.0, 1.0])
+    low = math.floor(floor * 10) / 10 if floor < 1 else 0.9
+    low = max(0.0, min(low, 0.9))
+    span = 1.0 - low
+
+    def y_of(v: float) -> float:
+        return top + plot_h - plot_h * (v - low) / span
+
+    parts = _open(width, height, title)
+    for i in range(5):
+        v = low + span * i / 4
+        y = y_of(v)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">{v * 100:.1f}%</text>')
+    if target is not None:
+        y = y_of(target)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{BAR_BAD}" stroke-dasharray="4 3" stroke-width="1"/>'
+        )
+    n = max(len(values), 1)
+    slot = plot_w / n
+    points: list[tuple[float, float]] = []
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = left + slot * (i + 0.5)
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{TEXT}">{escape(str(label))}</text>')
+        if value is None:
+            parts.append(f'<text x="{x:.1f}" y="{top + plot_h - 4}" text-anchor="middle" fill="#4a5560">—</text>')
+            if len(points) > 1:
+                parts.append(_polyline(points))
+            points = []
+            continue
+        y = y_of(value)
+        points.append((x, y))
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"><title>{escape(str(label))}: {value * 100:.2f}%</title></circle>')
+        parts.append(f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.1f}%</text>')
+    if len(points) > 1:
+        parts.append(_polyline(points))
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{TEXT}" stroke-width="0.8"/>')
+    parts.append("</svg>")
+    return Chart(title=title, svg="".join(parts))
+
+
+def _polyline(points: list[tuple[float, float]]) -> str:
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return f'<polyline points="{coords}" fill="none" stroke="{LINE}" stroke-width="1.6"/>'

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from core.navigation import NavItem
+
+# Requesters have no access to reports (issue 6); everybody else reads them.
+READERS = frozenset({Role.APPROVER, Role.ENGINEER, Role.TECH_LEAD, Role.DUTY_LEADER, Role.PROJECT_MANAGER, Role.AUDITOR})
+
+NAV_ITEMS = (
+    NavItem(_("指标看板"), "reports-dashboard", roles=READERS, order=60),
+    NavItem(_("运维月报"), "reports-monthly", roles=READERS, order=65),
+    NavItem(_("查验材料"), "reports-packages", roles=READERS, order=70),
+)

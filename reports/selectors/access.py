@@ -1,0 +1,84 @@
+"""Who may read which reports. Purchaser approvers: their own organisation; requesters: nothing;
+provider staff and auditors: everything (read-only for auditors)."""
+
+from django.db.models import QuerySet
+
+from accounts.roles import Role
+from accounts.selectors import user_has_role, user_sees_all_tenants, user_tenant_id
+from core.exceptions import NotFound, PermissionDenied
+from tickets.models import BusinessSystem, Contract
+
+from ..models import AcceptancePackage, MonthlyReport
+from .kpis import Scope
+
+
+def user_may_read_reports(user) -> bool:
+    return user_sees_all_tenants(user) or user_has_role(user, Role.APPROVER)
+
+
+def _require_reader(user) -> None:
+    if not user_may_read_reports(user):
+        raise PermissionDenied("报表与指标仅对采购人审批人、服务商人员和审计员开放")
+
+
+def kpi_scope_for_user(*, user, organization_id: int | None, business_system_id: int | None) -> Scope:
+    """The scope a user asked for, after the access rule: another organisation's id is a 404."""
+    _require_reader(user)
+    if not user_sees_all_tenants(user):
+        own = user_tenant_id(user)
+        if organization_id is not None and organization_id != own:
+            raise NotFound()
+        organization_id = own
+    if business_system_id is not None:
+        systems = BusinessSystem.objects.filter(pk=business_system_id)
+        if organization_id is not None:
+            systems = systems.filter(organization_id=organization_id)
+        system = systems.values("organization_id").first()
+        if system is None:
+            raise NotFound()
+    return Scope(organization_id=organization_id, business_system_id=business_system_id)
+
+
+def contract_list_for_reports(*, user) -> QuerySet[Contract]:
+    _require_reader(user)
+    qs = Contract.objects.select_related("purchaser", "provider").order_by("-start_date", "pk")
+    return qs if user_sees_all_tenants(user) else qs.filter(purchaser_id=user_tenant_id(user))
+
+
+def monthly_report_list_for_user(*, user) -> QuerySet[MonthlyReport]:
+    _require_reader(user)
+    qs = MonthlyReport.objects.select_related("contract__purchaser", "generated_by", "issued_by")
+    if user_sees_all_tenants(user):
+        return qs
+    # Purchasers see issued versions only: drafts are the provider's work in progress.
+    return qs.filter(contract__purchaser_id=user_tenant_id(user), status=MonthlyReport.Status.ISSUED)
+
+
+def monthly_report_get_for_user(*, user, report_id: int) -> MonthlyReport:
+    try:
+        return monthly_report_list_for_user(user=user).get(pk=report_id)
+    except (MonthlyReport.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def package_list_for_user(*, user) -> QuerySet[AcceptancePackage]:
+    _require_reader(user)
+    qs = AcceptancePackage.objects.select_related("contract__purchaser", "generated_by", "report")
+    if user_sees_all_tenants(user):
+        return qs
+    return qs.filter(contract__purchaser_id=user_tenant_id(user), report__status=MonthlyReport.Status.ISSUED)
+
+
+def package_get_for_user(*, user, package_id: int) -> AcceptancePackage:
+    try:
+        return package_list_for_user(user=user).get(pk=package_id)
+    except (AcceptancePackage.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def contract_get_for_user(*, user, contract_id: int | None) -> Contract:
+    qs = contract_list_for_reports(user=user)
+    contract = qs.filter(pk=contract_id).first() if contract_id else qs.first()
+    if contract is None:
+        raise NotFound()
+    return contract

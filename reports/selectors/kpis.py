@@ -1,0 +1,419 @@
+"""The contract's KPIs (验收 1, 8.2.12, 1.1/2.1) — the ONE definition used by the API, the dashboard,
+the monthly report PDF and its appendix (DEFINITIONS below is printed there verbatim).
+
+Rules (issue 6):
+- Tickets of a period are those whose reported_at lies in it (Asia/Shanghai); cancelled tickets are
+  excluded; ratings count in the period of their ticket.
+- Figures are evaluated at `now`: a clock counts once it has stopped or breached, even if that
+  happened after the period; a running clock past its due time counts as a miss; a clock still
+  running within its target is left out until it stops.
+- Values are unrounded fractions (rounding is for display); p90 by nearest rank.
+- Availability: unplanned downtime only; planned maintenance (planned records, and time inside the
+  maintenance windows of approved changes) excluded; outages crossing a period boundary are split; an
+  ongoing outage counts up to `now`.
+
+Everything is aggregated in the database: one query for all SLA clocks (conditional aggregates), one
+per percentile (a single row at the nearest-rank offset), one for the ratings, one for major
+incidents, one for the systems. Downtime intervals are clipped to the period in SQL and then merged
+per system in Python, because overlapping outages of one system must not be counted twice and an
+interval union is not a SUM.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import BusinessSystem
+
+from .periods import Period
+
+# Contract targets (验收 1; 8.2.12; 1.1, 2.1).
+RESPONSE_TARGET_MINUTES = 15
+RESOLVE_TARGET_MINUTES = 30
+RESTORE_TARGET_MINUTES = 240
+RESOURCE_TARGET_MINUTES = 240
+RESOURCE_STORAGE_DECREASE_TARGET_MINUTES = 480
+AVAILABILITY_TARGET = 0.9999
+SATISFACTION_TARGET = 0.95
+RESPONSE_RATE_TARGET = 1.0
+ONBOARDING_TARGET = 1.0
+MAJOR_INCIDENTS_TARGET = 0
+
+KPI_KEYS = (
+    "response_rate",
+    "response_time",
+    "resolve_time",
+    "restore_time",
+    "resource_on_time",
+    "availability",
+    "major_incidents",
+    "onboarding_rate",
+    "satisfaction_rate",
+)
+
+KPI_LABELS = {
+    "response_rate": _("故障及安全事件响应率"),
+    "response_time": _("故障及安全事件响应时间（< 15 分钟）"),
+    "resolve_time": _("故障定位排除时间（< 30 分钟）"),
+    "restore_time": _("系统宕机恢复时间（P1，≤ 4 小时）"),
+    "resource_on_time": _("资源调整按时完成率（4 小时；存储缩容 8 小时）"),
+    "availability": _("云服务可用性（≥ 99.99%）"),
+    "major_incidents": _("重大责任安全事件（次）"),
+    "onboarding_rate": _("业务系统入云率"),
+    "satisfaction_rate": _("使用人员满意度（≥ 95%）"),
+}
+
+DEFINITIONS = (
+    (_("统计口径"), _(
+        "按工单报告时间（reported_at，北京时间）归属月份；已撤销工单不计。指标在生成时计算："
+        "计时器已停止或已超时即计入（即使停止发生在次月）；仍在计时且已过期限的视为未达标；"
+        "仍在计时且未超期限的暂不计入，待其停止后计入。比例不做舍入（显示时保留两位小数）；"
+        "P90 采用最近秩法（将 n 个时长升序排列，取第 ⌈0.9n⌉ 个）。"
+    )),
+    (KPI_LABELS["response_rate"], _(
+        "已响应（响应计时已停止）的故障及安全事件数 ÷ 计入的故障及安全事件数。目标 100%。"
+    )),
+    (KPI_LABELS["response_time"], _(
+        "故障及安全事件的响应计时（7×24，暂停时间不计）。达标 = 计时停止且未超时。"
+        "平均、P90、最大值只统计已停止的计时。目标：全部小于 15 分钟。"
+    )),
+    (KPI_LABELS["resolve_time"], _("故障工单的定位排除计时，口径同上，目标 30 分钟。")),
+    (KPI_LABELS["restore_time"], _("P1（系统宕机）工单的恢复计时，口径同上，目标 4 小时。")),
+    (KPI_LABELS["resource_on_time"], _(
+        "资源调整工单的完成计时按时完成数 ÷ 计入数；vCPU、内存、存储扩容 4 小时，存储缩容 8 小时，"
+        "重保期间按重保时限。"
+    )),
+    (KPI_LABELS["availability"], _(
+        "单个业务系统：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；总体：1 − Σ非计划宕机分钟数 ÷ "
+        "（当月分钟数 × 已入云系统数）。已批准变更的计划维护窗口内的中断和计划停机不计；跨月的宕机按月拆分；"
+        "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
+    )),
+    (KPI_LABELS["major_incidents"], _("项目经理标记为重大并注明原因的安全事件数。目标 0 次（全年）。")),
+    (KPI_LABELS["onboarding_rate"], _("已入云业务系统数 ÷ 业务系统总数（按统计时刻的登记状态）。目标 100%。")),
+    (KPI_LABELS["satisfaction_rate"], _(
+        "评分为 4 或 5 的满意度评价数 ÷ 全部评价数（评价归属其工单的月份），并给出评价数。目标 95%。"
+    )),
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: one purchaser organisation (tenant id) or all; optionally one business system."""
+
+    organization_id: int | None = None
+    business_system_id: int | None = None
+
+    def ticket_q(self, prefix: str = "") -> Q:
+        q = Q()
+        if self.organization_id is not None:
+            q &= Q(**{f"{prefix}organization_id": self.organization_id})
+        if self.business_system_id is not None:
+            q &= Q(**{f"{prefix}business_system_id": self.business_system_id})
+        return q
+
+    def systems(self) -> QuerySet[BusinessSystem]:
+        qs = BusinessSystem.objects.all()
+        if self.organization_id is not None:
+            qs = qs.filter(organization_id=self.organization_id)
+        if self.business_system_id is not None:
+            qs = qs.filter(pk=self.business_system_id)
+        return qs
+
+
+@dataclass
+class KpiResult:
+    period: Period
+    scope: Scope
+    now: dt.datetime
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def as_api(self) -> dict[str, dict[str, Any]]:
+        return {key: self.figures[key] for key in KPI_KEYS}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The KPI table for pages and the PDF, in contract order."""
+        return [
+            {"key": key, "label": KPI_LABELS[key], **self.figures[key], "links": self.links.get(key, {})}
+            for key in KPI_KEYS
+        ]
+
+
+def nearest_rank(sorted_values: list[float], fraction: float) -> float | None:
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return float(sorted_values[rank - 1])
+
+
+def _share(within: int, count: int, target: float) -> dict[str, Any]:
+    value = within / count if count else None
+    return {"value": value, "target": target, "met": None if value is None else value >= target,
+            "count": count, "within_target": within}
+
+
+def _clocks_queryset(period: Period, scope: Scope):
+    from tickets.models import SlaClock
+
+    return SlaClock.objects.filter(
+        Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
+        & ~Q(ticket__status="cancelled")
+        & scope.ticket_q("ticket__")
+    )
+
+
+def counted_clock_q(now: dt.datetime) -> Q:
+    """Clocks that count at `now`: stopped, breached, or running past their due time."""
+    return Q(stopped_at__isnull=False) | Q(breached=True) | Q(due_at__lt=now)
+
+
+def within_clock_q() -> Q:
+    return Q(stopped_at__isnull=False, breached=False)
+
+
+# (kpi key, clock name, ticket kinds, extra ticket filter)
+CLOCK_KPIS: tuple[tuple[str, str, tuple[str, ...], Q], ...] = (
+    ("response_time", "response", ("fault", "security"), Q()),
+    ("resolve_time", "resolve", ("fault",), Q()),
+    ("restore_time", "restore", ("fault", "security"), Q(ticket__severity="P1")),
+    ("resource_on_time", "resolve", ("resource",), Q()),
+)
+CLOCK_TARGET_MINUTES = {
+    "response_time": RESPONSE_TARGET_MINUTES,
+    "resolve_time": RESOLVE_TARGET_MINUTES,
+    "restore_time": RESTORE_TARGET_MINUTES,
+    "resource_on_time": RESOURCE_TARGET_MINUTES,
+}
+
+
+def clock_kpi_q(key: str) -> Q:
+    for k, name, kinds, extra in CLOCK_KPIS:
+        if k == key:
+            return Q(name=name, ticket__kind__in=kinds) & extra
+    raise KeyError(key)
+
+
+def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]:
+    counted = counted_clock_q(now)
+    within = within_clock_q()
+    stopped = Q(stopped_at__isnull=False)
+    aggregates: dict[str, Any] = {}
+    for key, *_rest in CLOCK_KPIS:
+        base = clock_kpi_q(key)
+        aggregates[f"{key}__count"] = Count("pk", filter=base & counted)
+        aggregates[f"{key}__stopped"] = Count("pk", filter=base & stopped)
+        aggregates[f"{key}__within"] = Count("pk", filter=base & counted & within)
+        aggregates[f"{key}__mean"] = Avg("elapsed_minutes", filter=base & stopped)
+        aggregates[f"{key}__max"] = Max("elapsed_minutes", filter=base & stopped)
+    return _clocks_queryset(period, scope).aggregate(**aggregates)
+
+
+def _p90(period: Period, scope: Scope, key: str, stopped_count: int) -> float | None:
+    """Nearest-rank p90 of the stopped clocks' elapsed minutes: one row fetched at offset ⌈0.9n⌉−1."""
+    if not stopped_count:
+        return None
+    rank = max(1, math.ceil(0.9 * stopped_count))
+    row = (
+        _clocks_queryset(period, scope)
+        .filter(clock_kpi_q(key), stopped_at__isnull=False)
+        .order_by("elapsed_minutes")
+        .values_list("elapsed_minutes", flat=True)[rank - 1 : rank]
+    )
+    values = list(row)
+    return float(values[0]) if values else None
+
+
+def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_ids: list[int]) -> dict[int, float]:
+    """Unplanned downtime minutes per system in the period (up to now), maintenance windows excluded."""
+    from tickets.models import DowntimeRecord
+
+    window_end = min(period.end, now)
+    if window_end <= period.start or not system_ids:
+        return {}
+    rows = (
+        DowntimeRecord.objects.filter(business_system_id__in=system_ids, planned=False, start__lt=window_end)
+        .filter(Q(end__isnull=True) | Q(end__gt=period.start))
+        .annotate(
+            clip_start=Greatest(F("start"), period.start),
+            clip_end=Least(Coalesce(F("end"), now), window_end),
+        )
+        .values_list("business_system_id", "clip_start", "clip_end")
+    )
+    if hasattr(DowntimeRecord, "change_id"):
+        # A record linked to an approved change is planned maintenance by definition.
+        rows = rows.filter(change__isnull=True)
+    intervals: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for system_id, start, end in rows:
+        if end > start:
+            intervals.setdefault(system_id, []).append((start, end))
+    if not intervals:
+        return {}
+    windows = _maintenance_windows(period, list(intervals))
+    result: dict[int, float] = {}
+    for system_id, spans in intervals.items():
+        merged = _union(spans)
+        for w_start, w_end in windows.get(system_id, []):
+            merged = _subtract(merged, w_start, w_end)
+        result[system_id] = sum((e - s).total_seconds() for s, e in merged) / 60
+    return result
+
+
+def _maintenance_windows(period: Period, system_ids: list[int]) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """Approved maintenance windows per system, from the changes selectors when they exist."""
+    try:
+        from tickets.selectors.changes import maintenance_windows
+    except ImportError:
+        return {}
+    found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for window in maintenance_windows(start=period.start, end=period.end, business_system_ids=system_ids):
+        system_id, start, end = _window_tuple(window)
+        found.setdefault(system_id, []).append((start, end))
+    return found
+
+
+def _window_tuple(window: Any) -> tuple[int, dt.datetime, dt.datetime]:
+    if isinstance(window, dict):
+        return window["business_system_id"], window["start"], window["end"]
+    if isinstance(window, tuple | list):
+        return window[0], window[1], window[2]
+    return window.business_system_id, window.start, window.end
+
+
+def _union(spans: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    merged: list[list[dt.datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _subtract(spans: list[tuple[dt.datetime, dt.datetime]], w_start: dt.datetime, w_end: dt.datetime):
+    out: list[tuple[dt.datetime, dt.datetime]] = []
+    for start, end in spans:
+        if end <= w_start or start >= w_end:
+            out.append((start, end))
+            continue
+        if start < w_start:
+            out.append((start, w_start))
+        if end > w_end:
+            out.append((w_end, end))
+    return out
+
+
+def ticket_list_url(**filters: Any) -> str:
+    """A link to the tickets page filtered to the tickets behind a figure."""
+    try:
+        base = reverse("ticket-list")
+    except NoReverseMatch:
+        base = "/tickets/"
+    pairs: list[tuple[str, str]] = []
+    for key, value in filters.items():
+        if value is None:
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            pairs.append((key, str(item)))
+    return f"{base}?{urlencode(pairs)}"
+
+
+def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
+    common = {
+        "reported_from": period.first_day.isoformat(),
+        "reported_to": period.last_day.isoformat(),
+        "organization": scope.organization_id,
+        "business_system": scope.business_system_id,
+        "exclude_cancelled": 1,
+    }
+    links: dict[str, dict[str, str]] = {}
+    for key, name, kinds, _extra in CLOCK_KPIS:
+        severity = "P1" if key == "restore_time" else None
+        links[key] = {
+            "all": ticket_list_url(**common, kind=list(kinds), severity=severity, sla_clock=name),
+            "missed": ticket_list_url(**common, kind=list(kinds), severity=severity, sla_clock=name, sla_state="breached"),
+        }
+    links["response_rate"] = links["response_time"]
+    links["availability"] = {"all": ticket_list_url(**common, severity="P1")}
+    links["major_incidents"] = {"all": ticket_list_url(**common, kind="security", major_incident=1)}
+    links["satisfaction_rate"] = {
+        "all": ticket_list_url(**common, rated=1),
+        "missed": ticket_list_url(**common, rating_max=3),
+    }
+    try:
+        links["onboarding_rate"] = {"all": reverse("business-systems")}
+    except NoReverseMatch:
+        links["onboarding_rate"] = {}
+    return links
+
+
+def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult:
+    """All KPIs of `scope` for `period`, evaluated at `now`. A constant number of queries."""
+    from tickets.models import SatisfactionRating, Ticket
+
+    result = KpiResult(period=period, scope=scope, now=now)
+    figures = result.figures
+    agg = _clock_aggregates(period, scope, now)
+
+    # Responded = the response clock has stopped (late or not); a stopped clock always counts.
+    figures["response_rate"] = _share(agg["response_time__stopped"], agg["response_time__count"], RESPONSE_RATE_TARGET)
+    for key, *_rest in CLOCK_KPIS:
+        count, within = agg[f"{key}__count"], agg[f"{key}__within"]
+        entry = _share(within, count, 1.0)
+        entry["target_minutes"] = CLOCK_TARGET_MINUTES[key]
+        if key != "resource_on_time":
+            mean, maximum = agg[f"{key}__mean"], agg[f"{key}__max"]
+            entry["mean_minutes"] = float(mean) if mean is not None else None
+            entry["p90_minutes"] = _p90(period, scope, key, agg[f"{key}__stopped"])
+            entry["max_minutes"] = float(maximum) if maximum is not None else None
+        figures[key] = entry
+    figures["resource_on_time"]["storage_decrease_target_minutes"] = RESOURCE_STORAGE_DECREASE_TARGET_MINUTES
+
+    # Systems: availability and onboarding.
+    systems = list(scope.systems().order_by("pk").values_list("pk", "onboarding_status"))
+    in_cloud = [pk for pk, status in systems if status == BusinessSystem.Onboarding.IN_CLOUD]
+    minutes = period.minutes_until(now)
+    downtime = _downtime_by_system(period, scope, now, in_cloud)
+    total_down = sum(downtime.values())
+    by_system = [
+        {
+            "business_system": pk,
+            "value": (1 - downtime.get(pk, 0.0) / minutes) if minutes else None,
+            "downtime_minutes": downtime.get(pk, 0.0),
+        }
+        for pk in in_cloud
+    ]
+    availability = (1 - total_down / (minutes * len(in_cloud))) if minutes and in_cloud else None
+    figures["availability"] = {
+        "value": availability,
+        "target": AVAILABILITY_TARGET,
+        "met": None if availability is None else availability >= AVAILABILITY_TARGET,
+        "downtime_minutes": total_down,
+        "period_minutes": minutes,
+        "systems": len(in_cloud),
+        "by_system": by_system,
+    }
+    figures["onboarding_rate"] = _share(len(in_cloud), len(systems), ONBOARDING_TARGET)
+
+    tickets = Ticket.objects.filter(
+        Q(reported_at__gte=period.start, reported_at__lt=period.end) & ~Q(status="cancelled") & scope.ticket_q()
+    )
+    major = tickets.filter(kind="security", major_incident=True).count()
+    figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,
+                                  "count": major}
+
+    ratings = SatisfactionRating.objects.filter(ticket__in=tickets).aggregate(
+        rated=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4))
+    )
+    sat = _share(ratings["satisfied"], ratings["rated"], SATISFACTION_TARGET)
+    sat["rated"], sat["satisfied"] = ratings["rated"], ratings["satisfied"]
+    figures["satisfaction_rate"] = sat
+    result.links = _links(period, scope)
+    return result
+

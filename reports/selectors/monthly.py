@@ -1,0 +1,380 @@
+"""The data of the monthly operations report (运维月报, clause 8.2.9), gathered with a bounded number of
+queries whatever the number of tickets: aggregates for totals and charts, lists only where the contract
+wants every row (P1/P2 and breached tickets, resource adjustments, downtime, changes). The full ticket
+ledger goes to the spreadsheet of the acceptance package (reports.selectors.ledger), not to the PDF.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncDate
+
+from tickets.models import BusinessSystem, Contract, Host, ServiceItem
+
+from ..charts import Chart, bar_chart, percent_line_chart
+from . import sources
+from .kpis import (
+    DEFINITIONS,
+    KPI_LABELS,
+    KpiResult,
+    Scope,
+    clock_kpi_q,
+    counted_clock_q,
+    kpis_compute,
+    within_clock_q,
+)
+from .periods import Period, tz
+
+OPEN_STATUSES = ("new", "acknowledged", "in_progress", "located", "pending")
+# Service catalogue rows (序号) a resource adjustment draws on.
+RESOURCE_CATALOGUE_SEQ = {"vcpu": [1], "memory": [2], "storage": [3, 4], "bandwidth": [7], "public_ip": [8]}
+RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
+LISTED_OPEN_LIMIT = 50
+
+
+def report_tickets(*, period: Period, scope: Scope):
+    from tickets.models import Ticket
+
+    return Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q())
+
+
+def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
+    """Everything the PDF shows, as plain values. The caller adds version and generation metadata."""
+    scope = Scope(organization_id=contract.purchaser_id)
+    kpis = kpis_compute(period=period, scope=scope, now=now)
+    systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
+    return {
+        "contract": contract,
+        "period": period,
+        "now": now,
+        "kpis": kpis,
+        "kpi_rows": kpis.rows(),
+        "systems_table": _systems_table(kpis, period, scope, now, systems),
+        "ticket_summary": _ticket_summary(period, scope),
+        "charts": _charts(period, scope, now),
+        "resources": _resources(contract, period, scope, now),
+        "catalogue": _catalogue(contract),
+        "hosts": _host_totals(contract),
+        "heavy_protection": sources.heavy_protection_periods(period=period),
+        "duty": sources.duty_summary(period=period),
+        "incidents": _incidents(period, scope, now),
+        "downtimes": _downtimes(period, scope),
+        "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
+        "satisfaction": _satisfaction(period, scope, kpis),
+        "open_issues": _open_issues(period, scope),
+        "recommendations": _recommendations(kpis, period, scope, systems),
+        "definitions": DEFINITIONS,
+        "kpi_labels": KPI_LABELS,
+    }
+
+
+def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.datetime, systems: dict) -> list[dict]:
+    """Per business system: clock shares (one grouped query) and availability (from the KPI result)."""
+    from tickets.models import SlaClock
+
+    counted, within = counted_clock_q(now), within_clock_q()
+    grouped = (
+        SlaClock.objects.filter(
+            Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
+            & ~Q(ticket__status="cancelled")
+            & scope.ticket_q("ticket__")
+        )
+        .values("ticket__business_system_id")
+        .annotate(
+            **{
+                f"{key}_{part}": Count("pk", filter=clock_kpi_q(key) & counted & (within if part == "within" else Q()))
+                for key in ("response_time", "resolve_time", "restore_time")
+                for part in ("count", "within")
+            }
+        )
+    )
+    by_system = {row["ticket__business_system_id"]: row for row in grouped}
+    availability = {entry["business_system"]: entry for entry in kpis.figures["availability"]["by_system"]}
+    table = []
+    for pk, system in systems.items():
+        row = by_system.get(pk, {})
+        avail = availability.get(pk)
+        table.append(
+            {
+                "system": system,
+                "response": (row.get("response_time_within", 0), row.get("response_time_count", 0)),
+                "resolve": (row.get("resolve_time_within", 0), row.get("resolve_time_count", 0)),
+                "restore": (row.get("restore_time_within", 0), row.get("restore_time_count", 0)),
+                "availability": avail["value"] if avail else None,
+                "downtime_minutes": avail["downtime_minutes"] if avail else None,
+            }
+        )
+    return table
+
+
+def _ticket_summary(period: Period, scope: Scope) -> dict[str, Any]:
+    from tickets.models import Ticket
+
+    rows = report_tickets(period=period, scope=scope).values("kind", "severity", "status").annotate(n=Count("pk"))
+    kinds = dict(Ticket.Kind.choices)
+    severities = [s for s, _label in Ticket.Severity.choices]
+    matrix: dict[str, dict[str, int]] = {k: dict.fromkeys(severities, 0) for k in kinds}
+    totals = {"reported": 0, "cancelled": 0, "open": 0, "resolved": 0}
+    for row in rows:
+        if row["status"] == "cancelled":
+            totals["cancelled"] += row["n"]
+            continue
+        totals["reported"] += row["n"]
+        matrix[row["kind"]][row["severity"]] += row["n"]
+        if row["status"] in OPEN_STATUSES:
+            totals["open"] += row["n"]
+        else:
+            totals["resolved"] += row["n"]
+    return {
+        "severities": severities,
+        "rows": [{"kind": kinds[k], "counts": [matrix[k][s] for s in severities], "total": sum(matrix[k].values())}
+                 for k in kinds],
+        "totals": totals,
+    }
+
+
+def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
+    from tickets.models import SlaClock
+
+    zone = tz()
+    tickets = report_tickets(period=period, scope=scope).exclude(status="cancelled")
+    per_day = dict(
+        tickets.annotate(day=TruncDate("reported_at", tzinfo=zone)).values("day").annotate(n=Count("pk")).values_list("day", "n")
+    )
+    days = period.days()
+    daily = bar_chart(
+        title="每日工单量",
+        labels=[f"{d.day}" for d in days],
+        values=[per_day.get(d, 0) for d in days],
+        y_label="单位：张（按报告日期）",
+        label_every=1 if len(days) <= 31 else 7,
+    )
+
+    # SLA compliance by week: weeks are Monday-based and clipped to the period (第 1 周 starts on the 1st).
+    week_starts = sorted({period.first_day} | {d for d in days if d.weekday() == 0})
+    clocks = SlaClock.objects.filter(
+        Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
+        & ~Q(ticket__status="cancelled")
+        & scope.ticket_q("ticket__")
+        & counted_clock_q(now)
+    )
+    weekly_rows = (
+        clocks.annotate(day=TruncDate("ticket__reported_at", tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=within_clock_q()))
+        .values_list("day", "n", "ok")
+    )
+    week_n: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for day, n, ok in weekly_rows:
+        index = max(i for i, start in enumerate(week_starts) if start <= day)
+        week_n[index][0] += n
+        week_n[index][1] += ok
+    labels, values = [], []
+    for i, start in enumerate(week_starts):
+        end = (week_starts[i + 1] - dt.timedelta(days=1)) if i + 1 < len(week_starts) else period.last_day
+        labels.append(f"{start:%m.%d}–{end:%m.%d}")
+        n, ok = week_n.get(i, [0, 0])
+        values.append(ok / n if n else None)
+    weekly = percent_line_chart(title="各周 SLA 达标率（全部计时）", labels=labels, values=values, target=1.0)
+
+    buckets = {}
+    for low, high in RESPONSE_BUCKETS:
+        q = Q(elapsed_minutes__gte=low) if high is None else Q(elapsed_minutes__gte=low, elapsed_minutes__lt=high)
+        buckets[f"b{low}"] = Count("pk", filter=q)
+    dist = clocks.filter(clock_kpi_q("response_time"), stopped_at__isnull=False).aggregate(**buckets)
+    response = bar_chart(
+        title="响应时间分布（故障及安全事件）",
+        labels=[f"{low}–{high}" if high else f"≥{low}" for low, high in RESPONSE_BUCKETS],
+        values=[dist[f"b{low}"] for low, _high in RESPONSE_BUCKETS],
+        highlight=[low >= 15 for low, _high in RESPONSE_BUCKETS],
+        y_label="横轴：分钟；纵轴：张",
+    )
+    return [daily, weekly, response]
+
+
+def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]:
+    from tickets.models import SlaClock, Ticket
+
+    qs = (
+        report_tickets(period=period, scope=scope)
+        .filter(kind="resource")
+        .exclude(status="cancelled")
+        .select_related("business_system")
+        .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.filter(name="resolve"), to_attr="resolve_clocks"))
+        .order_by("reported_at", "pk")
+    )
+    rows = []
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for t in qs:
+        clock = t.resolve_clocks[0] if t.resolve_clocks else None
+        delta = (t.amount_after - t.amount_before) if t.amount_after is not None and t.amount_before is not None else None
+        if delta is not None and t.status not in OPEN_STATUSES:
+            totals[(t.resource, t.direction)] += delta
+        rows.append({"ticket": t, "clock": clock, "delta": delta, "state": _clock_state(clock, now)})
+    items = {i.seq: i for i in ServiceItem.objects.filter(contract=contract)}
+    labels = dict(Ticket.Resource.choices)
+    total_rows = []
+    for resource, seqs in RESOURCE_CATALOGUE_SEQ.items():
+        inc = totals.get((resource, "increase"), Decimal(0))
+        dec = totals.get((resource, "decrease"), Decimal(0))
+        if not inc and not dec:
+            continue
+        catalogue = [items[s] for s in seqs if s in items]
+        total_rows.append({
+            "resource": labels.get(resource, resource),
+            "increase": inc,
+            "decrease": dec,
+            "net": inc + dec,
+            "contracted": " + ".join(f"{i.quantity} {i.unit}" for i in catalogue) or "—",
+        })
+    return {"rows": rows, "totals": total_rows}
+
+
+def _clock_state(clock, now: dt.datetime) -> str:
+    if clock is None:
+        return "none"
+    if clock.stopped_at is not None:
+        return "breached" if clock.breached else "met"
+    if clock.breached or (clock.due_at is not None and clock.due_at < now):
+        return "breached"
+    return "running"
+
+
+def _catalogue(contract: Contract) -> list[ServiceItem]:
+    return list(ServiceItem.objects.filter(contract=contract).order_by("seq"))
+
+
+def _host_totals(contract: Contract) -> dict[str, Any]:
+    hosts = Host.objects.filter(business_system__organization_id=contract.purchaser_id)
+    totals = hosts.aggregate(n=Count("pk"), vcpu=Sum("vcpu"), memory=Sum("memory_gb"), storage=Sum("storage_gb"),
+                             monitored=Count("pk", filter=Q(monitored=True)))
+    by_os = dict(hosts.values("os_family").annotate(n=Count("pk")).values_list("os_family", "n"))
+    items = {i.seq: i.quantity for i in ServiceItem.objects.filter(contract=contract)}
+    return {
+        "count": totals["n"], "vcpu": totals["vcpu"] or 0, "memory": totals["memory"] or 0, "storage": totals["storage"] or 0,
+        "monitored": totals["monitored"],
+        "rows": [
+            ("vCPU（个）", totals["vcpu"] or 0, items.get(1)),
+            ("内存（GB）", totals["memory"] or 0, items.get(2)),
+            ("块存储（GB，普通 + 高性能）", totals["storage"] or 0, (items.get(3) or 0) + (items.get(4) or 0) or None),
+            ("Windows Server（套）", by_os.get("windows", 0), items.get(13)),
+            ("开源操作系统（套）", by_os.get("open_source", 0), items.get(14)),
+            ("国产操作系统（套）", by_os.get("domestic", 0), items.get(15)),
+            ("深度监控主机（台）", totals["monitored"], items.get(21)),
+        ],
+    }
+
+
+def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]:
+    """Every P1/P2 and every breached fault or security incident, with its times; the rest summarised."""
+    from tickets.models import SlaClock
+
+    base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).exclude(status="cancelled")
+    breached_clock = SlaClock.objects.filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
+    listed_q = Q(severity__in=("P1", "P2")) | Q(clocks__in=breached_clock)
+    listed_ids = base.filter(listed_q).values("pk")
+    listed = list(
+        base.filter(pk__in=listed_ids)
+        .select_related("business_system", "assignee")
+        .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")))
+        .order_by("reported_at", "pk")
+    )
+    rows = []
+    for t in listed:
+        clocks = {c.name: c for c in t.clocks.all()}
+        rows.append({
+            "ticket": t,
+            "clocks": [(c.get_name_display(), c, _clock_state(c, now)) for c in clocks.values()],
+            "breached": any(_clock_state(c, now) == "breached" for c in clocks.values()),
+        })
+    rest = (
+        base.exclude(pk__in=[r["ticket"].pk for r in rows])
+        .values("kind", "severity")
+        .annotate(n=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
+        .order_by("kind", "severity")
+    )
+    from tickets.models import Ticket
+
+    kinds, sev = dict(Ticket.Kind.choices), dict(Ticket.Severity.choices)
+    return {
+        "rows": rows,
+        "rest": [{"kind": kinds[r["kind"]], "severity": sev[r["severity"]], "n": r["n"], "open": r["open"]} for r in rest],
+    }
+
+
+def _downtimes(period: Period, scope: Scope) -> list:
+    from tickets.models import DowntimeRecord
+
+    qs = DowntimeRecord.objects.filter(start__lt=period.end).filter(Q(end__isnull=True) | Q(end__gt=period.start))
+    if scope.organization_id is not None:
+        qs = qs.filter(business_system__organization_id=scope.organization_id)
+    return list(qs.select_related("business_system", "ticket").order_by("start", "pk"))
+
+
+def _satisfaction(period: Period, scope: Scope, kpis: KpiResult) -> dict[str, Any]:
+    from tickets.models import SatisfactionRating
+
+    ratings = SatisfactionRating.objects.filter(ticket__in=report_tickets(period=period, scope=scope).exclude(status="cancelled"))
+    by_score = dict(ratings.values("score").annotate(n=Count("pk")).values_list("score", "n"))
+    low = list(ratings.filter(score__lte=3).select_related("ticket").order_by("rated_at", "pk"))
+    return {"figure": kpis.figures["satisfaction_rate"], "by_score": [(s, by_score.get(s, 0)) for s in range(5, 0, -1)],
+            "low": low}
+
+
+def _open_issues(period: Period, scope: Scope) -> dict[str, Any]:
+    from tickets.models import Ticket
+
+    qs = Ticket.objects.filter(Q(reported_at__lt=period.end, status__in=OPEN_STATUSES) & scope.ticket_q())
+    return {
+        "count": qs.count(),
+        "rows": list(qs.select_related("business_system", "assignee").order_by("reported_at", "pk")[:LISTED_OPEN_LIMIT]),
+        "limit": LISTED_OPEN_LIMIT,
+    }
+
+
+def _recommendations(kpis: KpiResult, period: Period, scope: Scope, systems: dict) -> list[str]:
+    """Findings drawn from the figures themselves (8.1.9); each names the figure behind it."""
+    out: list[str] = []
+    for row in kpis.rows():
+        if row["met"] is False:
+            out.append(f"{row['label']}未达标（{_fmt_value(row)}），请在下月跟踪整改，并在下期月报中说明原因及措施。")
+    for entry in kpis.figures["availability"]["by_system"]:
+        if entry["downtime_minutes"]:
+            name = systems.get(entry["business_system"])
+            out.append(
+                f"业务系统“{name}”本月非计划停机 {entry['downtime_minutes']:.0f} 分钟，建议复核其高可用部署与监控告警策略。"
+            )
+    from tickets.models import Ticket
+
+    repeated = (
+        report_tickets(period=period, scope=scope)
+        .filter(kind="resource", direction="increase")
+        .exclude(status="cancelled")
+        .values("business_system_id", "resource")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by("-n")
+    )
+    resource_labels = dict(Ticket.Resource.choices)
+    for r in repeated:
+        name = systems.get(r["business_system_id"], "")
+        out.append(
+            f"业务系统“{name}”本月 {r['n']} 次申请{resource_labels.get(r['resource'], r['resource'])}扩容，"
+            "资源可能长期不足，建议评估容量规划或弹性扩缩容（8.1.9）。"
+        )
+    not_in_cloud = [s for s in systems.values() if s.onboarding_status != BusinessSystem.Onboarding.IN_CLOUD]
+    for s in not_in_cloud:
+        out.append(f"业务系统“{s}”尚未完成入云（{s.get_onboarding_status_display()}），建议制定迁移计划。")
+    return out
+
+
+def _fmt_value(row: dict) -> str:
+    value = row.get("value")
+    if value is None:
+        return "无数据"
+    if row["key"] == "major_incidents":
+        return f"{value} 次"
+    return f"{value * 100:.2f}%"

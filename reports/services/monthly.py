@@ -1,0 +1,247 @@
+"""Generating, archiving and issuing the monthly operations report.
+
+A request makes a new numbered version (queued); the Celery task renders it (progress stored on the
+row, committed step by step so the page can show it); the project manager issues a finished draft.
+Issued versions are immutable; regenerating always makes a new version.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.selectors import user_has_role, user_is_manager, users_with_role
+from core.db import after_commit, lock_one
+from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.services import notification_send
+from tickets.models import Contract
+
+from ..models import MonthlyReport, TaskState
+from ..selectors.periods import Period, month_of, month_period
+
+logger = logging.getLogger(__name__)
+
+ISSUE_DEADLINE_DAY = 15  # 验收 2.1: by the middle of the next month
+
+
+def _enqueue_generation(report_id: int) -> None:
+    from ..tasks import monthly_report_generate_task
+
+    try:
+        monthly_report_generate_task.delay(report_id)
+    except Exception:  # noqa: BLE001 - a broker outage leaves it queued; the periodic sweep retries
+        logger.warning("broker unavailable; monthly report %s stays queued", report_id, exc_info=True)
+
+
+def _check_period(contract: Contract, period: Period, now: dt.datetime) -> None:
+    if period.kind != "month":
+        raise ValidationFailed(fields={"month": [_("月报按月生成")]})
+    if period.start > now:
+        raise ValidationFailed(fields={"month": [_("不能生成尚未开始的月份")]})
+    if period.last_day < contract.start_date or period.first_day > contract.end_date:
+        raise ValidationFailed(fields={"month": [_("该月份不在合同服务期内")]})
+
+
+@transaction.atomic
+def monthly_report_request(
+    *, actor, contract: Contract, period: Period, automatic: bool = False, now: dt.datetime | None = None
+) -> MonthlyReport:
+    """Queue a new version of the month's report. Provider managers (duty leader, project manager) may
+    ask; the periodic job passes actor=None with automatic=True. Refuses while another version of the
+    same month is still being generated."""
+    now = now or timezone.now()
+    if not automatic and not user_is_manager(actor):
+        raise PermissionDenied(_("只有值班负责人或项目经理可以生成月报"))
+    _check_period(contract, period, now)
+    lock_one(Contract.objects.all(), contract.pk)  # serialises version numbers of this contract
+    existing = MonthlyReport.objects.filter(contract=contract, month=period.first_day)
+    if existing.filter(task_state__in=(TaskState.QUEUED, TaskState.RUNNING)).exists():
+        raise Conflict(_("该月月报正在生成，请稍候"))
+    version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
+    report = MonthlyReport.objects.create(
+        contract=contract,
+        month=period.first_day,
+        version=version,
+        automatic=automatic,
+        generated_by=actor if not automatic else None,
+        requested_at=now,
+    )
+    after_commit(lambda: _enqueue_generation(report.pk))
+    return report
+
+
+def _progress(report_id: int, percent: int, note: str) -> None:
+    with transaction.atomic():
+        MonthlyReport.objects.filter(pk=report_id, task_state=TaskState.RUNNING).update(progress=percent, progress_note=note)
+
+
+def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -> MonthlyReport | None:
+    """Render one queued version. Idempotent: returns quietly when the row is gone or not queued
+    (another worker has it, or it is done). Each step commits its progress."""
+    from ..pdf import render_pdf
+    from ..selectors.monthly import monthly_report_data
+
+    with transaction.atomic():
+        try:
+            report = lock_one(MonthlyReport.objects.select_related("contract__purchaser", "contract__provider"), report_id)
+        except MonthlyReport.DoesNotExist:
+            return None
+        if report.task_state != TaskState.QUEUED:
+            return None
+        report.task_state = TaskState.RUNNING
+        report.progress, report.progress_note = 5, _("正在汇总数据")
+        report.save(update_fields=["task_state", "progress", "progress_note"])
+    try:
+        now = now or timezone.now()
+        period = month_period(report.month)
+        data = monthly_report_data(contract=report.contract, period=period, now=now)
+        _progress(report_id, 50, _("正在排版 PDF"))
+        data.update(
+            version=report.version,
+            generated_at=now,
+            generated_by_name=report.generated_by.display_name if report.generated_by_id else "",
+        )
+        pdf = render_pdf("reports/pdf/monthly.html", data)
+        _progress(report_id, 90, _("正在归档"))
+        snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
+    except Exception as exc:
+        logger.exception("monthly report %s failed", report_id)
+        with transaction.atomic():
+            MonthlyReport.objects.filter(pk=report_id).update(
+                task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
+            )
+        return None
+    with transaction.atomic():
+        report = lock_one(MonthlyReport.objects.all(), report_id)
+        if report.task_state != TaskState.RUNNING:
+            return report
+        report.file.save(f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", ContentFile(pdf), save=False)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()
+        report.size = len(pdf)
+        report.kpi_snapshot = snapshot
+        report.task_state = TaskState.DONE
+        report.progress, report.progress_note = 100, _("已完成")
+        report.generated_at = timezone.now()
+        report.save(update_fields=["file", "sha256", "size", "kpi_snapshot", "task_state", "progress", "progress_note",
+                                   "generated_at"])
+        recipients = users_with_role(Role.PROJECT_MANAGER)
+        notification_send(
+            recipients=recipients,
+            kind="report_ready",
+            title=_("%(month)s 运维月报第 %(v)s 版已生成，待审阅签发") % {"month": f"{report.month:%Y-%m}", "v": report.version},
+            url=f"/reports/monthly/{report.pk}/",
+            dedupe_key=f"report-ready:{report.pk}",
+        )
+    return report
+
+
+@transaction.atomic
+def monthly_report_issue(*, actor, report_id: int, now: dt.datetime | None = None) -> MonthlyReport:
+    """The project manager issues a finished draft: it becomes the immutable archived version.
+    Only the newest finished version of the month can be issued."""
+    if not user_has_role(actor, Role.PROJECT_MANAGER):
+        raise PermissionDenied(_("只有项目经理可以签发月报"))
+    try:
+        report = lock_one(MonthlyReport.objects.all(), report_id)
+    except MonthlyReport.DoesNotExist:
+        raise NotFound() from None
+    if report.status == MonthlyReport.Status.ISSUED:
+        raise IllegalTransition(_("该版本已签发"))
+    if report.task_state != TaskState.DONE:
+        raise IllegalTransition(_("月报尚未生成完成，不能签发"))
+    newer = MonthlyReport.objects.filter(
+        contract_id=report.contract_id, month=report.month, version__gt=report.version, task_state=TaskState.DONE
+    )
+    if newer.exists():
+        raise IllegalTransition(_("已有更新的版本，请签发最新版本"))
+    report.status = MonthlyReport.Status.ISSUED
+    report.issued_by = actor
+    report.issued_at = now or timezone.now()
+    report.save(update_fields=["status", "issued_by", "issued_at"])
+    return report
+
+
+def monthly_report_retry_queued(*, now: dt.datetime | None = None, limit: int = 10) -> int:
+    """Periodic sweep: hand still-queued versions (broker outage at request time) to the workers again.
+    Only versions queued for more than two minutes, a bounded batch."""
+    now = now or timezone.now()
+    ids = list(
+        MonthlyReport.objects.filter(task_state=TaskState.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2))
+        .order_by("requested_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for report_id in ids:
+        _enqueue_generation(report_id)
+    return len(ids)
+
+
+def monthly_report_draft_previous_month(*, now: dt.datetime | None = None) -> list[MonthlyReport]:
+    """On the 1st (run daily; idempotent): queue a draft of the previous month for every contract in
+    service then, unless a version of that month already exists."""
+    now = now or timezone.now()
+    previous = month_of(now).previous()
+    created: list[MonthlyReport] = []
+    contracts = Contract.objects.filter(start_date__lte=previous.last_day, end_date__gte=previous.first_day).order_by("pk")
+    for contract in contracts:
+        if MonthlyReport.objects.filter(contract=contract, month=previous.first_day).exists():
+            continue
+        try:
+            created.append(monthly_report_request(actor=None, contract=contract, period=previous, automatic=True, now=now))
+        except (Conflict, ValidationFailed):
+            continue
+    return created
+
+
+def report_status_for(*, contract: Contract, period: Period, now: dt.datetime) -> dict:
+    """Where the month's report stands: for the dashboard and the reminder."""
+    versions = list(MonthlyReport.objects.filter(contract=contract, month=period.first_day).order_by("-version")[:20])
+    issued = next((r for r in versions if r.is_issued), None)
+    latest = versions[0] if versions else None
+    deadline = dt.datetime.combine(
+        (period.last_day + dt.timedelta(days=ISSUE_DEADLINE_DAY)), dt.time.max, tzinfo=period.start.tzinfo
+    )
+    return {
+        "period": period,
+        "latest": latest,
+        "issued": issued,
+        "deadline": deadline,
+        "overdue": issued is None and now > deadline,
+        "due_soon": issued is None and period.end <= now <= deadline,
+    }
+
+
+def monthly_report_remind(*, now: dt.datetime | None = None) -> int:
+    """Daily: while last month's report is not issued, remind the project managers once a day; after
+    the 15th, flag it overdue (also to the group webhook). Dedupe keys make reruns harmless."""
+    now = now or timezone.now()
+    previous = month_of(now).previous()
+    today = timezone.localdate(now)
+    sent = 0
+    contracts = Contract.objects.filter(start_date__lte=previous.last_day, end_date__gte=previous.first_day).order_by("pk")
+    for contract in contracts:
+        status = report_status_for(contract=contract, period=previous, now=now)
+        if status["issued"] is not None:
+            continue
+        overdue = status["overdue"]
+        title = (
+            _("%(month)s 运维月报已逾期未签发（应于次月 15 日前提交）") if overdue else _("%(month)s 运维月报尚未签发")
+        ) % {"month": previous.code}
+        with transaction.atomic():
+            sent += len(
+                notification_send(
+                    recipients=users_with_role(Role.PROJECT_MANAGER),
+                    kind="report_overdue" if overdue else "report_reminder",
+                    title=title,
+                    body=_("合同：%(c)s") % {"c": contract.name},
+                    url="/reports/",
+                    dedupe_key=f"report-{'overdue' if overdue else 'remind'}:{contract.pk}:{previous.code}:{today}",
+                    webhook=overdue,
+                )
+            )
+    return sent

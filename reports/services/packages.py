@@ -1,0 +1,285 @@
+"""The monthly acceptance package (阶段查验材料, 验收 2.1): one zip with the monthly report, the ticket
+ledger (.xlsx and UTF-8-BOM CSV), heavy-protection records and duty logs, fault and security-incident
+records, downtime reports, satisfaction forms and a manifest with the SHA-256 of every file."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_is_manager
+from core.db import after_commit, lock_one
+from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tickets.models import Contract
+
+from ..models import AcceptancePackage, MonthlyReport, TaskState
+from ..selectors import sources
+from ..selectors.kpis import Scope
+from ..selectors.periods import Period, month_period
+
+logger = logging.getLogger(__name__)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV/formula injection)."""
+    if isinstance(value, Promise):  # translated choice labels
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _enqueue(package_id: int) -> None:
+    from ..tasks import acceptance_package_build_task
+
+    try:
+        acceptance_package_build_task.delay(package_id)
+    except Exception:  # noqa: BLE001
+        logger.warning("broker unavailable; package %s stays queued", package_id, exc_info=True)
+
+
+@transaction.atomic
+def acceptance_package_request(*, actor, contract: Contract, period: Period, now: dt.datetime | None = None) -> AcceptancePackage:
+    """Queue a new version of the month's package. Provider managers only. The month needs a finished
+    monthly report (the issued one is used; otherwise the newest finished draft, marked as such)."""
+    now = now or timezone.now()
+    if not user_is_manager(actor):
+        raise PermissionDenied(_("只有值班负责人或项目经理可以生成查验材料包"))
+    if period.kind != "month" or period.start > now:
+        raise ValidationFailed(fields={"month": [_("请选择已开始的月份")]})
+    lock_one(Contract.objects.all(), contract.pk)
+    if not MonthlyReport.objects.filter(contract=contract, month=period.first_day, task_state=TaskState.DONE).exists():
+        raise ValidationFailed(fields={"month": [_("该月尚无已生成的运维月报，请先生成月报")]})
+    existing = AcceptancePackage.objects.filter(contract=contract, month=period.first_day)
+    if existing.filter(task_state__in=(TaskState.QUEUED, TaskState.RUNNING)).exists():
+        raise Conflict(_("该月查验材料包正在生成，请稍候"))
+    version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
+    package = AcceptancePackage.objects.create(
+        contract=contract, month=period.first_day, version=version, generated_by=actor, requested_at=now
+    )
+    after_commit(lambda: _enqueue(package.pk))
+    return package
+
+
+def _xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.freeze_panes = "A2"
+        bold = []
+        for h in header:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        ws.append(bold)
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def package_files(*, contract: Contract, period: Period, report: MonthlyReport, now: dt.datetime) -> list[tuple[str, bytes, str]]:
+    """(path in zip, bytes, description) of every file of the package, manifest excluded."""
+    from tickets.models import DowntimeRecord, SatisfactionRating, Ticket, TicketEvent
+
+    from ..pdf import render_pdf
+    from ..selectors.downtime import downtime_report_data
+    from ..selectors.ledger import LEDGER_HEADER, ledger_rows
+
+    scope = Scope(organization_id=contract.purchaser_id)
+    ym = period.code
+    files: list[tuple[str, bytes, str]] = []
+    with report.file.open("rb") as fh:
+        status = "" if report.is_issued else "-草稿"
+        files.append((f"01-运维月报-{ym}-v{report.version}{status}.pdf", fh.read(),
+                      _("运维月报第 %(v)s 版（%(s)s）") % {"v": report.version, "s": report.get_status_display()}))
+
+    ledger = list(ledger_rows(period=period, scope=scope))
+    files.append((f"02-工单台账-{ym}.xlsx", _xlsx([("工单台账", LEDGER_HEADER, ledger)]), _("工单台账（Excel）")))
+    files.append((f"02-工单台账-{ym}.csv", _csv(LEDGER_HEADER, ledger), _("工单台账（CSV，UTF-8 BOM）")))
+
+    periods = sources.heavy_protection_periods(period=period)
+    duty_sheets: list[tuple[str, Sequence[str], Iterable[Sequence]]] = [
+        ("重保时期", ("名称", "类型", "开始日期", "结束日期", "级别", "说明"),
+         [(p["name"], p["kind"], p["start"].isoformat(), p["end"].isoformat(), p["level"], p["notes"]) for p in periods]),
+    ]
+    duty_sheets.extend(_duty_sheets(period))
+    files.append((f"03-重保记录与值班日志-{ym}.xlsx", _xlsx(duty_sheets), _("重保时期、值班班次与值班日志")))
+
+    tickets = Ticket.objects.filter(
+        Q(reported_at__gte=period.start, reported_at__lt=period.end, kind__in=("fault", "security")) & scope.ticket_q()
+    )
+    incident_rows = [
+        (t["number"], dict(Ticket.Kind.choices)[t["kind"]], t["severity"], dict(Ticket.Status.choices)[t["status"]],
+         t["business_system__name"], t["title"], _local(t["reported_at"]), _local(t["acknowledged_at"]), _local(t["located_at"]),
+         _local(t["resolved_at"]), _local(t["closed_at"]), t["resolution"], "是" if t["major_incident"] else "", t["major_incident_reason"])
+        for t in tickets.order_by("reported_at", "pk").values(
+            "number", "kind", "severity", "status", "business_system__name", "title", "reported_at", "acknowledged_at",
+            "located_at", "resolved_at", "closed_at", "resolution", "major_incident", "major_incident_reason")
+    ]
+    events = (
+        TicketEvent.objects.filter(ticket__in=tickets)
+        .order_by("ticket__reported_at", "ticket_id", "at", "pk")
+        .values_list("ticket__number", "at", "kind", "actor__real_name", "from_status", "to_status", "note")
+    )
+    kinds = dict(TicketEvent.Kind.choices)
+    files.append((
+        f"04-故障及安全事件处置记录-{ym}.xlsx",
+        _xlsx([
+            ("事件", ("编号", "类型", "级别", "状态", "业务系统", "标题", "报告时间", "响应时间", "定位时间", "解决时间",
+                    "关闭时间", "处置说明", "重大安全事件", "认定理由"), incident_rows),
+            ("处置时间线", ("编号", "时间", "事件", "操作人", "原状态", "新状态", "说明"),
+             ((n, _local(at), kinds.get(k, k), a or "系统", f, t, note) for n, at, k, a, f, t, note in events)),
+        ]),
+        _("故障及安全事件处置记录（含时间线）"),
+    ))
+
+    p1_ids = list(
+        DowntimeRecord.objects.filter(ticket__in=tickets.filter(severity="P1"))
+        .values_list("ticket_id", flat=True).distinct()
+    ) + list(tickets.filter(severity="P1").values_list("pk", flat=True))
+    for ticket_id in sorted(set(p1_ids)):
+        data = downtime_report_data(ticket_id=ticket_id, now=now)
+        files.append((f"05-宕机报告/宕机报告-{data['ticket'].number}.pdf", render_pdf("reports/pdf/downtime.html", data),
+                      _("宕机报告 %(n)s") % {"n": data["ticket"].number}))
+
+    ratings = (
+        SatisfactionRating.objects.filter(ticket__in=Ticket.objects.filter(
+            Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q()).exclude(status="cancelled"))
+        .order_by("rated_at", "pk")
+        .values_list("ticket__number", "ticket__title", "ticket__business_system__name", "score", "comment",
+                     "rated_by__real_name", "rated_at")
+    )
+    files.append((
+        f"06-满意度评价表-{ym}.xlsx",
+        _xlsx([("满意度评价", ("工单编号", "工单标题", "业务系统", "评分（1-5）", "评价", "评价人", "评价时间"),
+                ((n, t, s, sc, c, who, _local(at)) for n, t, s, sc, c, who, at in ratings))]),
+        _("满意度评价表"),
+    ))
+    return files
+
+
+def _duty_sheets(period: Period) -> list[tuple[str, Sequence[str], Iterable[Sequence]]]:
+    try:
+        from roster.models import Shift
+    except ImportError:
+        return []
+    shifts = (
+        Shift.objects.filter(start__lt=period.end, end__gt=period.start)
+        .order_by("start", "pk")
+        .values_list("date", "template__name", "start", "end", "assignments__position", "assignments__member__user__real_name")
+    )
+    sheets: list[tuple[str, Sequence[str], Iterable[Sequence]]] = [
+        ("值班班次", ("日期", "班次", "开始", "结束", "岗位", "值班人员"),
+         [(d.isoformat(), name, _local(s), _local(e), pos or "", who or "") for d, name, s, e, pos, who in shifts]),
+    ]
+    try:
+        from roster.models import DutyLog
+    except ImportError:
+        return sheets
+    fields = [f.name for f in DutyLog._meta.concrete_fields if f.name != "id"]
+    rows = DutyLog.objects.filter(**sources._between(DutyLog, period)).order_by("pk").values_list(*fields)
+    sheets.append(("值班日志", [DutyLog._meta.get_field(f).verbose_name for f in fields],
+                   [[_local(v) if isinstance(v, dt.datetime) else v for v in row] for row in rows]))
+    return sheets
+
+
+def _zip(files: list[tuple[str, bytes, str]], manifest: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content, _desc in files:
+            zf.writestr(name, content)
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        lines = [f"{f['sha256']}  {f['path']}" for f in manifest["files"]]
+        zf.writestr("SHA256SUMS.txt", "\n".join(lines) + "\n")
+    return out.getvalue()
+
+
+def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None) -> AcceptancePackage | None:
+    """Build one queued package. Idempotent like the report generation."""
+    with transaction.atomic():
+        try:
+            package = lock_one(AcceptancePackage.objects.select_related("contract__purchaser", "contract__provider"), package_id)
+        except AcceptancePackage.DoesNotExist:
+            return None
+        if package.task_state != TaskState.QUEUED:
+            return None
+        package.task_state, package.progress, package.progress_note = TaskState.RUNNING, 5, _("正在收集材料")
+        package.save(update_fields=["task_state", "progress", "progress_note"])
+    try:
+        now = now or timezone.now()
+        period = month_period(package.month)
+        reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
+        report = reports.filter(status=MonthlyReport.Status.ISSUED).order_by("-version").first() or reports.order_by("-version").first()
+        if report is None:
+            raise NotFound(_("该月尚无已生成的运维月报"))
+        files = package_files(contract=package.contract, period=period, report=report, now=now)
+        with transaction.atomic():
+            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"))
+        manifest = {
+            "contract": package.contract.code,
+            "purchaser": package.contract.purchaser.name,
+            "provider": package.contract.provider.name,
+            "month": period.code,
+            "version": package.version,
+            "generated_at": now.isoformat(),
+            "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256},
+            "files": [
+                {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "description": str(desc)}
+                for name, content, desc in files
+            ],
+        }
+        blob = _zip(files, manifest)
+    except Exception as exc:
+        logger.exception("acceptance package %s failed", package_id)
+        with transaction.atomic():
+            AcceptancePackage.objects.filter(pk=package_id).update(
+                task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
+            )
+        return None
+    with transaction.atomic():
+        package = lock_one(AcceptancePackage.objects.all(), package_id)
+        if package.task_state != TaskState.RUNNING:
+            return package
+        package.file.save(f"acceptance-{package.month:%Y-%m}-v{package.version}.zip", ContentFile(blob), save=False)
+        package.sha256 = hashlib.sha256(blob).hexdigest()
+        package.size = len(blob)
+        package.manifest = manifest["files"]
+        package.report = report
+        package.task_state, package.progress, package.progress_note = TaskState.DONE, 100, _("已完成")
+        package.generated_at = timezone.now()
+        package.save(update_fields=["file", "sha256", "size", "manifest", "report", "task_state", "progress",
+                                    "progress_note", "generated_at"])
+    return package

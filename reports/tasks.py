@@ -1,0 +1,30 @@
+"""Thin, idempotent tasks: take ids, re-fetch, call one service."""
+
+from celery import shared_task
+
+from .services.monthly import (
+    monthly_report_draft_previous_month,
+    monthly_report_generate,
+    monthly_report_remind,
+    monthly_report_retry_queued,
+)
+from .services.packages import acceptance_package_build
+
+
+@shared_task(name="reports.monthly_report_generate", ignore_result=True)
+def monthly_report_generate_task(report_id: int) -> None:
+    monthly_report_generate(report_id=report_id)
+
+
+@shared_task(name="reports.acceptance_package_build", ignore_result=True)
+def acceptance_package_build_task(package_id: int) -> None:
+    acceptance_package_build(package_id=package_id)
+
+
+@shared_task(name="reports.monthly_report_daily", ignore_result=True)
+def monthly_report_daily() -> None:
+    """Daily: draft last month's report (only acts when none exists, i.e. on the 1st or after an
+    outage), remind or flag while it is not issued, re-queue generations the broker never got."""
+    monthly_report_draft_previous_month()
+    monthly_report_remind()
+    monthly_report_retry_queued()

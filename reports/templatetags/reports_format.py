@@ -1,0 +1,58 @@
+"""Display formatting of KPI values (the values themselves stay unrounded)."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def pct(value, digits: int = 2) -> str:
+    """0.99995 → "99.995%" with `digits` decimals (default 2); None → "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def minutes(value) -> str:
+    """Minutes for display: 12.5 → "12.5 分钟", 250 → "4 小时 10 分钟"."""
+    if value is None or value == "":
+        return "—"
+    value = float(value)
+    if value < 60:
+        return f"{value:.1f} 分钟".replace(".0 ", " ")
+    hours, rest = divmod(round(value), 60)
+    return f"{hours} 小时 {rest} 分钟" if rest else f"{hours} 小时"
+
+
+@register.filter
+def met_label(value) -> str:
+    if value is None:
+        return "无数据"
+    return "达标" if value else "未达标"
+
+
+@register.filter
+def met_class(value) -> str:
+    if value is None:
+        return "na"
+    return "pass" if value else "fail"
+
+
+@register.filter
+def local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if not value:
+        return "—"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime(fmt)
+    return value.strftime(fmt.split(" ")[0])
+
+
+@register.filter
+def share(pair) -> str:
+    """(within, count) → "3/4"."""
+    within, count = pair
+    return f"{within}/{count}" if count else "—"

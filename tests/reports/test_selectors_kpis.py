@@ -1,0 +1,112 @@
+import datetime as dt
+
+import pytest
+
+from reports.selectors.kpis import Scope, _subtract, _union, kpis_compute, nearest_rank
+from reports.selectors.periods import parse_month, parse_period
+
+from .conftest import EVAL_AT, SH
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER_MINUTES = 31 * 24 * 60
+
+
+def _october(purchaser):
+    return kpis_compute(period=parse_month("2026-10"), scope=Scope(organization_id=purchaser.pk), now=EVAL_AT).figures
+
+
+def test_response_counts_the_past_due_open_ticket_as_a_miss_and_leaves_out_the_cancelled(october, purchaser):
+    f = _october(purchaser)
+    # T1 10, T2 20 (miss), T3 7 (reported 23:58 on the 31st: October), T6 5, T7 running past due; T4 cancelled.
+    assert f["response_time"]["count"] == 5
+    assert f["response_time"]["within_target"] == 3
+    assert f["response_time"]["value"] == 3 / 5
+    assert f["response_time"]["met"] is False
+    assert f["response_time"]["mean_minutes"] == (10 + 20 + 7 + 5) / 4
+    assert f["response_time"]["p90_minutes"] == 20
+    assert f["response_time"]["max_minutes"] == 20
+    assert f["response_rate"]["count"] == 5 and f["response_rate"]["within_target"] == 4
+    assert f["response_rate"]["value"] == 4 / 5
+
+
+def test_resolve_after_a_reopen_counts_the_whole_time_and_p1_stops_at_locate(october, purchaser):
+    f = _october(purchaser)["resolve_time"]
+    # T1 25, T2 60 (miss), T3 22 (P1: located), T6 20 → reopened → 80 (miss).
+    assert (f["count"], f["within_target"]) == (4, 2)
+    assert f["mean_minutes"] == (25 + 60 + 22 + 80) / 4
+    assert f["p90_minutes"] == 80 and f["max_minutes"] == 80
+
+
+def test_restore_and_resource_with_a_pause(october, purchaser):
+    f = _october(purchaser)
+    assert (f["restore_time"]["count"], f["restore_time"]["within_target"]) == (1, 1)
+    assert f["restore_time"]["max_minutes"] == 180
+    # 6 hours on the wall clock, 4 of them pending: 120 minutes, within the 4 h target.
+    assert (f["resource_on_time"]["count"], f["resource_on_time"]["within_target"]) == (1, 1)
+    assert f["resource_on_time"]["value"] == 1.0 and f["resource_on_time"]["met"] is True
+
+
+def test_availability_splits_the_outage_at_midnight_and_excludes_planned_maintenance(october, purchaser):
+    f = _october(purchaser)["availability"]
+    # Only the 2 minutes of T3 before midnight; the planned 2 hours on `own` do not count.
+    assert f["downtime_minutes"] == 2
+    assert f["value"] == 1 - 2 / (OCTOBER_MINUTES * 2)
+    by_system = {e["business_system"]: e for e in f["by_system"]}
+    assert set(by_system) == {october["own"].pk, october["own_normal"].pk}  # in-cloud systems only
+    assert by_system[october["own"].pk]["downtime_minutes"] == 2
+    assert by_system[october["own"].pk]["value"] == 1 - 2 / OCTOBER_MINUTES
+    assert by_system[october["own_normal"].pk]["value"] == 1.0
+    assert f["met"] is True  # 2 of 89 280 minutes
+
+
+def test_november_gets_the_rest_of_the_outage_and_leaves_out_a_clock_within_target(october, purchaser):
+    f = kpis_compute(period=parse_month("2026-11"), scope=Scope(organization_id=purchaser.pk), now=EVAL_AT).figures
+    assert f["availability"]["downtime_minutes"] == 178
+    # Month to date: the denominator is the minutes passed so far (4 days 10 hours).
+    passed = (4 * 24 + 10) * 60
+    assert f["availability"]["value"] == 1 - 178 / (passed * 2)
+    # T8 was reported 5 minutes ago and is still within its 15 minutes: not counted yet.
+    assert f["response_time"]["count"] == 0 and f["response_time"]["value"] is None
+
+
+def test_major_incidents_onboarding_and_satisfaction(october, purchaser):
+    f = _october(purchaser)
+    assert f["major_incidents"]["value"] == 1 and f["major_incidents"]["met"] is False
+    assert (f["onboarding_rate"]["count"], f["onboarding_rate"]["within_target"]) == (3, 2)
+    assert f["onboarding_rate"]["value"] == 2 / 3
+    # T3 was rated in November but counts in October, the month of its ticket.
+    s = f["satisfaction_rate"]
+    assert (s["rated"], s["satisfied"]) == (3, 2) and s["value"] == 2 / 3 and s["met"] is False
+
+
+def test_per_business_system_and_other_organisation(october, purchaser, other_purchaser):
+    f = kpis_compute(period=parse_month("2026-10"), scope=Scope(organization_id=purchaser.pk,
+                     business_system_id=october["own_normal"].pk), now=EVAL_AT).figures
+    assert (f["response_time"]["count"], f["response_time"]["within_target"]) == (1, 0)  # T2 only
+    assert f["satisfaction_rate"]["rated"] == 1
+    other = kpis_compute(period=parse_month("2026-10"), scope=Scope(organization_id=other_purchaser.pk), now=EVAL_AT).figures
+    assert other["response_time"]["count"] == 0 and other["satisfaction_rate"]["rated"] == 0
+
+
+def test_quarter_and_year_cover_the_month(october, purchaser):
+    q = kpis_compute(period=parse_period(quarter="2026-Q4"), scope=Scope(organization_id=purchaser.pk), now=EVAL_AT).figures
+    assert q["response_time"]["count"] == 5  # T8 still left out
+    assert q["availability"]["downtime_minutes"] == 180
+    y = kpis_compute(period=parse_period(year="2026"), scope=Scope(), now=EVAL_AT).figures
+    assert y["major_incidents"]["value"] == 1
+
+
+def test_kpis_take_a_constant_number_of_queries(october, purchaser, django_assert_num_queries):
+    # 1 clock aggregate + 3 percentiles + systems + downtime + major + ratings.
+    with django_assert_num_queries(8):
+        kpis_compute(period=parse_month("2026-10"), scope=Scope(organization_id=purchaser.pk), now=EVAL_AT)
+
+
+def test_nearest_rank_and_interval_helpers():
+    assert nearest_rank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
+    assert nearest_rank([5], 0.9) == 5 and nearest_rank([], 0.9) is None
+    t = lambda h, m=0: dt.datetime(2026, 10, 1, h, m, tzinfo=SH)  # noqa: E731
+    merged = _union([(t(1), t(3)), (t(2), t(4)), (t(6), t(7))])
+    assert merged == [(t(1), t(4)), (t(6), t(7))]
+    assert _subtract(merged, t(2), t(6, 30)) == [(t(1), t(2)), (t(6, 30), t(7))]

@@ -1,0 +1,140 @@
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from reports.models import ArchiveImmutable, MonthlyReport
+from reports.selectors.periods import parse_month
+from reports.services.monthly import (
+    monthly_report_draft_previous_month,
+    monthly_report_issue,
+    monthly_report_remind,
+    monthly_report_request,
+)
+from reports.services.packages import acceptance_package_request
+from tickets.models import Contract
+
+from .conftest import EVAL_AT, at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contract(purchaser):
+    """The seeded contract ends 2026-06-26; its renewal covers the hand-built October."""
+    first = Contract.objects.get(purchaser=purchaser)
+    return Contract.objects.create(
+        name=first.name, code="BJCG-ZWY-2026", purchaser=purchaser, provider=first.provider,
+        start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26), previous=first,
+    )
+
+
+def _generate(actor, contract, django_capture_on_commit_callbacks, month="2026-10", now=EVAL_AT):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = monthly_report_request(actor=actor, contract=contract, period=parse_month(month), now=now)
+    report.refresh_from_db()
+    return report
+
+
+def test_generated_pdf_holds_the_figures_and_embeds_a_cjk_font(october, users, contract, django_capture_on_commit_callbacks, tmp_path):
+    report = _generate(users["project_manager"], contract, django_capture_on_commit_callbacks)
+    assert report.task_state == "done" and report.progress == 100, report.error
+    data = report.file.read()
+    assert hashlib.sha256(data).hexdigest() == report.sha256 and report.size == len(data)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "政务云运维月报" in text and "2026年10月" in text
+    assert "60.00%" in text  # response time 3 of 5
+    assert "80.00%" in text  # response rate 4 of 5
+    assert "66.67%" in text  # satisfaction 2 of 3
+    assert "GZ-20261031-0001" in text  # the P1 reported at 23:58 on the last day is listed
+    assert "附录 指标定义与统计口径" in text
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "Noto-Sans-CJK" in line]
+    assert cjk and all(" yes " in line for line in cjk), fonts  # embedded
+    assert report.kpi_snapshot["figures"]["response_time"]["count"] == 5
+
+
+def test_issued_report_is_immutable_and_regenerating_makes_a_new_version(october, users, contract, django_capture_on_commit_callbacks):
+    first = _generate(users["project_manager"], contract, django_capture_on_commit_callbacks)
+    issued = monthly_report_issue(actor=users["project_manager"], report_id=first.pk, now=EVAL_AT)
+    assert issued.status == "issued" and issued.issued_by == users["project_manager"]
+    issued.progress_note = "篡改"
+    with pytest.raises(ArchiveImmutable):
+        issued.save()
+    with pytest.raises(ArchiveImmutable):
+        MonthlyReport.objects.filter(pk=first.pk).update(sha256="0" * 64)
+    with pytest.raises(ArchiveImmutable):
+        issued.delete()
+    second = _generate(users["duty_leader"], contract, django_capture_on_commit_callbacks)
+    assert second.version == 2 and second.pk != first.pk and second.file.name != first.file.name
+    first.refresh_from_db()
+    assert first.status == "issued" and first.file.read()  # untouched
+
+
+def test_only_the_project_manager_issues_and_only_a_finished_draft(october, users, contract, django_capture_on_commit_callbacks):
+    from core.exceptions import IllegalTransition, PermissionDenied
+
+    report = _generate(users["duty_leader"], contract, django_capture_on_commit_callbacks)
+    with pytest.raises(PermissionDenied):
+        monthly_report_issue(actor=users["duty_leader"], report_id=report.pk)
+    with pytest.raises(PermissionDenied):
+        monthly_report_request(actor=users["engineer"], contract=contract, period=parse_month("2026-10"), now=EVAL_AT)
+    monthly_report_issue(actor=users["project_manager"], report_id=report.pk)
+    with pytest.raises(IllegalTransition):
+        monthly_report_issue(actor=users["project_manager"], report_id=report.pk)
+
+
+def test_draft_on_the_first_is_idempotent_and_reminders_flag_after_the_15th(users, contract, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = monthly_report_draft_previous_month(now=at(11, 1, 1))
+    assert [r.month.isoformat() for r in created] == ["2026-10-01"] and created[0].automatic
+    assert monthly_report_draft_previous_month(now=at(11, 1, 2)) == []
+    pm = users["project_manager"]
+    assert monthly_report_remind(now=at(11, 3, 9)) == 1
+    assert monthly_report_remind(now=at(11, 3, 10)) == 0  # once a day
+    assert monthly_report_remind(now=at(11, 16, 9)) == 1
+    kinds = list(Notification.objects.filter(recipient=pm).values_list("kind", flat=True).order_by("pk"))
+    assert kinds.count("report_reminder") == 1 and kinds.count("report_overdue") == 1
+    report = MonthlyReport.objects.get(month="2026-10-01")
+    monthly_report_issue(actor=pm, report_id=report.pk)
+    assert monthly_report_remind(now=at(11, 17, 9)) == 0
+
+
+def test_acceptance_package_manifest_hashes_match_the_files(october, users, contract, django_capture_on_commit_callbacks):
+    report = _generate(users["project_manager"], contract, django_capture_on_commit_callbacks)
+    monthly_report_issue(actor=users["project_manager"], report_id=report.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        package = acceptance_package_request(actor=users["project_manager"], contract=contract, period=parse_month("2026-10"),
+                                             now=EVAL_AT)
+    package.refresh_from_db()
+    assert package.task_state == "done", package.error
+    blob = package.file.read()
+    assert hashlib.sha256(blob).hexdigest() == package.sha256
+    zf = zipfile.ZipFile(io.BytesIO(blob))
+    manifest = json.loads(zf.read("manifest.json"))
+    names = [f["path"] for f in manifest["files"]]
+    assert any(n.endswith(".xlsx") and "工单台账" in n for n in names)
+    assert "05-宕机报告/宕机报告-GZ-20261031-0001.pdf" in names
+    for entry in manifest["files"]:
+        assert hashlib.sha256(zf.read(entry["path"])).hexdigest() == entry["sha256"]
+    assert zf.read(names[0]) == report.file.open("rb").read()  # the issued PDF, byte for byte
+    csv_name = next(n for n in names if n.endswith(".csv"))
+    raw = zf.read(csv_name)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 7  # header + T1..T7 (cancelled T4 is in the ledger, T8 is November)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(zf.read(next(n for n in names if "工单台账" in n and n.endswith(".xlsx")))))
+    assert wb.active.max_row == 8
+    with pytest.raises(ArchiveImmutable):
+        package.delete()
