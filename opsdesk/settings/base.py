@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.context.AuditContextMiddleware",
     "core.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,6 +178,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "core.audit_purge_expired": {"task": "core.audit_purge_expired", "schedule": 6 * 60 * 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -222,3 +224,7 @@ LOGGING = {
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")
 AXES_VERBOSE = False
+
+# Audit trail (7.1): entries are kept this many days (never fewer than 183, six months) and then
+# purged by the periodic `core.audit_purge_expired` task.
+OPSDESK_AUDIT_RETENTION_DAYS = max(183, env.int("OPSDESK_AUDIT_RETENTION_DAYS", default=190))
