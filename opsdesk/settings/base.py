@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -224,6 +225,23 @@ LOGGING = {
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")
 AXES_VERBOSE = False
+
+# Content-Security-Policy sent on every response (core.middleware.SecurityHeadersMiddleware). Scripts
+# only from our own static files: no inline script, no eval. Inline style attributes are allowed.
+OPSDESK_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Audit trail (7.1): entries are kept this many days (never fewer than 183, six months) and then
 # purged by the periodic `core.audit_purge_expired` task.
