@@ -47,7 +47,8 @@ class TokenObtainApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The plain HttpRequest: django-axes marks it on lockout and its middleware answers 429.
+        user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
             raise ValidationFailed("用户名或密码错误", code="invalid_credentials", fields={"password": ["用户名或密码错误"]})
         token, _created = Token.objects.get_or_create(user=user)

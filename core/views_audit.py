@@ -68,3 +68,21 @@ def login_attempt_reset(request, pk: int):
     else:
         messages.success(request, "已解除登录锁定")
     return redirect("login-attempts")
+
+
+def lockout_response(request, credentials=None, *args, **kwargs):
+    """django-axes AXES_LOCKOUT_CALLABLE: a clear Chinese message, JSON for the API, a page otherwise.
+    Status 429 (Too Many Requests) either way."""
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
+    message = (
+        f"登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试，或联系项目经理解锁。"
+        if minutes
+        else "登录失败次数过多，账号已锁定，请联系项目经理解锁。"
+    )
+    path = getattr(request, "path", "")
+    if path.startswith("/api/") or "application/json" in request.META.get("HTTP_ACCEPT", ""):
+        return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message, "cooloff_minutes": minutes}, status=429)
