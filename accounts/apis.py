@@ -1,12 +1,14 @@
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.audit import audit_record
 from core.exceptions import ValidationFailed
+from core.models import AuditLog
 
 from .models import Organization, User
 from .selectors import organization_list_for_user, user_roles
@@ -36,6 +38,7 @@ class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="TokenObtainInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
@@ -44,10 +47,12 @@ class TokenObtainApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The plain HttpRequest: django-axes marks it on lockout and its middleware answers 429.
+        user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
             raise ValidationFailed("用户名或密码错误", code="invalid_credentials", fields={"password": ["用户名或密码错误"]})
         token, _created = Token.objects.get_or_create(user=user)
+        audit_record(actor=user, action=AuditLog.Action.LOGIN, obj=user, detail="API 令牌")
         return Response({"token": token.key}, status=status.HTTP_200_OK)
 
 
@@ -59,6 +64,7 @@ class UserMeApi(APIView):
 
 
 class OrganizationListApi(generics.ListAPIView):
+    queryset = Organization.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = OrganizationSerializer
     filterset_fields = ["kind", "parent"]
     ordering_fields = ["id", "name"]

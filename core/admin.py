@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, OutboxMessage
+from .models import AuditLog, Notification, OutboxMessage
 
 
 @admin.register(Notification)
@@ -20,4 +20,26 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only (auditors use the 审计日志 page)."""
+
+    list_display = ("at", "actor_label", "ip", "action", "object_type", "object_id", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_label", "object_repr", "object_id", "detail")
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in AuditLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

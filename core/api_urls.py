@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts.apis import OrganizationListApi, TokenObtainApi, UserMeApi
 
-from . import apis_notifications
+from . import apis_audit, apis_notifications
 
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("organizations/", OrganizationListApi.as_view(), name="api-organizations"),
     path("notifications/", apis_notifications.NotificationListApi.as_view(), name="api-notifications"),
     path("notifications/read/", apis_notifications.NotificationMarkReadApi.as_view(), name="api-notifications-read"),
+    path("audit-log/", apis_audit.AuditLogListApi.as_view(), name="api-audit-log"),
+    path("audit-log/login-attempts/", apis_audit.LoginAttemptListApi.as_view(), name="api-login-attempts"),
 ]

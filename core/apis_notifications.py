@@ -1,5 +1,5 @@
 import django_filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +31,7 @@ class NotificationFilter(django_filters.FilterSet):
 class NotificationListApi(generics.ListAPIView):
     """The signed-in user's inbox, newest first. `unread_count` is in the X-Unread-Count header."""
 
+    queryset = Notification.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
@@ -45,6 +46,7 @@ class NotificationListApi(generics.ListAPIView):
 
 
 class NotificationMarkReadApi(APIView):
+    @extend_schema_serializer(component_name="NotificationMarkReadInput")
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
 

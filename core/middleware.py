@@ -44,3 +44,24 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+def content_security_policy() -> str:
+    """The policy string from settings.OPSDESK_CSP ({directive: [sources]})."""
+    return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in settings.OPSDESK_CSP.items())
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response, in every mode (no inline script is ever allowed),
+    plus Referrer-Policy and X-Content-Type-Options where SecurityMiddleware did not set them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = content_security_policy()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

@@ -70,3 +70,87 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """Append-only: rows are never changed and only the retention purge removes them
+    (`core.audit.services.audit_purge_expired`, which deletes with raw SQL under the purge flag)."""
+
+    def update(self, **kwargs):
+        raise AuditLogImmutable("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise AuditLogImmutable("审计日志只能追加，不能删除（过期记录由保留期任务清理）")
+
+
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or delete an audit entry through the ORM."""
+
+
+class AuditLog(models.Model):
+    """One row per recorded event (7.1, 6.2.4, 6.2.9): who (real-name account and IP), when, what
+    (the object and, for an update, the changed fields before → after).
+
+    Append-only: the model refuses update and delete, the admin is read-only and on PostgreSQL a
+    trigger refuses UPDATE/DELETE unless the retention purge has set `opsdesk.audit_purge` for its
+    own transaction. `actor` carries no database constraint, so the entry outlives the account and
+    deleting a user never touches the log.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        STATE_CHANGE = "state_change", _("状态变更")
+        DELETE = "delete", _("删除")
+        RELATION = "relation", _("关联变更")
+        LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        EXPORT = "export", _("导出")
+        DOWNLOAD = "download", _("下载")
+        BACKUP = "backup", _("备份")
+        RESTORE = "restore", _("恢复")
+        PURGE = "purge", _("过期清理")
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人（记录时）"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=40, blank=True)  # web, api, task:<name>, command:<name>
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)  # "app_label.model"
+    object_id = models.CharField(_("对象 ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)  # {"field": [before, after]}
+    detail = models.TextField(_("说明"), blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="auditlog_object_idx"),
+            models.Index(fields=["actor", "at"], name="auditlog_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("审计日志只能追加，不能删除（过期记录由保留期任务清理）")

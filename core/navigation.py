@@ -32,4 +32,13 @@ def nav_items_for(user) -> list[dict]:
     return [{"label": i.label, "url": reverse(i.url_name), "url_name": i.url_name} for i in sorted(visible, key=lambda i: i.order)]
 
 
-NAV_ITEMS: tuple[NavItem, ...] = ()
+def _core_nav_items() -> tuple[NavItem, ...]:
+    from django.utils.translation import gettext_lazy as _
+
+    from accounts.roles import Role
+
+    readers = frozenset({Role.AUDITOR, Role.PROJECT_MANAGER})
+    return (NavItem(_("审计日志"), "audit-log", roles=readers, order=900),)
+
+
+NAV_ITEMS: tuple[NavItem, ...] = _core_nav_items()

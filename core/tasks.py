@@ -17,3 +17,12 @@ def outbox_deliver_pending() -> int:
     for message_id in outbox_pending_ids(limit=200):
         sent += outbox_message_deliver(message_id=message_id)
     return sent
+
+
+@shared_task(name="core.audit_purge_expired", ignore_result=True)
+def audit_purge_expired_task() -> int:
+    """Periodic: drop audit entries older than the retention period (bounded batches, idempotent)."""
+    from .audit import audit_context, audit_purge_expired
+
+    with audit_context(source="task:core.audit_purge_expired"):
+        return audit_purge_expired()

@@ -36,6 +36,7 @@ class HostSerializer(serializers.ModelSerializer):
 
 
 class ContractListApi(generics.ListAPIView):
+    queryset = Contract.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = ContractSerializer
     filterset_fields = ["purchaser", "provider"]
     ordering_fields = ["start_date", "id"]
@@ -45,6 +46,7 @@ class ContractListApi(generics.ListAPIView):
 
 
 class ServiceItemListApi(generics.ListAPIView):
+    queryset = ServiceItem.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = ServiceItemSerializer
     filterset_fields = ["contract", "category"]
     ordering_fields = ["seq", "id"]
@@ -54,6 +56,7 @@ class ServiceItemListApi(generics.ListAPIView):
 
 
 class BusinessSystemListApi(generics.ListAPIView):
+    queryset = BusinessSystem.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = BusinessSystemSerializer
     filterset_fields = ["organization", "importance", "onboarding_status"]
     ordering_fields = ["name", "id"]
@@ -63,6 +66,7 @@ class BusinessSystemListApi(generics.ListAPIView):
 
 
 class BusinessSystemDetailApi(generics.RetrieveAPIView):
+    queryset = BusinessSystem.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = BusinessSystemSerializer
 
     def get_queryset(self):
@@ -70,6 +74,7 @@ class BusinessSystemDetailApi(generics.RetrieveAPIView):
 
 
 class HostListApi(generics.ListAPIView):
+    queryset = Host.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = HostSerializer
     filterset_fields = ["business_system", "os_family", "monitored"]
     ordering_fields = ["name", "id"]
@@ -79,6 +84,7 @@ class HostListApi(generics.ListAPIView):
 
 
 class HostDetailApi(generics.RetrieveAPIView):
+    queryset = Host.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = HostSerializer
 
     def get_queryset(self):

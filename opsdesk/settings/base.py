@@ -56,12 +56,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.context.AuditContextMiddleware",
     "core.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,6 +132,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "core.views_audit.lockout_response"  # JSON for the API, the page otherwise (429)
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -182,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
     "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},
     "roster.duty_flags_sweep": {"task": "roster.duty_flags_sweep", "schedule": 300.0},
+    "core.audit_purge_expired": {"task": "core.audit_purge_expired", "schedule": 6 * 60 * 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -250,3 +254,23 @@ ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  #
 ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
 ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
 ROSTER_HANDOVER_OPEN_ITEMS = env("ROSTER_HANDOVER_OPEN_ITEMS", default="")  # dotted callable(user=, shift=) -> open ticket rows
+# Content-Security-Policy sent on every response (core.middleware.SecurityHeadersMiddleware). Scripts
+# only from our own static files: no inline script, no eval. Inline style attributes are allowed.
+OPSDESK_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Audit trail (7.1): entries are kept this many days (never fewer than 183, six months) and then
+# purged by the periodic `core.audit_purge_expired` task.
+OPSDESK_AUDIT_RETENTION_DAYS = max(183, env.int("OPSDESK_AUDIT_RETENTION_DAYS", default=190))
