@@ -30,7 +30,9 @@ run: setup
 	  $(PY) manage.py run_scheduler & sched=$$!; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-test: setup
+test: $(VENV)/.installed
+	E2E=1 bash scripts/os_deps.sh
+	$(MAKE) -s messages
 	bash scripts/test.sh $(ARGS)
 
 lint: $(VENV)/.installed

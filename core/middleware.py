@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils import translation
 
 _KEY = "_opsdesk_last_seen"
 
@@ -23,3 +24,23 @@ class IdleSessionTimeoutMiddleware:
             else:
                 request.session[_KEY] = now
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese first: the interface is zh-hans unless the user chose another language with the
+    switch (the language cookie). The browser's Accept-Language is deliberately ignored, so that a
+    shared duty-room machine with an English browser still shows the Chinese interface."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -74,3 +74,8 @@ def test_idle_session_times_out(client, demo, settings):
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_chinese_is_shown_whatever_the_browser_asks_for(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
