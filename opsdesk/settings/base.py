@@ -177,6 +177,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
+    "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -218,6 +220,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Tickets: working hours of the working-hours SLA calendar, auto-close delay, attachment limits.
+OPSDESK_WORKDAY_START = env("OPSDESK_WORKDAY_START", default="09:00")
+OPSDESK_WORKDAY_END = env("OPSDESK_WORKDAY_END", default="18:00")
+OPSDESK_AUTO_CLOSE_DAYS = env.int("OPSDESK_AUTO_CLOSE_DAYS", default=7)
+OPSDESK_ATTACHMENT_MAX_BYTES = env.int("OPSDESK_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")

@@ -246,6 +246,9 @@ class SlaClock(models.Model):
     paused_minutes = models.PositiveIntegerField(_("已暂停（分钟）"), default=0)
     elapsed_minutes = models.PositiveIntegerField(_("耗时（分钟）"), null=True, blank=True)
     breached = models.BooleanField(_("已超时"), default=False)
+    # When the next escalation threshold (50 %, 80 %, breach) not yet announced is reached; null when
+    # none is left or the clock does not run. The escalation scan reads this through an index.
+    next_escalation_at = models.DateTimeField(_("下次预警"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA 时钟")
@@ -258,7 +261,12 @@ class SlaClock(models.Model):
                 fields=["due_at"],
                 name="sla_clock_running_idx",
                 condition=models.Q(stopped_at__isnull=True, paused_at__isnull=True),
-            )
+            ),
+            models.Index(
+                fields=["next_escalation_at"],
+                name="sla_clock_escalation_idx",
+                condition=models.Q(stopped_at__isnull=True, paused_at__isnull=True, next_escalation_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

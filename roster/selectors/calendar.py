@@ -1,0 +1,165 @@
+"""Working-minute arithmetic on the working-day calendar (CalendarDay).
+
+Two calendars: "24x7" (every minute counts) and "working_hours" (OPSDESK_WORKDAY_START to
+OPSDESK_WORKDAY_END, default 09:00–18:00 Asia/Shanghai, on days CalendarDay marks as working: ordinary
+weekdays and make-up workdays 调休上班, never public holidays). A working-hours computation that needs a
+year with no CalendarDay rows raises CalendarDataMissing instead of guessing.
+
+Minutes are exact (floats); callers round as their rule requires. Pass one `WorkingDays` to many
+calls (a list page, a report) so each calendar year is read once.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from ..models import CalendarDay
+
+ALWAYS = "24x7"
+WORKING_HOURS = "working_hours"
+CALENDARS = (ALWAYS, WORKING_HOURS)
+# A clock never needs more than this many days ahead; beyond it the data is considered absent.
+_MAX_DAYS_AHEAD = 3 * 366
+
+
+class CalendarDataMissing(Exception):
+    """The working-day calendar has no data for `year`: enter it (calendar_set_year) first."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(f"{year} 年工作日历尚未录入，无法按工作时间计算")
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _parse_hhmm(value: str) -> dt.time:
+    hours, minutes = (int(x) for x in str(value).split(":"))
+    return dt.time(hours, minutes)
+
+
+def workday_hours() -> tuple[dt.time, dt.time]:
+    start = _parse_hhmm(getattr(settings, "OPSDESK_WORKDAY_START", "09:00"))
+    end = _parse_hhmm(getattr(settings, "OPSDESK_WORKDAY_END", "18:00"))
+    if end <= start:
+        raise ValueError("OPSDESK_WORKDAY_END must be after OPSDESK_WORKDAY_START")
+    return start, end
+
+
+def minutes_per_working_day() -> int:
+    start, end = workday_hours()
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+class WorkingDays:
+    """Which dates are working days, read a whole year at a time (one query per year) and cached on
+    the instance. Create one per request / report run; it does not notice later edits."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, set[dt.date] | None] = {}
+
+    def _load(self, year: int) -> set[dt.date] | None:
+        if year not in self._years:
+            rows = list(CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day"))
+            self._years[year] = {d for d, working in rows if working} if rows else None
+        return self._years[year]
+
+    def is_working_day(self, day: dt.date) -> bool:
+        working = self._load(day.year)
+        if working is None:
+            raise CalendarDataMissing(day.year)
+        return day in working
+
+    def has_year(self, year: int) -> bool:
+        return self._load(year) is not None
+
+
+def _window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start, end = workday_hours()
+    tz = _tz()
+    return dt.datetime.combine(day, start, tzinfo=tz), dt.datetime.combine(day, end, tzinfo=tz)
+
+
+def _check(calendar: str) -> None:
+    if calendar not in CALENDARS:
+        raise ValueError(f"unknown calendar {calendar!r}")
+
+
+def working_minutes_between(
+    start: dt.datetime, end: dt.datetime, calendar: str, *, days: WorkingDays | None = None
+) -> float:
+    """Business minutes in [start, end) on `calendar` (0 when end <= start)."""
+    _check(calendar)
+    if end <= start:
+        return 0.0
+    if calendar == ALWAYS:
+        return (end - start).total_seconds() / 60
+    days = days or WorkingDays()
+    tz = _tz()
+    first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    seconds = 0.0
+    day = first
+    while day <= last:
+        if days.is_working_day(day):
+            open_, close = _window(day)
+            lo, hi = max(start, open_), min(end, close)
+            if hi > lo:
+                seconds += (hi - lo).total_seconds()
+        day += dt.timedelta(days=1)
+    return seconds / 60
+
+
+def add_working_minutes(
+    start: dt.datetime, minutes: float, calendar: str, *, days: WorkingDays | None = None
+) -> dt.datetime:
+    """The moment when `minutes` business minutes have passed since `start` on `calendar`.
+
+    On working hours the answer is always inside a working window (a clock that runs out exactly at
+    18:00 is due at 18:00, not at 09:00 the next working day). Raises CalendarDataMissing when the
+    walk reaches a year without calendar data."""
+    _check(calendar)
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    if calendar == ALWAYS:
+        return start + dt.timedelta(minutes=minutes)
+    days = days or WorkingDays()
+    tz = _tz()
+    left = dt.timedelta(minutes=minutes)
+    day = start.astimezone(tz).date()
+    for _ in range(_MAX_DAYS_AHEAD):
+        if days.is_working_day(day):
+            open_, close = _window(day)
+            lo = max(start, open_)
+            if lo < close:
+                available = close - lo
+                if left <= available:
+                    return lo + left
+                left -= available
+        day += dt.timedelta(days=1)
+    raise CalendarDataMissing(day.year)
+
+
+def calendar_day_list(
+    *, year: int | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
+    kind: str | None = None, is_working_day: bool | None = None,
+) -> QuerySet[CalendarDay]:
+    qs = CalendarDay.objects.all().order_by("date")
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    if date_from is not None:
+        qs = qs.filter(date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(date__lte=date_to)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if is_working_day is not None:
+        qs = qs.filter(is_working_day=is_working_day)
+    return qs
+
+
+def calendar_years_present(years: Iterable[int]) -> set[int]:
+    return {d.year for d in CalendarDay.objects.filter(date__year__in=list(years)).dates("date", "year")}

@@ -1,0 +1,1 @@
+"""Writes of the tickets app. Each use case is a function `<entity>_<verb>(*, actor, ...)`."""

@@ -1,0 +1,76 @@
+"""Outage (downtime) records of business systems; the reports app computes availability from them."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import NotFound, ValidationFailed
+
+from ..models import DowntimeRecord, Ticket, TicketEvent
+from .events import ticket_event_record
+from .transitions import ticket_action_check
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@transaction.atomic
+def downtime_record_create(
+    *, actor: User, ticket: Ticket, start: dt.datetime | None = None, end: dt.datetime | None = None,
+    planned: bool = False, reason: str = "", now: dt.datetime | None = None,
+) -> DowntimeRecord:
+    """Record an outage for a ticket (a P1 gets one automatically at creation). Default: from the
+    ticket's reported_at to its resolve time (open while unresolved)."""
+    now = now or timezone.now()
+    ticket_action_check(action="downtime", user=actor, ticket=ticket)
+    start = start or ticket.reported_at
+    end = end if end is not None else ticket.resolved_at
+    _check(start=start, end=end, now=now)
+    custom = start != ticket.reported_at or end != ticket.resolved_at
+    if custom and not reason.strip():
+        raise ValidationFailed(fields={"reason": ["停机时间与工单报告/解决时间不同，请说明原因"]})
+    record = DowntimeRecord.objects.create(
+        ticket=ticket, business_system=ticket.business_system, start=start, end=end, planned=planned,
+        reason_corrected=reason if custom else "", created_at=now,
+    )
+    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.DOWNTIME_RECORDED, actor=actor, at=now, note=reason,
+                        data={"downtime": record.pk, "start": _iso(start), "end": _iso(end), "planned": planned})
+    return record
+
+
+def _check(*, start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:
+    if start > now:
+        raise ValidationFailed(fields={"start": ["停机开始时间不能晚于当前时间"]})
+    if end is not None and end > now:
+        raise ValidationFailed(fields={"end": ["停机结束时间不能晚于当前时间"]})
+    if end is not None and end < start:
+        raise ValidationFailed(fields={"end": ["停机结束时间不能早于开始时间"]})
+
+
+@transaction.atomic
+def downtime_record_correct(
+    *, actor: User, record: DowntimeRecord, reason: str, start: dt.datetime | None = None,
+    end: dt.datetime | None = None, now: dt.datetime | None = None,
+) -> DowntimeRecord:
+    """Staff correct either end of an outage with a reason; old and new times stay on the timeline."""
+    now = now or timezone.now()
+    if record.ticket is None:
+        raise NotFound("停机记录不存在")
+    ticket_action_check(action="downtime", user=actor, ticket=record.ticket)
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": ["请填写更正原因"]})
+    if start is None and end is None:
+        raise ValidationFailed(fields={"start": ["请填写要更正的开始或结束时间"]})
+    record = DowntimeRecord.objects.select_for_update().get(pk=record.pk)
+    old = {"start": _iso(record.start), "end": _iso(record.end)}
+    new_start = start or record.start
+    new_end = end if end is not None else record.end
+    _check(start=new_start, end=new_end, now=now)
+    record.start, record.end, record.reason_corrected = new_start, new_end, reason
+    record.save(update_fields=["start", "end", "reason_corrected"])
+    ticket_event_record(ticket=record.ticket, kind=TicketEvent.Kind.DOWNTIME_CORRECTED, actor=actor, at=now, note=reason,
+                        data={"downtime": record.pk, "old": old, "new": {"start": _iso(new_start), "end": _iso(new_end)}})
+    return record

@@ -1,0 +1,246 @@
+"""SLA clocks: choose the policies, snapshot them into clocks, stop, pause, resume, restart.
+
+Callers are the ticket services, inside their transaction and holding the ticket's row lock; these
+helpers do not lock on their own. Every pause/resume/stop is written to the timeline by the caller's
+event helper (clock events carry the clock name and figures in `data`).
+"""
+
+import datetime as dt
+import math
+
+from django.db.models import QuerySet
+
+from roster.selectors.calendar import CalendarDataMissing, WorkingDays, add_working_minutes, working_minutes_between
+from roster.selectors.periods import period_active_at
+
+from ..models import BusinessSystem, SlaClock, SlaEscalation, SlaPolicy, StopMilestone, Ticket, TicketEvent
+from .events import ticket_event_record
+
+ESCALATION_THRESHOLDS = (SlaEscalation.Threshold.HALF, SlaEscalation.Threshold.EIGHTY, SlaEscalation.Threshold.BREACH)
+
+
+def heavy_protection_applies(*, business_system: BusinessSystem, at: dt.datetime) -> bool:
+    """Clause 8.2.3: during a heavy-protection period, important business systems get the tighter targets."""
+    return business_system.importance == BusinessSystem.Importance.IMPORTANT and period_active_at(at=at) is not None
+
+
+def sla_policies_for(
+    *, kind: str, severity: str, resource: str = "", direction: str = "", heavy_important: bool = False,
+    policies: QuerySet[SlaPolicy] | None = None,
+) -> dict[str, SlaPolicy]:
+    """The policy per clock name for a ticket of this shape: among the active policies that match,
+    the most specific wins (heavy-protection rule first, then severity, resource, direction; lowest
+    id on a tie). A clock without a matching policy does not apply."""
+    qs = policies if policies is not None else SlaPolicy.objects.filter(active=True, kind=kind)
+    chosen: dict[str, tuple[tuple, SlaPolicy]] = {}
+    for policy in qs.order_by("pk"):
+        if policy.severity and policy.severity != severity:
+            continue
+        if policy.resource and policy.resource != resource:
+            continue
+        if policy.direction and policy.direction != direction:
+            continue
+        if policy.heavy_protection_important and not heavy_important:
+            continue
+        rank = (policy.heavy_protection_important, bool(policy.severity), bool(policy.resource), bool(policy.direction))
+        if policy.clock not in chosen or rank > chosen[policy.clock][0]:
+            chosen[policy.clock] = (rank, policy)
+    return {name: policy for name, (_rank, policy) in chosen.items()}
+
+
+def _due(clock: SlaClock, minutes: float, days: WorkingDays) -> dt.datetime:
+    return add_working_minutes(clock.started_at, minutes, clock.calendar, days=days)
+
+
+def _set_due(clock: SlaClock, days: WorkingDays) -> None:
+    """due_at = the moment target + paused business minutes have passed since the start; when the
+    calendar lacks the year, due_at stays empty and the warning says why."""
+    try:
+        clock.due_at = _due(clock, clock.target_minutes + clock.paused_minutes, days)
+        clock.calendar_warning = ""
+    except CalendarDataMissing as missing:
+        clock.due_at = None
+        clock.calendar_warning = str(missing)
+
+
+def _set_next_escalation(clock: SlaClock, days: WorkingDays) -> None:
+    """The moment of the first threshold not yet announced (None when all are, or no due time)."""
+    if clock.stopped_at is not None or clock.paused_at is not None or clock.due_at is None:
+        clock.next_escalation_at = None
+        return
+    done = set(clock.escalations.values_list("threshold", flat=True)) if clock.pk else set()
+    for threshold in ESCALATION_THRESHOLDS:
+        if threshold in done:
+            continue
+        if threshold == SlaEscalation.Threshold.BREACH:
+            # Announced once due_at has passed (strictly: a clock stopped at due_at is met).
+            clock.next_escalation_at = clock.due_at + dt.timedelta(seconds=1)
+            return
+        try:
+            clock.next_escalation_at = _due(clock, clock.target_minutes * threshold / 100 + clock.paused_minutes, days)
+        except CalendarDataMissing:
+            clock.next_escalation_at = None
+        return
+    clock.next_escalation_at = None
+
+
+def sla_clocks_create(*, ticket: Ticket, heavy_important: bool, days: WorkingDays | None = None) -> list[SlaClock]:
+    """Snapshot the matching policies into the ticket's clocks, all started at reported_at."""
+    days = days or WorkingDays()
+    policies = sla_policies_for(
+        kind=ticket.kind, severity=ticket.severity, resource=ticket.resource, direction=ticket.direction,
+        heavy_important=heavy_important,
+    )
+    clocks = []
+    for name, policy in policies.items():
+        clock = SlaClock(
+            ticket=ticket, name=name, policy=policy, target_minutes=policy.target_minutes, calendar=policy.calendar,
+            pausable=policy.pausable, stop_on=policy.stop_on, started_at=ticket.reported_at,
+        )
+        _set_due(clock, days)
+        _set_next_escalation(clock, days)
+        clocks.append(clock)
+    SlaClock.objects.bulk_create(clocks)
+    return clocks
+
+
+def _elapsed(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> int:
+    exact = working_minutes_between(clock.started_at, at, clock.calendar, days=days) - clock.paused_minutes
+    return max(0, math.ceil(exact - 1e-9))
+
+
+def _pause_minutes(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> int:
+    # Whole minutes only: a part-minute pause is not credited (never in the provider's favour).
+    return math.floor(working_minutes_between(clock.paused_at, at, clock.calendar, days=days))
+
+
+def _refresh_next_due(ticket: Ticket, clocks: list[SlaClock]) -> None:
+    running = [c.due_at for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at is not None]
+    ticket.next_due_at = min(running) if running else None
+
+
+def _clocks(ticket: Ticket) -> list[SlaClock]:
+    return list(ticket.clocks.select_for_update().order_by("pk"))
+
+
+_CLOCK_FIELDS = ["due_at", "calendar_warning", "stopped_at", "paused_at", "paused_minutes", "elapsed_minutes",
+                 "breached", "next_escalation_at"]
+
+
+def sla_clocks_stop(*, ticket: Ticket, milestones: set[str], at: dt.datetime, actor, event_kind_note: str = "") -> None:
+    """Stop the running clocks whose stop milestone is in `milestones` at `at` and record each stop.
+    Caller holds the ticket row lock and saves ticket.next_due_at."""
+    days = WorkingDays()
+    clocks = _clocks(ticket)
+    for clock in clocks:
+        if clock.stopped_at is not None or clock.stop_on not in milestones:
+            continue
+        if clock.paused_at is not None:
+            clock.paused_minutes += _pause_minutes(clock, at, days)
+            clock.paused_at = None
+        clock.stopped_at = at
+        try:
+            clock.elapsed_minutes = _elapsed(clock, at, days)
+            clock.breached = clock.breached or clock.elapsed_minutes > clock.target_minutes
+        except CalendarDataMissing as missing:
+            clock.elapsed_minutes = None
+            clock.calendar_warning = str(missing)
+        clock.next_escalation_at = None
+        clock.save(update_fields=_CLOCK_FIELDS)
+        ticket_event_record(
+            ticket=ticket, kind=TicketEvent.Kind.CLOCK_STOPPED, actor=actor, at=at, note=event_kind_note,
+            data={"clock": clock.name, "elapsed_minutes": clock.elapsed_minutes, "target_minutes": clock.target_minutes,
+                  "breached": clock.breached},
+        )
+    _refresh_next_due(ticket, clocks)
+
+
+def sla_clocks_pause(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> list[str]:
+    """Pause the running clocks whose policy allows it; the others keep running (faults by default).
+    Returns the names of the paused clocks. Caller holds the ticket row lock."""
+    clocks = _clocks(ticket)
+    paused, kept = [], []
+    for clock in clocks:
+        if clock.stopped_at is not None or clock.paused_at is not None:
+            continue
+        if not clock.pausable:
+            kept.append(clock.name)
+            continue
+        clock.paused_at = at
+        clock.next_escalation_at = None
+        clock.save(update_fields=["paused_at", "next_escalation_at"])
+        paused.append(clock.name)
+    if paused or kept:
+        ticket_event_record(
+            ticket=ticket, kind=TicketEvent.Kind.CLOCK_PAUSED, actor=actor, at=at, note=reason,
+            data={"paused": paused, "not_pausable": kept},
+        )
+    _refresh_next_due(ticket, clocks)
+    return paused
+
+
+def sla_clocks_resume(*, ticket: Ticket, at: dt.datetime, actor, reason: str = "") -> list[str]:
+    """Resume paused clocks: the pause's business minutes are added to paused_minutes and due_at moves
+    later by as much. Caller holds the ticket row lock."""
+    days = WorkingDays()
+    clocks = _clocks(ticket)
+    resumed: dict[str, int] = {}
+    for clock in clocks:
+        if clock.stopped_at is not None or clock.paused_at is None:
+            continue
+        try:
+            minutes = _pause_minutes(clock, at, days)
+        except CalendarDataMissing as missing:
+            minutes = 0
+            clock.calendar_warning = str(missing)
+        clock.paused_minutes += minutes
+        clock.paused_at = None
+        _set_due(clock, days)
+        _set_next_escalation(clock, days)
+        clock.save(update_fields=_CLOCK_FIELDS)
+        resumed[clock.name] = minutes
+    if resumed:
+        ticket_event_record(
+            ticket=ticket, kind=TicketEvent.Kind.CLOCK_RESUMED, actor=actor, at=at, note=reason,
+            data={"paused_minutes": resumed},
+        )
+    _refresh_next_due(ticket, clocks)
+    return list(resumed)
+
+
+def sla_clocks_restart(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> list[str]:
+    """Reopen: clocks that stopped at resolve (or at locate, for a P1 reopened before it was cleared)
+    run again. The time between the stop and the reopening was with the requester for confirmation and
+    counts as paused; it is on the timeline."""
+    days = WorkingDays()
+    clocks = _clocks(ticket)
+    restarted: dict[str, int] = {}
+    for clock in clocks:
+        if clock.stopped_at is None or clock.stop_on == StopMilestone.ACKNOWLEDGE:
+            continue
+        if clock.stop_on == StopMilestone.LOCATE and ticket.located_at is not None:
+            continue  # it was really located; reopening does not undo that
+        try:
+            gap = math.floor(working_minutes_between(clock.stopped_at, at, clock.calendar, days=days))
+        except CalendarDataMissing:
+            gap = 0
+        clock.paused_minutes += gap
+        clock.stopped_at = None
+        clock.elapsed_minutes = None
+        clock.breached = False
+        _set_due(clock, days)
+        _set_next_escalation(clock, days)
+        clock.save(update_fields=_CLOCK_FIELDS)
+        restarted[clock.name] = gap
+    if restarted:
+        ticket_event_record(
+            ticket=ticket, kind=TicketEvent.Kind.CLOCK_RESUMED, actor=actor, at=at, note=reason,
+            data={"restarted": True, "paused_minutes": restarted},
+        )
+    _refresh_next_due(ticket, clocks)
+    return list(restarted)
+
+
+def sla_clock_next_escalation_set(*, clock: SlaClock, days: WorkingDays | None = None) -> None:
+    """Recompute next_escalation_at after a threshold was announced. Caller holds the clock's lock."""
+    _set_next_escalation(clock, days or WorkingDays())

@@ -1,0 +1,538 @@
+"""Ticket use cases: create, update, the lifecycle moves, claim and assignment, major incidents.
+
+Each service locks the ticket row, checks the transition table (tickets.services.transitions), changes
+the row, moves the SLA clocks and writes the timeline, all in one transaction; notifications go to the
+outbox in the same transaction and leave after commit.
+
+`now` is for imports and the demo seeder, which replay history; the API and pages never pass it.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
+from core.db import lock_one
+from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from core.services import notification_send
+
+from ..models import (
+    NUMBER_PREFIX,
+    BusinessSystem,
+    DowntimeRecord,
+    Host,
+    ServiceItem,
+    Severity,
+    StopMilestone,
+    Ticket,
+    TicketEvent,
+    TicketKind,
+    TicketNumberCounter,
+)
+from .events import ticket_event_record
+from .notify import ticket_notify_requester, ticket_url
+from .sla import (
+    heavy_protection_applies,
+    sla_clocks_create,
+    sla_clocks_pause,
+    sla_clocks_restart,
+    sla_clocks_resume,
+    sla_clocks_stop,
+)
+from .transitions import ticket_action_check
+
+S = Ticket.Status
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def ticket_number_next(*, kind: str, day: dt.date) -> str:
+    """GZ-20261128-0003: the next number of this kind and day. Concurrency-safe: the counter row is
+    created once (a racing creator's IntegrityError is absorbed) and incremented under a row lock."""
+    prefix = NUMBER_PREFIX[kind]
+    try:
+        with transaction.atomic():
+            TicketNumberCounter.objects.get_or_create(prefix=prefix, day=day)
+    except IntegrityError:
+        pass  # created by a concurrent transaction; the lock below waits for it
+    counter = TicketNumberCounter.objects.select_for_update().get(prefix=prefix, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{day:%Y%m%d}-{counter.last:04d}"
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock (the caller's copy may be stale)."""
+    return lock_one(Ticket.objects.select_related("business_system", "requester", "assignee"), ticket.pk)
+
+
+def _save(ticket: Ticket, now: dt.datetime, *fields: str) -> None:
+    ticket.updated_at = now
+    ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def _validate_reported_at(
+    *, actor: User, requester: User, channel: str, reported_at: dt.datetime | None, now: dt.datetime
+) -> dt.datetime:
+    """reported_at starts every clock. A web or monitoring report is reported now. A phone or e-mail
+    report recorded by provider staff may be dated earlier, but never in the future and never before
+    the caller's previous event — defined as the reported_at of that requester's latest earlier ticket
+    (a caller cannot have phoned before the last report they made, so the clocks cannot be pushed
+    back past an event already on record)."""
+    if reported_at is None:
+        return now
+    if channel not in (Ticket.Channel.PHONE, Ticket.Channel.EMAIL) or not user_is_provider_staff(actor):
+        raise ValidationFailed(fields={"reported_at": ["只有服务商人员录入电话或邮件报障时可以填写报告时间"]})
+    if reported_at > now:
+        raise ValidationFailed(fields={"reported_at": ["报告时间不能晚于当前时间"]})
+    previous = (
+        Ticket.objects.filter(requester=requester, reported_at__lte=now).order_by("-reported_at").values_list("reported_at", flat=True).first()
+    )
+    if previous is not None and reported_at < previous:
+        shown = timezone.localtime(previous).strftime("%Y-%m-%d %H:%M")
+        raise ValidationFailed(fields={"reported_at": [f"报告时间不能早于该报障人上一次报障时间（{shown}）"]})
+    return reported_at
+
+
+def _check_resource_fields(*, kind: str, resource: str, direction: str) -> None:
+    errors = {}
+    if kind == TicketKind.RESOURCE:
+        if not resource:
+            errors["resource"] = ["资源调整工单必须选择资源类型"]
+        if not direction:
+            errors["direction"] = ["资源调整工单必须选择扩容或缩容"]
+    else:
+        if resource:
+            errors["resource"] = ["只有资源调整工单填写资源类型"]
+        if direction:
+            errors["direction"] = ["只有资源调整工单填写调整方向"]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def _check_hosts(*, hosts: list[Host], business_system: BusinessSystem) -> None:
+    wrong = [h.name for h in hosts if h.business_system_id != business_system.pk]
+    if wrong:
+        raise ValidationFailed(fields={"hosts": [f"主机 {', '.join(wrong)} 不属于业务系统“{business_system.name}”"]})
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User,
+    title: str,
+    kind: str,
+    severity: str,
+    business_system: BusinessSystem,
+    description: str = "",
+    hosts: list[Host] | None = None,
+    service_item: ServiceItem | None = None,
+    channel: str = Ticket.Channel.WEB,
+    reported_at: dt.datetime | None = None,
+    requester: User | None = None,
+    resource: str = "",
+    direction: str = "",
+    amount_before: Decimal | None = None,
+    amount_after: Decimal | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Open a ticket and start its clocks at reported_at.
+
+    Purchaser staff report for themselves on the web. Provider staff record phone / e-mail /
+    monitoring reports for a requester of the system's organisation (default: themselves for
+    monitoring alerts). Auditors change nothing."""
+    now = now or timezone.now()
+    hosts = list(hosts or [])
+    if user_is_auditor(actor) and not user_is_provider_staff(actor):
+        raise PermissionDenied("审计员只能查看")
+    staff = user_is_provider_staff(actor)
+    tenant_id = business_system.organization.tenant_id
+    if not staff:
+        if not user_has_role(actor, Role.REQUESTER, Role.APPROVER):
+            raise PermissionDenied("您没有提交工单的权限")
+        if user_tenant_id(actor) != tenant_id:
+            raise ValidationFailed(fields={"business_system": ["业务系统不存在"]})
+        if requester is not None and requester.pk != actor.pk:
+            raise ValidationFailed(fields={"requester": ["报障人只能为本人提交"]})
+        requester = actor
+        if channel != Ticket.Channel.WEB:
+            raise ValidationFailed(fields={"channel": ["采购人通过网页提交工单"]})
+    else:
+        if requester is None:
+            if channel in (Ticket.Channel.PHONE, Ticket.Channel.EMAIL):
+                raise ValidationFailed(fields={"requester": ["电话或邮件报障请选择报障人"]})
+            requester = actor
+        elif not user_is_provider_staff(requester) and user_tenant_id(requester) != tenant_id:
+            raise ValidationFailed(fields={"requester": ["报障人不属于该业务系统的单位"]})
+    if kind not in TicketKind.values:
+        raise ValidationFailed(fields={"kind": ["工单类型无效"]})
+    if severity not in Severity.values:
+        raise ValidationFailed(fields={"severity": ["级别无效"]})
+    if not title.strip():
+        raise ValidationFailed(fields={"title": ["请填写标题"]})
+    _check_resource_fields(kind=kind, resource=resource, direction=direction)
+    _check_hosts(hosts=hosts, business_system=business_system)
+    reported_at = _validate_reported_at(actor=actor, requester=requester, channel=channel, reported_at=reported_at, now=now)
+
+    ticket = Ticket.objects.create(
+        number=ticket_number_next(kind=kind, day=_local_day(reported_at)),
+        title=title.strip(),
+        description=description,
+        kind=kind,
+        severity=severity,
+        business_system=business_system,
+        service_item=service_item,
+        requester=requester,
+        organization_id=tenant_id,
+        channel=channel,
+        reported_at=reported_at,
+        recorded_by=actor,
+        resource=resource,
+        direction=direction,
+        amount_before=amount_before,
+        amount_after=amount_after,
+        created_at=now,
+        updated_at=now,
+    )
+    if hosts:
+        ticket.hosts.set(hosts)
+    heavy = kind == TicketKind.RESOURCE and heavy_protection_applies(business_system=business_system, at=reported_at)
+    clocks = sla_clocks_create(ticket=ticket, heavy_important=heavy)
+    running = [c.due_at for c in clocks if c.due_at is not None]
+    ticket.next_due_at = min(running) if running else None
+    ticket.save(update_fields=["next_due_at"])
+    ticket_event_record(
+        ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now, to_status=S.NEW,
+        note=f"由 {actor.display_name} 录入（{ticket.get_channel_display()}）" if actor.pk != requester.pk else "",
+        data={
+            "channel": channel,
+            "reported_at": reported_at.isoformat(),
+            "recorded_by": actor.pk,
+            "requester": requester.pk,
+            "heavy_protection": heavy,
+            "clocks": {c.name: {"target_minutes": c.target_minutes, "calendar": c.calendar, "policy": c.policy_id,
+                                "due_at": c.due_at.isoformat() if c.due_at else None,
+                                "calendar_warning": c.calendar_warning} for c in clocks},
+        },
+    )
+    if kind == TicketKind.FAULT and severity == Severity.P1:
+        DowntimeRecord.objects.create(
+            ticket=ticket, business_system=business_system, start=reported_at, end=None, planned=False, created_at=now
+        )
+    return ticket
+
+
+EDITABLE_FIELDS = ("title", "description", "hosts", "service_item", "amount_before", "amount_after")
+
+
+@transaction.atomic
+def ticket_update(*, actor: User, ticket: Ticket, now: dt.datetime | None = None, **changes) -> Ticket:
+    """Change the editable fields (title, description, hosts, service item, amounts). Kind, severity,
+    business system and reported_at fix the SLA targets and cannot change after creation."""
+    now = now or timezone.now()
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: ["创建后不能修改此字段"] for name in sorted(unknown)})
+    ticket = _lock(ticket)
+    ticket_action_check(action="update", user=actor, ticket=ticket)
+    if not user_is_provider_staff(actor) and ticket.status != S.NEW:
+        raise IllegalTransition("工单已被响应，报障人不能再修改，请通过评论补充信息")
+    old: dict = {}
+    new: dict = {}
+    fields: list[str] = []
+    for name, value in changes.items():
+        if name == "hosts":
+            hosts = list(value or [])
+            _check_hosts(hosts=hosts, business_system=ticket.business_system)
+            before = sorted(ticket.hosts.values_list("pk", flat=True))
+            after = sorted(h.pk for h in hosts)
+            if before != after:
+                ticket.hosts.set(hosts)
+                old["hosts"], new["hosts"] = before, after
+            continue
+        if name == "title" and not str(value).strip():
+            raise ValidationFailed(fields={"title": ["请填写标题"]})
+        current = getattr(ticket, name)
+        if current != value:
+            old[name] = current.pk if hasattr(current, "pk") else (str(current) if current is not None else None)
+            new[name] = value.pk if hasattr(value, "pk") else (str(value) if value is not None else None)
+            setattr(ticket, name, value)
+            fields.append(name)
+    if not old:
+        return ticket
+    if fields:
+        _save(ticket, now, *fields)
+    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.UPDATED, actor=actor, at=now, data={"old": old, "new": new})
+    return ticket
+
+
+def _move(ticket: Ticket, *, action: str, actor: User, now: dt.datetime, note: str = "", kind: str, data: dict | None = None,
+          extra_fields: tuple[str, ...] = (), to_status: str | None = None) -> None:
+    spec = ticket_action_check(action=action, user=actor, ticket=ticket)
+    from_status = ticket.status
+    ticket.status = to_status or spec.target
+    _save(ticket, now, "status", "next_due_at", *extra_fields)
+    ticket_event_record(ticket=ticket, kind=kind, actor=actor, at=now, from_status=from_status, to_status=ticket.status,
+                        note=note, data=data)
+
+
+@transaction.atomic
+def ticket_acknowledge(*, actor: User, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    """响应: stops the response clock. An unassigned ticket is taken by whoever acknowledges it."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    ticket_action_check(action="acknowledge", user=actor, ticket=ticket)
+    ticket.acknowledged_at = now
+    fields = ["acknowledged_at"]
+    if ticket.assignee_id is None:
+        ticket.assignee = actor
+        fields.append("assignee")
+    sla_clocks_stop(ticket=ticket, milestones={StopMilestone.ACKNOWLEDGE}, at=now, actor=actor)
+    _move(ticket, action="acknowledge", actor=actor, now=now, kind=TicketEvent.Kind.ACKNOWLEDGED,
+          extra_fields=tuple(fields), data={"assignee": ticket.assignee_id})
+    ticket_notify_requester(ticket=ticket, kind="ticket_acknowledged", title=f"您的工单 {ticket.number} 已响应",
+                            body=f"{actor.display_name} 已响应“{ticket.title}”，正在处理。")
+    return ticket
+
+
+@transaction.atomic
+def ticket_claim(*, actor: User, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    """认领: set the assignee to the actor. Exactly one of many concurrent claimers wins (row lock);
+    the others get Conflict. Changes no status and stops no clock."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    ticket_action_check(action="claim", user=actor, ticket=ticket)
+    if ticket.assignee_id is not None:
+        who = "您" if ticket.assignee_id == actor.pk else ticket.assignee.display_name
+        raise Conflict(f"工单已由{who}认领")
+    ticket.assignee = actor
+    _save(ticket, now, "assignee")
+    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.CLAIMED, actor=actor, at=now, data={"assignee": actor.pk})
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(*, actor: User, ticket: Ticket, assignee: User, now: dt.datetime | None = None) -> Ticket:
+    """指派 / 改派 by the duty leader or project manager, to provider staff."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    ticket_action_check(action="assign", user=actor, ticket=ticket)
+    if not assignee.is_active or not user_is_provider_staff(assignee):
+        raise ValidationFailed(fields={"assignee": ["只能指派给服务商运维人员"]})
+    previous = ticket.assignee_id
+    if previous == assignee.pk:
+        return ticket
+    ticket.assignee = assignee
+    _save(ticket, now, "assignee")
+    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=actor, at=now,
+                        data={"from": previous, "to": assignee.pk})
+    notification_send(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
+                      body=ticket.title, url=ticket_url(ticket))
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, actor: User, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    ticket_action_check(action="start", user=actor, ticket=ticket)
+    ticket.started_at = ticket.started_at or now
+    _move(ticket, action="start", actor=actor, now=now, kind=TicketEvent.Kind.STARTED, extra_fields=("started_at",))
+    return ticket
+
+
+@transaction.atomic
+def ticket_pend(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
+    """待用户反馈: pauses the clocks whose policy allows it (not faults by default), with the reason."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": ["请说明需要用户反馈的内容"]})
+    ticket = _lock(ticket)
+    ticket_action_check(action="pend", user=actor, ticket=ticket)
+    ticket.status_before_pending = ticket.status
+    ticket.pending_since = now
+    sla_clocks_pause(ticket=ticket, at=now, actor=actor, reason=reason)
+    _move(ticket, action="pend", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.PENDED,
+          extra_fields=("status_before_pending", "pending_since"))
+    ticket_notify_requester(ticket=ticket, kind="ticket_pending", title=f"工单 {ticket.number} 需要您的反馈",
+                            body=reason)
+    return ticket
+
+
+@transaction.atomic
+def ticket_resume(*, actor: User, ticket: Ticket, note: str = "", now: dt.datetime | None = None) -> Ticket:
+    """Back from pending to the status it had; paused clocks run again and their due times move later."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    ticket_action_check(action="resume", user=actor, ticket=ticket)
+    back_to = ticket.status_before_pending or S.IN_PROGRESS
+    sla_clocks_resume(ticket=ticket, at=now, actor=actor, reason=note)
+    ticket.pending_since = None
+    ticket.status_before_pending = ""
+    _move(ticket, action="resume", actor=actor, now=now, note=note, kind=TicketEvent.Kind.RESUMED,
+          extra_fields=("pending_since", "status_before_pending"), to_status=back_to)
+    return ticket
+
+
+@transaction.atomic
+def ticket_locate(*, actor: User, ticket: Ticket, note: str = "", now: dt.datetime | None = None) -> Ticket:
+    """已定位: stops the clocks that stop at locate (a P1 fault's resolve clock)."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    ticket_action_check(action="locate", user=actor, ticket=ticket)
+    ticket.located_at = now
+    ticket.started_at = ticket.started_at or now
+    sla_clocks_stop(ticket=ticket, milestones={StopMilestone.LOCATE}, at=now, actor=actor)
+    _move(ticket, action="locate", actor=actor, now=now, note=note, kind=TicketEvent.Kind.LOCATED,
+          extra_fields=("located_at", "started_at"))
+    return ticket
+
+
+def _apply_resource_adjustment(*, ticket: Ticket, actor: User, now: dt.datetime) -> None:
+    """A completed vCPU / memory / storage adjustment updates the figures of the hosts concerned."""
+    field = {"vcpu": "vcpu", "memory": "memory_gb", "storage": "storage_gb"}.get(ticket.resource)
+    if field is None or ticket.amount_after is None:
+        return
+    hosts = list(ticket.hosts.select_for_update().order_by("pk"))
+    if not hosts:
+        return
+    value = int(ticket.amount_after)
+    changed = {}
+    for host in hosts:
+        before = getattr(host, field)
+        if before != value:
+            setattr(host, field, value)
+            host.save(update_fields=[field])
+            changed[host.name] = [before, value]
+    if changed:
+        ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.HOSTS_UPDATED, actor=actor, at=now,
+                            data={"field": field, "hosts": changed})
+
+
+@transaction.atomic
+def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str, now: dt.datetime | None = None) -> Ticket:
+    """已解决 / 已恢复. Stops the resolve and restore clocks; a P1 resolved without a locate step is
+    taken as located at this moment. A P1 outage record ends here unless staff corrected its end."""
+    now = now or timezone.now()
+    if not resolution.strip():
+        raise ValidationFailed(fields={"resolution": ["请填写解决说明"]})
+    ticket = _lock(ticket)
+    ticket_action_check(action="resolve", user=actor, ticket=ticket)
+    fields = ["resolved_at", "resolution"]
+    if ticket.located_at is None:
+        ticket.located_at = now
+        fields.append("located_at")
+    ticket.resolved_at = now
+    ticket.resolution = resolution
+    sla_clocks_stop(ticket=ticket, milestones={StopMilestone.LOCATE, StopMilestone.RESOLVE}, at=now, actor=actor)
+    if ticket.kind == TicketKind.RESOURCE:
+        _apply_resource_adjustment(ticket=ticket, actor=actor, now=now)
+    ticket.downtimes.filter(end__isnull=True, reason_corrected="").update(end=now)
+    _move(ticket, action="resolve", actor=actor, now=now, note=resolution, kind=TicketEvent.Kind.RESOLVED,
+          extra_fields=tuple(fields))
+    ticket_notify_requester(ticket=ticket, kind="ticket_resolved", title=f"您的工单 {ticket.number} 已解决",
+                            body=f"{resolution}\n\n请确认关闭或重新打开，并为本次服务评分。")
+    return ticket
+
+
+@transaction.atomic
+def ticket_close(*, actor: User | None, ticket: Ticket, now: dt.datetime | None = None, auto: bool = False) -> Ticket:
+    """The requester confirms the resolution (or a manager closes; `auto` for the periodic auto-close,
+    which has no actor)."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if auto:
+        if ticket.status != S.RESOLVED:
+            return ticket  # confirmed, reopened or closed meanwhile: nothing to do
+        from_status = ticket.status
+        ticket.status = S.CLOSED
+        ticket.closed_at = now
+        _save(ticket, now, "status", "closed_at")
+        days = settings.OPSDESK_AUTO_CLOSE_DAYS
+        ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.AUTO_CLOSED, actor=None, at=now, from_status=from_status,
+                            to_status=S.CLOSED, note=f"解决后 {days} 天未确认，系统自动关闭")
+        return ticket
+    ticket_action_check(action="close", user=actor, ticket=ticket)
+    ticket.closed_at = now
+    _move(ticket, action="close", actor=actor, now=now, kind=TicketEvent.Kind.CLOSED, extra_fields=("closed_at",))
+    return ticket
+
+
+def ticket_auto_close_due(*, now: dt.datetime, limit: int = 200) -> list[int]:
+    """Resolved tickets older than OPSDESK_AUTO_CLOSE_DAYS (a bounded batch)."""
+    cutoff = now - dt.timedelta(days=settings.OPSDESK_AUTO_CLOSE_DAYS)
+    return list(
+        Ticket.objects.filter(status=S.RESOLVED, resolved_at__lte=cutoff).order_by("resolved_at", "pk").values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
+    """Back to in progress from resolved or closed, with a reason. The clocks that stopped at resolve run
+    again (the time with the requester counts as paused); a P1 outage record is open again."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": ["请说明重新打开的原因"]})
+    ticket = _lock(ticket)
+    ticket_action_check(action="reopen", user=actor, ticket=ticket)
+    previous_resolved = ticket.resolved_at
+    sla_clocks_restart(ticket=ticket, at=now, actor=actor, reason=reason)
+    if previous_resolved is not None:
+        ticket.downtimes.filter(end=previous_resolved, reason_corrected="").update(end=None)
+    ticket.resolved_at = None
+    ticket.closed_at = None
+    _move(ticket, action="reopen", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.REOPENED,
+          extra_fields=("resolved_at", "closed_at"), data={"resolved_at": previous_resolved.isoformat() if previous_resolved else None})
+    if ticket.assignee_id:
+            notification_send(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
+                          body=reason, url=ticket_url(ticket))
+    return ticket
+
+
+@transaction.atomic
+def ticket_cancel(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
+    """Before acknowledgement, by the requester's organisation or a manager, with a reason. All clocks stop."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": ["请填写取消原因"]})
+    ticket = _lock(ticket)
+    ticket_action_check(action="cancel", user=actor, ticket=ticket)
+    ticket.cancelled_at = now
+    ticket.cancel_reason = reason
+    sla_clocks_stop(ticket=ticket, milestones=set(StopMilestone.values), at=now, actor=actor, event_kind_note="工单取消")
+    ticket.downtimes.filter(end__isnull=True).update(end=now)
+    _move(ticket, action="cancel", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.CANCELLED,
+          extra_fields=("cancelled_at", "cancel_reason"))
+    return ticket
+
+
+@transaction.atomic
+def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
+    """The project manager marks a security incident as major (重大安全事件), with the reason."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": ["请填写认定理由"]})
+    ticket = _lock(ticket)
+    ticket_action_check(action="mark_major", user=actor, ticket=ticket)
+    if ticket.kind != TicketKind.SECURITY:
+        raise ValidationFailed(fields={"kind": ["只有安全事件可以认定为重大安全事件"]})
+    if ticket.major_incident:
+        raise Conflict("该安全事件已认定为重大安全事件")
+    ticket.major_incident = True
+    ticket.major_incident_reason = reason
+    ticket.major_marked_by = actor
+    ticket.major_marked_at = now
+    _save(ticket, now, "major_incident", "major_incident_reason", "major_marked_by", "major_marked_at")
+    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.MAJOR_MARKED, actor=actor, at=now, note=reason)
+    notification_send(
+        recipients=list(users_with_role(Role.PROJECT_MANAGER, Role.DUTY_LEADER)), kind="ticket_major",
+        title=f"重大安全事件：{ticket.number}", body=f"{ticket.title}\n认定理由：{reason}", url=ticket_url(ticket), webhook=True,
+    )
+    return ticket

@@ -1,0 +1,119 @@
+"""The transition table of a ticket and who may do what: checked here, in one place.
+
+Every service calls `ticket_action_check` before it changes anything; pages call `ticket_actions_for`
+to show only the actions the state and the role allow.
+"""
+
+from dataclasses import dataclass
+
+from accounts.roles import Role
+from accounts.selectors import user_has_role, user_is_auditor, user_is_manager, user_is_provider_staff, user_tenant_id
+from core.exceptions import IllegalTransition, NotFound, PermissionDenied
+
+from ..models import SatisfactionRating, Ticket, TicketKind
+
+S = Ticket.Status
+OPEN_STATUSES = frozenset({S.NEW, S.ACKNOWLEDGED, S.IN_PROGRESS, S.LOCATED, S.PENDING})
+WORKING_STATUSES = frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS, S.LOCATED})
+ALL_STATUSES = frozenset(S.values)
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    sources: frozenset[str]
+    target: str | None  # None: the status does not change
+    who: str  # "staff", "manager", "tenant_or_staff", "tenant_or_manager", "tenant", "anyone", "pm"
+
+
+# action -> (from which statuses, to which status, who may do it)
+TRANSITIONS: dict[str, Action] = {
+    "acknowledge": Action("响应", frozenset({S.NEW}), S.ACKNOWLEDGED, "staff"),
+    "start": Action("开始处理", frozenset({S.ACKNOWLEDGED}), S.IN_PROGRESS, "staff"),
+    "locate": Action("定位", frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.LOCATED, "staff"),
+    "pend": Action("待用户反馈", WORKING_STATUSES, S.PENDING, "staff"),
+    "resume": Action("恢复处理", frozenset({S.PENDING}), None, "tenant_or_staff"),  # back to where it was
+    "resolve": Action("解决", WORKING_STATUSES, S.RESOLVED, "staff"),
+    "close": Action("确认关闭", frozenset({S.RESOLVED}), S.CLOSED, "tenant_or_manager"),
+    "reopen": Action("重新打开", frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, "tenant_or_staff"),
+    "cancel": Action("取消", frozenset({S.NEW}), S.CANCELLED, "tenant_or_manager"),
+    "claim": Action("认领", OPEN_STATUSES, None, "staff"),
+    "assign": Action("指派", OPEN_STATUSES, None, "manager"),
+    "update": Action("修改", OPEN_STATUSES, None, "tenant_or_staff"),
+    "comment": Action("评论", ALL_STATUSES, None, "tenant_or_staff"),
+    "attach": Action("上传附件", ALL_STATUSES, None, "tenant_or_staff"),
+    "rate": Action("评价", frozenset({S.RESOLVED, S.CLOSED}), None, "tenant"),
+    "downtime": Action("记录停机", ALL_STATUSES - {S.CANCELLED}, None, "staff"),
+    "mark_major": Action("认定重大安全事件", ALL_STATUSES - {S.CANCELLED}, None, "pm"),
+}
+
+_STATUS_LABELS = dict(S.choices)
+
+
+def _same_tenant(user, ticket: Ticket) -> bool:
+    return user_tenant_id(user) == ticket.organization_id if getattr(user, "organization_id", None) else False
+
+
+def _may(user, who: str, ticket: Ticket) -> bool:
+    if user is None or not user.is_authenticated or (user_is_auditor(user) and not user_is_provider_staff(user)):
+        return False
+    staff = user_is_provider_staff(user)
+    tenant = not staff and _same_tenant(user, ticket) and user_has_role(user, Role.REQUESTER, Role.APPROVER)
+    return {
+        "staff": staff,
+        "manager": user_is_manager(user),
+        "pm": user_has_role(user, Role.PROJECT_MANAGER),
+        "tenant": tenant,
+        "tenant_or_staff": tenant or staff,
+        "tenant_or_manager": tenant or user_is_manager(user),
+    }[who]
+
+
+def _extra_rule(action: str, user, ticket: Ticket) -> str | None:
+    """Rules beyond state and role; returns the reason the action is refused, or None."""
+    if action == "update" and not user_is_provider_staff(user) and ticket.status != S.NEW:
+        return "工单已被响应，报障人不能再修改，请通过评论补充信息"
+    if action == "mark_major":
+        if ticket.kind != TicketKind.SECURITY:
+            return "只有安全事件可以认定为重大安全事件"
+        if ticket.major_incident:
+            return "该安全事件已认定为重大安全事件"
+    if action == "rate" and ticket_is_rated(ticket):
+        return "该工单已评价过"
+    if action == "claim" and ticket.assignee_id is not None:
+        return "工单已有处理人"
+    return None
+
+
+def ticket_is_rated(ticket: Ticket) -> bool:
+    """Whether the ticket has its rating (one query unless select_related("satisfaction") was used)."""
+    try:
+        return ticket.satisfaction is not None
+    except SatisfactionRating.DoesNotExist:
+        return False
+
+
+def ticket_action_check(*, action: str, user, ticket: Ticket) -> Action:
+    """Raise PermissionDenied (role), IllegalTransition (state) or return the table row.
+
+    Users of another organisation get NotFound: the ticket does not exist for them."""
+    spec = TRANSITIONS[action]
+    if user is not None and not user_is_provider_staff(user) and not user_is_auditor(user) and not _same_tenant(user, ticket):
+        raise NotFound("工单不存在")
+    if not _may(user, spec.who, ticket):
+        raise PermissionDenied(f"您没有权限执行“{spec.label}”")
+    if ticket.status not in spec.sources:
+        raise IllegalTransition(
+            f"工单当前状态为“{_STATUS_LABELS[ticket.status]}”，不能执行“{spec.label}”",
+            fields={"status": [ticket.status]},
+        )
+    return spec
+
+
+def ticket_actions_for(*, user, ticket: Ticket) -> list[str]:
+    """The actions `user` may take on `ticket` now (in TRANSITIONS order), for pages and the API."""
+    allowed = []
+    for action, spec in TRANSITIONS.items():
+        if ticket.status in spec.sources and _may(user, spec.who, ticket) and _extra_rule(action, user, ticket) is None:
+            allowed.append(action)
+    return allowed
