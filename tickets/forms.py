@@ -73,9 +73,9 @@ class TicketSubmitForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}), help_text=_("可选；按住 Ctrl 多选。"),
     )
     service_item = forms.ModelChoiceField(label=_("服务项"), queryset=None, required=False, empty_label=_("不指定"))
-    resource = forms.ChoiceField(label=_("调整资源"), choices=[("", _("请选择"))] + ResourceKind.choices, required=False,
+    resource = forms.ChoiceField(label=_("调整资源"), choices=[("", _("请选择")), *ResourceKind.choices], required=False,
                                  help_text=_("资源调整工单必填。"))
-    direction = forms.ChoiceField(label=_("调整方向"), choices=[("", _("请选择"))] + Direction.choices, required=False,
+    direction = forms.ChoiceField(label=_("调整方向"), choices=[("", _("请选择")), *Direction.choices], required=False,
                                   help_text=_("资源调整工单必填。"))
     amount_before = forms.DecimalField(label=_("调整前数量"), max_digits=12, decimal_places=2, required=False)
     amount_after = forms.DecimalField(label=_("调整后数量"), max_digits=12, decimal_places=2, required=False)
@@ -213,3 +213,47 @@ ACTION_FORMS: dict[str, type[forms.Form] | None] = {
     "mark_major": MarkMajorForm,
     "rate": RateForm,
 }
+
+
+class TicketFilterForm(forms.Form):
+    """The queue and list filters (GET). Empty means "any"; values go to tickets.selectors.tickets.ticket_filter."""
+
+    search = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                             widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、标题、描述、系统")}))
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部")), *TicketKind.choices], required=False)
+    severity = forms.ChoiceField(label=_("级别"), choices=[("", _("全部")), *Severity.choices], required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Ticket.Status.choices], required=False)
+    business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False, empty_label=_("全部"))
+    assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("全部"))
+    breached = forms.TypedChoiceField(
+        label=_("超时"), choices=[("", _("全部")), ("1", _("已超时")), ("0", _("未超时"))], required=False,
+        coerce=lambda v: v == "1", empty_value=None,
+    )
+    reported_from = forms.DateField(label=_("报告日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reported_to = forms.DateField(label=_("报告日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, staff_filters: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
+        if staff_filters:
+            self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+            self.fields["assignee"].label_from_instance = lambda u: u.display_name
+        else:
+            del self.fields["assignee"]
+
+    def filters(self) -> dict:
+        """Keyword arguments for ticket_filter; invalid input is ignored field by field (the form shows why)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        out = {}
+        for name in ("search", "kind", "severity", "status", "breached", "reported_from", "reported_to"):
+            value = data.get(name)
+            if value not in (None, ""):
+                out[name] = value
+        if data.get("business_system"):
+            out["business_system"] = data["business_system"].pk
+        if data.get("assignee"):
+            out["assignee"] = data["assignee"].pk
+        return out
