@@ -30,6 +30,14 @@ def form_add_service_errors(form: forms.Form, error: DomainError) -> None:
         form.add_error(None, str(error.message))
 
 
+class PageForm(forms.Form):
+    """Chinese labels take no colon suffix (the label is set apart by layout)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -53,7 +61,7 @@ class BusinessSystemChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
 
 
-class TicketSubmitForm(forms.Form):
+class TicketSubmitForm(PageForm):
     """报障 / 提交工单. Purchaser staff see the systems of their organisation only (the reference
     selector's tenant rule); provider staff recording a phone or e-mail report get `intake=True`."""
 
@@ -122,39 +130,35 @@ class TicketSubmitForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-
-
-class PendForm(forms.Form):
+class PendForm(PageForm):
     reason = forms.CharField(label=_("需要用户反馈的内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(PageForm):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
 
 
-class LocateForm(forms.Form):
+class LocateForm(PageForm):
     note = forms.CharField(label=_("定位结论"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(PageForm):
     resolution = forms.CharField(label=_("解决说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(PageForm):
     reason = forms.CharField(label=_("重新打开原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class CancelForm(forms.Form):
+class CancelForm(PageForm):
     reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class MarkMajorForm(forms.Form):
+class MarkMajorForm(PageForm):
     reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-class AssignForm(forms.Form):
+class AssignForm(PageForm):
     assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, empty_label=_("请选择"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -163,7 +167,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: u.display_name
 
 
-class CommentForm(forms.Form):
+class CommentForm(PageForm):
     body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
     internal = forms.BooleanField(label=_("仅内部可见（报障人看不到）"), required=False)
 
@@ -173,7 +177,7 @@ class CommentForm(forms.Form):
             del self.fields["internal"]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PageForm):
     file = forms.FileField(label=_("选择文件"))
     internal = forms.BooleanField(label=_("仅内部可见"), required=False)
 
@@ -183,7 +187,7 @@ class AttachmentForm(forms.Form):
             del self.fields["internal"]
 
 
-class RateForm(forms.Form):
+class RateForm(PageForm):
     score = forms.TypedChoiceField(
         label=_("满意度评分"), coerce=int, widget=forms.RadioSelect,
         choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 一般")), (2, _("2 不满意")), (1, _("1 非常不满意"))],
@@ -191,7 +195,7 @@ class RateForm(forms.Form):
     comment = forms.CharField(label=_("评价内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
 
 
-class DowntimeCorrectForm(forms.Form):
+class DowntimeCorrectForm(PageForm):
     start = forms.DateTimeField(label=_("停机开始"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
     end = forms.DateTimeField(label=_("停机结束"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
     reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -215,7 +219,7 @@ ACTION_FORMS: dict[str, type[forms.Form] | None] = {
 }
 
 
-class TicketFilterForm(forms.Form):
+class TicketFilterForm(PageForm):
     """The queue and list filters (GET). Empty means "any"; values go to tickets.selectors.tickets.ticket_filter."""
 
     search = forms.CharField(label=_("搜索"), required=False, max_length=100,

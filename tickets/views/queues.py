@@ -42,6 +42,8 @@ def ticket_rows(*, user, tickets, now) -> list[dict]:
         rows.append({
             "ticket": ticket,
             "clocks": clocks,
+            # What a row shows: the clocks still running (or paused), and any that breached.
+            "live_clocks": [c for c in clocks if c.get("stopped_at") is None or c.get("breached")],
             "headline": sla_headline(clocks),
             "row_actions": [a for a in ROW_ACTIONS if a in allowed],
         })
@@ -56,13 +58,15 @@ def _query_without_page(request) -> str:
 
 def _render_list(request, *, template: str, qs, form, context: dict):
     now = timezone.now()
-    qs = ticket_filter(qs, now=now, **form.filters())
+    filters = form.filters()
+    qs = ticket_filter(qs, now=now, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         form=form,
         page=page,
         rows=ticket_rows(user=request.user, tickets=page.object_list, now=now),
         query=_query_without_page(request),
+        more_filters_active=bool(set(filters) - {"search", "kind", "severity", "status"}) or bool(form.errors),
         now=now,
         **viewer_flags(request.user),
     )
