@@ -3,11 +3,24 @@
 from django.urls import path
 
 from . import views_reference
+from .views import detail, queues, submit
 
 urlpatterns = [
     path("systems/", views_reference.business_system_list, name="business-systems"),
     path("systems/<int:pk>/", views_reference.business_system_detail, name="business-system"),
     path("catalogue/", views_reference.service_catalogue, name="service-catalogue"),
+    path("tickets/", queues.ticket_list, name="ticket-list"),
+    path("tickets/new/", submit.ticket_submit, name="ticket-submit"),
+    path("tickets/intake/", submit.ticket_intake, name="ticket-intake"),
+    path("tickets/queue/", queues.ticket_queue_page, name="ticket-queue"),
+    path("tickets/queue/<slug:queue>/", queues.ticket_queue_page, name="ticket-queue-named"),
+    path("tickets/<int:pk>/", detail.ticket_detail, name="ticket-detail"),
+    path("tickets/<int:pk>/do/<slug:action>/", detail.ticket_action, name="ticket-action"),
+    path(
+        "tickets/<int:pk>/attachments/<int:attachment_id>/download/",
+        detail.ticket_attachment_download,
+        name="ticket-attachment-download",
+    ),
 ]
 
 from . import views_changes  # noqa: E402

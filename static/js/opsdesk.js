@@ -1,0 +1,70 @@
+/* OpsDesk page behaviour (no inline scripts: CSP). Progressive enhancement only; every page works
+   without it.
+   1. SLA countdown badges: elements `.sla[data-due]` (running 7×24 clocks) count down every second
+      from the server's figures and change colour at 50 % / 80 % / breach. Working-hours clocks carry
+      no data-due: they wait for the server's next figures (the queue refreshes itself every 30 s).
+   2. The submit form shows the resource-adjustment fields only for that ticket kind. */
+(function () {
+  "use strict";
+  var english = (document.documentElement.lang || "").indexOf("en") === 0;
+  var T = english
+    ? { left: "left ", over: "overdue ", d: " d ", h: " h ", m: " min" }
+    : { left: "剩 ", over: "超时 ", d: " 天 ", h: " 小时 ", m: " 分" };
+
+  function minutesText(total) {
+    var days = Math.floor(total / 1440), hours = Math.floor((total % 1440) / 60), mins = total % 60;
+    if (days) return days + T.d + hours + T.h.replace(/ $/, "");
+    if (hours) return hours + T.h + mins + T.m;
+    return mins + T.m;
+  }
+
+  function tick() {
+    var badges = document.querySelectorAll(".sla[data-due]");
+    var clientNow = Date.now();
+    for (var i = 0; i < badges.length; i++) {
+      var el = badges[i];
+      if (el._skew === undefined) {
+        // Server time minus browser time, so a wrong PC clock does not move the countdown.
+        var serverNow = Date.parse(el.getAttribute("data-now"));
+        el._skew = isNaN(serverNow) ? 0 : serverNow - clientNow;
+      }
+      var due = Date.parse(el.getAttribute("data-due"));
+      var target = parseFloat(el.getAttribute("data-target"));
+      if (isNaN(due) || !target) continue;
+      var remainingMs = due - (clientNow + el._skew);
+      var usedPct = 100 * (1 - remainingMs / (target * 60000));
+      var cls = remainingMs < 0 ? "sla-breached" : usedPct >= 80 ? "sla-risk" : usedPct >= 50 ? "sla-warn" : "sla-ok";
+      if (!el.classList.contains(cls)) {
+        el.classList.remove("sla-ok", "sla-warn", "sla-risk", "sla-breached");
+        el.classList.add(cls);
+      }
+      var text = el.querySelector(".sla-text");
+      if (text) {
+        var minutes = remainingMs < 0 ? Math.ceil(-remainingMs / 60000) : Math.floor(remainingMs / 60000);
+        text.textContent = (remainingMs < 0 ? T.over : T.left) + minutesText(minutes);
+      }
+    }
+  }
+
+  function kindToggle() {
+    var kind = document.getElementById("id_kind");
+    var blocks = document.querySelectorAll("[data-show-when-kind]");
+    if (!kind || !blocks.length) return;
+    function apply() {
+      for (var i = 0; i < blocks.length; i++) {
+        var show = blocks[i].getAttribute("data-show-when-kind") === kind.value;
+        // Never hide a block that holds an error message.
+        blocks[i].hidden = !show && !blocks[i].querySelector(".errorlist");
+      }
+    }
+    kind.addEventListener("change", apply);
+    apply();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    kindToggle();
+    tick();
+    window.setInterval(tick, 1000);
+  });
+  document.body && document.body.addEventListener("htmx:afterSwap", tick);
+})();

@@ -1,0 +1,263 @@
+"""Forms of the ticket pages. They parse and label input only: every business rule (who may report
+for whom, reported_at bounds, resource fields, attachment types and sizes, state checks) lives in
+tickets.services and comes back as a ValidationFailed whose field messages `form_add_service_errors`
+puts next to the right input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
+from accounts.selectors import users_with_role
+from core.exceptions import DomainError
+
+from .models import BusinessSystem, Direction, ResourceKind, Severity, Ticket, TicketKind
+from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
+
+
+def form_add_service_errors(form: forms.Form, error: DomainError) -> None:
+    """Show a service error on the form: field messages beside their inputs (when the form has that
+    input), everything else, and the error's message, at the top."""
+    placed = False
+    for field, messages in (error.fields or {}).items():
+        for message in messages if isinstance(messages, (list, tuple)) else [messages]:
+            if field in form.fields:
+                form.add_error(field, str(message))
+                placed = True
+            elif field != "status":
+                form.add_error(None, str(message))
+                placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
+class PageForm(forms.Form):
+    """Chinese labels take no colon suffix (the label is set apart by layout)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _local_input(widget_type: str = "datetime-local") -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": widget_type}, format="%Y-%m-%dT%H:%M")
+
+
+class BusinessSystemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: BusinessSystem) -> str:
+        return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
+
+
+class TicketSubmitForm(PageForm):
+    """报障 / 提交工单. Purchaser staff see the systems of their organisation only (the reference
+    selector's tenant rule); provider staff recording a phone or e-mail report get `intake=True`."""
+
+    kind = forms.ChoiceField(label=_("工单类型"), choices=TicketKind.choices, initial=TicketKind.FAULT)
+    severity = forms.ChoiceField(
+        label=_("级别"), choices=Severity.choices, initial=Severity.P3,
+        help_text=_("P1 表示业务系统宕机，将按 30 分钟定位、4 小时恢复计时。"),
+    )
+    business_system = BusinessSystemChoiceField(label=_("业务系统"), queryset=BusinessSystem.objects.none(), empty_label=_("请选择"))
+    title = forms.CharField(label=_("标题"), max_length=200)
+    description = forms.CharField(
+        label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        help_text=_("现象、开始时间、影响范围、已做的处理。"),
+    )
+    hosts = forms.ModelMultipleChoiceField(
+        label=_("涉及主机"), queryset=None, required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}), help_text=_("可选；按住 Ctrl 多选。"),
+    )
+    service_item = forms.ModelChoiceField(label=_("服务项"), queryset=None, required=False, empty_label=_("不指定"))
+    resource = forms.ChoiceField(label=_("调整资源"), choices=[("", _("请选择")), *ResourceKind.choices], required=False,
+                                 help_text=_("资源调整工单必填。"))
+    direction = forms.ChoiceField(label=_("调整方向"), choices=[("", _("请选择")), *Direction.choices], required=False,
+                                  help_text=_("资源调整工单必填。"))
+    amount_before = forms.DecimalField(label=_("调整前数量"), max_digits=12, decimal_places=2, required=False)
+    amount_after = forms.DecimalField(label=_("调整后数量"), max_digits=12, decimal_places=2, required=False)
+    attachments = MultipleFileField(
+        label=_("附件"), required=False,
+        help_text=_("可多选：截图、日志、文档（pdf、png、jpg、txt、log、csv、docx、xlsx 等）。"),
+    )
+
+    # Provider intake only (phone / e-mail reports).
+    channel = forms.ChoiceField(
+        label=_("来源渠道"),
+        choices=[(Ticket.Channel.PHONE, _("电话")), (Ticket.Channel.EMAIL, _("邮件")), (Ticket.Channel.MONITORING, _("监控告警"))],
+    )
+    requester = forms.ModelChoiceField(label=_("报障人"), queryset=None, required=False, empty_label=_("请选择"))
+    reported_at = forms.DateTimeField(
+        label=_("报告时间"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("来电或来信的实际时间，所有 SLA 时钟由此开始计时；不能晚于现在。"),
+    )
+
+    INTAKE_FIELDS = ("channel", "requester", "reported_at")
+
+    def __init__(self, *args, user, intake: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.intake = intake
+        self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("organization__name", "name")
+        self.fields["hosts"].queryset = host_list_for_user(user=user).order_by("business_system__name", "name")
+        self.fields["service_item"].queryset = service_item_list_for_user(user=user).order_by("contract__start_date", "seq")
+        if intake:
+            self.fields["requester"].queryset = (
+                users_with_role(*PURCHASER_ROLES).select_related("organization").order_by("organization__name", "real_name")
+            )
+            self.fields["requester"].label_from_instance = lambda u: f"{u.display_name}（{u.organization}）"
+        else:
+            for name in self.INTAKE_FIELDS:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        # Only the resource fields the kind uses go to the service.
+        if kind and kind != TicketKind.RESOURCE:
+            for name in ("resource", "direction", "amount_before", "amount_after"):
+                data[name] = "" if name in ("resource", "direction") else None
+        return data
+
+
+class PendForm(PageForm):
+    reason = forms.CharField(label=_("需要用户反馈的内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ResumeForm(PageForm):
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+
+
+class LocateForm(PageForm):
+    note = forms.CharField(label=_("定位结论"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
+
+
+class ResolveForm(PageForm):
+    resolution = forms.CharField(label=_("解决说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+
+
+class ReopenForm(PageForm):
+    reason = forms.CharField(label=_("重新打开原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CancelForm(PageForm):
+    reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class MarkMajorForm(PageForm):
+    reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class AssignForm(PageForm):
+    assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, empty_label=_("请选择"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+
+
+class CommentForm(PageForm):
+    body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
+    internal = forms.BooleanField(label=_("仅内部可见（报障人看不到）"), required=False)
+
+    def __init__(self, *args, staff: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["internal"]
+
+
+class AttachmentForm(PageForm):
+    file = forms.FileField(label=_("选择文件"))
+    internal = forms.BooleanField(label=_("仅内部可见"), required=False)
+
+    def __init__(self, *args, staff: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["internal"]
+
+
+class RateForm(PageForm):
+    score = forms.TypedChoiceField(
+        label=_("满意度评分"), coerce=int, widget=forms.RadioSelect,
+        choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 一般")), (2, _("2 不满意")), (1, _("1 非常不满意"))],
+    )
+    comment = forms.CharField(label=_("评价内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+
+class DowntimeCorrectForm(PageForm):
+    start = forms.DateTimeField(label=_("停机开始"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
+    end = forms.DateTimeField(label=_("停机结束"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+# action -> form class (None: no input). Keys are the names in tickets.services.transitions.TRANSITIONS.
+ACTION_FORMS: dict[str, type[forms.Form] | None] = {
+    "acknowledge": None,
+    "claim": None,
+    "start": None,
+    "close": None,
+    "pend": PendForm,
+    "resume": ResumeForm,
+    "locate": LocateForm,
+    "resolve": ResolveForm,
+    "reopen": ReopenForm,
+    "cancel": CancelForm,
+    "assign": AssignForm,
+    "mark_major": MarkMajorForm,
+    "rate": RateForm,
+}
+
+
+class TicketFilterForm(PageForm):
+    """The queue and list filters (GET). Empty means "any"; values go to tickets.selectors.tickets.ticket_filter."""
+
+    search = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                             widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、标题、描述、系统")}))
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部")), *TicketKind.choices], required=False)
+    severity = forms.ChoiceField(label=_("级别"), choices=[("", _("全部")), *Severity.choices], required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Ticket.Status.choices], required=False)
+    business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False, empty_label=_("全部"))
+    assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("全部"))
+    breached = forms.TypedChoiceField(
+        label=_("超时"), choices=[("", _("全部")), ("1", _("已超时")), ("0", _("未超时"))], required=False,
+        coerce=lambda v: v == "1", empty_value=None,
+    )
+    reported_from = forms.DateField(label=_("报告日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reported_to = forms.DateField(label=_("报告日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, staff_filters: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
+        if staff_filters:
+            self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+            self.fields["assignee"].label_from_instance = lambda u: u.display_name
+        else:
+            del self.fields["assignee"]
+
+    def filters(self) -> dict:
+        """Keyword arguments for ticket_filter; invalid input is ignored field by field (the form shows why)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        out = {}
+        for name in ("search", "kind", "severity", "status", "breached", "reported_from", "reported_to"):
+            value = data.get(name)
+            if value not in (None, ""):
+                out[name] = value
+        if data.get("business_system"):
+            out["business_system"] = data["business_system"].pk
+        if data.get("assignee"):
+            out["assignee"] = data["assignee"].pk
+        return out

@@ -1,0 +1,229 @@
+"""The ticket page and its actions. Only the actions `ticket_actions_for` allows are offered; every
+action posts to one view that calls the matching service. A service error is shown on the page as a
+Chinese message with the user's input kept (never a 500); from a queue row (htmx) the refreshed row
+comes back, with the message in it."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import DomainError, NotFound, ValidationFailed
+from roster.selectors.calendar import WorkingDays
+
+from ..forms import (
+    ACTION_FORMS,
+    AttachmentForm,
+    CommentForm,
+    DowntimeCorrectForm,
+    form_add_service_errors,
+)
+from ..models import Ticket
+from ..selectors.sla import ticket_sla
+from ..selectors.tickets import (
+    downtime_list,
+    ticket_attachment_get_for_user,
+    ticket_attachment_list,
+    ticket_comment_list,
+    ticket_event_list,
+    ticket_get_for_user,
+)
+from ..services import comments as comment_services
+from ..services import downtime as downtime_services
+from ..services import satisfaction as satisfaction_services
+from ..services import tickets as ticket_services
+from ..services.transitions import TRANSITIONS, ticket_actions_for
+from .common import sla_for_page, viewer_flags
+from .queues import ticket_rows
+
+
+def _downtime_correct(*, actor, ticket: Ticket, data: dict):
+    record = downtime_list(user=actor, ticket=ticket).filter(pk=data["record"]).first()
+    if record is None:
+        raise NotFound(_("停机记录不存在"))
+    return downtime_services.downtime_record_correct(
+        actor=actor, record=record, reason=data["reason"], start=data.get("start"), end=data.get("end")
+    )
+
+
+# action -> how to call its service with the form's cleaned data.
+HANDLERS: dict[str, Callable] = {
+    "acknowledge": lambda actor, ticket, d: ticket_services.ticket_acknowledge(actor=actor, ticket=ticket),
+    "claim": lambda actor, ticket, d: ticket_services.ticket_claim(actor=actor, ticket=ticket),
+    "start": lambda actor, ticket, d: ticket_services.ticket_start(actor=actor, ticket=ticket),
+    "close": lambda actor, ticket, d: ticket_services.ticket_close(actor=actor, ticket=ticket),
+    "pend": lambda actor, ticket, d: ticket_services.ticket_pend(actor=actor, ticket=ticket, reason=d["reason"]),
+    "resume": lambda actor, ticket, d: ticket_services.ticket_resume(actor=actor, ticket=ticket, note=d.get("note", "")),
+    "locate": lambda actor, ticket, d: ticket_services.ticket_locate(actor=actor, ticket=ticket, note=d.get("note", "")),
+    "resolve": lambda actor, ticket, d: ticket_services.ticket_resolve(actor=actor, ticket=ticket, resolution=d["resolution"]),
+    "reopen": lambda actor, ticket, d: ticket_services.ticket_reopen(actor=actor, ticket=ticket, reason=d["reason"]),
+    "cancel": lambda actor, ticket, d: ticket_services.ticket_cancel(actor=actor, ticket=ticket, reason=d["reason"]),
+    "assign": lambda actor, ticket, d: ticket_services.ticket_assign(actor=actor, ticket=ticket, assignee=d["assignee"]),
+    "mark_major": lambda actor, ticket, d: ticket_services.ticket_mark_major(actor=actor, ticket=ticket, reason=d["reason"]),
+    "rate": lambda actor, ticket, d: satisfaction_services.ticket_rate(
+        actor=actor, ticket=ticket, score=d["score"], comment=d.get("comment", "")
+    ),
+    "comment": lambda actor, ticket, d: comment_services.ticket_comment(
+        actor=actor, ticket=ticket, body=d["body"], internal=d.get("internal", False)
+    ),
+    "attach": lambda actor, ticket, d: comment_services.ticket_attachment_add(
+        actor=actor, ticket=ticket, name=d["file"].name, data=d["file"].read(), internal=d.get("internal", False)
+    ),
+    "downtime": lambda actor, ticket, d: _downtime_correct(actor=actor, ticket=ticket, data=d),
+}
+
+DONE_MESSAGES = {
+    "acknowledge": _("已响应，响应时钟已停止。"),
+    "claim": _("已认领，您是该工单的处理人。"),
+    "start": _("已开始处理。"),
+    "close": _("工单已确认关闭。"),
+    "pend": _("已转为待用户反馈。"),
+    "resume": _("已恢复处理。"),
+    "locate": _("已记录定位。"),
+    "resolve": _("已解决。"),
+    "reopen": _("工单已重新打开。"),
+    "cancel": _("工单已取消。"),
+    "assign": _("已指派。"),
+    "mark_major": _("已认定为重大安全事件。"),
+    "rate": _("感谢您的评价。"),
+    "comment": _("评论已发表。"),
+    "attach": _("附件已上传。"),
+    "downtime": _("停机记录已更正。"),
+}
+
+
+class _DowntimeForm(DowntimeCorrectForm):
+    record = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _form_for(action: str, *, staff: bool, data=None, files=None):
+    if action == "comment":
+        return CommentForm(data, staff=staff)
+    if action == "attach":
+        return AttachmentForm(data, files, staff=staff)
+    if action == "downtime":
+        return _DowntimeForm(data)
+    form_class = ACTION_FORMS.get(action)
+    return form_class(data) if form_class else None
+
+
+def _load(request, pk: int) -> Ticket:
+    try:
+        return ticket_get_for_user(user=request.user, ticket_id=pk)
+    except NotFound as error:
+        raise Http404(str(error.message)) from error
+
+
+def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error_action: str | None = None) -> dict:
+    """Everything the ticket page shows; `bound` replaces the blank form of the action that failed."""
+    now = timezone.now()
+    flags = viewer_flags(request.user)
+    allowed = ticket_actions_for(user=request.user, ticket=ticket)
+    action_forms = {}
+    for action in allowed:
+        if action in ("update", "downtime"):
+            continue
+        action_forms[action] = _form_for(action, staff=flags["is_staff"])
+    if bound:
+        action_forms.update(bound)
+    downtimes = list(downtime_list(user=request.user, ticket=ticket))
+    downtime_forms = []
+    if "downtime" in allowed:
+        for record in downtimes:
+            form = (bound or {}).get(f"downtime-{record.pk}") or _DowntimeForm(initial={"record": record.pk})
+            downtime_forms.append((record, form))
+    else:
+        downtime_forms = [(record, None) for record in downtimes]
+    return {
+        "ticket": ticket,
+        "clocks": sla_for_page(ticket_sla(ticket, now=now, days=WorkingDays())),
+        "allowed": allowed,
+        "action_forms": action_forms,
+        "action_labels": {name: spec.label for name, spec in TRANSITIONS.items()},
+        "comments": list(ticket_comment_list(user=request.user, ticket=ticket)),
+        "attachments": list(ticket_attachment_list(user=request.user, ticket=ticket)),
+        "events": list(ticket_event_list(user=request.user, ticket=ticket)),
+        "downtimes": downtime_forms,
+        "status_labels": dict(Ticket.Status.choices),
+        "error_action": error_action,
+        "now": now,
+        **flags,
+    }
+
+
+@login_required
+def ticket_detail(request, pk: int):
+    ticket = _load(request, pk)
+    return render(request, "tickets/ticket_detail.html", _detail_context(request, ticket))
+
+
+def _row_response(request, ticket_id: int, *, message: str, ok: bool):
+    """The refreshed queue row after an in-place action (re-read, so it shows the winner of a race)."""
+    ticket = _load(request, ticket_id)
+    row = ticket_rows(user=request.user, tickets=[ticket], now=timezone.now())[0]
+    return render(
+        request, "tickets/_ticket_row.html",
+        {"row": row, "row_message": message, "row_ok": ok, "in_queue": True, **viewer_flags(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def ticket_action(request, pk: int, action: str):
+    if action not in HANDLERS:
+        raise Http404
+    ticket = _load(request, pk)
+    flags = viewer_flags(request.user)
+    form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
+    status = 200
+    if form is not None and not form.is_valid():
+        error = ValidationFailed()
+        status = 400
+    else:
+        try:
+            HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
+        except DomainError as caught:
+            error = caught
+            status = caught.status_code
+            if form is not None:
+                form_add_service_errors(form, caught)
+        else:
+            error = None
+    if request.htmx:
+        # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
+        message = DONE_MESSAGES[action] if error is None else str(error.message)
+        return _row_response(request, pk, message=message, ok=error is None)
+    if error is None:
+        messages.success(request, DONE_MESSAGES[action])
+        return redirect("ticket-detail", pk)
+    if status == 404:
+        raise Http404(str(error.message))
+    # Re-read: the state may have moved (that is often why the action was refused).
+    ticket = _load(request, pk)
+    key = f"downtime-{request.POST.get('record')}" if action == "downtime" else action
+    context = _detail_context(request, ticket, bound={key: form} if form is not None else None, error_action=action)
+    context["error_message"] = str(error.message)
+    return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+@login_required
+def ticket_attachment_download(request, pk: int, attachment_id: int):
+    """Attachments leave only through this access-checked view, always as a download."""
+    try:
+        attachment = ticket_attachment_get_for_user(user=request.user, ticket_id=pk, attachment_id=attachment_id)
+    except NotFound as error:
+        raise Http404(str(error.message)) from error
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("附件文件不存在")) from error
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
