@@ -11,12 +11,15 @@ M = TypeVar("M", bound=models.Model)
 def lock_rows(queryset: models.QuerySet[M]) -> list[M]:
     """Lock the rows of `queryset` for the rest of the transaction, in primary-key order so that two
     transactions locking overlapping sets cannot deadlock. Caller must be inside transaction.atomic."""
-    return list(queryset.select_for_update().order_by("pk"))
+    return list(queryset.select_for_update(of=("self",)).order_by("pk"))
 
 
 def lock_one(queryset: models.QuerySet[M], pk: int) -> M:
-    """Lock and return one row; raises the model's DoesNotExist when it is gone."""
-    return queryset.select_for_update().get(pk=pk)
+    """Lock and return one row; raises the model's DoesNotExist when it is gone.
+
+    Only the model's own row is locked (`of=("self",)`), so callers may select_related nullable
+    relations, which PostgreSQL cannot lock through an outer join."""
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
 
 
 def after_commit(fn: Callable[[], object]) -> None:
