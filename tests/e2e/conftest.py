@@ -36,8 +36,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Per test, not per session: while Playwright's event loop lives in the main thread, Django's
+    # serialized rollback does not restore the migration-seeded rows for the next test.
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: CI must run the end-to-end journeys (scripts/os_deps.sh with E2E=1)")
@@ -75,10 +77,16 @@ class PageWatch:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
+# Every journey module starts with this mark, so that the rows migrations seeded (groups, calendar,
+# contract) are restored after another transactional test's flush:
+E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def e2e(browser, live_server, request, transactional_db, django_db_serialized_rollback):
+def e2e(live_server, request):
     """A fresh browser context on the live server with the demo data, watched for errors."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))
+    browser = request.getfixturevalue("browser")  # after the database is restored and seeded
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     folder = ARTIFACTS / name
     shutil.rmtree(folder, ignore_errors=True)

@@ -2,6 +2,10 @@
 
 import pytest
 
+from tests.e2e.conftest import E2E_DB
+
+pytestmark = E2E_DB
+
 
 @pytest.mark.parametrize("username", ["pm", "eng1", "req1", "audit"])
 def test_every_role_walks_its_navigation(e2e, username):
