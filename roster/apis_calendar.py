@@ -48,19 +48,19 @@ class CalendarYearSetApi(APIView):
     """Replace a whole year: the holidays and make-up workdays announced by the State Council; the
     other days follow the week. Project managers only."""
 
-    class InputSerializer(serializers.Serializer):
+    class CalendarYearInput(serializers.Serializer):
         year = serializers.IntegerField(min_value=2000, max_value=2100)
         holidays = _Day(many=True)
         makeup_workdays = _Day(many=True, required=False, default=list)
 
     @extend_schema(
-        request=InputSerializer,
+        request=CalendarYearInput,
         responses={201: inline_serializer("CalendarYearSetResult", {"year": serializers.IntegerField(), "days": serializers.IntegerField()})},
     )
     def post(self, request):
         if not user_has_role(request.user, Role.PROJECT_MANAGER):
             raise PermissionDenied("只有项目经理可以录入工作日历")
-        data = self.InputSerializer(data=request.data)
+        data = self.CalendarYearInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         written = calendar_year_set(

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from roster import apis_calendar
+
+from . import apis
 from . import apis_reference as ref
 
 urlpatterns = [
@@ -11,6 +14,31 @@ urlpatterns = [
     path("business-systems/<int:pk>/", ref.BusinessSystemDetailApi.as_view(), name="api-business-system"),
     path("hosts/", ref.HostListApi.as_view(), name="api-hosts"),
     path("hosts/<int:pk>/", ref.HostDetailApi.as_view(), name="api-host"),
+    path("tickets/", apis.TicketListCreateApi.as_view(), name="api-tickets"),
+    path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
+    *[
+        path(f"tickets/<int:pk>/{action}/", apis.ticket_action_view(action), name=f"api-ticket-{action}")
+        for action in apis.ACTIONS
+    ],
+    path("tickets/<int:pk>/comments/", apis.TicketCommentApi.as_view(), name="api-ticket-comments"),
+    path("tickets/<int:pk>/attachments/", apis.TicketAttachmentApi.as_view(), name="api-ticket-attachments"),
+    path(
+        "tickets/<int:pk>/attachments/<int:attachment_id>/download/",
+        apis.TicketAttachmentDownloadApi.as_view(),
+        name="api-ticket-attachment-download",
+    ),
+    path("tickets/<int:pk>/events/", apis.TicketEventApi.as_view(), name="api-ticket-events"),
+    path("tickets/<int:pk>/satisfaction/", apis.TicketSatisfactionApi.as_view(), name="api-ticket-satisfaction"),
+    path("tickets/<int:pk>/downtime/", apis.TicketDowntimeApi.as_view(), name="api-ticket-downtime"),
+    path(
+        "tickets/<int:pk>/downtime/<int:record_id>/",
+        apis.TicketDowntimeDetailApi.as_view(),
+        name="api-ticket-downtime-detail",
+    ),
+    path("sla-policies/", apis.SlaPolicyListApi.as_view(), name="api-sla-policies"),
+    path("sla-policies/<int:pk>/", apis.SlaPolicyDetailApi.as_view(), name="api-sla-policy"),
+    path("calendar-days/", apis_calendar.CalendarDayListApi.as_view(), name="api-calendar-days"),
+    path("calendar-days/years/", apis_calendar.CalendarYearSetApi.as_view(), name="api-calendar-years"),
 ]
 
 from . import apis_changes as chg  # noqa: E402

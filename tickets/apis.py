@@ -1,0 +1,574 @@
+"""Tickets API (/api/v1/tickets/…). Views parse input, call one service, render the result."""
+
+import django_filters
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.selectors import user_list
+from core.exceptions import NotFound, ValidationFailed
+from roster.selectors.calendar import WorkingDays
+
+from .models import (
+    DowntimeRecord,
+    Host,
+    SatisfactionRating,
+    SlaPolicy,
+    Ticket,
+    TicketAttachment,
+    TicketComment,
+    TicketEvent,
+)
+from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
+from .selectors.sla import ticket_sla
+from .selectors.tickets import (
+    QUEUES,
+    downtime_list,
+    ticket_attachment_get_for_user,
+    ticket_attachment_list,
+    ticket_comment_list,
+    ticket_event_list,
+    ticket_filter,
+    ticket_get_for_user,
+    ticket_list_for_user,
+    ticket_queue,
+)
+from .services import tickets as svc
+from .services.comments import ticket_attachment_add, ticket_comment
+from .services.downtime import downtime_record_correct, downtime_record_create
+from .services.policies import sla_policy_create, sla_policy_update
+from .services.satisfaction import ticket_rate
+from .services.transitions import ticket_actions_for
+
+# ---------------------------------------------------------------- output
+
+
+class _UserBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class SlaClockFiguresSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target_minutes = serializers.IntegerField()
+    calendar = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    stopped_at = serializers.DateTimeField(allow_null=True)
+    paused_at = serializers.DateTimeField(allow_null=True)
+    elapsed_minutes = serializers.IntegerField(allow_null=True)
+    paused_minutes = serializers.IntegerField()
+    breached = serializers.BooleanField()
+    remaining = serializers.IntegerField(source="remaining_minutes", allow_null=True)
+    remaining_minutes = serializers.IntegerField(allow_null=True)
+    state = serializers.CharField()
+    calendar_warning = serializers.CharField(allow_blank=True)
+
+
+class TicketSlaSerializer(serializers.Serializer):
+    response = SlaClockFiguresSerializer(required=False)
+    resolve = SlaClockFiguresSerializer(required=False)
+    restore = SlaClockFiguresSerializer(required=False)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as the API shows it. Needs the queryset of ticket_base_queryset (no extra queries per
+    row) and `now` / `days` / `request` in the context."""
+
+    business_system_name = serializers.CharField(source="business_system.name", read_only=True)
+    requester = _UserBrief(read_only=True)
+    recorded_by = _UserBrief(read_only=True)
+    assignee = _UserBrief(read_only=True, allow_null=True)
+    hosts = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    rated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "title", "description", "kind", "severity", "status", "business_system",
+            "business_system_name", "hosts", "service_item", "requester", "organization", "channel", "reported_at",
+            "recorded_by", "assignee", "acknowledged_at", "started_at", "located_at", "pending_since", "resolved_at",
+            "closed_at", "cancelled_at", "resolution", "cancel_reason", "resource", "direction", "amount_before",
+            "amount_after", "major_incident", "major_incident_reason", "major_marked_at", "next_due_at", "created_at",
+            "updated_at", "sla", "actions", "rated",
+        ]
+
+    def get_hosts(self, obj: Ticket) -> list[int]:
+        return [h.pk for h in obj.hosts.all()]
+
+    @extend_schema_field(TicketSlaSerializer)
+    def get_sla(self, obj: Ticket) -> dict:
+        figures = ticket_sla(obj, now=self.context["now"], days=self.context["days"])
+        return {name: SlaClockFiguresSerializer(value).data for name, value in figures.items()}
+
+    def get_actions(self, obj: Ticket) -> list[str]:
+        return ticket_actions_for(user=self.context["request"].user, ticket=obj)
+
+    def get_rated(self, obj: Ticket) -> bool:
+        try:
+            return obj.satisfaction is not None
+        except SatisfactionRating.DoesNotExist:
+            return False
+
+
+def _context(view) -> dict:
+    return {"request": view.request, "now": timezone.now(), "days": WorkingDays(), "view": view}
+
+
+def _render(view, ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
+    fresh = ticket_get_for_user(user=view.request.user, ticket_id=ticket.pk)
+    return Response(TicketSerializer(fresh, context=_context(view)).data, status=code)
+
+
+# ---------------------------------------------------------------- input helpers
+
+
+def _pick(qs, pk, field: str, message: str):
+    if pk is None:
+        return None
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationFailed(fields={field: [message]})
+    return obj
+
+
+def _hosts(user: User, ids: list[int] | None) -> list[Host] | None:
+    if ids is None:
+        return None
+    hosts = list(host_list_for_user(user=user).filter(pk__in=ids))
+    if len(hosts) != len(set(ids)):
+        raise ValidationFailed(fields={"hosts": ["主机不存在"]})
+    return hosts
+
+
+class TicketCreateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
+    severity = serializers.ChoiceField(choices=Ticket.Severity.choices)
+    business_system = serializers.IntegerField()
+    hosts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    service_item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False, default=Ticket.Channel.WEB)
+    reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    requester = serializers.IntegerField(required=False, allow_null=True, default=None)
+    resource = serializers.ChoiceField(choices=Ticket.Resource.choices, required=False, allow_blank=True, default="")
+    direction = serializers.ChoiceField(choices=Ticket.Direction.choices, required=False, allow_blank=True, default="")
+    amount_before = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    amount_after = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+
+
+class TicketUpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    hosts = serializers.ListField(child=serializers.IntegerField(), required=False)
+    service_item = serializers.IntegerField(required=False, allow_null=True)
+    amount_before = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    amount_after = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+
+
+# ---------------------------------------------------------------- tickets
+
+
+class TicketFilter(django_filters.FilterSet):
+    """Queue and filters; all delegate to tickets.selectors.tickets."""
+
+    queue = django_filters.ChoiceFilter(choices=[(q, q) for q in QUEUES], method="filter_queue")
+    kind = django_filters.ChoiceFilter(choices=Ticket.Kind.choices)
+    severity = django_filters.ChoiceFilter(choices=Ticket.Severity.choices)
+    business_system = django_filters.NumberFilter()
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
+    assignee = django_filters.NumberFilter()
+    breached = django_filters.BooleanFilter(method="filter_breached")
+    reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
+    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = Ticket
+        fields = ["queue", "kind", "severity", "business_system", "status", "assignee", "breached", "reported_from",
+                  "reported_to", "search"]
+
+    def filter_queue(self, qs, name, value):
+        return qs  # applied by TicketListCreateApi.get_queryset (the queue decides the order too)
+
+    def filter_breached(self, qs, name, value):
+        return ticket_filter(qs, breached=value, now=timezone.now())
+
+    def filter_search(self, qs, name, value):
+        return ticket_filter(qs, search=value)
+
+
+class TicketListCreateApi(generics.ListAPIView):
+    """GET: tickets the user may see (queue=unassigned|mine|team|breaching|open, filters, search).
+    POST: report a ticket."""
+
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    ordering_fields = ["reported_at", "next_due_at", "number", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Ticket.objects.none()
+        queue = self.request.query_params.get("queue")
+        if queue in QUEUES:
+            return ticket_queue(user=self.request.user, queue=queue, now=timezone.now())
+        return ticket_list_for_user(user=self.request.user).order_by("-reported_at", "-pk")
+
+    def get_serializer_context(self):
+        return _context(self)
+
+    @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
+    def post(self, request):
+        data = TicketCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        user = request.user
+        v["business_system"] = _pick(business_system_list_for_user(user=user), v["business_system"], "business_system", "业务系统不存在")
+        v["hosts"] = _hosts(user, v["hosts"])
+        v["service_item"] = _pick(service_item_list_for_user(user=user), v["service_item"], "service_item", "服务项不存在")
+        v["requester"] = _pick(user_list(), v["requester"], "requester", "报障人不存在")
+        ticket = svc.ticket_create(actor=user, **v)
+        return _render(self, ticket, status.HTTP_201_CREATED)
+
+
+class TicketDetailApi(APIView):
+    @extend_schema(responses=TicketSerializer)
+    def get(self, request, pk: int):
+        return _render(self, ticket_get_for_user(user=request.user, ticket_id=pk))
+
+    @extend_schema(request=TicketUpdateInput, responses=TicketSerializer)
+    def patch(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        fixed = sorted(set(request.data) - set(TicketUpdateInput().fields))
+        if fixed:
+            raise ValidationFailed(fields={name: ["创建后不能修改此字段"] for name in fixed})
+        data = TicketUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if "hosts" in v:
+            v["hosts"] = _hosts(request.user, v["hosts"])
+        if "service_item" in v:
+            v["service_item"] = _pick(service_item_list_for_user(user=request.user), v["service_item"], "service_item", "服务项不存在")
+        svc.ticket_update(actor=request.user, ticket=ticket, **v)
+        return _render(self, ticket)
+
+
+class _Empty(serializers.Serializer):
+    pass
+
+
+class _Reason(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class _Note(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class _Resolution(serializers.Serializer):
+    resolution = serializers.CharField()
+
+
+class _Assign(serializers.Serializer):
+    assignee = serializers.IntegerField()
+
+
+def _assign(request, ticket, v):
+    assignee = _pick(user_list(), v["assignee"], "assignee", "用户不存在")
+    return svc.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
+
+
+# action -> (input serializer, call(request, ticket, validated))
+ACTIONS = {
+    "acknowledge": (_Empty, lambda r, t, v: svc.ticket_acknowledge(actor=r.user, ticket=t)),
+    "claim": (_Empty, lambda r, t, v: svc.ticket_claim(actor=r.user, ticket=t)),
+    "assign": (_Assign, _assign),
+    "start": (_Empty, lambda r, t, v: svc.ticket_start(actor=r.user, ticket=t)),
+    "pend": (_Reason, lambda r, t, v: svc.ticket_pend(actor=r.user, ticket=t, reason=v["reason"])),
+    "resume": (_Note, lambda r, t, v: svc.ticket_resume(actor=r.user, ticket=t, note=v["note"])),
+    "locate": (_Note, lambda r, t, v: svc.ticket_locate(actor=r.user, ticket=t, note=v["note"])),
+    "resolve": (_Resolution, lambda r, t, v: svc.ticket_resolve(actor=r.user, ticket=t, resolution=v["resolution"])),
+    "close": (_Empty, lambda r, t, v: svc.ticket_close(actor=r.user, ticket=t)),
+    "reopen": (_Reason, lambda r, t, v: svc.ticket_reopen(actor=r.user, ticket=t, reason=v["reason"])),
+    "cancel": (_Reason, lambda r, t, v: svc.ticket_cancel(actor=r.user, ticket=t, reason=v["reason"])),
+    "mark-major": (_Reason, lambda r, t, v: svc.ticket_mark_major(actor=r.user, ticket=t, reason=v["reason"])),
+}
+
+
+def ticket_action_view(action: str):
+    input_class, call = ACTIONS[action]
+
+    class TicketActionApi(APIView):
+        @extend_schema(request=input_class, responses=TicketSerializer, operation_id=f"tickets_{action.replace('-', '_')}")
+        def post(self, request, pk: int):
+            ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+            data = input_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            call(request, ticket, data.validated_data)
+            return _render(self, ticket)
+
+    TicketActionApi.__name__ = f"Ticket{action.title().replace('-', '')}Api"
+    TicketActionApi.__qualname__ = TicketActionApi.__name__
+    return TicketActionApi.as_view()
+
+
+# ---------------------------------------------------------------- comments, attachments, events
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = _UserBrief(read_only=True)
+    body = serializers.CharField()
+    internal = serializers.BooleanField(default=False)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class TicketCommentApi(generics.ListAPIView):
+    serializer_class = CommentSerializer
+    filterset_fields = ["internal"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return TicketComment.objects.none()
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
+        return ticket_comment_list(user=self.request.user, ticket=ticket)
+
+    @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = ticket_comment(actor=request.user, ticket=ticket, **data.validated_data)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    internal = serializers.BooleanField()
+    uploaded_by = _UserBrief()
+    uploaded_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj) -> str:
+        return f"/api/v1/tickets/{obj.ticket_id}/attachments/{obj.pk}/download/"
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField()
+    internal = serializers.BooleanField(default=False)
+
+
+class TicketAttachmentApi(generics.ListAPIView):
+    """GET the ticket's attachments; POST multipart `file` (size limit, type whitelist, content checked)."""
+
+    serializer_class = AttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["internal"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return TicketAttachment.objects.none()
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
+        return ticket_attachment_list(user=self.request.user, ticket=ticket)
+
+    @extend_schema(request=AttachmentInput, responses={201: AttachmentSerializer})
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = AttachmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        from django.conf import settings
+
+        if upload.size > settings.OPSDESK_ATTACHMENT_MAX_BYTES:
+            raise ValidationFailed(fields={"file": [f"文件超过大小上限 {settings.OPSDESK_ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB"]})
+        attachment = ticket_attachment_add(
+            actor=request.user, ticket=ticket, name=upload.name, data=upload.read(),
+            internal=data.validated_data["internal"],
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class TicketAttachmentDownloadApi(APIView):
+    """The file, as a download only (Content-Disposition: attachment, nosniff), after the access check."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, attachment_id: int):
+        attachment = ticket_attachment_get_for_user(user=request.user, ticket_id=pk, attachment_id=attachment_id)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound("附件文件不存在") from exc
+        response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                                 content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    actor = _UserBrief(allow_null=True)
+    at = serializers.DateTimeField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    data = serializers.JSONField()
+
+
+class TicketEventApi(generics.ListAPIView):
+    serializer_class = EventSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return TicketEvent.objects.none()
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
+        return ticket_event_list(user=self.request.user, ticket=ticket)
+
+
+# ---------------------------------------------------------------- satisfaction, downtime
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    rated_by = _UserBrief(read_only=True)
+    rated_at = serializers.DateTimeField(read_only=True)
+    follow_up = serializers.SerializerMethodField()
+
+    def get_follow_up(self, obj) -> str | None:
+        follow_up = getattr(obj, "follow_up", None) if hasattr(obj, "pk") else None
+        return follow_up.status if follow_up else None
+
+
+class TicketSatisfactionApi(APIView):
+    @extend_schema(responses=SatisfactionSerializer)
+    def get(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        rating = SatisfactionRating.objects.filter(ticket=ticket).select_related("rated_by").first()
+        if rating is None:
+            raise NotFound("该工单尚未评价")
+        return Response(SatisfactionSerializer(rating).data)
+
+    @extend_schema(request=SatisfactionSerializer, responses={201: SatisfactionSerializer})
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = SatisfactionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = ticket_rate(actor=request.user, ticket=ticket, **data.validated_data)
+        return Response(SatisfactionSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class DowntimeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DowntimeRecord
+        fields = ["id", "ticket", "business_system", "start", "end", "planned", "reason_corrected", "created_at"]
+
+
+class DowntimeInput(serializers.Serializer):
+    start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    end = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    planned = serializers.BooleanField(default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DowntimeCorrectInput(serializers.Serializer):
+    start = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    end = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField()
+
+
+class TicketDowntimeApi(generics.ListAPIView):
+    """GET the ticket's outage records; POST one (provider staff)."""
+
+    serializer_class = DowntimeSerializer
+    filterset_fields = ["planned"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return DowntimeRecord.objects.none()
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
+        return downtime_list(user=self.request.user, ticket=ticket)
+
+    @extend_schema(request=DowntimeInput, responses={201: DowntimeSerializer})
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = DowntimeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = downtime_record_create(actor=request.user, ticket=ticket, **data.validated_data)
+        return Response(DowntimeSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class TicketDowntimeDetailApi(APIView):
+    @extend_schema(request=DowntimeCorrectInput, responses=DowntimeSerializer)
+    def patch(self, request, pk: int, record_id: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        record = downtime_list(user=request.user, ticket=ticket).filter(pk=record_id).first()
+        if record is None:
+            raise NotFound("停机记录不存在")
+        data = DowntimeCorrectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = downtime_record_correct(actor=request.user, record=record, **data.validated_data)
+        return Response(DowntimeSerializer(record).data)
+
+
+# ---------------------------------------------------------------- SLA policies
+
+
+class SlaPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SlaPolicy
+        fields = ["id", "name", "kind", "severity", "clock", "resource", "direction", "heavy_protection_important",
+                  "target_minutes", "calendar", "pausable", "stop_on", "active", "clause", "description", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class SlaPolicyListApi(generics.ListAPIView):
+    """The SLA policies (data). POST (project manager) adds one; tickets keep the targets they were created with."""
+
+    serializer_class = SlaPolicySerializer
+    filterset_fields = ["kind", "severity", "clock", "active", "calendar"]
+    queryset = SlaPolicy.objects.all().order_by("kind", "clock", "severity", "pk")
+
+    @extend_schema(request=SlaPolicySerializer, responses={201: SlaPolicySerializer})
+    def post(self, request):
+        data = SlaPolicySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = sla_policy_create(actor=request.user, **data.validated_data)
+        return Response(SlaPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class SlaPolicyDetailApi(APIView):
+    def _get(self, pk: int) -> SlaPolicy:
+        policy = SlaPolicy.objects.filter(pk=pk).first()
+        if policy is None:
+            raise NotFound("SLA 策略不存在")
+        return policy
+
+    @extend_schema(responses=SlaPolicySerializer)
+    def get(self, request, pk: int):
+        return Response(SlaPolicySerializer(self._get(pk)).data)
+
+    @extend_schema(request=SlaPolicySerializer, responses=SlaPolicySerializer)
+    def patch(self, request, pk: int):
+        policy = self._get(pk)
+        data = SlaPolicySerializer(policy, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        policy = sla_policy_update(actor=request.user, policy=policy, **data.validated_data)
+        return Response(SlaPolicySerializer(policy).data)
+

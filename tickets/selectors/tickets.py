@@ -1,0 +1,167 @@
+"""Reads of tickets with the access rule applied once: purchaser staff see their organisation's tickets
+(anything else is 404), provider staff and auditors see all. Internal comments and attachments are
+for provider staff (and auditors) only."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants, user_tenant_id
+from core.exceptions import NotFound
+
+from ..models import (
+    DowntimeRecord,
+    SatisfactionFollowUp,
+    SlaClock,
+    Ticket,
+    TicketAttachment,
+    TicketComment,
+    TicketEvent,
+)
+
+OPEN_STATUSES = (
+    Ticket.Status.NEW,
+    Ticket.Status.ACKNOWLEDGED,
+    Ticket.Status.IN_PROGRESS,
+    Ticket.Status.LOCATED,
+    Ticket.Status.PENDING,
+)
+QUEUES = ("unassigned", "mine", "team", "breaching", "open")
+
+
+def _sees_internal(user: User) -> bool:
+    return user_is_provider_staff(user) or user_is_auditor(user)
+
+
+def ticket_base_queryset() -> QuerySet[Ticket]:
+    """select_related and prefetches every list and page needs, so the number of queries does not
+    grow with the number of tickets."""
+    return Ticket.objects.select_related(
+        "business_system", "requester", "assignee", "recorded_by", "organization", "service_item", "satisfaction"
+    ).prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")), "hosts")
+
+
+def ticket_list_for_user(*, user: User, for_display: bool = True) -> QuerySet[Ticket]:
+    """Tickets `user` may see. `for_display=False` skips the prefetches (access checks, sub-lists)."""
+    qs = ticket_base_queryset() if for_display else Ticket.objects.select_related("business_system", "assignee", "requester")
+    if user_sees_all_tenants(user):
+        return qs
+    tenant = user_tenant_id(user)
+    if tenant is None:
+        return qs.none()
+    return qs.filter(organization_id=tenant)
+
+
+def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True) -> Ticket:
+    """The ticket, or NotFound when it does not exist or belongs to another organisation."""
+    try:
+        return ticket_list_for_user(user=user, for_display=for_display).get(pk=ticket_id)
+    except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("工单不存在") from exc
+
+
+def ticket_filter(
+    qs: QuerySet[Ticket],
+    *,
+    kind: str | None = None,
+    severity: str | None = None,
+    business_system: int | None = None,
+    status: list[str] | str | None = None,
+    assignee: int | None = None,
+    breached: bool | None = None,
+    reported_from: dt.date | None = None,
+    reported_to: dt.date | None = None,
+    search: str | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Ticket]:
+    """The queue filters. `breached`: a clock stopped breached, or a running one past its due time
+    (needs `now`). Dates are local (Asia/Shanghai) and inclusive."""
+    if kind:
+        qs = qs.filter(kind=kind)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if business_system:
+        qs = qs.filter(business_system_id=business_system)
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
+    if assignee:
+        qs = qs.filter(assignee_id=assignee)
+    if reported_from:
+        qs = qs.filter(reported_at__date__gte=reported_from)
+    if reported_to:
+        qs = qs.filter(reported_at__date__lte=reported_to)
+    if breached is not None:
+        over = Q(clocks__breached=True)
+        if now is not None:
+            over |= Q(clocks__stopped_at__isnull=True, clocks__paused_at__isnull=True, clocks__due_at__lt=now)
+        matching = Ticket.objects.filter(over).values("pk")
+        qs = qs.filter(pk__in=matching) if breached else qs.exclude(pk__in=matching)
+    if search:
+        term = search.strip()
+        qs = qs.filter(
+            Q(number__icontains=term) | Q(title__icontains=term) | Q(description__icontains=term)
+            | Q(business_system__name__icontains=term)
+        )
+    return qs
+
+
+def ticket_queue(*, user: User, queue: str, now: dt.datetime) -> QuerySet[Ticket]:
+    """unassigned, mine, team (the provider's open tickets assigned to anyone), breaching (running
+    clocks, soonest due first), open. Provider staff and auditors only; others get their organisation's
+    open tickets."""
+    if queue not in QUEUES:
+        raise NotFound("队列不存在")
+    qs = ticket_list_for_user(user=user).filter(status__in=OPEN_STATUSES)
+    if queue == "unassigned":
+        return qs.filter(assignee__isnull=True).order_by("next_due_at", "reported_at", "pk")
+    if queue == "mine":
+        return qs.filter(assignee=user).order_by("next_due_at", "reported_at", "pk")
+    if queue == "team":
+        return qs.filter(assignee__isnull=False).order_by("assignee_id", "next_due_at", "pk")
+    if queue == "breaching":
+        return qs.filter(next_due_at__isnull=False).order_by("next_due_at", "pk")
+    return qs.order_by("-reported_at", "-pk")
+
+
+def ticket_event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The timeline. Purchaser staff do not see internal comments' events nor escalation notes."""
+    qs = TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
+    if not _sees_internal(user):
+        qs = qs.exclude(kind=TicketEvent.Kind.SLA_ESCALATED).exclude(data__internal=True)
+    return qs
+
+
+def ticket_comment_list(*, user: User, ticket: Ticket) -> QuerySet[TicketComment]:
+    qs = TicketComment.objects.filter(ticket=ticket).select_related("author").order_by("created_at", "pk")
+    return qs if _sees_internal(user) else qs.filter(internal=False)
+
+
+def ticket_attachment_list(*, user: User, ticket: Ticket) -> QuerySet[TicketAttachment]:
+    qs = TicketAttachment.objects.filter(ticket=ticket).select_related("uploaded_by").order_by("uploaded_at", "pk")
+    return qs if _sees_internal(user) else qs.filter(internal=False)
+
+
+def ticket_attachment_get_for_user(*, user: User, ticket_id: int, attachment_id: int) -> TicketAttachment:
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id, for_display=False)
+    attachment = ticket_attachment_list(user=user, ticket=ticket).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("附件不存在")
+    return attachment
+
+
+def downtime_list(*, user: User, ticket: Ticket | None = None) -> QuerySet[DowntimeRecord]:
+    qs = DowntimeRecord.objects.select_related("business_system", "ticket").order_by("-start", "-pk")
+    if ticket is not None:
+        return qs.filter(ticket=ticket)
+    if user_sees_all_tenants(user):
+        return qs
+    return qs.filter(business_system__organization_id=user_tenant_id(user))
+
+
+def follow_up_list(*, user: User, status: str | None = None) -> QuerySet[SatisfactionFollowUp]:
+    """Satisfaction follow-ups (provider staff and auditors)."""
+    if not _sees_internal(user):
+        return SatisfactionFollowUp.objects.none()
+    qs = SatisfactionFollowUp.objects.select_related("ticket", "rating", "closed_by").order_by("-created_at", "-pk")
+    return qs.filter(status=status) if status else qs
