@@ -298,3 +298,9 @@ class ChangeEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("change events are append-only")
+
+    @property
+    def transition_display(self) -> str:
+        labels = dict(ChangeRequest.Status.choices)
+        to = str(labels.get(self.to_status, self.to_status))
+        return f"{labels.get(self.from_status, self.from_status)} → {to}" if self.from_status else to

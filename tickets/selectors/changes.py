@@ -86,10 +86,10 @@ def change_get_for_user(*, user, change_id: int) -> ChangeRequest:
 
 
 def ticket_visible_for_user(*, user) -> QuerySet[Ticket]:
-    """Tickets a change may be linked to by this user (the tenant rule of tickets)."""
-    if user_sees_all_tenants(user):
-        return Ticket.objects.all()
-    return Ticket.objects.filter(organization_id=user_tenant_id(user))
+    """Tickets a change may be linked to by this user: the tickets app's own access rule."""
+    from .tickets import ticket_list_for_user
+
+    return ticket_list_for_user(user=user, for_display=False)
 
 
 def change_events(*, change: ChangeRequest):

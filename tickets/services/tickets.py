@@ -17,7 +17,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
-from core.db import lock_one
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
 from core.services import notification_send
 
@@ -70,7 +69,9 @@ def ticket_number_next(*, kind: str, day: dt.date) -> str:
 
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock (the caller's copy may be stale)."""
-    return lock_one(Ticket.objects.select_related("business_system", "requester", "assignee"), ticket.pk)
+    # No select_related: after waiting for the lock PostgreSQL re-reads the locked row but not the
+    # joined ones, so a joined assignee could be stale (None while assignee_id is set).
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
 def _save(ticket: Ticket, now: dt.datetime, *fields: str) -> None:
