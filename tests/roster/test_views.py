@@ -158,3 +158,41 @@ def test_user_text_is_escaped(client, manager, team, roster, time_machine):
     client.force_login(manager)
     html = client.get(f"/roster/log/?shift={shift.pk}").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+
+
+def fake_open_items(*, user, shift):
+    """Stands in for the tickets selector the integrator wires in."""
+    return [{"ticket": "GD-2026-0042", "title": "数据库主从延迟", "remaining_minutes": 18, "note": f"{shift.template.name}"}]
+
+
+def test_handover_page_fills_open_items_from_the_configured_provider_and_is_signed_off(client, settings, roster, time_machine):
+    settings.ROSTER_HANDOVER_OPEN_ITEMS = "tests.roster.test_views.fake_open_items"
+    first, second = roster.shifts.order_by("start")[:2]
+    outgoing = Assignment.objects.filter(shift=first, position="engineer").select_related("member__user").first().member.user
+    incoming = Assignment.objects.filter(shift=second, position="engineer").select_related("member__user").first().member.user
+    time_machine.move_to(first.end - dt.timedelta(minutes=10))
+    client.force_login(outgoing)
+    page = client.get(f"/roster/handover/?shift={first.pk}").content.decode()
+    assert "GD-2026-0042" in page and "剩余 18 分钟" in page
+    response = client.post("/roster/handover/", {"form": "submit", "shift": first.pk, "manual_items": "备份复核\n\n机房空调告警已报修", "notes": ""})
+    assert response.status_code == 302
+    handover = first.handover
+    assert handover.open_items[0]["ticket"] == "GD-2026-0042" and handover.manual_items == ["备份复核", "机房空调告警已报修"]
+    client.force_login(incoming)
+    client.post("/roster/handover/", {"form": "sign", "shift": first.pk, "note": "已接班"})
+    handover.refresh_from_db()
+    assert handover.status == "signed" and handover.to_user == incoming
+
+
+def test_duty_log_page_records_and_reports(client, roster, time_machine):
+    shift = roster.shifts.order_by("start").first()
+    engineer = Assignment.objects.filter(shift=shift, position="engineer").select_related("member__user").first().member.user
+    time_machine.move_to(shift.start + dt.timedelta(hours=3))
+    client.force_login(engineer)
+    page = client.get("/roster/log/").content.decode()  # the shift the user is on now
+    assert shift.template.name in page
+    client.post("/roster/log/", {"form": "log", "shift": shift.pk, "kind": "phone", "text": "采购人来电咨询", "ticket_ref": ""})
+    bad = client.post("/roster/log/", {"form": "report", "shift": shift.pk, "kind": "events", "summary": ""})
+    assert bad.status_code == 200 and "情况报告请填写内容" in bad.content.decode()
+    client.post("/roster/log/", {"form": "report", "shift": shift.pk, "kind": "zero", "summary": ""})
+    assert shift.log_entries.get().kind == "phone" and shift.report.kind == "zero"
