@@ -196,3 +196,41 @@ def test_duty_log_page_records_and_reports(client, roster, time_machine):
     assert bad.status_code == 200 and "情况报告请填写内容" in bad.content.decode()
     client.post("/roster/log/", {"form": "report", "shift": shift.pk, "kind": "zero", "summary": ""})
     assert shift.log_entries.get().kind == "phone" and shift.report.kind == "zero"
+
+
+def test_period_page_proposes_and_saves(client, manager):
+    from roster.models import HeavyProtectionPeriod
+
+    client.force_login(manager)
+    page = client.get("/roster/periods/", {"propose": 1, "year": 2026, "lead_days": 0, "trail_days": 0}).content.decode()
+    assert "2026年春节重保" in page and "2026-02-15" in page and "2026-02-23" in page
+    response = client.post("/roster/periods/", {"name": "2026年春节重保", "kind": "spring_festival", "start": "2026-02-15", "end": "2026-02-23", "level": 2})
+    assert response.status_code == 302
+    assert HeavyProtectionPeriod.objects.get().end == dt.date(2026, 2, 23)
+    missing = client.get("/roster/periods/", {"propose": 1, "year": 2027}).content.decode()
+    assert "2027 年没有节假日日历数据" in missing
+    bad = client.post("/roster/periods/", {"name": "x", "kind": "meeting", "start": "2026-05-02", "end": "2026-05-01", "level": 1})
+    assert bad.status_code == 200 and "结束日期不能早于开始日期" in bad.content.decode()
+
+
+def test_swap_inbox_page_flow(client, manager, team, make_roster, time_machine):
+    from roster.services.rosters import PositionSpec
+
+    time_machine.move_to(local(2026, 11, 28, 9))
+    roster = make_roster(dt.date(2026, 12, 1), dt.date(2026, 12, 1), positions=[PositionSpec("day", "engineer", 1)])
+    seat = Assignment.objects.select_related("member__user").get(shift__roster=roster)
+    helper = next(m for k, m in team.items() if k.startswith("e") and m.pk != seat.member_id)
+    client.force_login(seat.member.user)
+    assert "换班/替班" in client.get("/roster/mine/").content.decode()
+    assert client.get(f"/roster/swaps/new/?assignment={seat.pk}").status_code == 200
+    client.post("/roster/swaps/new/", {"assignment": seat.pk, "counterpart": helper.pk, "reason": "就医"})
+    swap = seat.member.swaps_requested.get()
+    client.force_login(helper.user)
+    assert "接受" in client.get("/roster/swaps/").content.decode()
+    client.post("/roster/swaps/", {"swap": swap.pk, "action": "accept"})
+    client.force_login(manager)
+    client.post("/roster/swaps/", {"swap": swap.pk, "action": "approve"})
+    seat.refresh_from_db()
+    assert seat.member_id == helper.pk
+    client.force_login(team["e1"].user if team["e1"].pk not in (helper.pk, swap.requester_id) else team["e4"].user)
+    assert client.post("/roster/swaps/", {"swap": swap.pk, "action": "cancel"}).status_code == 404
