@@ -64,6 +64,12 @@ def feed_seats_of_roster(roster: Roster):
     )
 
 
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def roster_csv(roster: Roster) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -76,13 +82,13 @@ def roster_csv(roster: Roster) -> bytes:
     for seat in seats:
         shift = seat.shift
         member = seat.member
-        writer.writerow([
+        writer.writerow([_cell(v) for v in [
             shift.date.isoformat(), shift.template.name,
             shift.start.astimezone(tz()).strftime("%Y-%m-%d %H:%M"), shift.end.astimezone(tz()).strftime("%Y-%m-%d %H:%M"),
             seat.get_position_display(), seat.seat,
             member.user.display_name if member else "", (member.phone or member.user.mobile) if member else "",
             seat.unfilled_reason,
-        ])
+        ]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -213,3 +213,11 @@ def test_list_query_counts_do_not_grow_with_rows(api, users, manager, make_user,
 def test_purchasers_get_403_on_every_duty_list(api, users):
     for path in ["rosters/", "shifts/", "assignments/", "swaps/", "duty-logs/", "handovers/", "members/"]:
         assert api(users["requester"]).get(f"/api/v1/roster/{path}").status_code == 403, path
+
+
+def test_on_duty_api_query_count_is_constant(api, users, make_roster, django_assert_num_queries):
+    client = api(users["engineer"])
+    client.get("/api/v1/roster/on-duty/")
+    make_roster(dt.date(2026, 12, 1), dt.date(2026, 12, 3))
+    with django_assert_num_queries(1):
+        assert len(client.get("/api/v1/roster/on-duty/", {"at": "2026-12-02T09:00:00+08:00"}).json()["on_duty"]) == 3

@@ -234,3 +234,9 @@ def test_swap_inbox_page_flow(client, manager, team, make_roster, time_machine):
     assert seat.member_id == helper.pk
     client.force_login(team["e1"].user if team["e1"].pk not in (helper.pk, swap.requester_id) else team["e4"].user)
     assert client.post("/roster/swaps/", {"swap": swap.pk, "action": "cancel"}).status_code == 404
+
+
+def test_csv_cells_cannot_become_formulas():
+    from roster.exports import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("张伟") == "张伟" and _cell(3) == "3"
