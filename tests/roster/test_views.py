@@ -240,3 +240,17 @@ def test_csv_cells_cannot_become_formulas():
     from roster.exports import _cell
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("张伟") == "张伟" and _cell(3) == "3"
+
+
+def test_daily_report_form_in_a_heavy_protection_period(client, manager, make_roster, time_machine):
+    from roster.services.periods import period_create
+
+    period = period_create(actor=manager, name="两会保障", kind="two_sessions", start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2))
+    roster = make_roster(dt.date(2026, 12, 1), dt.date(2026, 12, 2), period=period)
+    shift = roster.shifts.order_by("start").first()
+    engineer = Assignment.objects.filter(shift=shift, position="engineer").select_related("member__user").first().member.user
+    time_machine.move_to(shift.start + dt.timedelta(hours=20))
+    client.force_login(engineer)
+    assert "重保日报 12-01（两会保障）" in client.get(f"/roster/log/?shift={shift.pk}").content.decode()
+    client.post("/roster/log/", {"form": "daily", "shift": shift.pk, "daily-kind": "zero", "daily-summary": ""})
+    assert roster.reports.get(day=dt.date(2026, 12, 1)).summary == "无情况报平安"
