@@ -45,6 +45,11 @@ class DutyMemberAdmin(admin.ModelAdmin):
 class RosterPositionInline(admin.TabularInline):
     model = RosterPosition
     extra = 0
+    can_delete = False
+    readonly_fields = ("template", "position", "count", "qualification")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Roster)
@@ -54,5 +59,12 @@ class RosterAdmin(admin.ModelAdmin):
 
     list_display = ("name", "start_date", "end_date", "status", "version")
     list_filter = ("status",)
-    readonly_fields = ("status", "version", "published_at", "ical_token", "created_by")
+    readonly_fields = (
+        "period", "start_date", "end_date", "status", "version", "min_rest_hours", "max_consecutive_nights",
+        "published_at", "ical_token", "created_by",
+    )
+    exclude = ("members",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
     inlines = [RosterPositionInline]

@@ -17,11 +17,7 @@ from .selectors.rosters import roster_grid
 from .services.engine_io import tz
 
 SHORT = {Position.LEADER: "带班", Position.ENGINEER: "值班", Position.SECURITY: "安全", Position.ONSITE: "现场"}
-SHIFT_SHORT = {"day": "白", "night": "夜", "full": "全"}
 
-
-def _shift_short(template) -> str:
-    return SHIFT_SHORT.get(template.code, template.name[:1])
 
 
 def ical_feed(*, name: str, seats: Iterable[Assignment]) -> bytes:
@@ -68,6 +64,12 @@ def feed_seats_of_roster(roster: Roster):
     )
 
 
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def roster_csv(roster: Roster) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -80,13 +82,13 @@ def roster_csv(roster: Roster) -> bytes:
     for seat in seats:
         shift = seat.shift
         member = seat.member
-        writer.writerow([
+        writer.writerow([_cell(v) for v in [
             shift.date.isoformat(), shift.template.name,
             shift.start.astimezone(tz()).strftime("%Y-%m-%d %H:%M"), shift.end.astimezone(tz()).strftime("%Y-%m-%d %H:%M"),
             seat.get_position_display(), seat.seat,
             member.user.display_name if member else "", (member.phone or member.user.mobile) if member else "",
             seat.unfilled_reason,
-        ])
+        ]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -94,7 +96,7 @@ def roster_print_html(roster: Roster) -> str:
     grid = roster_grid(roster)
     rows = []
     for row in grid["rows"]:
-        cells = [" ".join(f"{SHORT[s.position]}{_shift_short(s.shift.template)}" for s in seats) for seats in row["cells"]]
+        cells = [" ".join(f"{SHORT[s.position]}{s.shift.template.short_label}" for s in seats) for seats in row["cells"]]
         rows.append({"name": row["member"].user.display_name, "phone": row["member"].phone or row["member"].user.mobile, "cells": cells})
     leaders_by_day = []
     for i, _day in enumerate(grid["days"]):

@@ -31,6 +31,12 @@ class PeriodForm(forms.ModelForm):
         fields = ["name", "kind", "start", "end", "level", "notes"]
         widgets = {"start": DateInput(), "end": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("结束日期不能早于开始日期"))
+        return data
+
 
 class ProposeForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)

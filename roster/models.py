@@ -121,6 +121,11 @@ class ShiftTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_label(self) -> str:
+        """One character for dense grids and the printed roster: 白 / 夜 / 全."""
+        return {"day": "白", "night": "夜", "full": "全"}.get(self.code, self.name[:1])
+
 
 def _new_token() -> str:
     import secrets

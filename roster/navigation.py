@@ -6,7 +6,7 @@ from core.navigation import NavItem
 DUTY_READERS = frozenset({*PROVIDER_ROLES, Role.AUDITOR})
 
 NAV_ITEMS = (
-    NavItem(_("值班中"), "roster-on-duty", roles=DUTY_READERS, order=40),
+    NavItem(_("当前值班"), "roster-on-duty", roles=DUTY_READERS, order=40),
     NavItem(_("值班表"), "roster-list", roles=DUTY_READERS, order=41),
     NavItem(_("我的值班"), "roster-my-shifts", roles=frozenset(PROVIDER_ROLES), order=42),
     NavItem(_("换班"), "roster-swaps", roles=DUTY_READERS, order=43),

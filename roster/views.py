@@ -28,6 +28,7 @@ from .selectors.duty import on_duty_payload
 from .selectors.periods import period_list as period_list_qs
 from .selectors.rosters import (
     duty_log_list_for_user,
+    duty_report_list_for_user,
     handover_list_for_user,
     member_of,
     my_assignments,
@@ -357,6 +358,16 @@ def duty_log(request):
     shift = _shift_for_page(request)
     log_form = forms.DutyLogForm(request.POST if request.POST.get("form") == "log" else None)
     report_form = forms.DutyReportForm(request.POST if request.POST.get("form") == "report" else None)
+    daily_form = forms.DutyReportForm(request.POST if request.POST.get("form") == "daily" else None, prefix="daily")
+    period = shift.roster.period if shift else None
+    daily_needed = period is not None and period.start <= shift.date <= period.end
+    if request.method == "POST" and shift is not None and request.POST.get("form") == "daily" and daily_needed and daily_form.is_valid():
+        if _attempt(
+            request,
+            lambda: duty_services.duty_report_submit(actor=request.user, roster_id=shift.roster_id, day=shift.date, **daily_form.cleaned_data),
+            "重保日报已提交", daily_form,
+        ):
+            return redirect(f"{reverse('roster-log')}?shift={shift.pk}")
     if request.method == "POST" and shift is not None:
         if request.POST.get("form") == "log" and log_form.is_valid():
             if _attempt(request, lambda: duty_services.duty_log_add(actor=request.user, shift_id=shift.pk, **log_form.cleaned_data), "已记录", log_form):
@@ -367,9 +378,13 @@ def duty_log(request):
     entries = list(duty_log_list_for_user(user=request.user).filter(shift=shift).order_by("at", "pk")) if shift else []
     report = getattr(shift, "report", None) if shift else None
     people = list(shift.assignments.select_related("member__user").order_by("position", "seat")) if shift else []
+    daily_report = duty_report_list_for_user(user=request.user).filter(roster_id=shift.roster_id, day=shift.date).first() if daily_needed else None
     return render(
         request, "roster/duty_log.html",
-        {"shift": shift, "entries": entries, "report": report, "people": people, "log_form": log_form, "report_form": report_form},
+        {
+            "shift": shift, "entries": entries, "report": report, "people": people, "log_form": log_form, "report_form": report_form,
+            "daily_needed": daily_needed, "daily_report": daily_report, "daily_form": daily_form, "period": period,
+        },
     )
 
 

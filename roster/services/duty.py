@@ -139,7 +139,7 @@ def handover_submit(*, actor, shift_id: int, open_items: list | None = None, man
 def handover_sign(*, actor, handover_id: int, note: str = "") -> Handover:
     """The incoming person (anyone on the next shift, or a manager) signs the handover off."""
     try:
-        handover = lock_one(Handover.objects.select_related("next_shift"), handover_id)
+        handover = lock_one(Handover.objects.all(), handover_id)
     except Handover.DoesNotExist as exc:
         raise NotFound("交接记录不存在") from exc
     if handover.status != Handover.Status.SUBMITTED:
