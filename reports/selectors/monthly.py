@@ -33,6 +33,9 @@ OPEN_STATUSES = ("new", "acknowledged", "in_progress", "located", "pending")
 RESOURCE_CATALOGUE_SEQ = {"vcpu": [1], "memory": [2], "storage": [3, 4], "bandwidth": [7], "public_ip": [8]}
 RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
 LISTED_OPEN_LIMIT = 50
+# A pathological month could breach thousands of clocks; the PDF lists the first ones and says how many
+# more there are (the ledger of the acceptance package has every ticket with its breach flags).
+LISTED_INCIDENT_LIMIT = 300
 
 
 def report_tickets(*, period: Period, scope: Scope):
@@ -276,11 +279,12 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     breached_clock = SlaClock.objects.filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
     listed_q = Q(severity__in=("P1", "P2")) | Q(clocks__in=breached_clock)
     listed_ids = base.filter(listed_q).values("pk")
+    listed_total = base.filter(pk__in=listed_ids).count()
     listed = list(
         base.filter(pk__in=listed_ids)
         .select_related("business_system", "assignee")
         .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")))
-        .order_by("reported_at", "pk")
+        .order_by("reported_at", "pk")[:LISTED_INCIDENT_LIMIT]
     )
     rows = []
     for t in listed:
@@ -291,7 +295,7 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
             "breached": any(_clock_state(c, now) == "breached" for c in clocks.values()),
         })
     rest = (
-        base.exclude(pk__in=[r["ticket"].pk for r in rows])
+        base.exclude(pk__in=listed_ids)
         .values("kind", "severity")
         .annotate(n=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
         .order_by("kind", "severity")
@@ -301,6 +305,8 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     kinds, sev = dict(Ticket.Kind.choices), dict(Ticket.Severity.choices)
     return {
         "rows": rows,
+        "total": listed_total,
+        "limit": LISTED_INCIDENT_LIMIT,
         "rest": [{"kind": kinds[r["kind"]], "severity": sev[r["severity"]], "n": r["n"], "open": r["open"]} for r in rest],
     }
 
