@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 
 from tickets.models import BusinessSystem, Contract, Host, ServiceItem
@@ -209,13 +209,17 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
         .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.filter(name="resolve"), to_attr="resolve_clocks"))
         .order_by("reported_at", "pk")
     )
-    rows = []
+    # Totals over every adjustment in SQL; the PDF lists at most LISTED_INCIDENT_LIMIT of them.
+    sums = qs.exclude(status__in=OPEN_STATUSES).filter(amount_before__isnull=False, amount_after__isnull=False).values(
+        "resource", "direction").annotate(delta=Sum(F("amount_after") - F("amount_before")))
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for t in qs:
+    for row in sums:
+        totals[(row["resource"], row["direction"])] += row["delta"] or Decimal(0)
+    count = qs.count()
+    rows = []
+    for t in qs[:LISTED_INCIDENT_LIMIT]:
         clock = t.resolve_clocks[0] if t.resolve_clocks else None
         delta = (t.amount_after - t.amount_before) if t.amount_after is not None and t.amount_before is not None else None
-        if delta is not None and t.status not in OPEN_STATUSES:
-            totals[(t.resource, t.direction)] += delta
         rows.append({"ticket": t, "clock": clock, "delta": delta, "state": _clock_state(clock, now)})
     items = {i.seq: i for i in ServiceItem.objects.filter(contract=contract)}
     labels = dict(Ticket.Resource.choices)
@@ -233,7 +237,7 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
             "net": inc + dec,
             "contracted": " + ".join(f"{i.quantity} {i.unit}" for i in catalogue) or "—",
         })
-    return {"rows": rows, "totals": total_rows}
+    return {"rows": rows, "totals": total_rows, "count": count, "limit": LISTED_INCIDENT_LIMIT}
 
 
 def _clock_state(clock, now: dt.datetime) -> str:
