@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 
 from tickets.models import BusinessSystem, Contract, Host, ServiceItem
@@ -280,13 +280,13 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     from tickets.models import SlaClock
 
     base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).exclude(status="cancelled")
-    breached_clock = SlaClock.objects.filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
-    listed_q = Q(severity__in=("P1", "P2")) | Q(clocks__in=breached_clock)
-    listed_ids = base.filter(listed_q).values("pk")
-    listed_total = base.filter(pk__in=listed_ids).count()
+    # A correlated EXISTS keeps this a semi-join whatever the planner knows about the tables.
+    missed = SlaClock.objects.filter(ticket=OuterRef("pk")).filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
+    listed_q = Q(severity__in=("P1", "P2")) | Q(Exists(missed))
+    listed_qs = base.filter(listed_q)
+    listed_total = listed_qs.count()
     listed = list(
-        base.filter(pk__in=listed_ids)
-        .select_related("business_system", "assignee")
+        listed_qs.select_related("business_system", "assignee")
         .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")))
         .order_by("reported_at", "pk")[:LISTED_INCIDENT_LIMIT]
     )
@@ -299,7 +299,7 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
             "breached": any(_clock_state(c, now) == "breached" for c in clocks.values()),
         })
     rest = (
-        base.exclude(pk__in=listed_ids)
+        base.exclude(listed_q)
         .values("kind", "severity")
         .annotate(n=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
         .order_by("kind", "severity")
