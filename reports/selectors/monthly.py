@@ -35,7 +35,7 @@ RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
 LISTED_OPEN_LIMIT = 50
 # A pathological month could breach thousands of clocks; the PDF lists the first ones and says how many
 # more there are (the ledger of the acceptance package has every ticket with its breach flags).
-LISTED_INCIDENT_LIMIT = 300
+LISTED_INCIDENT_LIMIT = 200
 
 
 def report_tickets(*, period: Period, scope: Scope):
