@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 
 from tickets.models import BusinessSystem, Contract, Host, ServiceItem
@@ -33,6 +33,9 @@ OPEN_STATUSES = ("new", "acknowledged", "in_progress", "located", "pending")
 RESOURCE_CATALOGUE_SEQ = {"vcpu": [1], "memory": [2], "storage": [3, 4], "bandwidth": [7], "public_ip": [8]}
 RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
 LISTED_OPEN_LIMIT = 50
+# A pathological month could breach thousands of clocks; the PDF lists the first ones and says how many
+# more there are (the ledger of the acceptance package has every ticket with its breach flags).
+LISTED_INCIDENT_LIMIT = 200
 
 
 def report_tickets(*, period: Period, scope: Scope):
@@ -206,13 +209,17 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
         .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.filter(name="resolve"), to_attr="resolve_clocks"))
         .order_by("reported_at", "pk")
     )
-    rows = []
+    # Totals over every adjustment in SQL; the PDF lists at most LISTED_INCIDENT_LIMIT of them.
+    sums = qs.exclude(status__in=OPEN_STATUSES).filter(amount_before__isnull=False, amount_after__isnull=False).values(
+        "resource", "direction").annotate(delta=Sum(F("amount_after") - F("amount_before")))
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for t in qs:
+    for row in sums:
+        totals[(row["resource"], row["direction"])] += row["delta"] or Decimal(0)
+    count = qs.count()
+    rows = []
+    for t in qs[:LISTED_INCIDENT_LIMIT]:
         clock = t.resolve_clocks[0] if t.resolve_clocks else None
         delta = (t.amount_after - t.amount_before) if t.amount_after is not None and t.amount_before is not None else None
-        if delta is not None and t.status not in OPEN_STATUSES:
-            totals[(t.resource, t.direction)] += delta
         rows.append({"ticket": t, "clock": clock, "delta": delta, "state": _clock_state(clock, now)})
     items = {i.seq: i for i in ServiceItem.objects.filter(contract=contract)}
     labels = dict(Ticket.Resource.choices)
@@ -230,7 +237,7 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
             "net": inc + dec,
             "contracted": " + ".join(f"{i.quantity} {i.unit}" for i in catalogue) or "—",
         })
-    return {"rows": rows, "totals": total_rows}
+    return {"rows": rows, "totals": total_rows, "count": count, "limit": LISTED_INCIDENT_LIMIT}
 
 
 def _clock_state(clock, now: dt.datetime) -> str:
@@ -273,14 +280,15 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     from tickets.models import SlaClock
 
     base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).exclude(status="cancelled")
-    breached_clock = SlaClock.objects.filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
-    listed_q = Q(severity__in=("P1", "P2")) | Q(clocks__in=breached_clock)
-    listed_ids = base.filter(listed_q).values("pk")
+    # A correlated EXISTS keeps this a semi-join whatever the planner knows about the tables.
+    missed = SlaClock.objects.filter(ticket=OuterRef("pk")).filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
+    listed_q = Q(severity__in=("P1", "P2")) | Q(Exists(missed))
+    listed_qs = base.filter(listed_q)
+    listed_total = listed_qs.count()
     listed = list(
-        base.filter(pk__in=listed_ids)
-        .select_related("business_system", "assignee")
+        listed_qs.select_related("business_system", "assignee")
         .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")))
-        .order_by("reported_at", "pk")
+        .order_by("reported_at", "pk")[:LISTED_INCIDENT_LIMIT]
     )
     rows = []
     for t in listed:
@@ -291,7 +299,7 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
             "breached": any(_clock_state(c, now) == "breached" for c in clocks.values()),
         })
     rest = (
-        base.exclude(pk__in=[r["ticket"].pk for r in rows])
+        base.exclude(listed_q)
         .values("kind", "severity")
         .annotate(n=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
         .order_by("kind", "severity")
@@ -301,6 +309,8 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     kinds, sev = dict(Ticket.Kind.choices), dict(Ticket.Severity.choices)
     return {
         "rows": rows,
+        "total": listed_total,
+        "limit": LISTED_INCIDENT_LIMIT,
         "rest": [{"kind": kinds[r["kind"]], "severity": sev[r["severity"]], "n": r["n"], "open": r["open"]} for r in rest],
     }
 
