@@ -247,6 +247,9 @@ class TicketDetailApi(APIView):
     @extend_schema(request=TicketUpdateInput, responses=TicketSerializer)
     def patch(self, request, pk: int):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        fixed = sorted(set(request.data) - set(TicketUpdateInput().fields))
+        if fixed:
+            raise ValidationFailed(fields={name: ["创建后不能修改此字段"] for name in fixed})
         data = TicketUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -335,7 +338,7 @@ class TicketCommentApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return TicketComment.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"])
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
         return ticket_comment_list(user=self.request.user, ticket=ticket)
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
@@ -377,7 +380,7 @@ class TicketAttachmentApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return TicketAttachment.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"])
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
         return ticket_attachment_list(user=self.request.user, ticket=ticket)
 
     @extend_schema(request=AttachmentInput, responses={201: AttachmentSerializer})
@@ -434,7 +437,7 @@ class TicketEventApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return TicketEvent.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"])
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
         return ticket_event_list(user=self.request.user, ticket=ticket)
 
 
@@ -499,7 +502,7 @@ class TicketDowntimeApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return DowntimeRecord.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"])
+        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
         return downtime_list(user=self.request.user, ticket=ticket)
 
     @extend_schema(request=DowntimeInput, responses={201: DowntimeSerializer})

@@ -42,8 +42,9 @@ def ticket_base_queryset() -> QuerySet[Ticket]:
     ).prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")), "hosts")
 
 
-def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
-    qs = ticket_base_queryset()
+def ticket_list_for_user(*, user: User, for_display: bool = True) -> QuerySet[Ticket]:
+    """Tickets `user` may see. `for_display=False` skips the prefetches (access checks, sub-lists)."""
+    qs = ticket_base_queryset() if for_display else Ticket.objects.select_related("business_system", "assignee", "requester")
     if user_sees_all_tenants(user):
         return qs
     tenant = user_tenant_id(user)
@@ -52,10 +53,10 @@ def ticket_list_for_user(*, user: User) -> QuerySet[Ticket]:
     return qs.filter(organization_id=tenant)
 
 
-def ticket_get_for_user(*, user: User, ticket_id: int) -> Ticket:
+def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True) -> Ticket:
     """The ticket, or NotFound when it does not exist or belongs to another organisation."""
     try:
-        return ticket_list_for_user(user=user).get(pk=ticket_id)
+        return ticket_list_for_user(user=user, for_display=for_display).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("工单不存在") from exc
 
@@ -142,7 +143,7 @@ def ticket_attachment_list(*, user: User, ticket: Ticket) -> QuerySet[TicketAtta
 
 
 def ticket_attachment_get_for_user(*, user: User, ticket_id: int, attachment_id: int) -> TicketAttachment:
-    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id, for_display=False)
     attachment = ticket_attachment_list(user=user, ticket=ticket).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("附件不存在")
