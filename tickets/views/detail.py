@@ -39,7 +39,7 @@ from ..services import downtime as downtime_services
 from ..services import satisfaction as satisfaction_services
 from ..services import tickets as ticket_services
 from ..services.transitions import TRANSITIONS, ticket_actions_for
-from .common import sla_for_page, viewer_flags
+from .common import page_status, sla_for_page, viewer_flags
 from .queues import ticket_rows
 
 
@@ -181,16 +181,13 @@ def ticket_action(request, pk: int, action: str):
     ticket = _load(request, pk)
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
-    status = 200
     if form is not None and not form.is_valid():
         error = ValidationFailed()
-        status = 400
     else:
         try:
             HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
         except DomainError as caught:
             error = caught
-            status = caught.status_code
             if form is not None:
                 form_add_service_errors(form, caught)
         else:
@@ -202,14 +199,14 @@ def ticket_action(request, pk: int, action: str):
     if error is None:
         messages.success(request, DONE_MESSAGES[action])
         return redirect("ticket-detail", pk)
-    if status == 404:
+    if isinstance(error, NotFound):
         raise Http404(str(error.message))
     # Re-read: the state may have moved (that is often why the action was refused).
     ticket = _load(request, pk)
     key = f"downtime-{request.POST.get('record')}" if action == "downtime" else action
     context = _detail_context(request, ticket, bound={key: form} if form is not None else None, error_action=action)
     context["error_message"] = str(error.message)
-    return render(request, "tickets/ticket_detail.html", context, status=status)
+    return render(request, "tickets/ticket_detail.html", context, status=page_status(error))
 
 
 @login_required

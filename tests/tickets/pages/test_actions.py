@@ -34,11 +34,11 @@ def test_a_lost_claim_race_shows_who_won_not_an_error_page(login, users, new_tic
     assert ticket.assignee == users["engineer2"]
 
 
-def test_a_lost_claim_race_without_htmx_shows_the_page_with_a_409_message(login, users, new_ticket):
+def test_a_lost_claim_race_without_htmx_shows_the_page_with_the_message(login, users, new_ticket):
     ticket = new_ticket()
     ticket_claim(actor=users["engineer2"], ticket=ticket)
     response = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/claim/")
-    assert response.status_code == 409
+    assert response.status_code == 200
     assert "认领" in response.content.decode() and "操作未完成" in response.content.decode()
 
 
@@ -52,14 +52,14 @@ def test_acknowledge_from_the_page_redirects_with_a_message(login, users, new_ti
     assert ticket.status == Ticket.Status.ACKNOWLEDGED
 
 
-def test_an_illegal_move_shows_a_chinese_409_message_and_keeps_the_input(login, users, new_ticket):
+def test_an_illegal_move_shows_a_chinese_message_and_keeps_the_input(login, users, new_ticket):
     """The page offered "resolve", but meanwhile the ticket was resolved by someone else."""
     ticket = new_ticket()
     ticket_acknowledge(actor=users["engineer"], ticket=ticket)
     ticket_resolve(actor=users["engineer2"], ticket=ticket, resolution="别人先解决了")
     response = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/resolve/", {"resolution": "我写的解决说明"})
     html = response.content.decode()
-    assert response.status_code == 409
+    assert response.status_code == 200
     assert "不能执行" in html and "我写的解决说明" in html
 
 
@@ -68,7 +68,7 @@ def test_a_missing_reason_shows_the_field_error_with_the_form_open(login, users,
     ticket_acknowledge(actor=users["engineer"], ticket=ticket)
     response = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/pend/", {"reason": ""})
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "该字段是必填项。" in html and "<details class=\"action-panel\" open>" in html
 
 
@@ -92,7 +92,7 @@ def test_managers_assign_and_engineers_cannot(login, users, new_ticket):
 def test_assigning_to_a_purchaser_is_refused_on_the_field(login, users, new_ticket):
     ticket = new_ticket()
     response = login(users["project_manager"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["requester"].pk})
-    assert response.status_code == 400 and response.context["action_forms"]["assign"].errors["assignee"]
+    assert response.status_code == 200 and response.context["action_forms"]["assign"].errors["assignee"]
 
 
 def test_the_requester_confirms_and_rates_once(login, users, new_ticket):
@@ -103,7 +103,7 @@ def test_the_requester_confirms_and_rates_once(login, users, new_ticket):
     assert client.post(f"/tickets/{ticket.pk}/do/close/").status_code == 302
     assert client.post(f"/tickets/{ticket.pk}/do/rate/", {"score": "5", "comment": "满意"}).status_code == 302
     again = client.post(f"/tickets/{ticket.pk}/do/rate/", {"score": "1", "comment": "再评一次"})
-    assert again.status_code in (403, 409) and "再评一次" not in Ticket.objects.get(pk=ticket.pk).satisfaction.comment
+    assert again.status_code == 200 and "已评价" in again.content.decode() and "再评一次" not in Ticket.objects.get(pk=ticket.pk).satisfaction.comment
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.CLOSED and ticket.satisfaction.score == 5
 
@@ -113,7 +113,7 @@ def test_a_score_out_of_range_keeps_the_comment(login, users, new_ticket):
     ticket_acknowledge(actor=users["engineer"], ticket=ticket)
     ticket_resolve(actor=users["engineer"], ticket=ticket, resolution="已恢复")
     response = login(users["requester"]).post(f"/tickets/{ticket.pk}/do/rate/", {"score": "9", "comment": "我的评价"})
-    assert response.status_code == 400 and "我的评价" in response.content.decode()
+    assert response.status_code == 200 and "我的评价" in response.content.decode()
 
 
 def test_the_requester_reopens_with_a_reason(login, users, new_ticket):
@@ -139,7 +139,7 @@ def test_an_attachment_of_a_refused_type_shows_the_reason(login, users, new_tick
     response = login(users["requester"]).post(
         f"/tickets/{ticket.pk}/do/attach/", {"file": SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")}
     )
-    assert response.status_code == 400 and "不支持的文件类型" in response.content.decode()
+    assert response.status_code == 200 and "不支持的文件类型" in response.content.decode()
 
 
 def test_an_unknown_action_is_404_and_get_is_refused(login, users, new_ticket):
@@ -158,7 +158,7 @@ def test_downtime_correction_of_a_p1(login, users, new_ticket):
     html = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "停机记录" in html and "更正停机时间" in html
     response = client.post(f"/tickets/{ticket.pk}/do/downtime/", {"record": record.pk, "start": "", "end": "", "reason": ""})
-    assert response.status_code == 400
+    assert response.status_code == 200
     start = record.start.astimezone().strftime("%Y-%m-%dT%H:%M")
     response = client.post(f"/tickets/{ticket.pk}/do/downtime/", {"record": record.pk, "start": start, "end": "", "reason": "监控显示更早"})
     assert response.status_code == 302
