@@ -17,7 +17,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
-from core.db import lock_one
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
 from core.services import notification_send
 
@@ -70,7 +69,9 @@ def ticket_number_next(*, kind: str, day: dt.date) -> str:
 
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock (the caller's copy may be stale)."""
-    return lock_one(Ticket.objects.select_related("business_system", "requester", "assignee"), ticket.pk)
+    # No select_related: after waiting for the lock PostgreSQL re-reads the locked row but not the
+    # joined ones, so a joined assignee could be stale (None while assignee_id is set).
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
 def _save(ticket: Ticket, now: dt.datetime, *fields: str) -> None:
@@ -213,12 +214,12 @@ def ticket_create(
         note=f"由 {actor.display_name} 录入（{ticket.get_channel_display()}）" if actor.pk != requester.pk else "",
         data={
             "channel": channel,
-            "reported_at": reported_at.isoformat(),
+            "reported_at": timezone.localtime(reported_at).isoformat(),
             "recorded_by": actor.pk,
             "requester": requester.pk,
             "heavy_protection": heavy,
             "clocks": {c.name: {"target_minutes": c.target_minutes, "calendar": c.calendar, "policy": c.policy_id,
-                                "due_at": c.due_at.isoformat() if c.due_at else None,
+                                "due_at": timezone.localtime(c.due_at).isoformat() if c.due_at else None,
                                 "calendar_warning": c.calendar_warning} for c in clocks},
         },
     )
@@ -489,7 +490,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     ticket.resolved_at = None
     ticket.closed_at = None
     _move(ticket, action="reopen", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.REOPENED,
-          extra_fields=("resolved_at", "closed_at"), data={"resolved_at": previous_resolved.isoformat() if previous_resolved else None})
+          extra_fields=("resolved_at", "closed_at"), data={"resolved_at": timezone.localtime(previous_resolved).isoformat() if previous_resolved else None})
     if ticket.assignee_id:
             notification_send(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
                           body=reason, url=ticket_url(ticket))

@@ -1,0 +1,98 @@
+"""SLA escalation: 50 %, 80 %, breach; exactly once per ticket, clock and threshold."""
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from core.models import Notification
+from tickets.models import SlaClock, SlaEscalation, TicketEvent
+from tickets.services import tickets as svc
+from tickets.services.escalation import sla_escalate, sla_escalation_due_ids
+from tickets.tasks import escalate_sla
+
+BJ = ZoneInfo("Asia/Shanghai")
+T0 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=BJ)
+
+
+def minutes(n):
+    return T0 + dt.timedelta(minutes=n)
+
+
+@pytest.mark.django_db
+def test_thresholds_go_to_the_right_people_once(users, new_ticket, time_machine):
+    time_machine.move_to(T0, tick=False)
+    ticket = new_ticket("fault", "P2")  # response 15, resolve 30
+    leaders = {users["duty_leader"].pk}
+    assert sla_escalate(now=minutes(7)) == 0
+    # 50 % of the response clock (7.5 min): unassigned, nobody on duty → the duty leaders.
+    assert sla_escalate(now=minutes(8)) == 1
+    warned = Notification.objects.filter(kind="sla_warning")
+    assert set(warned.values_list("recipient", flat=True)) == leaders
+    svc.ticket_claim(actor=users["engineer"], ticket=ticket, now=minutes(9))
+    # 80 % (12 min) of response → the assignee now.
+    assert sla_escalate(now=minutes(12)) == 1
+    assert Notification.objects.filter(kind="sla_warning", recipient=users["engineer"]).count() == 1
+    # Breach of response, 50 % of resolve (15 min): breach goes to duty leaders, PMs and the assignee.
+    assert sla_escalate(now=minutes(16)) == 2
+    breach = Notification.objects.filter(kind="sla_breach")
+    assert set(breach.values_list("recipient", flat=True)) == {users["duty_leader"].pk, users["project_manager"].pk, users["engineer"].pk}
+    response = ticket.clocks.get(name="response")
+    assert response.breached and response.next_escalation_at is None
+    # Run again, and again: nothing more.
+    assert sla_escalate(now=minutes(16)) == 0
+    assert sla_escalate(now=minutes(17)) == 0
+    assert SlaEscalation.objects.filter(clock=response).count() == 3
+    assert TicketEvent.objects.filter(ticket=ticket, kind="sla_escalated").count() == 4
+
+
+@pytest.mark.django_db
+def test_stopped_and_paused_clocks_are_not_scanned(users, new_ticket, time_machine):
+    time_machine.move_to(T0, tick=False)
+    fault = new_ticket("fault", "P3")
+    request = new_ticket("request", "P4")
+    svc.ticket_acknowledge(actor=users["engineer"], ticket=fault, now=minutes(1))
+    svc.ticket_acknowledge(actor=users["engineer"], ticket=request, now=minutes(1))
+    svc.ticket_pend(actor=users["engineer"], ticket=request, reason="等待用户", now=minutes(2))
+    due = SlaClock.objects.filter(pk__in=sla_escalation_due_ids(now=minutes(600)))
+    assert list(due.values_list("ticket_id", "name")) == [(fault.pk, "resolve")]
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_is_registered_and_in_the_beat_schedule(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["tickets.escalate_sla"] == {"task": "tickets.escalate_sla", "schedule": 60.0}
+    assert escalate_sla.name == "tickets.escalate_sla"
+    assert escalate_sla() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_escalation_runs_announce_each_threshold_once(users, new_ticket, time_machine):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so concurrent scans cannot overlap")
+    time_machine.move_to(T0, tick=False)
+    tickets = [new_ticket("fault", "P2") for _ in range(5)]
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            sla_escalate(now=minutes(40))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    # 5 tickets × 2 clocks × 3 thresholds, each once.
+    assert SlaEscalation.objects.filter(clock__ticket__in=tickets).count() == 30
+    keys = list(Notification.objects.filter(kind__startswith="sla_").values_list("recipient", "dedupe_key"))
+    assert len(keys) == len(set(keys))
+    assert TicketEvent.objects.filter(kind="sla_escalated").count() == 30
