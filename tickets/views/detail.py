@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotFound, ValidationFailed
@@ -79,22 +80,22 @@ HANDLERS: dict[str, Callable] = {
 }
 
 DONE_MESSAGES = {
-    "acknowledge": _("已响应，响应时钟已停止。"),
-    "claim": _("已认领，您是该工单的处理人。"),
-    "start": _("已开始处理。"),
-    "close": _("工单已确认关闭。"),
-    "pend": _("已转为待用户反馈。"),
-    "resume": _("已恢复处理。"),
-    "locate": _("已记录定位。"),
-    "resolve": _("已解决。"),
-    "reopen": _("工单已重新打开。"),
-    "cancel": _("工单已取消。"),
-    "assign": _("已指派。"),
-    "mark_major": _("已认定为重大安全事件。"),
-    "rate": _("感谢您的评价。"),
-    "comment": _("评论已发表。"),
-    "attach": _("附件已上传。"),
-    "downtime": _("停机记录已更正。"),
+    "acknowledge": gettext_lazy("已响应，响应时钟已停止。"),
+    "claim": gettext_lazy("已认领，您是该工单的处理人。"),
+    "start": gettext_lazy("已开始处理。"),
+    "close": gettext_lazy("工单已确认关闭。"),
+    "pend": gettext_lazy("已转为待用户反馈。"),
+    "resume": gettext_lazy("已恢复处理。"),
+    "locate": gettext_lazy("已记录定位。"),
+    "resolve": gettext_lazy("已解决。"),
+    "reopen": gettext_lazy("工单已重新打开。"),
+    "cancel": gettext_lazy("工单已取消。"),
+    "assign": gettext_lazy("已指派。"),
+    "mark_major": gettext_lazy("已认定为重大安全事件。"),
+    "rate": gettext_lazy("感谢您的评价。"),
+    "comment": gettext_lazy("评论已发表。"),
+    "attach": gettext_lazy("附件已上传。"),
+    "downtime": gettext_lazy("停机记录已更正。"),
 }
 
 
@@ -194,7 +195,7 @@ def ticket_action(request, pk: int, action: str):
             error = None
     if request.htmx:
         # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
-        message = DONE_MESSAGES[action] if error is None else str(error.message)
+        message = str(DONE_MESSAGES[action]) if error is None else str(error.message)
         return _row_response(request, pk, message=message, ok=error is None)
     if error is None:
         messages.success(request, DONE_MESSAGES[action])

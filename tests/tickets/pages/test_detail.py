@@ -144,3 +144,24 @@ def test_the_ticket_page_costs_the_same_queries_however_much_it_holds(login, use
         new_ticket(title=f"别的工单{i}")
     with django_assert_num_queries(baseline):
         client.get(f"/tickets/{ticket.pk}/")
+
+
+def test_only_the_project_manager_may_mark_a_security_incident_major(login, users, new_ticket):
+    incident = new_ticket(kind="security", severity="P2")
+    assert "mark_major" in action_urls(_page(login(users["project_manager"]), incident), incident.pk)
+    assert "mark_major" not in action_urls(_page(login(users["engineer"]), incident), incident.pk)
+    fault = new_ticket()
+    assert "mark_major" not in action_urls(_page(login(users["project_manager"]), fault), fault.pk)
+    response = login(users["project_manager"]).post(f"/tickets/{incident.pk}/do/mark_major/", {"reason": "涉及敏感数据泄露"})
+    assert response.status_code == 302
+    html = _page(login(users["requester"]), incident)
+    assert "重大安全事件" in html and "涉及敏感数据泄露" in html
+
+
+def test_the_page_follows_the_language_switch(login, users, new_ticket):
+    ticket = new_ticket()
+    client = login(users["engineer"])
+    client.cookies["django_language"] = "en"
+    client.post(f"/tickets/{ticket.pk}/do/claim/", follow=True)
+    html = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert '<html lang="en">' in html
