@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 SEEDERS = (
     "accounts.demo.seed",
     "tickets.demo.seed_reference",
+    "tickets.demo.seed_tickets",
 )
 
 
