@@ -14,7 +14,7 @@ from .transitions import ticket_action_check
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return timezone.localtime(value).isoformat() if value else None
 
 
 @transaction.atomic

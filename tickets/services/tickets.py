@@ -214,12 +214,12 @@ def ticket_create(
         note=f"由 {actor.display_name} 录入（{ticket.get_channel_display()}）" if actor.pk != requester.pk else "",
         data={
             "channel": channel,
-            "reported_at": reported_at.isoformat(),
+            "reported_at": timezone.localtime(reported_at).isoformat(),
             "recorded_by": actor.pk,
             "requester": requester.pk,
             "heavy_protection": heavy,
             "clocks": {c.name: {"target_minutes": c.target_minutes, "calendar": c.calendar, "policy": c.policy_id,
-                                "due_at": c.due_at.isoformat() if c.due_at else None,
+                                "due_at": timezone.localtime(c.due_at).isoformat() if c.due_at else None,
                                 "calendar_warning": c.calendar_warning} for c in clocks},
         },
     )
@@ -490,7 +490,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     ticket.resolved_at = None
     ticket.closed_at = None
     _move(ticket, action="reopen", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.REOPENED,
-          extra_fields=("resolved_at", "closed_at"), data={"resolved_at": previous_resolved.isoformat() if previous_resolved else None})
+          extra_fields=("resolved_at", "closed_at"), data={"resolved_at": timezone.localtime(previous_resolved).isoformat() if previous_resolved else None})
     if ticket.assignee_id:
             notification_send(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
                           body=reason, url=ticket_url(ticket))

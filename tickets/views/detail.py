@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError, NotFound, ValidationFailed
@@ -39,7 +40,7 @@ from ..services import downtime as downtime_services
 from ..services import satisfaction as satisfaction_services
 from ..services import tickets as ticket_services
 from ..services.transitions import TRANSITIONS, ticket_actions_for
-from .common import sla_for_page, viewer_flags
+from .common import page_status, sla_for_page, viewer_flags
 from .queues import ticket_rows
 
 
@@ -79,22 +80,22 @@ HANDLERS: dict[str, Callable] = {
 }
 
 DONE_MESSAGES = {
-    "acknowledge": _("已响应，响应时钟已停止。"),
-    "claim": _("已认领，您是该工单的处理人。"),
-    "start": _("已开始处理。"),
-    "close": _("工单已确认关闭。"),
-    "pend": _("已转为待用户反馈。"),
-    "resume": _("已恢复处理。"),
-    "locate": _("已记录定位。"),
-    "resolve": _("已解决。"),
-    "reopen": _("工单已重新打开。"),
-    "cancel": _("工单已取消。"),
-    "assign": _("已指派。"),
-    "mark_major": _("已认定为重大安全事件。"),
-    "rate": _("感谢您的评价。"),
-    "comment": _("评论已发表。"),
-    "attach": _("附件已上传。"),
-    "downtime": _("停机记录已更正。"),
+    "acknowledge": gettext_lazy("已响应，响应时钟已停止。"),
+    "claim": gettext_lazy("已认领，您是该工单的处理人。"),
+    "start": gettext_lazy("已开始处理。"),
+    "close": gettext_lazy("工单已确认关闭。"),
+    "pend": gettext_lazy("已转为待用户反馈。"),
+    "resume": gettext_lazy("已恢复处理。"),
+    "locate": gettext_lazy("已记录定位。"),
+    "resolve": gettext_lazy("已解决。"),
+    "reopen": gettext_lazy("工单已重新打开。"),
+    "cancel": gettext_lazy("工单已取消。"),
+    "assign": gettext_lazy("已指派。"),
+    "mark_major": gettext_lazy("已认定为重大安全事件。"),
+    "rate": gettext_lazy("感谢您的评价。"),
+    "comment": gettext_lazy("评论已发表。"),
+    "attach": gettext_lazy("附件已上传。"),
+    "downtime": gettext_lazy("停机记录已更正。"),
 }
 
 
@@ -181,35 +182,32 @@ def ticket_action(request, pk: int, action: str):
     ticket = _load(request, pk)
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
-    status = 200
     if form is not None and not form.is_valid():
         error = ValidationFailed()
-        status = 400
     else:
         try:
             HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
         except DomainError as caught:
             error = caught
-            status = caught.status_code
             if form is not None:
                 form_add_service_errors(form, caught)
         else:
             error = None
     if request.htmx:
         # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
-        message = DONE_MESSAGES[action] if error is None else str(error.message)
+        message = str(DONE_MESSAGES[action]) if error is None else str(error.message)
         return _row_response(request, pk, message=message, ok=error is None)
     if error is None:
         messages.success(request, DONE_MESSAGES[action])
         return redirect("ticket-detail", pk)
-    if status == 404:
+    if isinstance(error, NotFound):
         raise Http404(str(error.message))
     # Re-read: the state may have moved (that is often why the action was refused).
     ticket = _load(request, pk)
     key = f"downtime-{request.POST.get('record')}" if action == "downtime" else action
     context = _detail_context(request, ticket, bound={key: form} if form is not None else None, error_action=action)
     context["error_message"] = str(error.message)
-    return render(request, "tickets/ticket_detail.html", context, status=status)
+    return render(request, "tickets/ticket_detail.html", context, status=page_status(error))
 
 
 @login_required

@@ -17,6 +17,7 @@ from ..forms import TicketSubmitForm, form_add_service_errors
 from ..models import Ticket
 from ..services.comments import ticket_attachment_add
 from ..services.tickets import ticket_create
+from .common import page_status
 
 
 def _create_with_attachments(*, actor, data: dict, files: list, intake: bool) -> Ticket:
@@ -67,12 +68,10 @@ def _submit(request, *, intake: bool):
                 )
             except DomainError as error:
                 form_add_service_errors(form, error)
-                status = error.status_code
+                status = page_status(error)
             else:
                 messages.success(request, _("工单 %(number)s 已提交，SLA 计时已开始。") % {"number": ticket.number})
                 return redirect("ticket-detail", ticket.pk)
-        else:
-            status = 400
         if request.FILES:
             # Browsers never refill a file input: say so rather than let the files silently vanish.
             form.add_error("attachments", _("请重新选择附件。"))

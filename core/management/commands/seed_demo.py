@@ -10,6 +10,7 @@ SEEDERS = (
     "accounts.demo.seed",
     "tickets.demo.seed_reference",
     "roster.demo.seed",
+    "tickets.demo.seed_tickets",
     "tickets.demo_changes.seed",
 )
 

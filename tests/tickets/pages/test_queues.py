@@ -1,0 +1,128 @@
+"""The organisation's ticket list and the engineers' work queues."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tickets.services.tickets import ticket_acknowledge, ticket_claim
+
+from .conftest import action_urls
+
+pytestmark = pytest.mark.django_db
+
+QUEUES = ["unassigned", "mine", "team", "breaching", "open"]
+
+
+@pytest.mark.parametrize("queue", QUEUES)
+def test_every_queue_renders_for_an_engineer(login, users, new_ticket, queue):
+    ticket = new_ticket(title="队列里的工单")
+    ticket_claim(actor=users["engineer"], ticket=ticket)
+    response = login(users["engineer"]).get(f"/tickets/queue/{queue}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "工作队列" in html and 'aria-current="page"' in html
+    shown = "队列里的工单" in html
+    assert shown == (queue in ("mine", "team", "breaching", "open"))
+
+
+def test_the_unassigned_queue_offers_claim_and_acknowledge_in_place(login, users, new_ticket):
+    ticket = new_ticket()
+    html = login(users["engineer"]).get("/tickets/queue/").content.decode()
+    assert {"claim", "acknowledge"} <= action_urls(html, ticket.pk)
+    assert f'hx-post="/tickets/{ticket.pk}/do/claim/"' in html
+    assert f'hx-target="#ticket-row-{ticket.pk}"' in html
+
+
+def test_auditors_read_the_queue_without_any_action(login, users, new_ticket):
+    ticket = new_ticket()
+    response = login(users["auditor"]).get("/tickets/queue/open/")
+    assert response.status_code == 200
+    assert ticket.number in response.content.decode()
+    assert action_urls(response.content.decode(), ticket.pk) == set()
+
+
+@pytest.mark.parametrize("role", ["requester", "approver"])
+def test_purchaser_staff_have_no_work_queue(login, users, role):
+    assert login(users[role]).get("/tickets/queue/").status_code == 403
+
+
+def test_an_unknown_queue_is_404(login, users):
+    assert login(users["engineer"]).get("/tickets/queue/everything/").status_code == 404
+
+
+def test_the_queue_polls_its_own_url_so_the_filters_are_kept(login, users, new_ticket):
+    new_ticket(severity="P1", title="宕机")
+    new_ticket(severity="P3", title="一般问题")
+    client = login(users["engineer"])
+    html = client.get("/tickets/queue/open/?severity=P1&search=%E5%AE%95").content.decode()
+    assert 'hx-get="/tickets/queue/open/?severity=P1&amp;search=%E5%AE%95"' in html
+    assert 'hx-trigger="every 30s"' in html
+    assert "宕机" in html and "一般问题" not in html
+    # The poll answers with the table only, still filtered.
+    partial = client.get("/tickets/queue/open/?severity=P1&search=%E5%AE%95", HTTP_HX_REQUEST="true")
+    body = partial.content.decode()
+    assert partial.status_code == 200 and "<html" not in body and 'id="ticket-table"' in body
+    assert "宕机" in body and "一般问题" not in body
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_sla_badges_carry_the_colour_class_and_the_countdown_data(login, users, new_ticket):
+    new_ticket(severity="P2")
+    html = login(users["engineer"]).get("/tickets/queue/").content.decode()
+    assert 'class="sla sla-ok"' in html
+    assert 'data-sla-clock="response"' in html and "data-due=" in html and 'data-target="15"' in html
+
+
+def test_filters_by_status_kind_assignee_and_breached(login, users, new_ticket):
+    mine = new_ticket(title="已认领的")
+    ticket_claim(actor=users["engineer"], ticket=mine)
+    ticket_acknowledge(actor=users["engineer"], ticket=mine)
+    new_ticket(kind="request", severity="P4", title="开通账号请求")
+    client = login(users["engineer"])
+    html = client.get(f"/tickets/queue/open/?assignee={users['engineer'].pk}&status=acknowledged").content.decode()
+    assert "已认领的" in html and "开通账号请求" not in html
+    html = client.get("/tickets/queue/open/?kind=request").content.decode()
+    assert "开通账号请求" in html and "已认领的" not in html
+    html = client.get("/tickets/queue/open/?breached=1").content.decode()
+    assert "没有符合条件的工单" in html
+
+
+def test_a_bad_filter_value_shows_an_error_instead_of_failing(login, users, new_ticket):
+    new_ticket()
+    response = login(users["engineer"]).get("/tickets/queue/open/?reported_from=not-a-date&severity=P9")
+    assert response.status_code == 200
+    assert response.context["form"].errors["reported_from"]
+
+
+def test_requesters_list_only_their_organisations_tickets(login, users, systems, new_ticket):
+    own = new_ticket(title="本局工单")
+    other = new_ticket(actor=users["other_requester"], system=systems["other"], title="他局工单")
+    html = login(users["requester"]).get("/tickets/").content.decode()
+    assert own.number in html and other.number not in html and "他局工单" not in html
+    assert 'name="assignee"' not in html  # the provider's people are not a filter for purchasers
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", [f"/tickets/queue/{q}/" for q in QUEUES] + ["/tickets/"])
+def test_list_pages_use_a_constant_number_of_queries(login, users, systems, new_ticket, django_assert_num_queries, url):
+    """Given a ticket of each kind, two of them claimed (so every queue has rows and every prefetch
+    and the calendar year are read), when six more tickets arrive, the pages cost the same queries."""
+    client = login(users["duty_leader"])
+    kinds = ["fault", "security", "resource", "request"]
+    for i, kind in enumerate(kinds):
+        t = new_ticket(kind=kind, severity="P1" if kind == "fault" else "P3", title=f"第{i}张")
+        if i % 2:
+            ticket_claim(actor=users["engineer"], ticket=t)
+    client.get(url)
+    baseline = _count(client, url)
+    for i in range(6):
+        t = new_ticket(kind=["fault", "security", "resource", "request"][i % 4], severity="P3", title=f"更多{i}")
+        if i % 2:
+            ticket_claim(actor=users["engineer2"], ticket=t)
+    with django_assert_num_queries(baseline):
+        client.get(url)
