@@ -69,6 +69,6 @@ def satisfaction_follow_up_close(
     follow_up.closed_at = now
     follow_up.closed_by = actor
     follow_up.save(update_fields=["status", "note", "closed_at", "closed_by"])
-    ticket_event_record(ticket=follow_up.ticket, kind=TicketEvent.Kind.FOLLOW_UP_OPENED, actor=actor, at=now,
-                        note=f"回访完成：{note}", data={"follow_up": follow_up.pk, "closed": True})
+    ticket_event_record(ticket=follow_up.ticket, kind=TicketEvent.Kind.FOLLOW_UP_CLOSED, actor=actor, at=now,
+                        note=note, data={"follow_up": follow_up.pk})
     return follow_up
