@@ -168,7 +168,9 @@ def sla_clocks_pause(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> 
             continue
         clock.paused_at = at
         clock.next_escalation_at = None
-        clock.save(update_fields=["paused_at", "next_escalation_at"])
+        # Already past due when paused: it stays breached (filters and reports read the flag).
+        clock.breached = clock.breached or (clock.due_at is not None and at > clock.due_at)
+        clock.save(update_fields=["paused_at", "next_escalation_at", "breached"])
         paused.append(clock.name)
     if paused or kept:
         ticket_event_record(
