@@ -18,6 +18,7 @@ from django.db.models.constants import OnConflict
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+TOUR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"  # README tour (`make screenshots`)
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -203,10 +204,15 @@ class E2ESession:
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def shot(self, page, label: str) -> Path:
+    def shot(self, page, label: str, *, tour: str | None = None) -> Path:
+        """A full-page screenshot into the test's artefacts; with E2E_TOUR=1 (`make screenshots`) a
+        page named by `tour` is also saved, as the 1366×768 viewport, for the README tour."""
         self.shots += 1
         path = self.folder / f"{self.shots:02d}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
+        if tour and os.environ.get("E2E_TOUR"):
+            TOUR.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(TOUR / f"{tour}.png"))
         return path
 
     def close(self):

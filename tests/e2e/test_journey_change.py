@@ -80,7 +80,7 @@ def test_normal_change_through_two_approvals(e2e):
     change.refresh_from_db()
     assert change.status == "approved"
     expect(approver.locator("main .chain li").nth(1)).to_contain_text("周强")
-    e2e.shot(approver, "change-approved")
+    e2e.shot(approver, "change-approved", tour="4-change-approved")
     assert [a.decided_by.username for a in change.approvals.order_by("position")] == ["lead", "appr1"]
 
 

@@ -12,6 +12,10 @@ from tests.e2e.conftest import E2E_DB
 
 pytestmark = E2E_DB
 
+# In tests the generation task runs in-process, inside the POST (with the demo history of
+# `make screenshots` it takes longer than the default 15 s); with a broker the POST returns at once.
+SLOW = 120_000
+
 
 def test_monthly_report_issue_and_package(e2e):
     page = e2e.login("pm")
@@ -20,11 +24,11 @@ def test_monthly_report_issue_and_package(e2e):
     month = page.locator("main #month").input_value()
     assert len(month) == 7 and month[4] == "-"
     e2e.shot(page, "monthly-list")
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="生成新版本").click()
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成新版本").click(timeout=SLOW)
     # The report page shows the generation state; it reloads itself until the task is done.
     expect(page.locator("main .report-meta")).to_contain_text("生成状态")
-    expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=60000)
+    expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=SLOW)
     report = MonthlyReport.objects.get()
     assert report.task_state == "done" and report.month.strftime("%Y-%m") == month
     e2e.shot(page, "monthly-generated")
@@ -34,7 +38,7 @@ def test_monthly_report_issue_and_package(e2e):
     expect(page.locator("main")).to_contain_text("已签发的版本不可修改")
     report.refresh_from_db()
     assert report.is_issued and report.issued_by.username == "pm" and len(report.sha256) == 64
-    e2e.shot(page, "monthly-issued")
+    e2e.shot(page, "monthly-issued", tour="6-monthly-report")
 
     with page.expect_download() as info:
         page.locator("main").get_by_role("link", name="下载 PDF").click()
@@ -42,9 +46,9 @@ def test_monthly_report_issue_and_package(e2e):
     assert pdf.startswith(b"%PDF-") and len(pdf) > 20000
 
     page.goto(e2e.url("/reports/packages/"))
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="生成材料包").click()
-    expect(page.locator("main").get_by_role("link", name="下载 ZIP")).to_be_visible(timeout=60000)
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成材料包").click(timeout=SLOW)
+    expect(page.locator("main").get_by_role("link", name="下载 ZIP")).to_be_visible(timeout=SLOW)
     expect(page.locator("main table")).to_contain_text("运维月报")
     expect(page.locator("main table")).to_contain_text("工单台账")
     e2e.shot(page, "package-done")

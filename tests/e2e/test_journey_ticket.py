@@ -36,7 +36,7 @@ def test_fault_from_report_to_rating(e2e):
     form.locator("#id_attachments").set_input_files(
         [{"name": "nginx-error.log", "mimeType": "text/plain", "buffer": b"upstream timed out (110)\n"}]
     )
-    e2e.shot(requester, "submit-form")
+    e2e.shot(requester, "submit-form", tour="1-submit-ticket")
     with requester.expect_navigation():
         form.locator("button[type=submit]").click()
     expect(requester.locator("h1")).to_contain_text(TITLE)
@@ -61,7 +61,7 @@ def test_fault_from_report_to_rating(e2e):
     expect(row).to_contain_text("已响应")
     ticket.refresh_from_db()
     assert ticket.assignee.username == "eng1" and ticket.status == "acknowledged"
-    e2e.shot(engineer, "queue-claimed-acknowledged")
+    e2e.shot(engineer, "queue-claimed-acknowledged", tour="2-work-queue")
 
     # Locate and resolve on the ticket page.
     engineer.goto(e2e.url(f"/tickets/{ticket.pk}/"))
@@ -69,7 +69,7 @@ def test_fault_from_report_to_rating(e2e):
     expect(engineer.locator(".ticket-head .status")).to_have_text("已定位")
     _panel_action(engineer, "解决", {"textarea": "重启应用池并修复连接释放，首页恢复。"})
     expect(engineer.locator(".ticket-head .status")).to_have_text("已解决")
-    e2e.shot(engineer, "ticket-resolved")
+    e2e.shot(engineer, "ticket-resolved", tour="3-ticket-page")
 
     # The requester confirms and rates 5.
     requester.goto(e2e.url(f"/tickets/{ticket.pk}/"))
