@@ -39,6 +39,8 @@ def test_roster_generate_swap_and_on_duty(e2e):
         manager.locator("main").get_by_role("button", name="发布").click()
     roster.refresh_from_db()
     assert roster.status == "published"
+    width = manager.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert width <= 0, "the roster page scrolls sideways at 1366 px"
     e2e.shot(manager, "roster-published", tour="5-roster")
 
     # The first engineer seat; the colleague is an engineer member with no shift in this roster.
