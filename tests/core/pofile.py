@@ -116,9 +116,11 @@ def parse(text: str) -> list[Entry]:
 def render(entries: list[Entry]) -> str:
     blocks = []
     for entry in entries:
-        lines = list(entry.comments)  # original order: translator, extracted, references
+        # gettext's order: translator, extracted and reference comments, flags, then previous msgid (#|)
+        lines = [c for c in entry.comments if not c.startswith("#|")]
         if entry.flags:
             lines.append("#, " + ", ".join(entry.flags))
+        lines += [c for c in entry.comments if c.startswith("#|")]
         if entry.msgctxt is not None:
             lines += _field_lines("msgctxt", entry.msgctxt)
         lines += _field_lines("msgid", entry.msgid)
