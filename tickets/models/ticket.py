@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organization
 
@@ -120,7 +121,7 @@ class TicketNumberCounter(models.Model):
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", _("新建")
+        NEW = "new", pgettext_lazy("ticket status", "新建")
         ACKNOWLEDGED = "acknowledged", _("已响应")
         IN_PROGRESS = "in_progress", _("处理中")
         LOCATED = "located", _("已定位")
