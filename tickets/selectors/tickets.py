@@ -125,10 +125,15 @@ def ticket_queue(*, user: User, queue: str, now: dt.datetime) -> QuerySet[Ticket
 
 
 def ticket_event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
-    """The timeline. Purchaser staff do not see internal comments' events nor escalation notes."""
+    """The timeline. Purchaser staff do not see internal comments' events nor escalation notes.
+
+    Events without an "internal" key are public: `exclude(data__internal=True)` would drop them too
+    (NOT (NULL = true) is NULL, not true), so the rule is spelled as "no such key, or false"."""
     qs = TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
     if not _sees_internal(user):
-        qs = qs.exclude(kind=TicketEvent.Kind.SLA_ESCALATED).exclude(data__internal=True)
+        qs = qs.exclude(kind=TicketEvent.Kind.SLA_ESCALATED).filter(
+            ~Q(data__has_key="internal") | Q(data__internal=False)
+        )
     return qs
 
 
