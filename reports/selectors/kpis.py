@@ -9,7 +9,7 @@ Rules (issue 6):
   running within its target is left out until it stops.
 - Values are unrounded fractions (rounding is for display); p90 by nearest rank.
 - Availability: unplanned downtime only; planned maintenance (planned records, and time inside the
-  maintenance windows of approved changes) excluded; outages crossing a period boundary are split; an
+  maintenance windows of approved changes once completed, partial overlaps subtracted exactly) excluded; outages crossing a period boundary are split; an
   ongoing outage counts up to `now`.
 
 Everything is aggregated in the database: one query for all SLA clocks (conditional aggregates), one
@@ -92,7 +92,7 @@ DEFINITIONS = (
     )),
     (KPI_LABELS["availability"], _(
         "单个业务系统：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；总体：1 − Σ非计划宕机分钟数 ÷ "
-        "（当月分钟数 × 已入云系统数）。已批准变更的计划维护窗口内的中断和计划停机不计；跨月的宕机按月拆分；"
+        "（当月分钟数 × 已入云系统数）。已批准并实施完成的变更（有预计中断）的计划维护窗口内的中断和计划停机不计，与窗口部分重叠的宕机只扣除重叠部分；跨月的宕机按月拆分；"
         "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
     )),
     (KPI_LABELS["major_incidents"], _("项目经理标记为重大并注明原因的安全事件数。目标 0 次（全年）。")),
@@ -246,9 +246,8 @@ def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_i
         )
         .values_list("business_system_id", "clip_start", "clip_end")
     )
-    if hasattr(DowntimeRecord, "change_id"):
-        # A record linked to an approved change is planned maintenance by definition.
-        rows = rows.filter(change__isnull=True)
+    # A record linked to a completed change is planned maintenance by definition.
+    rows = rows.filter(change__isnull=True)
     intervals: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for system_id, start, end in rows:
         if end > start:
@@ -266,11 +265,10 @@ def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_i
 
 
 def _maintenance_windows(period: Period, system_ids: list[int]) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Approved maintenance windows per system, from the changes selectors when they exist."""
-    try:
-        from tickets.selectors.changes import maintenance_windows
-    except ImportError:
-        return {}
+    """Maintenance windows per system (completed changes with expected interruption), from the one
+    changes selector; downtime inside them is subtracted exactly, partial overlaps included."""
+    from tickets.selectors.changes import maintenance_windows
+
     found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for window in maintenance_windows(start=period.start, end=period.end, business_system_ids=system_ids):
         system_id, start, end = _window_tuple(window)
