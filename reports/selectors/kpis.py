@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import BusinessSystem
+from tickets.selectors.sla import clock_counted_q, clock_within_q
 
 from .periods import Period
 
@@ -170,12 +171,12 @@ def _clocks_queryset(period: Period, scope: Scope):
 
 
 def counted_clock_q(now: dt.datetime) -> Q:
-    """Clocks that count at `now`: stopped, breached, or running past their due time."""
-    return Q(stopped_at__isnull=False) | Q(breached=True) | Q(due_at__lt=now)
+    """Clocks that count at `now` (tickets.selectors.sla: stopped, breached, or running past due)."""
+    return clock_counted_q(now)
 
 
 def within_clock_q() -> Q:
-    return Q(stopped_at__isnull=False, breached=False)
+    return clock_within_q()
 
 
 # (kpi key, clock name, ticket kinds, extra ticket filter)
@@ -323,6 +324,9 @@ def ticket_list_url(**filters: Any) -> str:
 
 
 def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
+    """Links to the ticket list (tickets.forms.TicketFilterForm / tickets.selectors.tickets.ticket_filter)
+    listing exactly the tickets behind each figure: same month (local dates), scope, cancelled left
+    out, and the same clock conditions (tickets.selectors.sla.clock_state_q)."""
     common = {
         "reported_from": period.first_day.isoformat(),
         "reported_to": period.last_day.isoformat(),
@@ -333,16 +337,20 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
     links: dict[str, dict[str, str]] = {}
     for key, name, kinds, _extra in CLOCK_KPIS:
         severity = "P1" if key == "restore_time" else None
+        clock = {**common, "kind": list(kinds), "severity": severity, "clock": name}
         links[key] = {
-            "all": ticket_list_url(**common, kind=list(kinds), severity=severity, sla_clock=name),
-            "missed": ticket_list_url(**common, kind=list(kinds), severity=severity, sla_clock=name, sla_state="breached"),
+            "all": ticket_list_url(**clock, clock_state="counted"),
+            "missed": ticket_list_url(**clock, clock_state="missed"),
         }
-    links["response_rate"] = links["response_time"]
+    links["response_rate"] = {
+        "all": links["response_time"]["all"],
+        "missed": ticket_list_url(**common, kind=["fault", "security"], clock="response", clock_state="unstopped"),
+    }
     links["availability"] = {"all": ticket_list_url(**common, severity="P1")}
     links["major_incidents"] = {"all": ticket_list_url(**common, kind="security", major_incident=1)}
     links["satisfaction_rate"] = {
-        "all": ticket_list_url(**common, rated=1),
-        "missed": ticket_list_url(**common, rating_max=3),
+        "all": ticket_list_url(**common, rating="rated"),
+        "missed": ticket_list_url(**common, rating="unsatisfied"),
     }
     try:
         links["onboarding_rate"] = {"all": reverse("business-systems")}
