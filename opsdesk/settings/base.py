@@ -177,6 +177,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+REPORTS_STALE_RUNNING_MINUTES = env.int("REPORTS_STALE_RUNNING_MINUTES", default=15)  # a report generation silent this long lost its worker
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},

@@ -27,6 +27,7 @@ from ..models import AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
 from ..selectors.periods import Period, month_period
+from .monthly import claimable
 
 logger = logging.getLogger(__name__)
 
@@ -260,10 +261,11 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
             package = lock_one(AcceptancePackage.objects.select_related("contract__purchaser", "contract__provider"), package_id)
         except AcceptancePackage.DoesNotExist:
             return None
-        if package.task_state != TaskState.QUEUED:
+        if not claimable(package, now=timezone.now()):
             return None
         package.task_state, package.progress, package.progress_note = TaskState.RUNNING, 5, _("正在收集材料")
-        package.save(update_fields=["task_state", "progress", "progress_note"])
+        package.progress_at = timezone.now()
+        package.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
     try:
         now = now or timezone.now()
         period = month_period(package.month)
@@ -273,7 +275,7 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
             raise NotFound(_("该月尚无已生成的运维月报"))
         files = package_files(contract=package.contract, period=period, report=report, now=now)
         with transaction.atomic():
-            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"))
+            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
         manifest = {
             "contract": package.contract.code,
             "purchaser": package.contract.purchaser.name,
