@@ -39,7 +39,7 @@ def test_seed_bench_writes_consistent_tickets_clocks_and_timeline():
     assert 4 * 400 <= events <= 7 * 400
     # Numbers continue after the seeded ones (no collision for tickets created afterwards).
     last = Ticket.objects.order_by("-reported_at").first()
-    prefix, day, seq = last.number.split("-")
+    prefix, _day, seq = last.number.split("-")
     counter = TicketNumberCounter.objects.get(prefix=prefix, day=timezone.localdate(last.reported_at))
     assert counter.last >= int(seq)
     assert ticket_number_next(kind=last.kind, day=counter.day) != last.number
