@@ -349,6 +349,7 @@ class TicketEvent(models.Model):
         ATTACHMENT_ADDED = "attachment_added", _("上传附件")
         RATED = "rated", _("满意度评价")
         FOLLOW_UP_OPENED = "follow_up_opened", _("差评回访")
+        FOLLOW_UP_CLOSED = "follow_up_closed", _("回访完成")
         DOWNTIME_RECORDED = "downtime_recorded", _("记录停机")
         DOWNTIME_CORRECTED = "downtime_corrected", _("更正停机时间")
         MAJOR_MARKED = "major_marked", _("认定重大安全事件")

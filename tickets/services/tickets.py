@@ -18,7 +18,6 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
-from core.services import notification_send
 
 from ..models import (
     NUMBER_PREFIX,
@@ -34,7 +33,7 @@ from ..models import (
     TicketNumberCounter,
 )
 from .events import ticket_event_record
-from .notify import ticket_notify_requester, ticket_url
+from .notify import ticket_notify, ticket_notify_requester, ticket_url
 from .sla import (
     heavy_protection_applies,
     sla_clocks_create,
@@ -334,7 +333,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User, now: dt.dateti
     _save(ticket, now, "assignee")
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=actor, at=now,
                         data={"from": previous, "to": assignee.pk})
-    notification_send(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
+    ticket_notify(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
                       body=ticket.title, url=ticket_url(ticket))
     return ticket
 
@@ -492,7 +491,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     _move(ticket, action="reopen", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.REOPENED,
           extra_fields=("resolved_at", "closed_at"), data={"resolved_at": timezone.localtime(previous_resolved).isoformat() if previous_resolved else None})
     if ticket.assignee_id:
-            notification_send(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
+            ticket_notify(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
                           body=reason, url=ticket_url(ticket))
     return ticket
 
@@ -532,7 +531,7 @@ def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datet
     ticket.major_marked_at = now
     _save(ticket, now, "major_incident", "major_incident_reason", "major_marked_by", "major_marked_at")
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.MAJOR_MARKED, actor=actor, at=now, note=reason)
-    notification_send(
+    ticket_notify(
         recipients=list(users_with_role(Role.PROJECT_MANAGER, Role.DUTY_LEADER)), kind="ticket_major",
         title=f"重大安全事件：{ticket.number}", body=f"{ticket.title}\n认定理由：{reason}", url=ticket_url(ticket), webhook=True,
     )
