@@ -22,6 +22,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class UserMeSerializer(serializers.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
+    mobile = serializers.CharField(read_only=True)  # may be blank: the input pattern does not describe output
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -65,3 +65,4 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
+

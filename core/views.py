@@ -37,3 +37,37 @@ def home(request):
     """Landing page: the user's sections and latest notices."""
     latest = notification_list(user=request.user).filter(read_at__isnull=True)[:5]
     return render(request, "core/home.html", {"latest": latest})
+
+
+def server_error(request):
+    """handler500. While the database is unreachable (restart, failover, a killed connection) the
+    answer is a clean 503 with Retry-After — JSON for the API, a short Chinese page otherwise — and the
+    broken connection is dropped so the next request reconnects. Any other error: a plain 500 (the
+    traceback goes to the log, never to the client)."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError, connections
+    from django.http import HttpResponse
+
+    exc = sys.exc_info()[1]
+    unavailable = isinstance(exc, OperationalError | InterfaceError)
+    if unavailable:
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                conn.close_if_unusable_or_obsolete()
+        status, code, message = 503, "service_unavailable", "数据库暂时不可用，请稍后重试。"
+    else:
+        status, code, message = 500, "server_error", "服务器内部错误，已记录，请稍后重试或联系运维人员。"
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"code": code, "message": message, "fields": {}}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        response = HttpResponse(
+            f'<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>{status}</title></head>'
+            f"<body><h1>{status}</h1><p>{message}</p></body></html>",
+            status=status,
+        )
+    if unavailable:
+        response["Retry-After"] = "30"
+    return response

@@ -26,4 +26,4 @@ urlpatterns = [
 
 admin.site.site_header = "OpsDesk 运维服务台"
 admin.site.site_title = "OpsDesk"
-
+handler500 = "core.views.server_error"  # a clean 503 while the database is unreachable

@@ -16,6 +16,8 @@ fi
 echo "make test: database ${DATABASE_URL:-sqlite (embedded)}; broker ${CELERY_BROKER_URL:-none (tasks in-process)}"
 
 export DJANGO_SETTINGS_MODULE=opsdesk.settings.test
+# A missing or conflicting migration fails the run before any test does.
+DATABASE_URL=sqlite:///${TMPDIR:-/tmp}/opsdesk-migration-check.sqlite3 $PY manage.py makemigrations --check --dry-run -v 0 || { echo "make test: migrations are missing or conflicting" >&2; exit 1; }
 $PY -m pytest "$@"
 rc=$?
 if [ $rc -eq 5 ]; then

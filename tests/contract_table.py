@@ -3,9 +3,25 @@
 Used by the test that proves the seeded catalogue equals the contract, so the comparison is against
 the document itself, not a copy of it."""
 
+import os
 from pathlib import Path
 
-CONTRACT_TEXT = Path(__file__).resolve().parent.parent.parent / "shared" / "contract" / "procurement-requirements.zh.txt"
+_RELATIVE = Path("shared") / "contract" / "procurement-requirements.zh.txt"
+
+
+def _find_contract() -> Path:
+    """shared/ lies beside the checkout (CI's clone, the main work tree) or beside a parent of it
+    (a git worktree one level deeper); OPSDESK_CONTRACT_TEXT names it explicitly."""
+    if os.environ.get("OPSDESK_CONTRACT_TEXT"):
+        return Path(os.environ["OPSDESK_CONTRACT_TEXT"])
+    repo = Path(__file__).resolve().parent.parent
+    for folder in repo.parents:
+        if (folder / _RELATIVE).exists():
+            return folder / _RELATIVE
+    return repo.parent / _RELATIVE
+
+
+CONTRACT_TEXT = _find_contract()
 
 COLUMNS = ("seq", "category", "sub_category", "item", "unit", "price_unit", "quantity", "months")
 

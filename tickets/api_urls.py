@@ -37,6 +37,8 @@ urlpatterns = [
     ),
     path("sla-policies/", apis.SlaPolicyListApi.as_view(), name="api-sla-policies"),
     path("sla-policies/<int:pk>/", apis.SlaPolicyDetailApi.as_view(), name="api-sla-policy"),
+    path("satisfaction-follow-ups/", apis.FollowUpListApi.as_view(), name="api-follow-ups"),
+    path("satisfaction-follow-ups/<int:pk>/close/", apis.FollowUpCloseApi.as_view(), name="api-follow-up-close"),
     path("calendar-days/", apis_calendar.CalendarDayListApi.as_view(), name="api-calendar-days"),
     path("calendar-days/years/", apis_calendar.CalendarYearSetApi.as_view(), name="api-calendar-years"),
 ]

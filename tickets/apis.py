@@ -18,6 +18,7 @@ from roster.selectors.calendar import WorkingDays
 from .models import (
     DowntimeRecord,
     Host,
+    SatisfactionFollowUp,
     SatisfactionRating,
     SlaPolicy,
     Ticket,
@@ -30,6 +31,7 @@ from .selectors.sla import ticket_sla
 from .selectors.tickets import (
     QUEUES,
     downtime_list,
+    follow_up_list,
     ticket_attachment_get_for_user,
     ticket_attachment_list,
     ticket_comment_list,
@@ -43,7 +45,7 @@ from .services import tickets as svc
 from .services.comments import ticket_attachment_add, ticket_comment
 from .services.downtime import downtime_record_correct, downtime_record_create
 from .services.policies import sla_policy_create, sla_policy_update
-from .services.satisfaction import ticket_rate
+from .services.satisfaction import satisfaction_follow_up_close, ticket_rate
 from .services.transitions import ticket_actions_for
 
 # ---------------------------------------------------------------- output
@@ -184,7 +186,8 @@ class TicketFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Ticket.Kind.choices)
     severity = django_filters.ChoiceFilter(choices=Ticket.Severity.choices)
     business_system = django_filters.NumberFilter()
-    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
+    # No DISTINCT: the filter joins nothing (DISTINCT over every column made the count slow).
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, distinct=False)
     assignee = django_filters.NumberFilter()
     breached = django_filters.BooleanFilter(method="filter_breached")
     reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
@@ -572,3 +575,47 @@ class SlaPolicyDetailApi(APIView):
         policy = sla_policy_update(actor=request.user, policy=policy, **data.validated_data)
         return Response(SlaPolicySerializer(policy).data)
 
+
+
+# ---------------------------------------------------------------- satisfaction follow-ups
+
+
+class FollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket_id")
+    ticket_number = serializers.CharField(source="ticket.number")
+    score = serializers.IntegerField(source="rating.score")
+    comment = serializers.CharField(source="rating.comment")
+    status = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_by = _UserBrief(allow_null=True)
+
+
+class FollowUpCloseInput(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class FollowUpListApi(generics.ListAPIView):
+    """Follow-ups (回访) opened by low satisfaction scores; provider staff and auditors."""
+
+    serializer_class = FollowUpSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SatisfactionFollowUp.objects.none()
+        return follow_up_list(user=self.request.user)
+
+
+class FollowUpCloseApi(APIView):
+    @extend_schema(request=FollowUpCloseInput, responses=FollowUpSerializer)
+    def post(self, request, pk: int):
+        follow_up = follow_up_list(user=request.user).filter(pk=pk).first()
+        if follow_up is None:
+            raise NotFound("回访记录不存在")
+        data = FollowUpCloseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        follow_up = satisfaction_follow_up_close(actor=request.user, follow_up=follow_up, note=data.validated_data["note"])
+        return Response(FollowUpSerializer(follow_up_list(user=request.user).get(pk=follow_up.pk)).data)

@@ -96,3 +96,30 @@ def test_concurrent_escalation_runs_announce_each_threshold_once(users, new_tick
     keys = list(Notification.objects.filter(kind__startswith="sla_").values_list("recipient", "dedupe_key"))
     assert len(keys) == len(set(keys))
     assert TicketEvent.objects.filter(kind="sla_escalated").count() == 30
+
+
+@pytest.mark.django_db
+def test_unassigned_warnings_go_to_the_people_on_duty_when_the_roster_names_them(users, new_ticket, time_machine):
+    from unittest import mock
+
+    time_machine.move_to(T0, tick=False)
+    new_ticket("fault", "P2")
+    with mock.patch("tickets.services.escalation.on_duty_users", return_value=[users["engineer2"]]) as on_duty:
+        assert sla_escalate(now=minutes(8)) == 1
+    on_duty.assert_called_once_with(at=minutes(8))
+    assert list(Notification.objects.filter(kind="sla_warning").values_list("recipient", flat=True)) == [users["engineer2"].pk]
+
+
+@pytest.mark.django_db
+def test_a_paused_request_is_escalated_on_its_shifted_schedule(users, new_ticket, time_machine):
+    # Service request: resolve 540 working minutes from Tue 10:00, due Wed 10:00; 50 % at Tue 14:30.
+    time_machine.move_to(T0, tick=False)
+    ticket = new_ticket("request", "P4")
+    svc.ticket_acknowledge(actor=users["engineer"], ticket=ticket, now=minutes(5))
+    svc.ticket_pend(actor=users["engineer"], ticket=ticket, reason="请补充材料", now=minutes(60))
+    assert sla_escalate(now=minutes(300)) == 0  # paused: not scanned
+    svc.ticket_resume(actor=users["requester"], ticket=ticket, now=minutes(120))  # 60 min paused
+    clock = ticket.clocks.get(name="resolve")
+    assert clock.next_escalation_at == minutes(330)  # 14:30 + 60
+    assert sla_escalate(now=minutes(329)) == 0
+    assert sla_escalate(now=minutes(330)) == 1

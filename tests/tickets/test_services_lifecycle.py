@@ -160,7 +160,7 @@ def test_rating_once_after_resolution_and_a_low_score_opens_a_follow_up(users, n
         satisfaction_follow_up_close(actor=users["engineer"], follow_up=follow_up, note="x")
     satisfaction_follow_up_close(actor=users["project_manager"], follow_up=follow_up, note="已电话回访，用户认可")
     follow_up.refresh_from_db()
-    assert follow_up.status == "done"
+    assert follow_up.status == "done" and ticket.events.filter(kind="follow_up_closed").exists()
 
 
 @pytest.mark.django_db

@@ -184,3 +184,20 @@ def test_reopen_restarts_the_resolve_clock_counting_the_confirmation_time_as_pau
     c = clocks(ticket)["resolve"]
     assert (c.stopped_at, c.paused_minutes, c.due_at) == (None, 60, at(2026, 3, 3, 15, 0))
     assert ticket.status == Ticket.Status.IN_PROGRESS and ticket.resolved_at is None
+
+
+def test_warned_clocks_get_their_due_time_once_the_year_is_entered(new_ticket, users, time_machine):
+    from roster.services.calendar import calendar_year_set
+    from tickets.tasks import escalate_sla
+
+    time_machine.move_to(at(2026, 12, 31, 17, 0), tick=False)
+    ticket = new_ticket("request", "P4")
+    assert clocks(ticket)["resolve"].due_at is None
+    escalate_sla()
+    assert clocks(ticket)["resolve"].due_at is None  # still no data: still a warning, no guess
+    calendar_year_set(year=2027, holidays={dt.date(2027, 1, 1): "元旦"}, makeup_workdays={})
+    escalate_sla()
+    resolve = clocks(ticket)["resolve"]
+    assert (resolve.due_at, resolve.calendar_warning) == (at(2027, 1, 4, 17, 0), "")
+    ticket.refresh_from_db()
+    assert ticket.next_due_at == at(2026, 12, 31, 17, 30)  # the response clock is still the earliest

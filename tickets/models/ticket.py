@@ -217,6 +217,22 @@ class Ticket(models.Model):
             models.Index(fields=["next_due_at"], name="ticket_next_due_idx", condition=models.Q(next_due_at__isnull=False)),
             models.Index(fields=["reported_at"], name="ticket_reported_idx"),
             models.Index(fields=["requester", "reported_at"], name="ticket_requester_reported_idx"),
+            # Performance (bench/README.md explains each). The default list: newest first, pk breaks ties.
+            models.Index(fields=["-reported_at", "-id"], name="ticket_newest_idx"),
+            # A purchaser's list: their organisation's tickets, newest first.
+            models.Index(fields=["organization", "-reported_at", "-id"], name="ticket_org_newest_idx"),
+            # Filters by system (+ status + severity), newest first.
+            models.Index(fields=["business_system", "status", "severity", "-reported_at"], name="ticket_system_filter_idx"),
+            # Work queues read open tickets only (a few thousand of a million): unassigned, breaching and
+            # open order by the SLA due time; mine and team by assignee.
+            models.Index(
+                fields=["next_due_at", "reported_at", "id"], name="ticket_open_due_idx",
+                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"]),
+            ),
+            models.Index(
+                fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_idx",
+                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -334,6 +350,7 @@ class TicketEvent(models.Model):
         ATTACHMENT_ADDED = "attachment_added", _("上传附件")
         RATED = "rated", _("满意度评价")
         FOLLOW_UP_OPENED = "follow_up_opened", _("差评回访")
+        FOLLOW_UP_CLOSED = "follow_up_closed", _("回访完成")
         DOWNTIME_RECORDED = "downtime_recorded", _("记录停机")
         DOWNTIME_CORRECTED = "downtime_corrected", _("更正停机时间")
         MAJOR_MARKED = "major_marked", _("认定重大安全事件")

@@ -20,7 +20,7 @@ from core.exceptions import ValidationFailed
 
 from ..models import Ticket, TicketAttachment, TicketComment, TicketEvent
 from .events import ticket_event_record
-from .notify import ticket_url
+from .notify import ticket_notify, ticket_url
 from .transitions import ticket_action_check
 
 
@@ -41,9 +41,7 @@ def ticket_comment(
         data={"comment": comment.pk, "internal": internal},
     )
     if not internal and ticket.assignee_id and ticket.assignee_id != actor.pk and not user_is_provider_staff(actor):
-        from core.services import notification_send
-
-        notification_send(recipients=[ticket.assignee], kind="ticket_commented", title=f"工单 {ticket.number} 有新评论",
+        ticket_notify(recipients=[ticket.assignee], kind="ticket_commented", title=f"工单 {ticket.number} 有新评论",
                           body=body[:500], url=ticket_url(ticket))
     return comment
 

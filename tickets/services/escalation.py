@@ -19,7 +19,7 @@ from roster.selectors.duty import on_duty_users
 from ..models import SlaClock, SlaEscalation, TicketEvent
 from .events import ticket_event_record
 from .notify import ticket_url
-from .sla import ESCALATION_THRESHOLDS, sla_clock_next_escalation_set
+from .sla import ESCALATION_THRESHOLDS, sla_clock_next_escalation_set, sla_clocks_calendar_retry
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ def _announce(clock: SlaClock, threshold: int, recipients: list, now: dt.datetim
 def sla_escalate(*, now: dt.datetime | None = None, limit: int = BATCH) -> int:
     """One scan: a bounded batch of due clocks, each in its own transaction. Returns notices sent."""
     now = now or timezone.now()
+    sla_clocks_calendar_retry()  # clocks waiting for a newly entered calendar year
     count = 0
     for clock_id in sla_escalation_due_ids(now=now, limit=limit):
         try:

@@ -9,11 +9,10 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
-from core.services import notification_send
 
 from ..models import SatisfactionFollowUp, SatisfactionRating, Ticket, TicketEvent
 from .events import ticket_event_record
-from .notify import ticket_url
+from .notify import ticket_notify, ticket_url
 from .tickets import _lock
 from .transitions import ticket_action_check
 
@@ -44,7 +43,7 @@ def ticket_rate(
         follow_up = SatisfactionFollowUp.objects.create(rating=rating, ticket=ticket, created_at=now)
         ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.FOLLOW_UP_OPENED, actor=None, at=now,
                             note=f"满意度 {score} 分，转项目经理回访", data={"follow_up": follow_up.pk})
-        notification_send(
+        ticket_notify(
             recipients=list(users_with_role(Role.PROJECT_MANAGER)), kind="satisfaction_follow_up",
             title=f"差评回访：工单 {ticket.number}（{score} 分）", body=comment or ticket.title, url=ticket_url(ticket),
             dedupe_key=f"follow-up:{follow_up.pk}",
@@ -70,6 +69,6 @@ def satisfaction_follow_up_close(
     follow_up.closed_at = now
     follow_up.closed_by = actor
     follow_up.save(update_fields=["status", "note", "closed_at", "closed_by"])
-    ticket_event_record(ticket=follow_up.ticket, kind=TicketEvent.Kind.FOLLOW_UP_OPENED, actor=actor, at=now,
-                        note=f"回访完成：{note}", data={"follow_up": follow_up.pk, "closed": True})
+    ticket_event_record(ticket=follow_up.ticket, kind=TicketEvent.Kind.FOLLOW_UP_CLOSED, actor=actor, at=now,
+                        note=note, data={"follow_up": follow_up.pk})
     return follow_up

@@ -168,7 +168,9 @@ def sla_clocks_pause(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> 
             continue
         clock.paused_at = at
         clock.next_escalation_at = None
-        clock.save(update_fields=["paused_at", "next_escalation_at"])
+        # Already past due when paused: it stays breached (filters and reports read the flag).
+        clock.breached = clock.breached or (clock.due_at is not None and at > clock.due_at)
+        clock.save(update_fields=["paused_at", "next_escalation_at", "breached"])
         paused.append(clock.name)
     if paused or kept:
         ticket_event_record(
@@ -244,3 +246,45 @@ def sla_clocks_restart(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -
 def sla_clock_next_escalation_set(*, clock: SlaClock, days: WorkingDays | None = None) -> None:
     """Recompute next_escalation_at after a threshold was announced. Caller holds the clock's lock."""
     _set_next_escalation(clock, days or WorkingDays())
+
+
+def sla_clocks_calendar_retry(*, limit: int = 100) -> int:
+    """Clocks that warned because the working-day calendar lacked a year get their due time (and, when
+    already stopped, their elapsed minutes) once the year has been entered. Run by the escalation scan;
+    a bounded batch. Returns the number of clocks completed."""
+    from django.db import transaction
+
+    ids = list(
+        SlaClock.objects.exclude(calendar_warning="").filter(due_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    ids += list(
+        SlaClock.objects.exclude(calendar_warning="")
+        .filter(stopped_at__isnull=False, elapsed_minutes__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    fixed = 0
+    for clock_id in dict.fromkeys(ids):
+        with transaction.atomic():
+            ticket_id = SlaClock.objects.filter(pk=clock_id).values_list("ticket_id", flat=True).first()
+            if ticket_id is None:
+                continue
+            ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+            days = WorkingDays()
+            clocks = _clocks(ticket)
+            for clock in clocks:
+                if clock.pk != clock_id:
+                    continue
+                _set_due(clock, days)
+                if clock.stopped_at is not None and clock.elapsed_minutes is None and not clock.calendar_warning:
+                    try:
+                        clock.elapsed_minutes = _elapsed(clock, clock.stopped_at, days)
+                        clock.breached = clock.breached or clock.elapsed_minutes > clock.target_minutes
+                    except CalendarDataMissing as missing:
+                        clock.calendar_warning = str(missing)
+                _set_next_escalation(clock, days)
+                clock.save(update_fields=_CLOCK_FIELDS)
+                fixed += not clock.calendar_warning
+            _refresh_next_due(ticket, clocks)
+            ticket.save(update_fields=["next_due_at"])
+    return fixed

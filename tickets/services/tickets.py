@@ -18,7 +18,6 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
-from core.services import notification_send
 
 from ..models import (
     NUMBER_PREFIX,
@@ -34,7 +33,7 @@ from ..models import (
     TicketNumberCounter,
 )
 from .events import ticket_event_record
-from .notify import ticket_notify_requester, ticket_url
+from .notify import ticket_notify, ticket_notify_requester, ticket_url
 from .sla import (
     heavy_protection_applies,
     sla_clocks_create,
@@ -230,6 +229,17 @@ def ticket_create(
     return ticket
 
 
+def _downtime_set_end(records, *, end: dt.datetime | None, now: dt.datetime) -> None:
+    """Set (or clear, on reopen) the end of the ticket's outage records, then re-check whether each
+    lies in a completed change's maintenance window (planned)."""
+    from .downtime import downtime_planned_sync
+
+    ids = list(records.values_list("pk", flat=True))
+    if ids:
+        DowntimeRecord.objects.filter(pk__in=ids).update(end=end)
+        downtime_planned_sync(record_ids=ids, now=now)
+
+
 EDITABLE_FIELDS = ("title", "description", "hosts", "service_item", "amount_before", "amount_after")
 
 
@@ -334,7 +344,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User, now: dt.dateti
     _save(ticket, now, "assignee")
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=actor, at=now,
                         data={"from": previous, "to": assignee.pk})
-    notification_send(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
+    ticket_notify(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
                       body=ticket.title, url=ticket_url(ticket))
     return ticket
 
@@ -435,7 +445,7 @@ def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str, now: dt.date
     sla_clocks_stop(ticket=ticket, milestones={StopMilestone.LOCATE, StopMilestone.RESOLVE}, at=now, actor=actor)
     if ticket.kind == TicketKind.RESOURCE:
         _apply_resource_adjustment(ticket=ticket, actor=actor, now=now)
-    ticket.downtimes.filter(end__isnull=True, reason_corrected="").update(end=now)
+    _downtime_set_end(ticket.downtimes.filter(end__isnull=True, reason_corrected=""), end=now, now=now)
     _move(ticket, action="resolve", actor=actor, now=now, note=resolution, kind=TicketEvent.Kind.RESOLVED,
           extra_fields=tuple(fields))
     ticket_notify_requester(ticket=ticket, kind="ticket_resolved", title=f"您的工单 {ticket.number} 已解决",
@@ -486,13 +496,13 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     previous_resolved = ticket.resolved_at
     sla_clocks_restart(ticket=ticket, at=now, actor=actor, reason=reason)
     if previous_resolved is not None:
-        ticket.downtimes.filter(end=previous_resolved, reason_corrected="").update(end=None)
+        _downtime_set_end(ticket.downtimes.filter(end=previous_resolved, reason_corrected=""), end=None, now=now)
     ticket.resolved_at = None
     ticket.closed_at = None
     _move(ticket, action="reopen", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.REOPENED,
           extra_fields=("resolved_at", "closed_at"), data={"resolved_at": timezone.localtime(previous_resolved).isoformat() if previous_resolved else None})
     if ticket.assignee_id:
-            notification_send(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
+            ticket_notify(recipients=[ticket.assignee], kind="ticket_reopened", title=f"工单 {ticket.number} 被重新打开",
                           body=reason, url=ticket_url(ticket))
     return ticket
 
@@ -508,7 +518,7 @@ def ticket_cancel(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     ticket.cancelled_at = now
     ticket.cancel_reason = reason
     sla_clocks_stop(ticket=ticket, milestones=set(StopMilestone.values), at=now, actor=actor, event_kind_note="工单取消")
-    ticket.downtimes.filter(end__isnull=True).update(end=now)
+    _downtime_set_end(ticket.downtimes.filter(end__isnull=True), end=now, now=now)
     _move(ticket, action="cancel", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.CANCELLED,
           extra_fields=("cancelled_at", "cancel_reason"))
     return ticket
@@ -532,7 +542,7 @@ def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datet
     ticket.major_marked_at = now
     _save(ticket, now, "major_incident", "major_incident_reason", "major_marked_by", "major_marked_at")
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.MAJOR_MARKED, actor=actor, at=now, note=reason)
-    notification_send(
+    ticket_notify(
         recipients=list(users_with_role(Role.PROJECT_MANAGER, Role.DUTY_LEADER)), kind="ticket_major",
         title=f"重大安全事件：{ticket.number}", body=f"{ticket.title}\n认定理由：{reason}", url=ticket_url(ticket), webhook=True,
     )
