@@ -67,6 +67,9 @@ class MonthlyReport(models.Model):
     task_state = models.CharField(_("生成状态"), max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     progress_note = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    # When a worker last claimed or advanced the generation: a `running` row silent for longer than
+    # REPORTS_STALE_RUNNING_MINUTES lost its worker and is taken over (redelivery, or the periodic sweep).
+    progress_at = models.DateTimeField(_("进度更新时间"), null=True, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
     file = models.FileField(_("文件"), upload_to=monthly_report_upload_to, blank=True, max_length=300)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -129,6 +132,9 @@ class AcceptancePackage(models.Model):
     task_state = models.CharField(_("生成状态"), max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     progress_note = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    # When a worker last claimed or advanced the generation: a `running` row silent for longer than
+    # REPORTS_STALE_RUNNING_MINUTES lost its worker and is taken over (redelivery, or the periodic sweep).
+    progress_at = models.DateTimeField(_("进度更新时间"), null=True, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
     file = models.FileField(_("文件"), upload_to=package_upload_to, blank=True, max_length=300)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)

@@ -46,7 +46,7 @@ class ProposeForm(forms.Form):
 
 
 def _template_choices():
-    return [(t.code, f"{t.name} {t.start_time:%H:%M}（{t.duration_minutes // 60} 小时）") for t in ShiftTemplate.objects.filter(active=True)]
+    return [(t.code, _("%(name)s %(start)s（%(hours)s 小时）") % {"name": t.name, "start": f"{t.start_time:%H:%M}", "hours": t.duration_minutes // 60}) for t in ShiftTemplate.objects.filter(active=True)]
 
 
 class RosterForm(forms.Form):

@@ -6,11 +6,12 @@ puts next to the right input."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
 from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
-from accounts.selectors import users_with_role
+from accounts.selectors import user_sees_all_tenants, users_with_role
 from core.exceptions import DomainError
 
-from .models import BusinessSystem, Direction, ResourceKind, Severity, Ticket, TicketKind
+from .models import BusinessSystem, ClockName, Direction, ResourceKind, Severity, Ticket, TicketKind
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
 
 
@@ -219,12 +220,23 @@ ACTION_FORMS: dict[str, type[forms.Form] | None] = {
 }
 
 
+class OneOrManySelect(forms.Select):
+    """A plain drop-down that also accepts a value repeated in the query string (?kind=fault&kind=security,
+    as the KPI links send it); empty choices ("全部") are dropped."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        values = getlist(name) if getlist else [data.get(name)]
+        return [v for v in values if v not in (None, "")]
+
+
 class TicketFilterForm(PageForm):
     """The queue and list filters (GET). Empty means "any"; values go to tickets.selectors.tickets.ticket_filter."""
 
     search = forms.CharField(label=_("搜索"), required=False, max_length=100,
                              widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、标题、描述、系统")}))
-    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部")), *TicketKind.choices], required=False)
+    kind = forms.MultipleChoiceField(label=_("类型"), choices=TicketKind.choices, required=False,
+                                     widget=OneOrManySelect(choices=[("", _("全部")), *TicketKind.choices]))
     severity = forms.ChoiceField(label=_("级别"), choices=[("", _("全部")), *Severity.choices], required=False)
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Ticket.Status.choices], required=False)
     business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False, empty_label=_("全部"))
@@ -235,10 +247,31 @@ class TicketFilterForm(PageForm):
     )
     reported_from = forms.DateField(label=_("报告日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reported_to = forms.DateField(label=_("报告日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # The filters behind the reports' KPI links (reports.selectors.kpis._links).
+    organization = forms.ModelChoiceField(label=_("采购人单位"), queryset=None, required=False, empty_label=_("全部"))
+    exclude_cancelled = forms.BooleanField(label=_("不含已取消"), required=False)
+    clock = forms.ChoiceField(label=_("SLA 时钟"), choices=[("", _("全部")), *ClockName.choices], required=False)
+    clock_state = forms.ChoiceField(
+        label=_("时钟统计"), required=False,
+        choices=[("", _("全部")), ("counted", _("计入考核")), ("missed", _("未达标")), ("unstopped", _("超时未完成"))],
+    )
+    major_incident = forms.TypedChoiceField(
+        label=_("重大安全事件"), choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))], required=False,
+        coerce=lambda v: v == "1", empty_value=None,
+    )
+    rating = forms.ChoiceField(
+        label=_("满意度评价"), required=False,
+        choices=[("", _("全部")), ("rated", _("已评价")), ("satisfied", _("满意（4–5 分）")), ("unsatisfied", _("不满意（1–3 分）"))],
+    )
 
     def __init__(self, *args, user, staff_filters: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
+        if user_sees_all_tenants(user):
+            self.fields["organization"].queryset = Organization.objects.filter(
+                kind=Organization.Kind.PURCHASER, parent__isnull=True).order_by("name")
+        else:
+            del self.fields["organization"]  # purchaser staff see their own organisation's tickets only
         if staff_filters:
             self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
             self.fields["assignee"].label_from_instance = lambda u: u.display_name
@@ -252,10 +285,13 @@ class TicketFilterForm(PageForm):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         out = {}
-        for name in ("search", "kind", "severity", "status", "breached", "reported_from", "reported_to"):
+        for name in ("search", "kind", "severity", "status", "breached", "reported_from", "reported_to",
+                     "exclude_cancelled", "clock", "clock_state", "major_incident", "rating"):
             value = data.get(name)
-            if value not in (None, ""):
+            if value not in (None, "", [], False):
                 out[name] = value
+        if data.get("organization"):
+            out["organization"] = data["organization"].pk
         if data.get("business_system"):
             out["business_system"] = data["business_system"].pk
         if data.get("assignee"):

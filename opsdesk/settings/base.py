@@ -121,6 +121,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Idle session timeout (6.2.9 permission control): the session ends after this many idle minutes.
+SESSION_ENGINE = "core.sessions"  # refuses malformed session cookies (NUL bytes crashed PostgreSQL)
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -177,6 +178,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+REPORTS_STALE_RUNNING_MINUTES = env.int("REPORTS_STALE_RUNNING_MINUTES", default=15)  # a report generation silent this long lost its worker
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
@@ -193,7 +195,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsAuthenticatedAuditorsReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -253,7 +255,7 @@ ROSTER_PROPOSED_LEVELS = {"spring_festival": 2, "two_sessions": 1, "national_day
 ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  # 除夕, 初一, other days off
 ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
 ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
-ROSTER_HANDOVER_OPEN_ITEMS = env("ROSTER_HANDOVER_OPEN_ITEMS", default="")  # dotted callable(user=, shift=) -> open ticket rows
+ROSTER_HANDOVER_OPEN_ITEMS = env("ROSTER_HANDOVER_OPEN_ITEMS", default="tickets.selectors.handover.handover_open_items")  # dotted callable(user=, shift=) -> open ticket rows
 # Content-Security-Policy sent on every response (core.middleware.SecurityHeadersMiddleware). Scripts
 # only from our own static files: no inline script, no eval. Inline style attributes are allowed.
 OPSDESK_CSP = {

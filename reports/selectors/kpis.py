@@ -9,7 +9,7 @@ Rules (issue 6):
   running within its target is left out until it stops.
 - Values are unrounded fractions (rounding is for display); p90 by nearest rank.
 - Availability: unplanned downtime only; planned maintenance (planned records, and time inside the
-  maintenance windows of approved changes) excluded; outages crossing a period boundary are split; an
+  maintenance windows of approved changes once completed, partial overlaps subtracted exactly) excluded; outages crossing a period boundary are split; an
   ongoing outage counts up to `now`.
 
 Everything is aggregated in the database: one query for all SLA clocks (conditional aggregates), one
@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import BusinessSystem
+from tickets.selectors.sla import clock_counted_q, clock_within_q
 
 from .periods import Period
 
@@ -92,7 +93,7 @@ DEFINITIONS = (
     )),
     (KPI_LABELS["availability"], _(
         "单个业务系统：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；总体：1 − Σ非计划宕机分钟数 ÷ "
-        "（当月分钟数 × 已入云系统数）。已批准变更的计划维护窗口内的中断和计划停机不计；跨月的宕机按月拆分；"
+        "（当月分钟数 × 已入云系统数）。已批准并实施完成的变更（有预计中断）的计划维护窗口内的中断和计划停机不计，与窗口部分重叠的宕机只扣除重叠部分；跨月的宕机按月拆分；"
         "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
     )),
     (KPI_LABELS["major_incidents"], _("项目经理标记为重大并注明原因的安全事件数。目标 0 次（全年）。")),
@@ -170,12 +171,12 @@ def _clocks_queryset(period: Period, scope: Scope):
 
 
 def counted_clock_q(now: dt.datetime) -> Q:
-    """Clocks that count at `now`: stopped, breached, or running past their due time."""
-    return Q(stopped_at__isnull=False) | Q(breached=True) | Q(due_at__lt=now)
+    """Clocks that count at `now` (tickets.selectors.sla: stopped, breached, or running past due)."""
+    return clock_counted_q(now)
 
 
 def within_clock_q() -> Q:
-    return Q(stopped_at__isnull=False, breached=False)
+    return clock_within_q()
 
 
 # (kpi key, clock name, ticket kinds, extra ticket filter)
@@ -246,9 +247,8 @@ def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_i
         )
         .values_list("business_system_id", "clip_start", "clip_end")
     )
-    if hasattr(DowntimeRecord, "change_id"):
-        # A record linked to an approved change is planned maintenance by definition.
-        rows = rows.filter(change__isnull=True)
+    # A record linked to a completed change is planned maintenance by definition.
+    rows = rows.filter(change__isnull=True)
     intervals: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for system_id, start, end in rows:
         if end > start:
@@ -266,11 +266,10 @@ def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_i
 
 
 def _maintenance_windows(period: Period, system_ids: list[int]) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Approved maintenance windows per system, from the changes selectors when they exist."""
-    try:
-        from tickets.selectors.changes import maintenance_windows
-    except ImportError:
-        return {}
+    """Maintenance windows per system (completed changes with expected interruption), from the one
+    changes selector; downtime inside them is subtracted exactly, partial overlaps included."""
+    from tickets.selectors.changes import maintenance_windows
+
     found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for window in maintenance_windows(start=period.start, end=period.end, business_system_ids=system_ids):
         system_id, start, end = _window_tuple(window)
@@ -325,6 +324,9 @@ def ticket_list_url(**filters: Any) -> str:
 
 
 def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
+    """Links to the ticket list (tickets.forms.TicketFilterForm / tickets.selectors.tickets.ticket_filter)
+    listing exactly the tickets behind each figure: same month (local dates), scope, cancelled left
+    out, and the same clock conditions (tickets.selectors.sla.clock_state_q)."""
     common = {
         "reported_from": period.first_day.isoformat(),
         "reported_to": period.last_day.isoformat(),
@@ -335,16 +337,20 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
     links: dict[str, dict[str, str]] = {}
     for key, name, kinds, _extra in CLOCK_KPIS:
         severity = "P1" if key == "restore_time" else None
+        clock = {**common, "kind": list(kinds), "severity": severity, "clock": name}
         links[key] = {
-            "all": ticket_list_url(**common, kind=list(kinds), severity=severity, sla_clock=name),
-            "missed": ticket_list_url(**common, kind=list(kinds), severity=severity, sla_clock=name, sla_state="breached"),
+            "all": ticket_list_url(**clock, clock_state="counted"),
+            "missed": ticket_list_url(**clock, clock_state="missed"),
         }
-    links["response_rate"] = links["response_time"]
+    links["response_rate"] = {
+        "all": links["response_time"]["all"],
+        "missed": ticket_list_url(**common, kind=["fault", "security"], clock="response", clock_state="unstopped"),
+    }
     links["availability"] = {"all": ticket_list_url(**common, severity="P1")}
     links["major_incidents"] = {"all": ticket_list_url(**common, kind="security", major_incident=1)}
     links["satisfaction_rate"] = {
-        "all": ticket_list_url(**common, rated=1),
-        "missed": ticket_list_url(**common, rating_max=3),
+        "all": ticket_list_url(**common, rating="rated"),
+        "missed": ticket_list_url(**common, rating="unsatisfied"),
     }
     try:
         links["onboarding_rate"] = {"all": reverse("business-systems")}

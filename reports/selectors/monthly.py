@@ -62,7 +62,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "catalogue": _catalogue(contract),
         "hosts": _host_totals(contract),
         "heavy_protection": sources.heavy_protection_periods(period=period),
-        "duty": sources.duty_summary(period=period),
+        "duty": sources.duty_summary(period=period, now=now),
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),

@@ -9,9 +9,10 @@ import datetime as dt
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,12 +79,29 @@ def monthly_report_request(
 
 def _progress(report_id: int, percent: int, note: str) -> None:
     with transaction.atomic():
-        MonthlyReport.objects.filter(pk=report_id, task_state=TaskState.RUNNING).update(progress=percent, progress_note=note)
+        MonthlyReport.objects.filter(pk=report_id, task_state=TaskState.RUNNING).update(
+            progress=percent, progress_note=note, progress_at=timezone.now()
+        )
+
+
+def stale_before(now: dt.datetime) -> dt.datetime:
+    """A `running` generation whose last progress is older than this lost its worker."""
+    return now - dt.timedelta(minutes=settings.REPORTS_STALE_RUNNING_MINUTES)
+
+
+def claimable(row, *, now: dt.datetime) -> bool:
+    """A generation row a worker may (re)start: queued, or running but silent past the stale timeout
+    (its worker was killed; acks_late redelivered the task, or the periodic sweep re-queued it)."""
+    if row.task_state == TaskState.QUEUED:
+        return True
+    return row.task_state == TaskState.RUNNING and (row.progress_at is None or row.progress_at < stale_before(now))
 
 
 def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -> MonthlyReport | None:
-    """Render one queued version. Idempotent: returns quietly when the row is gone or not queued
-    (another worker has it, or it is done). Each step commits its progress."""
+    """Render one requested version, finishing THAT row: a re-run never makes another version.
+    Idempotent: returns quietly when the row is gone, done, failed, or running under a live worker;
+    takes over a row left `running` by a killed worker once it is stale. Each step commits its
+    progress (and heartbeat)."""
     from ..pdf import render_pdf
     from ..selectors.monthly import monthly_report_data
 
@@ -92,11 +110,13 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
             report = lock_one(MonthlyReport.objects.select_related("contract__purchaser", "contract__provider"), report_id)
         except MonthlyReport.DoesNotExist:
             return None
-        if report.task_state != TaskState.QUEUED:
+        if not claimable(report, now=timezone.now()):
             return None
+        if report.task_state == TaskState.RUNNING:
+            logger.warning("monthly report %s: taking over a generation whose worker went silent", report_id)
         report.task_state = TaskState.RUNNING
-        report.progress, report.progress_note = 5, _("正在汇总数据")
-        report.save(update_fields=["task_state", "progress", "progress_note"])
+        report.progress, report.progress_note, report.progress_at = 5, _("正在汇总数据"), timezone.now()
+        report.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
     try:
         now = now or timezone.now()
         period = month_period(report.month)
@@ -168,14 +188,28 @@ def monthly_report_issue(*, actor, report_id: int, now: dt.datetime | None = Non
 
 
 def monthly_report_retry_queued(*, now: dt.datetime | None = None, limit: int = 10) -> int:
-    """Periodic sweep: hand still-queued versions (broker outage at request time) to the workers again.
-    Only versions queued for more than two minutes, a bounded batch."""
+    """Periodic sweep: hand still-queued versions (broker outage at request time) to the workers again,
+    and re-queue versions stuck in `running` past the stale timeout (a killed worker whose task was not
+    redelivered). Only versions queued for more than two minutes, a bounded batch."""
     now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            MonthlyReport.objects.select_for_update(skip_locked=True)
+            .filter(Q(progress_at__lt=stale_before(now)) | Q(progress_at__isnull=True), task_state=TaskState.RUNNING)
+            .order_by("requested_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        MonthlyReport.objects.filter(pk__in=stale, task_state=TaskState.RUNNING).update(
+            task_state=TaskState.QUEUED, progress_note=_("生成中断，已重新排队")
+        )
+    for report_id in stale:
+        logger.warning("monthly report %s: stale running generation re-queued", report_id)
     ids = list(
         MonthlyReport.objects.filter(task_state=TaskState.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2))
         .order_by("requested_at")
         .values_list("pk", flat=True)[:limit]
     )
+    ids += [pk for pk in stale if pk not in ids]
     for report_id in ids:
         _enqueue_generation(report_id)
     return len(ids)

@@ -27,6 +27,7 @@ from ..models import AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
 from ..selectors.periods import Period, month_period
+from .monthly import claimable
 
 logger = logging.getLogger(__name__)
 
@@ -192,28 +193,54 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
 
 
 def _duty_sheets(period: Period) -> list[tuple[str, Sequence[str], Iterable[Sequence]]]:
-    try:
-        from roster.models import Shift
-    except ImportError:
-        return []
-    shifts = (
-        Shift.objects.filter(start__lt=period.end, end__gt=period.start)
-        .order_by("start", "pk")
-        .values_list("date", "template__name", "start", "end", "assignments__position", "assignments__member__user__real_name")
+    """Rosters, shifts with their people, duty-log entries, end-of-shift / daily reports (zero-reports)
+    and handovers of the month, read through the roster's record selectors."""
+    from roster.models import DutyLogEntry, DutyReport, Handover, Position
+    from roster.selectors.records import (
+        duty_log_entries_between,
+        duty_reports_between,
+        handovers_between,
+        rosters_between,
+        shifts_between,
     )
-    sheets: list[tuple[str, Sequence[str], Iterable[Sequence]]] = [
-        ("值班班次", ("日期", "班次", "开始", "结束", "岗位", "值班人员"),
-         [(d.isoformat(), name, _local(s), _local(e), pos or "", who or "") for d, name, s, e, pos, who in shifts]),
+
+    positions = dict(Position.choices)
+    rosters = [
+        (r.name, r.period.name if r.period_id else "", r.start_date.isoformat(), r.end_date.isoformat(), r.version, r.shifts_in_range)
+        for r in rosters_between(first_day=period.first_day, last_day=period.last_day)
     ]
-    try:
-        from roster.models import DutyLog
-    except ImportError:
-        return sheets
-    fields = [f.name for f in DutyLog._meta.concrete_fields if f.name != "id"]
-    rows = DutyLog.objects.filter(**sources._between(DutyLog, period)).order_by("pk").values_list(*fields)
-    sheets.append(("值班日志", [DutyLog._meta.get_field(f).verbose_name for f in fields],
-                   [[_local(v) if isinstance(v, dt.datetime) else v for v in row] for row in rows]))
-    return sheets
+    shifts = (
+        shifts_between(start=period.start, end=period.end)
+        .order_by("start", "pk", "assignments__position", "assignments__seat")
+        .values_list("date", "template__name", "start", "end", "assignments__position", "assignments__member__user__real_name",
+                     "assignments__unfilled_reason")
+    )
+    log_kinds = dict(DutyLogEntry.Kind.choices)
+    logs = duty_log_entries_between(start=period.start, end=period.end).values_list(
+        "at", "shift__date", "shift__template__name", "kind", "text", "ticket_ref", "author__real_name")
+    report_kinds = dict(DutyReport.Kind.choices)
+    reports = duty_reports_between(start=period.start, end=period.end, first_day=period.first_day, last_day=period.last_day).values_list(
+        "roster__name", "shift__date", "shift__template__name", "day", "kind", "summary", "author__real_name", "submitted_at")
+    handover_status = dict(Handover.Status.choices)
+    handovers = handovers_between(start=period.start, end=period.end).values_list(
+        "shift__date", "shift__template__name", "from_user__real_name", "to_user__real_name", "status", "open_items",
+        "manual_items", "notes", "submitted_at", "signed_at", "sign_note")
+    return [
+        ("值班表", ("值班表", "重保时期", "开始日期", "结束日期", "版本", "本月班次"), rosters),
+        ("值班班次", ("日期", "班次", "开始", "结束", "岗位", "值班人员", "未排原因"),
+         [(d.isoformat(), name, _local(s), _local(e), positions.get(pos, pos or ""), who or "", why or "")
+          for d, name, s, e, pos, who, why in shifts]),
+        ("值班日志", ("时间", "班次日期", "班次", "类型", "内容", "关联工单号", "记录人"),
+         [(_local(at), d.isoformat(), name, log_kinds.get(k, k), text, ref, who) for at, d, name, k, text, ref, who in logs]),
+        ("值班报告（含零报告）", ("值班表", "班次日期", "班次", "日报日期", "类型", "内容", "报告人", "提交时间"),
+         [(roster, d.isoformat() if d else "", name or "（日报）", day.isoformat() if day else "", report_kinds.get(k, k), text, who,
+           _local(at)) for roster, d, name, day, k, text, who, at in reports]),
+        ("交接班", ("班次日期", "班次", "交班人", "接班人", "状态", "未办结工单", "交接事项", "交接说明", "提交时间", "签收时间", "签收意见"),
+         [(d.isoformat(), name, frm, to or "", handover_status.get(st, st),
+           "；".join(f"{i.get('ticket')} {i.get('title', '')}（剩余 {i.get('remaining_minutes')} 分钟）" for i in items or []),
+           "；".join(manual or []), notes, _local(sub), _local(signed), sign_note)
+          for d, name, frm, to, st, items, manual, notes, sub, signed, sign_note in handovers]),
+    ]
 
 
 def _zip(files: list[tuple[str, bytes, str]], manifest: dict) -> bytes:
@@ -234,10 +261,11 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
             package = lock_one(AcceptancePackage.objects.select_related("contract__purchaser", "contract__provider"), package_id)
         except AcceptancePackage.DoesNotExist:
             return None
-        if package.task_state != TaskState.QUEUED:
+        if not claimable(package, now=timezone.now()):
             return None
         package.task_state, package.progress, package.progress_note = TaskState.RUNNING, 5, _("正在收集材料")
-        package.save(update_fields=["task_state", "progress", "progress_note"])
+        package.progress_at = timezone.now()
+        package.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
     try:
         now = now or timezone.now()
         period = month_period(package.month)
@@ -247,7 +275,7 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
             raise NotFound(_("该月尚无已生成的运维月报"))
         files = package_files(contract=package.contract, period=period, report=report, now=now)
         with transaction.atomic():
-            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"))
+            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
         manifest = {
             "contract": package.contract.code,
             "purchaser": package.contract.purchaser.name,

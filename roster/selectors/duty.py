@@ -51,3 +51,13 @@ def on_duty_payload(*, at: dt.datetime) -> dict:
         )
     leader = next((r for r in rows if r["position"] == "leader"), None)
     return {"at": at, "leader": leader, "on_duty": rows}
+
+
+def shift_people(*, shift_id: int) -> dict[int, str]:
+    """{user id: position} of the filled seats of one shift (a person holding two seats keeps the
+    first by position order). One query. The handover's open items read it."""
+    people: dict[int, str] = {}
+    seats = Assignment.objects.filter(shift_id=shift_id, member__isnull=False).values_list("member__user_id", "position")
+    for user_id, position in sorted(seats, key=lambda row: POSITION_ORDER.get(row[1], 9)):
+        people.setdefault(user_id, position)
+    return people

@@ -3,6 +3,8 @@
 import datetime as dt
 import math
 
+from django.db.models import Q
+
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, working_minutes_between
 
 from ..models import ClockName, SlaClock, Ticket
@@ -72,3 +74,32 @@ def ticket_sla(ticket: Ticket, *, now: dt.datetime, days: WorkingDays | None = N
     return {
         name: sla_clock_figures(by_name[name], now=now, days=days) for name in ClockName.values if name in by_name
     }
+
+
+# Which clocks a report counts, as database conditions on SlaClock (the KPIs of the reports app and
+# the ticket list's clock filter use these, so a KPI's link lists exactly the tickets it counted).
+CLOCK_STATES = ("counted", "missed", "unstopped")
+
+
+def clock_counted_q(now: dt.datetime) -> Q:
+    """Clocks that count at `now`: stopped, breached, or running (not paused) past their due time. A
+    clock still running within its target, or paused before its due time, is left out until it stops."""
+    return Q(stopped_at__isnull=False) | Q(breached=True) | Q(paused_at__isnull=True, due_at__lt=now)
+
+
+def clock_within_q() -> Q:
+    """Counted clocks that met their target: stopped, not breached."""
+    return Q(stopped_at__isnull=False, breached=False)
+
+
+def clock_state_q(state: str, *, now: dt.datetime) -> Q:
+    """"counted", "missed" (counted, not within target) or "unstopped" (counted, never stopped: e.g.
+    a fault past its response time that nobody acknowledged)."""
+    counted = clock_counted_q(now)
+    if state == "counted":
+        return counted
+    if state == "missed":
+        return counted & ~clock_within_q()
+    if state == "unstopped":
+        return counted & Q(stopped_at__isnull=True)
+    raise ValueError(state)

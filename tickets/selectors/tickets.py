@@ -4,7 +4,8 @@ for provider staff (and auditors) only."""
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants, user_tenant_id
@@ -19,6 +20,7 @@ from ..models import (
     TicketComment,
     TicketEvent,
 )
+from .sla import clock_state_q
 
 OPEN_STATUSES = (
     Ticket.Status.NEW,
@@ -64,21 +66,49 @@ def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True)
 def ticket_filter(
     qs: QuerySet[Ticket],
     *,
-    kind: str | None = None,
+    kind: list[str] | str | None = None,
     severity: str | None = None,
     business_system: int | None = None,
+    organization: int | None = None,
     status: list[str] | str | None = None,
+    exclude_cancelled: bool = False,
     assignee: int | None = None,
     breached: bool | None = None,
     reported_from: dt.date | None = None,
     reported_to: dt.date | None = None,
     search: str | None = None,
+    clock: str | None = None,
+    clock_state: str | None = None,
+    major_incident: bool | None = None,
+    rating: str | None = None,
     now: dt.datetime | None = None,
 ) -> QuerySet[Ticket]:
     """The queue filters. `breached`: a clock stopped breached, or a running one past its due time
-    (needs `now`). Dates are local (Asia/Shanghai) and inclusive."""
+    (needs `now`). Dates are local (Asia/Shanghai) and inclusive.
+
+    The reports' KPI links use the rest: `clock` (a clock name the ticket has) with `clock_state`
+    ("counted", "missed", "unstopped": the KPI's own conditions, tickets.selectors.sla.clock_state_q,
+    needs `now`), `organization` (purchaser tenant), `exclude_cancelled`, `major_incident`, and
+    `rating` ("rated", "satisfied" = 4–5, "unsatisfied" = 1–3)."""
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kind__in=[kind] if isinstance(kind, str) else list(kind))
+    if organization:
+        qs = qs.filter(organization_id=organization)
+    if exclude_cancelled:
+        qs = qs.exclude(status=Ticket.Status.CANCELLED)
+    if clock:
+        clocks = SlaClock.objects.filter(ticket=OuterRef("pk"), name=clock)
+        if clock_state:
+            clocks = clocks.filter(clock_state_q(clock_state, now=now or timezone.now()))
+        qs = qs.filter(Exists(clocks))
+    if major_incident is not None:
+        qs = qs.filter(major_incident=major_incident)
+    if rating == "rated":
+        qs = qs.filter(satisfaction__isnull=False)
+    elif rating == "satisfied":
+        qs = qs.filter(satisfaction__score__gte=4)
+    elif rating == "unsatisfied":
+        qs = qs.filter(satisfaction__score__lte=3)
     if severity:
         qs = qs.filter(severity=severity)
     if business_system:
@@ -125,10 +155,15 @@ def ticket_queue(*, user: User, queue: str, now: dt.datetime) -> QuerySet[Ticket
 
 
 def ticket_event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
-    """The timeline. Purchaser staff do not see internal comments' events nor escalation notes."""
+    """The timeline. Purchaser staff do not see internal comments' events nor escalation notes.
+
+    Events without an "internal" key are public: `exclude(data__internal=True)` would drop them too
+    (NOT (NULL = true) is NULL, not true), so the rule is spelled as "no such key, or false"."""
     qs = TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
     if not _sees_internal(user):
-        qs = qs.exclude(kind=TicketEvent.Kind.SLA_ESCALATED).exclude(data__internal=True)
+        qs = qs.exclude(kind=TicketEvent.Kind.SLA_ESCALATED).filter(
+            ~Q(data__has_key="internal") | Q(data__internal=False)
+        )
     return qs
 
 

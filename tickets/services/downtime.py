@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import lock_rows
 from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket, TicketEvent
+from .changes import downtime_link_maintenance
 from .events import ticket_event_record
 from .transitions import ticket_action_check
 
@@ -38,7 +40,24 @@ def downtime_record_create(
     )
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.DOWNTIME_RECORDED, actor=actor, at=now, note=reason,
                         data={"downtime": record.pk, "start": _iso(start), "end": _iso(end), "planned": planned})
+    downtime_planned_sync(record_ids=[record.pk], now=now)
+    record.refresh_from_db(fields=["planned", "change"])
     return record
+
+
+def downtime_planned_sync(*, record_ids: list[int], now: dt.datetime) -> None:
+    """Keep `planned` / `change` right once outages got, lost or changed their end (create, correct,
+    resolve, reopen, cancel). A record linked to a change's maintenance window that no longer lies
+    wholly inside it (or is open again) is unlinked and unplanned; then the changes helper links it
+    to a completed change whose window wholly contains it, if any. Records marked planned by hand
+    (no change) are left alone. Runs inside the caller's transaction."""
+    for record in lock_rows(DowntimeRecord.objects.filter(pk__in=record_ids).select_related("change")):
+        change = record.change
+        if change is not None and (record.end is None or record.start < change.window_start or record.end > change.window_end):
+            record.change = None
+            record.planned = False
+            record.save(update_fields=["change", "planned"])
+        downtime_link_maintenance(record_id=record.pk, now=now)
 
 
 def _check(*, start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:
@@ -73,4 +92,6 @@ def downtime_record_correct(
     record.save(update_fields=["start", "end", "reason_corrected"])
     ticket_event_record(ticket=record.ticket, kind=TicketEvent.Kind.DOWNTIME_CORRECTED, actor=actor, at=now, note=reason,
                         data={"downtime": record.pk, "old": old, "new": {"start": _iso(new_start), "end": _iso(new_end)}})
+    downtime_planned_sync(record_ids=[record.pk], now=now)
+    record.refresh_from_db(fields=["planned", "change"])
     return record

@@ -229,6 +229,17 @@ def ticket_create(
     return ticket
 
 
+def _downtime_set_end(records, *, end: dt.datetime | None, now: dt.datetime) -> None:
+    """Set (or clear, on reopen) the end of the ticket's outage records, then re-check whether each
+    lies in a completed change's maintenance window (planned)."""
+    from .downtime import downtime_planned_sync
+
+    ids = list(records.values_list("pk", flat=True))
+    if ids:
+        DowntimeRecord.objects.filter(pk__in=ids).update(end=end)
+        downtime_planned_sync(record_ids=ids, now=now)
+
+
 EDITABLE_FIELDS = ("title", "description", "hosts", "service_item", "amount_before", "amount_after")
 
 
@@ -434,7 +445,7 @@ def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str, now: dt.date
     sla_clocks_stop(ticket=ticket, milestones={StopMilestone.LOCATE, StopMilestone.RESOLVE}, at=now, actor=actor)
     if ticket.kind == TicketKind.RESOURCE:
         _apply_resource_adjustment(ticket=ticket, actor=actor, now=now)
-    ticket.downtimes.filter(end__isnull=True, reason_corrected="").update(end=now)
+    _downtime_set_end(ticket.downtimes.filter(end__isnull=True, reason_corrected=""), end=now, now=now)
     _move(ticket, action="resolve", actor=actor, now=now, note=resolution, kind=TicketEvent.Kind.RESOLVED,
           extra_fields=tuple(fields))
     ticket_notify_requester(ticket=ticket, kind="ticket_resolved", title=f"您的工单 {ticket.number} 已解决",
@@ -485,7 +496,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     previous_resolved = ticket.resolved_at
     sla_clocks_restart(ticket=ticket, at=now, actor=actor, reason=reason)
     if previous_resolved is not None:
-        ticket.downtimes.filter(end=previous_resolved, reason_corrected="").update(end=None)
+        _downtime_set_end(ticket.downtimes.filter(end=previous_resolved, reason_corrected=""), end=None, now=now)
     ticket.resolved_at = None
     ticket.closed_at = None
     _move(ticket, action="reopen", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.REOPENED,
@@ -507,7 +518,7 @@ def ticket_cancel(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     ticket.cancelled_at = now
     ticket.cancel_reason = reason
     sla_clocks_stop(ticket=ticket, milestones=set(StopMilestone.values), at=now, actor=actor, event_kind_note="工单取消")
-    ticket.downtimes.filter(end__isnull=True).update(end=now)
+    _downtime_set_end(ticket.downtimes.filter(end__isnull=True), end=now, now=now)
     _move(ticket, action="cancel", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.CANCELLED,
           extra_fields=("cancelled_at", "cancel_reason"))
     return ticket

@@ -111,3 +111,36 @@ def test_linked_tickets(draft, users, systems, outage):
         change_create(actor=users["other_requester"], data={"title": "x", "linked_tickets": [record.ticket_id]})
     assert "linked_tickets" in exc.value.fields
 
+
+
+def test_an_outage_ended_by_resolve_or_corrected_follows_the_window(draft, users, systems):
+    """The P1's outage gets its end at resolve (inside the completed change's window: planned), a
+    correction past the window unplans it, a correction back into it plans it again, a reopen (open
+    outage) unplans it."""
+    from tickets.services.downtime import downtime_record_correct
+    from tickets.services.tickets import ticket_acknowledge, ticket_reopen, ticket_resolve
+
+    change = run_change(draft(window_start=W_START, window_end=W_END, expected_interruption_minutes=30), users)
+    eng = users["engineer"]
+    with time_machine.travel(at(2026, 3, 20, 22, 30), tick=False):
+        ticket = ticket_create(actor=eng, title="升级中宕机", kind="fault", severity="P1",
+                               business_system=systems["own"], channel="monitoring")
+        ticket_acknowledge(actor=eng, ticket=ticket, now=at(2026, 3, 20, 22, 35))
+    record = ticket.downtimes.get()
+    assert (record.planned, record.change_id) == (False, None)  # still open
+    ticket_resolve(actor=eng, ticket=ticket, resolution="升级完成，服务恢复", now=at(2026, 3, 20, 23, 30))
+    record.refresh_from_db()
+    assert (record.end, record.planned, record.change_id) == (at(2026, 3, 20, 23, 30), True, change.pk)
+
+    record = downtime_record_correct(actor=eng, record=record, reason="监控显示 02:30 才恢复",
+                                     end=at(2026, 3, 21, 2, 30), now=at(2026, 3, 21, 6))
+    assert (record.planned, record.change_id) == (False, None)
+    record = downtime_record_correct(actor=eng, record=record, reason="复核日志，01:30 已恢复",
+                                     end=at(2026, 3, 21, 1, 30), now=at(2026, 3, 21, 7))
+    assert (record.planned, record.change_id) == (True, change.pk)
+
+    ticket.refresh_from_db()
+    ticket_reopen(actor=users["requester"], ticket=ticket, reason="仍无法访问", now=at(2026, 3, 21, 8))
+    record.refresh_from_db()
+    # The correction keeps its end (staff set it), so the record stays inside the window.
+    assert (record.end, record.planned) == (at(2026, 3, 21, 1, 30), True)

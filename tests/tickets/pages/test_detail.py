@@ -106,11 +106,6 @@ def test_attachments_download_as_attachments(login, users, new_ticket):
     assert b"".join(response.streaming_content) == PNG
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backend bug: tickets.selectors.tickets.ticket_event_list uses exclude(data__internal=True), which also "
-    "drops every event without an 'internal' key for purchaser staff (NOT (NULL = true)); remove this mark when fixed",
-)
 def test_the_timeline_shows_who_did_what(login, users, new_ticket):
     ticket = new_ticket()
     ticket_claim(actor=users["engineer"], ticket=ticket)
