@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants, user_tenant_id
@@ -60,7 +61,7 @@ def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True)
     try:
         return ticket_list_for_user(user=user, for_display=for_display).get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("工单不存在") from exc
+        raise NotFound(_("工单不存在")) from exc
 
 
 def ticket_filter(
