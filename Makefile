@@ -38,6 +38,14 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
+# The README tour: the journeys run with the demo history and save chosen pages to docs/screenshots/.
+screenshots: $(VENV)/.installed
+	E2E=1 bash scripts/os_deps.sh
+	E2E_TOUR=1 E2E_DEMO_HISTORY=1 bash scripts/test.sh tests/e2e -k "journey" $(ARGS)
+	if command -v pngquant >/dev/null; then pngquant --force --skip-if-larger --ext .png --quality 65-90 docs/screenshots/*.png || true; fi
+	if command -v optipng >/dev/null; then optipng -quiet -o2 docs/screenshots/*.png; fi
+	@du -ch docs/screenshots/*.png | tail -1
+
 bench: setup
 	$(PY) bench/run.py $(ARGS)
 

@@ -57,7 +57,7 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return f"{self.real_name}（{self.username}）" if self.real_name else self.username
+        return _("%(name)s（%(username)s）") % {"name": self.real_name, "username": self.username} if self.real_name else self.username
 
     @property
     def display_name(self) -> str:

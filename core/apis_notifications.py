@@ -46,6 +46,7 @@ class NotificationListApi(generics.ListAPIView):
 
 
 class NotificationMarkReadApi(APIView):
+    auditor_may_write = True  # marks the caller's own inbox read; changes nothing of the service
     @extend_schema_serializer(component_name="NotificationMarkReadInput")
     class InputSerializer(serializers.Serializer):
         ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)

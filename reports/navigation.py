@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from core.navigation import NavItem
@@ -8,6 +9,6 @@ READERS = frozenset({Role.APPROVER, Role.ENGINEER, Role.TECH_LEAD, Role.DUTY_LEA
 
 NAV_ITEMS = (
     NavItem(_("指标看板"), "reports-dashboard", roles=READERS, order=60),
-    NavItem(_("运维月报"), "reports-monthly", roles=READERS, order=65),
+    NavItem(pgettext_lazy("navigation", "运维月报"), "reports-monthly", roles=READERS, order=65),
     NavItem(_("查验材料"), "reports-packages", roles=READERS, order=70),
 )

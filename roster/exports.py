@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Assignment, Position, Roster
 from .selectors.rosters import roster_grid
@@ -93,6 +93,11 @@ def roster_csv(roster: Roster) -> bytes:
 
 
 def roster_print_html(roster: Roster) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # the printed roster is a Chinese document
+        return _roster_print_html(roster)
+
+
+def _roster_print_html(roster: Roster) -> str:
     grid = roster_grid(roster)
     rows = []
     for row in grid["rows"]:

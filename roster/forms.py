@@ -8,6 +8,7 @@ from .models import (
     DutyMember,
     DutyReport,
     HeavyProtectionPeriod,
+    Position,
     Qualification,
     ShiftTemplate,
     Unavailability,
@@ -45,7 +46,7 @@ class ProposeForm(forms.Form):
 
 
 def _template_choices():
-    return [(t.code, f"{t.name} {t.start_time:%H:%M}（{t.duration_minutes // 60} 小时）") for t in ShiftTemplate.objects.filter(active=True)]
+    return [(t.code, _("%(name)s %(start)s（%(hours)s 小时）") % {"name": t.name, "start": f"{t.start_time:%H:%M}", "hours": t.duration_minutes // 60}) for t in ShiftTemplate.objects.filter(active=True)]
 
 
 class RosterForm(forms.Form):
@@ -72,7 +73,10 @@ class RosterForm(forms.Form):
         for position in ("leader", "engineer", "security", "onsite"):
             self.fields[f"{position}_templates"].choices = choices
         self.fields["members"].queryset = DutyMember.objects.filter(active=True).select_related("user")
-        self.fields["members"].label_from_instance = lambda m: f"{m.user.display_name}（{'、'.join(m.positions)}）"
+        labels = dict(Position.choices)
+        self.fields["members"].label_from_instance = (
+            lambda m: f"{m.user.display_name}（{'、'.join(str(labels.get(p, p)) for p in m.positions)}）"
+        )
 
     def position_specs(self):
         from .services.rosters import PositionSpec

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class CalendarDay(models.Model):
@@ -124,7 +125,8 @@ class ShiftTemplate(models.Model):
     @property
     def short_label(self) -> str:
         """One character for dense grids and the printed roster: 白 / 夜 / 全."""
-        return {"day": "白", "night": "夜", "full": "全"}.get(self.code, self.name[:1])
+        return {"day": pgettext("shift abbreviation", "白"), "night": pgettext("shift abbreviation", "夜"),
+                "full": pgettext("shift abbreviation", "全")}.get(self.code, self.name[:1])
 
 
 def _new_token() -> str:

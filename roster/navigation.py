@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import PROVIDER_ROLES, Role
 from core.navigation import NavItem
@@ -9,8 +10,8 @@ NAV_ITEMS = (
     NavItem(_("当前值班"), "roster-on-duty", roles=DUTY_READERS, order=40),
     NavItem(_("值班表"), "roster-list", roles=DUTY_READERS, order=41),
     NavItem(_("我的值班"), "roster-my-shifts", roles=frozenset(PROVIDER_ROLES), order=42),
-    NavItem(_("换班"), "roster-swaps", roles=DUTY_READERS, order=43),
+    NavItem(pgettext_lazy("navigation", "换班"), "roster-swaps", roles=DUTY_READERS, order=43),
     NavItem(_("值班日志"), "roster-log", roles=DUTY_READERS, order=44),
     NavItem(_("交接班"), "roster-handover", roles=DUTY_READERS, order=45),
-    NavItem(_("重保时期"), "roster-periods", order=46),
+    NavItem(pgettext_lazy("navigation", "重保时期"), "roster-periods", order=46),
 )

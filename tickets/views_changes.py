@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import PROVIDER_ROLES
@@ -55,11 +56,11 @@ def _get(request, pk: int) -> ChangeRequest:
 # --- list and inbox ---------------------------------------------------------------------------------
 
 class ChangeFilterForm(forms.Form):
-    q = forms.CharField(label="编号或标题", required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Status.choices])
-    category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *ChangeRequest.Category.choices])
-    risk = forms.ChoiceField(label="风险", required=False, choices=[("", "全部"), *ChangeRequest.Risk.choices])
-    business_system = forms.ModelChoiceField(label="业务系统", required=False, queryset=None, empty_label="全部")
+    q = forms.CharField(label=_("编号或标题"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *Status.choices])
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *ChangeRequest.Category.choices])
+    risk = forms.ChoiceField(label=_("风险"), required=False, choices=[("", _("全部")), *ChangeRequest.Risk.choices])
+    business_system = forms.ModelChoiceField(label=_("业务系统"), required=False, queryset=None, empty_label=_("全部"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -342,6 +343,6 @@ def change_calendar(request):
     return render(request, "tickets/changes/calendar.html", {
         "first": first, "weeks": weeks, "periods": periods,
         "prev": f"{prev_month:%Y-%m}", "next": f"{next_month:%Y-%m}",
-        "weekdays": ["一", "二", "三", "四", "五", "六", "日"],
+        "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
     })
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import dateformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ValidationFailed
@@ -58,10 +60,10 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{self.first_day.year}年{self.first_day.month}月"
+            return dateformat.format(self.first_day, gettext("Y年n月"))
         if self.kind == "quarter":
-            return f"{self.first_day.year}年第{(self.first_day.month - 1) // 3 + 1}季度"
-        return f"{self.first_day.year}年"
+            return gettext("%(year)s年第%(q)s季度") % {"year": self.first_day.year, "q": (self.first_day.month - 1) // 3 + 1}
+        return gettext("%(year)s年") % {"year": self.first_day.year}
 
     def days(self) -> list[dt.date]:
         n = (self.last_day - self.first_day).days + 1

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -23,16 +24,16 @@ def minutes(value) -> str:
         return "—"
     value = float(value)
     if value < 60:
-        return f"{value:.1f} 分钟".replace(".0 ", " ")
+        return _("%(value)s 分钟") % {"value": f"{value:.1f}".removesuffix(".0")}
     hours, rest = divmod(round(value), 60)
-    return f"{hours} 小时 {rest} 分钟" if rest else f"{hours} 小时"
+    return _("%(h)s 小时 %(m)s 分钟") % {"h": hours, "m": rest} if rest else _("%(h)s 小时") % {"h": hours}
 
 
 @register.filter
 def met_label(value) -> str:
     if value is None:
-        return "无数据"
-    return "达标" if value else "未达标"
+        return _("无数据")
+    return _("达标") if value else _("未达标")
 
 
 @register.filter

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import subprocess
 
 import pytest
@@ -254,3 +255,10 @@ def test_daily_report_form_in_a_heavy_protection_period(client, manager, make_ro
     assert "重保日报 12-01（两会保障）" in client.get(f"/roster/log/?shift={shift.pk}").content.decode()
     client.post("/roster/log/", {"form": "daily", "shift": shift.pk, "daily-kind": "zero", "daily-summary": ""})
     assert roster.reports.get(day=dt.date(2026, 12, 1)).summary == "无情况报平安"
+
+
+def test_the_new_roster_form_names_each_members_positions_in_chinese(client, manager, team):
+    client.force_login(manager)
+    html = client.get("/roster/rosters/new/").content.decode()
+    assert "值班工程师" in html
+    assert not re.search(r"（[^）]*\b(leader|engineer|security|onsite)\b[^）]*）", html)

@@ -17,6 +17,8 @@ To cover a new endpoint, add an `Entry`:
 
 from dataclasses import dataclass, field
 
+from .matrix_objects import REPORT_MONTH
+
 ROLES = (
     "anonymous",
     "requester",
@@ -48,6 +50,20 @@ AUDIT_API = expect(403, auditor=200, project_manager=200)
 AUDIT_PAGE = expect(403, auditor=200, project_manager=200, anonymous=302)
 PUBLIC = expect(200)
 
+# Object routes: the requester's organisation's object (own) and another purchaser's (other).
+API_OWN = expect(200, anonymous=403, other_requester=404)
+API_OTHER = expect(200, anonymous=403, requester=404, approver=404)
+PAGE_OWN = expect(200, anonymous=302, other_requester=404)
+PAGE_OTHER = expect(200, anonymous=302, requester=404, approver=404)
+# Provider-side surfaces (rosters, on-duty, duty logs): purchaser staff are refused, auditors read.
+PROVIDER_API = expect(200, anonymous=403, requester=403, approver=403, other_requester=403)
+PROVIDER_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=403)
+# Reports and KPIs: the approver (customer-side leadership) reads its own organisation's; requesters never.
+REPORT_API = expect(200, anonymous=403, requester=403, other_requester=403)
+REPORT_PAGE = expect(200, anonymous=302, requester=403, other_requester=403)
+REPORT_OTHER_API = expect(200, anonymous=403, requester=403, approver=404, other_requester=403)
+REPORT_OTHER_PAGE = expect(200, anonymous=302, requester=403, approver=404, other_requester=403)
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -57,6 +73,14 @@ class Entry:
     statuses: dict[str, int]
     data: dict = field(default_factory=dict)
     note: str = ""
+    # Roles whose write may change data. Default: those expected to answer 2xx. A page answers 302 both
+    # when it did the work and when it refused with a message, so page entries name their writers.
+    writers: tuple[str, ...] | None = None
+
+    def may_write(self) -> set[str]:
+        if self.writers is not None:
+            return set(self.writers)
+        return {role for role, status in self.statuses.items() if 200 <= status < 300}
 
 
 # Routes deliberately outside the matrix, with the reason (prefix match on the route).
@@ -81,7 +105,7 @@ MATRIX: list[Entry] = [
     Entry("audit-log/login-attempts/", "GET", "/audit-log/login-attempts/", AUDIT_PAGE),
     Entry(
         "audit-log/login-attempts/<int:pk>/reset/", "POST", "/audit-log/login-attempts/{login_attempt}/reset/",
-        expect(403, anonymous=302, project_manager=302), note="only the project manager unlocks",
+        expect(403, anonymous=302, project_manager=302), note="only the project manager unlocks", writers=("project_manager",),
     ),
     # --- tickets reference pages ----------------------------------------------------------------
     Entry("systems/", "GET", "/systems/", PAGE_ANY_SIGNED_IN),
@@ -116,3 +140,254 @@ TENANT_LISTS = {
     "api/v1/business-systems/": ("/api/v1/business-systems/", "own_system", "other_system"),
     "api/v1/hosts/": ("/api/v1/hosts/", "own_host", "other_host"),
 }
+
+# --- everything the apps added (issue 8, second pass) ----------------------------------------------
+# Writes are sent with an empty or minimal body: a role that may act answers 200/201 or 400 (its input
+# is checked only after access is granted), 409 where the object's state forbids the move; a role that
+# may not answers 403, or 404 for another organisation's object. Every write is rolled back after each
+# role, and the test asserts that a refused write changed nothing (no audit entry).
+W_PROVIDER = expect(400, anonymous=403, requester=403, approver=403, other_requester=403, auditor=403)
+# Manager-only creates whose body is checked before the service's role check: a refused role answers
+# 400 to an empty body (and 403 to a valid one); the test asserts it wrote nothing. Auditors: 403.
+W_MANAGER_FORM = expect(400, anonymous=403, auditor=403)
+TICKET_ACTION = dict(anonymous=403, auditor=403, other_requester=404)
+ACTION_DATA = {"reason": "矩阵测试", "resolution": "矩阵测试", "note": "矩阵测试"}
+
+MATRIX += [
+    # --- tickets API ----------------------------------------------------------------------------
+    Entry("api/v1/tickets/", "GET", "/api/v1/tickets/", API_ANY_SIGNED_IN),
+    Entry("api/v1/tickets/", "POST", "/api/v1/tickets/", expect(400, anonymous=403, auditor=403)),
+    Entry("api/v1/tickets/<int:pk>/", "GET", "/api/v1/tickets/{own_ticket}/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/", "GET", "/api/v1/tickets/{other_ticket}/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/", "PATCH", "/api/v1/tickets/{own_ticket}/",
+          expect(200, anonymous=403, auditor=403, other_requester=404), data={"title": "改标题"}),
+    Entry("api/v1/tickets/<int:pk>/", "PATCH", "/api/v1/tickets/{other_ticket}/",
+          expect(200, anonymous=403, auditor=403, requester=404, approver=404), data={"title": "改标题"}),
+    # A new ticket: provider staff acknowledge/claim it (200); moves its state forbids answer 409; the
+    # requester's organisation may cancel its own ticket; a role without the action answers 403.
+    *[
+        Entry(f"api/v1/tickets/<int:pk>/{action}/", "POST", f"/api/v1/tickets/{{own_ticket}}/{action}/",
+              expect(**statuses, **TICKET_ACTION), data=ACTION_DATA)
+        for action, statuses in {
+            "acknowledge": dict(requester=403, approver=403, engineer=200, tech_lead=200, duty_leader=200, project_manager=200),
+            "claim": dict(requester=403, approver=403, engineer=200, tech_lead=200, duty_leader=200, project_manager=200),
+            "assign": dict(requester=400, approver=400, engineer=400, tech_lead=400, duty_leader=400, project_manager=400),
+            "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=200, project_manager=200),
+            "close": dict(requester=409, approver=409, engineer=403, tech_lead=403, duty_leader=409, project_manager=409),
+            "locate": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "mark-major": dict(requester=403, approver=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=400),
+            "pend": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "reopen": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "resolve": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "resume": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "start": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+        }.items()
+    ],
+    Entry("api/v1/tickets/<int:pk>/acknowledge/", "POST", "/api/v1/tickets/{other_ticket}/acknowledge/",
+          expect(200, anonymous=403, requester=404, approver=404, auditor=403, other_requester=403)),
+    Entry("api/v1/tickets/<int:pk>/comments/", "GET", "/api/v1/tickets/{own_ticket}/comments/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/comments/", "GET", "/api/v1/tickets/{other_ticket}/comments/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/comments/", "POST", "/api/v1/tickets/{own_ticket}/comments/",
+          expect(201, anonymous=403, auditor=403, other_requester=404), data={"body": "矩阵评论"}),
+    Entry("api/v1/tickets/<int:pk>/comments/", "POST", "/api/v1/tickets/{other_ticket}/comments/",
+          expect(201, anonymous=403, auditor=403, requester=404, approver=404), data={"body": "矩阵评论"}),
+    Entry("api/v1/tickets/<int:pk>/attachments/", "GET", "/api/v1/tickets/{own_ticket}/attachments/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/attachments/", "GET", "/api/v1/tickets/{other_ticket}/attachments/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/attachments/", "POST", "/api/v1/tickets/{own_ticket}/attachments/",
+          expect(400, anonymous=403, auditor=403, other_requester=404)),
+    Entry("api/v1/tickets/<int:pk>/attachments/<int:attachment_id>/download/", "GET",
+          "/api/v1/tickets/{own_ticket}/attachments/{own_attachment}/download/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/attachments/<int:attachment_id>/download/", "GET",
+          "/api/v1/tickets/{other_ticket}/attachments/{other_attachment}/download/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/attachments/<int:attachment_id>/download/", "GET",
+          "/api/v1/tickets/{own_ticket}/attachments/{other_attachment}/download/",
+          expect(404, anonymous=403), note="another ticket's attachment through this ticket's URL"),
+    Entry("api/v1/tickets/<int:pk>/events/", "GET", "/api/v1/tickets/{own_ticket}/events/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/events/", "GET", "/api/v1/tickets/{other_ticket}/events/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/satisfaction/", "GET", "/api/v1/tickets/{own_rated_ticket}/satisfaction/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/satisfaction/", "GET", "/api/v1/tickets/{other_rated_ticket}/satisfaction/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/satisfaction/", "GET", "/api/v1/tickets/{own_ticket}/satisfaction/",
+          expect(404, anonymous=403), note="not rated yet"),
+    Entry("api/v1/tickets/<int:pk>/satisfaction/", "POST", "/api/v1/tickets/{own_ticket}/satisfaction/",
+          expect(403, requester=409, approver=409, other_requester=404), data={"score": 5}, note="not resolved yet"),
+    Entry("api/v1/tickets/<int:pk>/downtime/", "GET", "/api/v1/tickets/{own_ticket}/downtime/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/downtime/", "GET", "/api/v1/tickets/{other_ticket}/downtime/", API_OTHER),
+    Entry("api/v1/tickets/<int:pk>/downtime/", "POST", "/api/v1/tickets/{own_ticket}/downtime/",
+          expect(201, anonymous=403, requester=403, approver=403, auditor=403, other_requester=404)),
+    Entry("api/v1/tickets/<int:pk>/downtime/<int:record_id>/", "PATCH",
+          "/api/v1/tickets/{own_ticket}/downtime/{own_downtime}/",
+          expect(400, anonymous=403, auditor=403, other_requester=404)),
+    Entry("api/v1/tickets/<int:pk>/downtime/<int:record_id>/", "PATCH",
+          "/api/v1/tickets/{other_ticket}/downtime/{other_downtime}/",
+          expect(400, anonymous=403, requester=404, approver=404, auditor=403)),
+    # Requesters are refused every report with 403 whatever the id (so the status tells nothing).
+    Entry("api/v1/tickets/<int:pk>/downtime-report.pdf", "GET", "/api/v1/tickets/{own_p1_ticket}/downtime-report.pdf",
+          expect(200, anonymous=403, requester=403, other_requester=403)),
+    Entry("api/v1/tickets/<int:pk>/downtime-report.pdf", "GET", "/api/v1/tickets/{other_p1_ticket}/downtime-report.pdf",
+          expect(200, anonymous=403, requester=403, approver=404, other_requester=403)),
+    Entry("api/v1/tickets/<int:pk>/downtime-report.pdf", "GET", "/api/v1/tickets/{own_ticket}/downtime-report.pdf",
+          expect(404, anonymous=403, requester=403, other_requester=403), note="not a P1: no downtime report"),
+    Entry("api/v1/sla-policies/", "GET", "/api/v1/sla-policies/", API_ANY_SIGNED_IN),
+    Entry("api/v1/sla-policies/", "POST", "/api/v1/sla-policies/", W_MANAGER_FORM),
+    Entry("api/v1/sla-policies/<int:pk>/", "GET", "/api/v1/sla-policies/{sla_policy}/", API_ANY_SIGNED_IN),
+    Entry("api/v1/sla-policies/<int:pk>/", "PATCH", "/api/v1/sla-policies/{sla_policy}/",
+          expect(403, project_manager=200), data={"response_minutes": 15}),
+    Entry("api/v1/satisfaction-follow-ups/", "GET", "/api/v1/satisfaction-follow-ups/",
+          API_ANY_SIGNED_IN, note="purchaser staff get an empty list"),
+    Entry("api/v1/satisfaction-follow-ups/<int:pk>/close/", "POST", "/api/v1/satisfaction-follow-ups/{own_follow_up}/close/",
+          expect(403, project_manager=200, requester=404, approver=404, other_requester=404), data={"note": "已回访"}),
+    Entry("api/v1/calendar-days/", "GET", "/api/v1/calendar-days/?year=2026", API_ANY_SIGNED_IN),
+    Entry("api/v1/calendar-days/years/", "POST", "/api/v1/calendar-days/years/", expect(403, project_manager=400)),
+    # --- changes API ----------------------------------------------------------------------------
+    Entry("api/v1/changes/", "GET", "/api/v1/changes/", API_ANY_SIGNED_IN),
+    Entry("api/v1/changes/", "POST", "/api/v1/changes/", expect(201, anonymous=403, approver=403, auditor=403),
+          note="requesters may draft changes too"),
+    Entry("api/v1/changes/<int:pk>/", "GET", "/api/v1/changes/{own_change}/", API_OWN),
+    Entry("api/v1/changes/<int:pk>/", "GET", "/api/v1/changes/{other_change}/", API_OTHER),
+    Entry("api/v1/changes/<int:pk>/", "PATCH", "/api/v1/changes/{own_change}/",
+          expect(403, engineer=200, other_requester=404), data={"title": "改"}, note="a draft is its author's"),
+    *[
+        Entry(f"api/v1/changes/<int:pk>/{action}/", "POST", f"/api/v1/changes/{{own_change}}/{action}/",
+              expect(**statuses, anonymous=403, auditor=403, other_requester=404), data=ACTION_DATA)
+        for action, statuses in {
+            "submit": dict(requester=403, approver=403, engineer=200, tech_lead=403, duty_leader=403, project_manager=403),
+            "approve": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "reject": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "start": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
+            "complete": dict(requester=400, approver=400, engineer=400, tech_lead=400, duty_leader=400, project_manager=400),
+            "review": dict(requester=400, approver=400, engineer=400, tech_lead=400, duty_leader=400, project_manager=400),
+            "cancel": dict(requester=403, approver=403, engineer=200, tech_lead=403, duty_leader=403, project_manager=200),
+        }.items()
+    ],
+    Entry("api/v1/changes/<int:pk>/submit/", "POST", "/api/v1/changes/{other_change}/submit/",
+          expect(403, engineer=200, requester=404, approver=404)),
+    Entry("api/v1/change-templates/", "GET", "/api/v1/change-templates/", API_ANY_SIGNED_IN),
+    Entry("api/v1/change-templates/<int:pk>/", "GET", "/api/v1/change-templates/{change_template}/", API_ANY_SIGNED_IN),
+    # --- roster API -----------------------------------------------------------------------------
+    Entry("api/v1/roster/periods/", "GET", "/api/v1/roster/periods/", API_ANY_SIGNED_IN),
+    Entry("api/v1/roster/periods/", "POST", "/api/v1/roster/periods/", W_MANAGER_FORM),
+    Entry("api/v1/roster/periods/propose/", "POST", "/api/v1/roster/periods/propose/", W_MANAGER_FORM),
+    Entry("api/v1/roster/periods/<int:pk>/", "GET", "/api/v1/roster/periods/{period}/", API_ANY_SIGNED_IN),
+    Entry("api/v1/roster/periods/<int:pk>/", "PATCH", "/api/v1/roster/periods/{period}/",
+          expect(403, duty_leader=200, project_manager=200), data={"notes": "改"}),
+    Entry("api/v1/roster/periods/<int:pk>/", "DELETE", "/api/v1/roster/periods/{period}/",
+          expect(403, duty_leader=204, project_manager=204)),
+    Entry("api/v1/roster/rosters/", "GET", "/api/v1/roster/rosters/", PROVIDER_API),
+    Entry("api/v1/roster/rosters/", "POST", "/api/v1/roster/rosters/", W_MANAGER_FORM),
+    Entry("api/v1/roster/rosters/<int:pk>/", "GET", "/api/v1/roster/rosters/{roster}/", PROVIDER_API),
+    Entry("api/v1/roster/rosters/<int:pk>/generate/", "POST", "/api/v1/roster/rosters/{roster}/generate/", expect(403, duty_leader=409, project_manager=409)),
+    Entry("api/v1/roster/rosters/<int:pk>/publish/", "POST", "/api/v1/roster/rosters/{roster}/publish/", expect(403, duty_leader=409, project_manager=409)),
+    Entry("api/v1/roster/rosters/<int:pk>/edit/", "POST", "/api/v1/roster/rosters/{roster}/edit/", expect(400, anonymous=403, requester=403, approver=403, auditor=403, other_requester=403)),
+    Entry("api/v1/roster/rosters/<int:pk>/versions/", "GET", "/api/v1/roster/rosters/{roster}/versions/", PROVIDER_API),
+    Entry("api/v1/roster/rosters/<int:pk>/fairness/", "GET", "/api/v1/roster/rosters/{roster}/fairness/", PROVIDER_API),
+    Entry("api/v1/roster/rosters/<int:pk>/feed-token/", "POST", "/api/v1/roster/rosters/{roster}/feed-token/", expect(403, duty_leader=200, project_manager=200)),
+    Entry("api/v1/roster/shifts/", "GET", "/api/v1/roster/shifts/", PROVIDER_API),
+    Entry("api/v1/roster/assignments/", "GET", "/api/v1/roster/assignments/", PROVIDER_API),
+    Entry("api/v1/roster/assignments/<int:pk>/", "GET", "/api/v1/roster/assignments/{assignment}/", PROVIDER_API),
+    Entry("api/v1/roster/assignments/<int:pk>/", "PATCH", "/api/v1/roster/assignments/{assignment}/", expect(400, anonymous=403, requester=403, approver=403, auditor=403, other_requester=403)),
+    Entry("api/v1/roster/members/", "GET", "/api/v1/roster/members/", PROVIDER_API),
+    Entry("api/v1/roster/on-duty/", "GET", "/api/v1/roster/on-duty/", PROVIDER_API),
+    Entry("api/v1/roster/swaps/", "GET", "/api/v1/roster/swaps/", PROVIDER_API),
+    Entry("api/v1/roster/swaps/", "POST", "/api/v1/roster/swaps/", W_PROVIDER),
+    # A pending swap asked by the engineer of the engineer2: only the counterpart answers it, only the
+    # asker cancels it, the managers reject (approval comes after acceptance: 409); others never see it.
+    *[
+        Entry("api/v1/roster/swaps/<int:pk>/<str:action>/", "POST", f"/api/v1/roster/swaps/{{swap}}/{action}/",
+              expect(403, tech_lead=404, **statuses))
+        for action, statuses in {
+            "accept": {}, "decline": {}, "approve": dict(duty_leader=409, project_manager=409),
+            "reject": dict(duty_leader=200, project_manager=200), "cancel": dict(engineer=200),
+        }.items()
+    ],
+    Entry("api/v1/roster/duty-logs/", "GET", "/api/v1/roster/duty-logs/", PROVIDER_API),
+    Entry("api/v1/roster/duty-logs/", "POST", "/api/v1/roster/duty-logs/", W_PROVIDER),
+    Entry("api/v1/roster/duty-reports/", "GET", "/api/v1/roster/duty-reports/", PROVIDER_API),
+    Entry("api/v1/roster/duty-reports/", "POST", "/api/v1/roster/duty-reports/", W_PROVIDER),
+    Entry("api/v1/roster/handovers/", "GET", "/api/v1/roster/handovers/", PROVIDER_API),
+    Entry("api/v1/roster/handovers/", "POST", "/api/v1/roster/handovers/", W_PROVIDER),
+    Entry("api/v1/roster/handovers/<int:pk>/sign/", "POST", "/api/v1/roster/handovers/{handover}/sign/",
+          expect(403, project_manager=200), note="the outgoing person (here the duty leader) cannot sign their own"),
+    # --- reports API ----------------------------------------------------------------------------
+    Entry("api/v1/reports/kpis/", "GET", f"/api/v1/reports/kpis/?month={REPORT_MONTH}", REPORT_API),
+    Entry("api/v1/reports/monthly/", "GET", "/api/v1/reports/monthly/", REPORT_API),
+    Entry("api/v1/reports/monthly/", "POST", "/api/v1/reports/monthly/", W_MANAGER_FORM),
+    Entry("api/v1/reports/monthly/<int:pk>/", "GET", "/api/v1/reports/monthly/{own_report}/", REPORT_API),
+    Entry("api/v1/reports/monthly/<int:pk>/", "GET", "/api/v1/reports/monthly/{other_report}/", REPORT_OTHER_API),
+    Entry("api/v1/reports/monthly/<int:pk>/download/", "GET", "/api/v1/reports/monthly/{own_report}/download/", REPORT_API),
+    Entry("api/v1/reports/monthly/<int:pk>/download/", "GET", "/api/v1/reports/monthly/{other_report}/download/", REPORT_OTHER_API),
+    Entry("api/v1/reports/monthly/<int:pk>/issue/", "POST", "/api/v1/reports/monthly/{own_report}/issue/", expect(403, project_manager=409), note="already issued"),
+    Entry("api/v1/reports/packages/", "GET", "/api/v1/reports/packages/", REPORT_API),
+    Entry("api/v1/reports/packages/", "POST", "/api/v1/reports/packages/", W_MANAGER_FORM),
+    Entry("api/v1/reports/packages/<int:pk>/", "GET", "/api/v1/reports/packages/{own_package}/", REPORT_API),
+    Entry("api/v1/reports/packages/<int:pk>/", "GET", "/api/v1/reports/packages/{other_package}/", REPORT_OTHER_API),
+    Entry("api/v1/reports/packages/<int:pk>/download/", "GET", "/api/v1/reports/packages/{own_package}/download/", REPORT_API),
+    Entry("api/v1/reports/packages/<int:pk>/download/", "GET", "/api/v1/reports/packages/{other_package}/download/", REPORT_OTHER_API),
+    # --- ticket and change pages ----------------------------------------------------------------
+    Entry("tickets/", "GET", "/tickets/", PAGE_ANY_SIGNED_IN),
+    Entry("tickets/new/", "GET", "/tickets/new/", expect(403, anonymous=302, requester=200, approver=200, other_requester=200),
+          note="provider staff take tickets in through tickets/intake/"),
+    Entry("tickets/intake/", "GET", "/tickets/intake/", expect(200, anonymous=302, requester=403, approver=403, auditor=403, other_requester=403)),
+    Entry("tickets/queue/", "GET", "/tickets/queue/", PROVIDER_PAGE),
+    Entry("tickets/queue/<slug:queue>/", "GET", "/tickets/queue/mine/", PROVIDER_PAGE),
+    Entry("tickets/<int:pk>/", "GET", "/tickets/{own_ticket}/", PAGE_OWN),
+    Entry("tickets/<int:pk>/", "GET", "/tickets/{other_ticket}/", PAGE_OTHER),
+    Entry("tickets/<int:pk>/do/<slug:action>/", "POST", "/tickets/{own_ticket}/do/claim/",
+          expect(302, requester=403, approver=403, auditor=403, other_requester=404),
+          writers=("engineer", "tech_lead", "duty_leader", "project_manager")),
+    Entry("tickets/<int:pk>/do/<slug:action>/", "POST", "/tickets/{other_ticket}/do/comment/",
+          expect(302, auditor=403, requester=404, approver=404), data={"body": "矩阵评论"},
+          writers=("engineer", "tech_lead", "duty_leader", "project_manager", "other_requester")),
+    Entry("tickets/<int:pk>/attachments/<int:attachment_id>/download/", "GET",
+          "/tickets/{own_ticket}/attachments/{own_attachment}/download/", PAGE_OWN),
+    Entry("tickets/<int:pk>/attachments/<int:attachment_id>/download/", "GET",
+          "/tickets/{other_ticket}/attachments/{other_attachment}/download/", PAGE_OTHER),
+    Entry("changes/", "GET", "/changes/", PAGE_ANY_SIGNED_IN),
+    Entry("changes/new/", "GET", "/changes/new/", expect(200, anonymous=302, approver=403, auditor=403)),
+    Entry("changes/calendar/", "GET", "/changes/calendar/", PAGE_ANY_SIGNED_IN),
+    Entry("changes/inbox/", "GET", "/changes/inbox/", PAGE_ANY_SIGNED_IN),
+    Entry("changes/<int:pk>/", "GET", "/changes/{own_change}/", PAGE_OWN),
+    Entry("changes/<int:pk>/", "GET", "/changes/{other_change}/", PAGE_OTHER),
+    Entry("changes/<int:pk>/edit/", "GET", "/changes/{own_change}/edit/",
+          expect(302, engineer=200, other_requester=404), note="not the author: sent back to the change"),
+    Entry("changes/<int:pk>/<slug:action>/", "POST", "/changes/{own_change}/submit/", expect(302, other_requester=404),
+          note="a refused action is shown as a message on the change page; the test asserts nothing was written",
+          writers=("engineer",)),
+    # --- roster pages and iCal feeds ------------------------------------------------------------
+    Entry("roster/periods/", "GET", "/roster/periods/", PAGE_ANY_SIGNED_IN),
+    Entry("roster/periods/<int:pk>/", "GET", "/roster/periods/{period}/", expect(403, anonymous=302, duty_leader=200, project_manager=200)),
+    Entry("roster/rosters/", "GET", "/roster/rosters/", PROVIDER_PAGE),
+    Entry("roster/rosters/new/", "GET", "/roster/rosters/new/", expect(403, anonymous=302, duty_leader=200, project_manager=200)),
+    Entry("roster/rosters/<int:pk>/", "GET", "/roster/rosters/{roster}/", PROVIDER_PAGE),
+    Entry("roster/rosters/<int:pk>/do/<str:action>/", "POST", "/roster/rosters/{roster}/do/feed/",
+          expect(403, anonymous=302, duty_leader=302, project_manager=302), writers=("duty_leader", "project_manager")),
+    Entry("roster/rosters/<int:pk>/roster.csv", "GET", "/roster/rosters/{roster}/roster.csv", PROVIDER_PAGE),
+    Entry("roster/rosters/<int:pk>/roster.pdf", "GET", "/roster/rosters/{roster}/roster.pdf", PROVIDER_PAGE),
+    Entry("roster/mine/", "GET", "/roster/mine/", PROVIDER_PAGE),
+    Entry("roster/swaps/", "GET", "/roster/swaps/", PROVIDER_PAGE),
+    Entry("roster/swaps/new/", "GET", "/roster/swaps/new/", expect(404, anonymous=302, requester=403, approver=403, other_requester=403),
+          note="without an own seat (?assignment=) there is nothing to swap"),
+    Entry("roster/log/", "GET", "/roster/log/", PROVIDER_PAGE),
+    Entry("roster/handover/", "GET", "/roster/handover/", PROVIDER_PAGE),
+    Entry("roster/on-duty/", "GET", "/roster/on-duty/", PROVIDER_PAGE),
+    Entry("roster/feeds/roster/<str:token>.ics", "GET", "/roster/feeds/roster/{roster_token}.ics", PUBLIC,
+          note="the secret URL is the credential: no login"),
+    Entry("roster/feeds/roster/<str:token>.ics", "GET", "/roster/feeds/roster/{revoked_roster_token}.ics", expect(404)),
+    Entry("roster/feeds/roster/<str:token>.ics", "GET", "/roster/feeds/roster/not-a-token.ics", expect(404)),
+    Entry("roster/feeds/member/<str:token>.ics", "GET", "/roster/feeds/member/{member_token}.ics", PUBLIC),
+    Entry("roster/feeds/member/<str:token>.ics", "GET", "/roster/feeds/member/{revoked_member_token}.ics", expect(404)),
+    Entry("roster/feeds/member/<str:token>.ics", "GET", "/roster/feeds/member/{roster_token}.ics", expect(404),
+          note="a roster token is not a member token"),
+    # --- reports pages --------------------------------------------------------------------------
+    Entry("reports/", "GET", "/reports/", REPORT_PAGE),
+    Entry("reports/monthly/", "GET", "/reports/monthly/", REPORT_PAGE),
+    Entry("reports/monthly/generate/", "POST", "/reports/monthly/generate/", expect(302, requester=403, other_requester=403),
+          note="a refused role is sent back with a message; the test asserts nothing was written", writers=()),
+    Entry("reports/monthly/<int:pk>/", "GET", "/reports/monthly/{own_report}/", REPORT_PAGE),
+    Entry("reports/monthly/<int:pk>/", "GET", "/reports/monthly/{other_report}/", REPORT_OTHER_PAGE),
+    Entry("reports/monthly/<int:pk>/issue/", "POST", "/reports/monthly/{own_report}/issue/", expect(403, anonymous=302, project_manager=302), writers=()),
+    Entry("reports/packages/", "GET", "/reports/packages/", REPORT_PAGE),
+    Entry("reports/packages/generate/", "POST", "/reports/packages/generate/", expect(302, requester=403, other_requester=403),
+          note="a refused role is sent back with a message; the test asserts nothing was written", writers=()),
+    Entry("reports/packages/<int:pk>/", "GET", "/reports/packages/{own_package}/", REPORT_PAGE),
+    Entry("reports/packages/<int:pk>/", "GET", "/reports/packages/{other_package}/", REPORT_OTHER_PAGE),
+]

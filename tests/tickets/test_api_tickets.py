@@ -299,3 +299,30 @@ def test_schema_generates_with_the_ticket_endpoints(client):
     for path in (b"/api/v1/tickets/{id}/claim/", b"/api/v1/tickets/{id}/satisfaction/", b"/api/v1/sla-policies/",
                  b"/api/v1/calendar-days/"):
         assert path.replace(b"{id}", b"{pk}") in schema.content or path in schema.content
+
+
+def test_filtered_list_query_count_is_constant_and_counts_without_distinct(
+    api, users, new_ticket, systems, django_assert_num_queries
+):
+    """status + severity + system: count (no DISTINCT over every column), page, clocks, hosts (faults
+    run on the 7×24 calendar: no calendar query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(users["engineer"])
+    params = {"status": ["new", "acknowledged"], "severity": "P3", "business_system": systems["own"].pk}
+
+    def make(n):
+        for _ in range(n):
+            new_ticket("fault", "P3")
+            new_ticket("fault", "P2")  # filtered out
+
+    make(3)
+    client.get("/api/v1/tickets/", params)
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/tickets/", params).json()["count"] == 3
+    make(9)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/api/v1/tickets/", params).json()["count"] == 12
+    assert len(ctx.captured_queries) == 4
+    assert not any("DISTINCT" in q["sql"] for q in ctx.captured_queries)

@@ -6,6 +6,9 @@ to show only the actions the state and the role allow.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_manager, user_is_provider_staff, user_tenant_id
 from core.exceptions import IllegalTransition, NotFound, PermissionDenied
@@ -28,23 +31,23 @@ class Action:
 
 # action -> (from which statuses, to which status, who may do it)
 TRANSITIONS: dict[str, Action] = {
-    "acknowledge": Action("响应", frozenset({S.NEW}), S.ACKNOWLEDGED, "staff"),
-    "start": Action("开始处理", frozenset({S.ACKNOWLEDGED}), S.IN_PROGRESS, "staff"),
-    "locate": Action("定位", frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.LOCATED, "staff"),
-    "pend": Action("待用户反馈", WORKING_STATUSES, S.PENDING, "staff"),
-    "resume": Action("恢复处理", frozenset({S.PENDING}), None, "tenant_or_staff"),  # back to where it was
-    "resolve": Action("解决", WORKING_STATUSES, S.RESOLVED, "staff"),
-    "close": Action("确认关闭", frozenset({S.RESOLVED}), S.CLOSED, "tenant_or_manager"),
-    "reopen": Action("重新打开", frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, "tenant_or_staff"),
-    "cancel": Action("取消", frozenset({S.NEW}), S.CANCELLED, "tenant_or_manager"),
-    "claim": Action("认领", OPEN_STATUSES, None, "staff"),
-    "assign": Action("指派", OPEN_STATUSES, None, "manager"),
-    "update": Action("修改", OPEN_STATUSES, None, "tenant_or_staff"),
-    "comment": Action("评论", ALL_STATUSES, None, "tenant_or_staff"),
-    "attach": Action("上传附件", ALL_STATUSES, None, "tenant_or_staff"),
-    "rate": Action("评价", frozenset({S.RESOLVED, S.CLOSED}), None, "tenant"),
-    "downtime": Action("记录停机", ALL_STATUSES - {S.CANCELLED}, None, "staff"),
-    "mark_major": Action("认定重大安全事件", ALL_STATUSES - {S.CANCELLED}, None, "pm"),
+    "acknowledge": Action(pgettext_lazy("ticket action", "响应"), frozenset({S.NEW}), S.ACKNOWLEDGED, "staff"),
+    "start": Action(pgettext_lazy("ticket action", "开始处理"), frozenset({S.ACKNOWLEDGED}), S.IN_PROGRESS, "staff"),
+    "locate": Action(pgettext_lazy("ticket action", "定位"), frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.LOCATED, "staff"),
+    "pend": Action(pgettext_lazy("ticket action", "待用户反馈"), WORKING_STATUSES, S.PENDING, "staff"),
+    "resume": Action(pgettext_lazy("ticket action", "恢复处理"), frozenset({S.PENDING}), None, "tenant_or_staff"),  # back to where it was
+    "resolve": Action(pgettext_lazy("ticket action", "解决"), WORKING_STATUSES, S.RESOLVED, "staff"),
+    "close": Action(pgettext_lazy("ticket action", "确认关闭"), frozenset({S.RESOLVED}), S.CLOSED, "tenant_or_manager"),
+    "reopen": Action(pgettext_lazy("ticket action", "重新打开"), frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, "tenant_or_staff"),
+    "cancel": Action(pgettext_lazy("ticket action", "取消"), frozenset({S.NEW}), S.CANCELLED, "tenant_or_manager"),
+    "claim": Action(pgettext_lazy("ticket action", "认领"), OPEN_STATUSES, None, "staff"),
+    "assign": Action(pgettext_lazy("ticket action", "指派"), OPEN_STATUSES, None, "manager"),
+    "update": Action(pgettext_lazy("ticket action", "修改"), OPEN_STATUSES, None, "tenant_or_staff"),
+    "comment": Action(pgettext_lazy("ticket action", "评论"), ALL_STATUSES, None, "tenant_or_staff"),
+    "attach": Action(pgettext_lazy("ticket action", "上传附件"), ALL_STATUSES, None, "tenant_or_staff"),
+    "rate": Action(pgettext_lazy("ticket action", "评价"), frozenset({S.RESOLVED, S.CLOSED}), None, "tenant"),
+    "downtime": Action(pgettext_lazy("ticket action", "记录停机"), ALL_STATUSES - {S.CANCELLED}, None, "staff"),
+    "mark_major": Action(pgettext_lazy("ticket action", "认定重大安全事件"), ALL_STATUSES - {S.CANCELLED}, None, "pm"),
 }
 
 _STATUS_LABELS = dict(S.choices)
@@ -99,12 +102,12 @@ def ticket_action_check(*, action: str, user, ticket: Ticket) -> Action:
     Users of another organisation get NotFound: the ticket does not exist for them."""
     spec = TRANSITIONS[action]
     if user is not None and not user_is_provider_staff(user) and not user_is_auditor(user) and not _same_tenant(user, ticket):
-        raise NotFound("工单不存在")
+        raise NotFound(_("工单不存在"))
     if not _may(user, spec.who, ticket):
-        raise PermissionDenied(f"您没有权限执行“{spec.label}”")
+        raise PermissionDenied(_("您没有权限执行“%(action)s”") % {"action": spec.label})
     if ticket.status not in spec.sources:
         raise IllegalTransition(
-            f"工单当前状态为“{_STATUS_LABELS[ticket.status]}”，不能执行“{spec.label}”",
+            _("工单当前状态为“%(status)s”，不能执行“%(action)s”") % {"status": _STATUS_LABELS[ticket.status], "action": spec.label},
             fields={"status": [ticket.status]},
         )
     return spec

@@ -26,7 +26,7 @@ from ..forms import (
     DowntimeReportForm,
     form_add_service_errors,
 )
-from ..models import Ticket
+from ..models import Severity, Ticket
 from ..selectors.sla import ticket_sla
 from ..selectors.tickets import (
     downtime_list,
@@ -126,6 +126,12 @@ def _load(request, pk: int) -> Ticket:
         raise Http404(str(error.message)) from error
 
 
+def _may_read_reports(user) -> bool:
+    from reports.selectors.access import user_may_read_reports  # reports builds on tickets
+
+    return user_may_read_reports(user)
+
+
 def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error_action: str | None = None) -> dict:
     """Everything the ticket page shows; `bound` replaces the blank form of the action that failed."""
     now = timezone.now()
@@ -164,6 +170,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
         "downtimes": downtime_forms,
         "downtime_report_form": report_form,
+        "downtime_report": ticket.severity == Severity.P1 and _may_read_reports(request.user),
         "status_labels": dict(Ticket.Status.choices),
         "error_action": error_action,
         "now": now,

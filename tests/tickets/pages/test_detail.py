@@ -160,3 +160,14 @@ def test_the_page_follows_the_language_switch(login, users, new_ticket):
     client.post(f"/tickets/{ticket.pk}/do/claim/", follow=True)
     html = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert '<html lang="en">' in html
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [("project_manager", True), ("engineer", True), ("auditor", True), ("approver", True), ("requester", False)],
+)
+def test_a_p1_ticket_page_links_its_downtime_report_for_report_readers(login, users, new_ticket, role, offered):
+    p1 = new_ticket(severity="P1")
+    html = _page(login(users[role]), p1)
+    assert (f'href="/api/v1/tickets/{p1.pk}/downtime-report.pdf"' in html) is offered
+    assert "downtime-report.pdf" not in _page(login(users[role]), new_ticket(severity="P2"))

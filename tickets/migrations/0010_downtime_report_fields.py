@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0008_merge_tickets_changes'),
+        ('tickets', '0009_merge_0008_merge_tickets_changes_0008_perf_indexes'),
     ]
 
     operations = [

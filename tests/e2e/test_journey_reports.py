@@ -1,0 +1,63 @@
+"""Journey 5: the project manager generates the monthly operations report (a task: the page shows its
+state and progress), issues it, downloads the PDF, then generates and downloads the acceptance
+package (zip with a manifest)."""
+
+import io
+import zipfile
+
+from playwright.sync_api import expect
+
+from reports.models import AcceptancePackage, MonthlyReport
+from tests.e2e.conftest import E2E_DB
+
+pytestmark = E2E_DB
+
+# In tests the generation task runs in-process, inside the POST (with the demo history of
+# `make screenshots` it takes longer than the default 15 s); with a broker the POST returns at once.
+SLOW = 120_000
+
+
+def test_monthly_report_issue_and_package(e2e):
+    page = e2e.login("pm")
+    page.goto(e2e.url("/reports/monthly/"))
+    expect(page.locator("h1")).to_have_text("运维月报")
+    month = page.locator("main #month").input_value()
+    assert len(month) == 7 and month[4] == "-"
+    e2e.shot(page, "monthly-list")
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成新版本").click(timeout=SLOW)
+    # The report page shows the generation state; it reloads itself until the task is done.
+    expect(page.locator("main .report-meta")).to_contain_text("生成状态")
+    expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=SLOW)
+    report = MonthlyReport.objects.get()
+    assert report.task_state == "done" and report.month.strftime("%Y-%m") == month
+    e2e.shot(page, "monthly-generated")
+
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="签发归档").click()
+    expect(page.locator("main")).to_contain_text("已签发的版本不可修改")
+    report.refresh_from_db()
+    assert report.is_issued and report.issued_by.username == "pm" and len(report.sha256) == 64
+    e2e.shot(page, "monthly-issued", tour="6-monthly-report")
+
+    with page.expect_download() as info:
+        page.locator("main").get_by_role("link", name="下载 PDF").click()
+    pdf = open(info.value.path(), "rb").read()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 20000
+
+    page.goto(e2e.url("/reports/packages/"))
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成材料包").click(timeout=SLOW)
+    expect(page.locator("main").get_by_role("link", name="下载 ZIP")).to_be_visible(timeout=SLOW)
+    expect(page.locator("main table")).to_contain_text("运维月报")
+    expect(page.locator("main table")).to_contain_text("工单台账")
+    e2e.shot(page, "package-done")
+    package = AcceptancePackage.objects.get()
+    assert package.report_id == report.pk
+    with page.expect_download() as info:
+        page.locator("main").get_by_role("link", name="下载 ZIP").click()
+    archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
+    names = archive.namelist()
+    listed = {entry["path"] for entry in package.manifest}
+    assert listed < set(names), names  # every listed file, plus the manifest of their hashes
+    assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".xlsx") for n in names)

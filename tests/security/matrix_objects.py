@@ -1,0 +1,297 @@
+"""Real objects for the {placeholders} of the permission matrix, built through the services on first
+use (a matrix entry only pays for the objects its path names: generating a report PDF is not free).
+
+own_* belong to the requester's purchaser (or, for provider-side objects such as rosters, are ones
+the requester's organisation may not see at all); other_* to another purchaser."""
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+SH = ZoneInfo("Asia/Shanghai")
+REPORT_MONTH = "2026-10"
+
+
+class MatrixObjects(dict):
+    """objects["own_ticket"] → the pk, built on first access; usable with str.format_map."""
+
+    def __init__(self, users: dict, systems: dict, purchaser, other_purchaser):
+        super().__init__()
+        self.users, self.systems = users, systems
+        self.purchaser, self.other_purchaser = purchaser, other_purchaser
+        self._cache: dict[str, object] = {}
+
+    def __missing__(self, key: str):
+        builder: Callable | None = getattr(self, f"_{key}", None)
+        if builder is None:
+            raise KeyError(key)
+        value = builder()
+        self[key] = value
+        return value
+
+    def _once(self, name: str, build: Callable):
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    # --- reference ----------------------------------------------------------------------------------
+    def _own_system(self):
+        return self.systems["own"].pk
+
+    def _other_system(self):
+        return self.systems["other"].pk
+
+    def _own_host(self):
+        return self.systems["host"].pk
+
+    def _other_host(self):
+        return self.systems["other_host"].pk
+
+    def _login_attempt(self):
+        from axes.models import AccessAttempt
+
+        return AccessAttempt.objects.create(
+            username="someone", ip_address="192.0.2.50", user_agent="test", failures_since_start=9,
+            attempt_time=timezone.now(), get_data="", post_data="", http_accept="", path_info="/accounts/login/",
+        ).pk
+
+    def _sla_policy(self):
+        from tickets.models import SlaPolicy
+
+        return SlaPolicy.objects.order_by("pk").first().pk
+
+    def _change_template(self):
+        from tickets.models import ChangeTemplate
+
+        return ChangeTemplate.objects.create(  # reference data kept by the admin; no service
+            name="矩阵测试：日志清理", plan="清理 30 天前日志", rollback_plan="无需回退", verification_plan="检查磁盘"
+        ).pk
+
+    # --- tickets ------------------------------------------------------------------------------------
+    def ticket(self, side: str, severity: str = "P3"):
+        from tickets.services.tickets import ticket_create
+
+        def build():
+            actor = self.users["requester" if side == "own" else "other_requester"]
+            return ticket_create(actor=actor, title=f"矩阵测试工单 {side}", kind="fault", severity=severity,
+                                 business_system=self.systems["own" if side == "own" else "other"])
+
+        return self._once(f"ticket-{side}-{severity}", build)
+
+    def _own_p1_ticket(self):
+        return self.ticket("own", "P1").pk  # a P1 opens its downtime record: it has a downtime report
+
+    def _other_p1_ticket(self):
+        return self.ticket("other", "P1").pk
+
+    def _own_rated_ticket(self):
+        from tickets.models import SatisfactionFollowUp
+
+        return SatisfactionFollowUp.objects.get(pk=self["own_follow_up"]).ticket_id
+
+    def _other_rated_ticket(self):
+        from tickets.models import SatisfactionFollowUp
+
+        return SatisfactionFollowUp.objects.get(pk=self["other_follow_up"]).ticket_id
+
+    def _own_ticket(self):
+        return self.ticket("own").pk
+
+    def _other_ticket(self):
+        return self.ticket("other").pk
+
+    def _attachment(self, side: str):
+        from tickets.services.comments import ticket_attachment_add
+
+        actor = self.users["requester" if side == "own" else "other_requester"]
+        return ticket_attachment_add(actor=actor, ticket=self.ticket(side), name="日志.log", data="错误：超时\n".encode()).pk
+
+    def _own_attachment(self):
+        return self._attachment("own")
+
+    def _other_attachment(self):
+        return self._attachment("other")
+
+    def _downtime(self, side: str):
+        from tickets.services.downtime import downtime_record_create
+
+        now = timezone.now()
+        return downtime_record_create(
+            actor=self.users["engineer"], ticket=self.ticket(side), start=now - dt.timedelta(hours=2),
+            end=now - dt.timedelta(hours=1), reason="矩阵测试停机", now=now,
+        ).pk
+
+    def _own_downtime(self):
+        return self._downtime("own")
+
+    def _other_downtime(self):
+        return self._downtime("other")
+
+    def _follow_up(self, side: str):
+        from tickets.models import SatisfactionFollowUp
+        from tickets.services.satisfaction import ticket_rate
+        from tickets.services.tickets import ticket_acknowledge, ticket_create, ticket_resolve
+
+        requester = self.users["requester" if side == "own" else "other_requester"]
+        engineer = self.users["engineer"]
+        ticket = ticket_create(actor=requester, title="矩阵测试差评", kind="fault", severity="P3",
+                               business_system=self.systems["own" if side == "own" else "other"])
+        ticket_acknowledge(actor=engineer, ticket=ticket)
+        ticket_resolve(actor=engineer, ticket=ticket, resolution="已处理")
+        ticket_rate(actor=requester, ticket=ticket, score=1, comment="太慢")
+        return SatisfactionFollowUp.objects.get(ticket=ticket).pk
+
+    def _own_follow_up(self):
+        return self._follow_up("own")
+
+    def _other_follow_up(self):
+        return self._follow_up("other")
+
+    # --- changes ------------------------------------------------------------------------------------
+    def _change(self, side: str):
+        from tickets.services.changes import change_create
+
+        window = timezone.now().astimezone(SH).replace(hour=22, minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+        return change_create(actor=self.users["engineer"], data={
+            "title": f"矩阵测试变更 {side}", "category": "normal", "risk": "medium",
+            "business_systems": [self.systems["own" if side == "own" else "other"].pk],
+            "hosts": [self.systems["host" if side == "own" else "other_host"].pk],
+            "reason": "修复已知缺陷", "plan": "1. 备份 2. 升级", "rollback_plan": "回滚至备份",
+            "verification_plan": "业务拨测", "expected_interruption_minutes": 30,
+            "window_start": window, "window_end": window + dt.timedelta(hours=2),
+            "internet_remote_access": False, "implementers": [self.users["engineer"].pk],
+        }).pk
+
+    def _own_change(self):
+        return self._change("own")
+
+    def _other_change(self):
+        return self._change("other")
+
+    # --- roster -------------------------------------------------------------------------------------
+    def roster(self):
+        from roster.services.members import duty_member_set
+        from roster.services.rosters import PositionSpec, roster_create, roster_generate, roster_publish
+
+        def build():
+            boss = self.users["duty_leader"]
+            members = [
+                duty_member_set(actor=boss, user=self.users[name], positions=["engineer"], qualifications=[])
+                for name in ("engineer", "engineer2", "tech_lead")
+            ]
+            start = timezone.localdate() + dt.timedelta(days=5)
+            roster = roster_create(actor=boss, name="矩阵测试值班表", start_date=start, end_date=start + dt.timedelta(days=2),
+                                   positions=[PositionSpec("full", "engineer", 1)], member_ids=[m.pk for m in members])
+            roster_generate(actor=boss, roster_id=roster.pk)
+            roster_publish(actor=boss, roster_id=roster.pk)
+            roster.refresh_from_db()
+            return roster
+
+        return self._once("roster", build)
+
+    def _roster(self):
+        return self.roster().pk
+
+    def _period(self):
+        from roster.services.periods import period_create
+
+        start = timezone.localdate() + dt.timedelta(days=20)
+        return period_create(actor=self.users["duty_leader"], name="矩阵测试保障期", kind="other", start=start,
+                             end=start + dt.timedelta(days=3)).pk
+
+    def _seats(self):
+        from roster.models import Assignment
+
+        return list(Assignment.objects.filter(shift__roster=self.roster(), member__isnull=False)
+                    .select_related("member__user", "shift").order_by("shift__start"))
+
+    def _assignment(self):
+        return self._seats()[0].pk
+
+    def _swap(self):
+        from roster.services.swaps import shift_swap_request
+
+        seat = self._seats()[0]
+        # A trade of two seats on different days keeps every rest rule intact.
+        other = next(s for s in self._seats() if s.member_id != seat.member_id and s.shift_id != seat.shift_id)
+        return shift_swap_request(actor=seat.member.user, assignment_id=seat.pk, counterpart_id=other.member_id,
+                                  counterpart_assignment_id=other.pk, reason="家中有事").pk
+
+    def _handover(self):
+        from roster.services.duty import handover_submit
+
+        seat = self._seats()[0]
+        return handover_submit(actor=self.users["duty_leader"], shift_id=seat.shift_id, manual_items=["矩阵测试交接"]).pk
+
+    def _roster_token(self):
+        from roster.services.rosters import roster_feed_token_rotate
+
+        return roster_feed_token_rotate(actor=self.users["duty_leader"], roster_id=self.roster().pk).ical_token
+
+    def _revoked_roster_token(self):
+        from roster.services.rosters import roster_feed_token_rotate
+
+        old = roster_feed_token_rotate(actor=self.users["duty_leader"], roster_id=self.roster().pk).ical_token
+        roster_feed_token_rotate(actor=self.users["duty_leader"], roster_id=self.roster().pk)
+        return old
+
+    def _member_token(self):
+        from roster.services.members import member_feed_token_rotate
+
+        member = self._seats()[0].member
+        return member_feed_token_rotate(actor=member.user, member=member).ical_token
+
+    def _revoked_member_token(self):
+        from roster.services.members import member_feed_token_rotate
+
+        member = self._seats()[0].member
+        old = member_feed_token_rotate(actor=member.user, member=member).ical_token
+        member_feed_token_rotate(actor=member.user, member=member, revoke=True)
+        return old
+
+    # --- reports ------------------------------------------------------------------------------------
+    def contract(self, side: str):
+        from tickets.models import Contract
+
+        def build():
+            org = self.purchaser if side == "own" else self.other_purchaser
+            provider = Contract.objects.filter(purchaser=self.purchaser).first().provider
+            return Contract.objects.create(name=f"矩阵测试合同 {side}", code=f"M-{side}", purchaser=org, provider=provider,
+                                           start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26))
+
+        return self._once(f"contract-{side}", build)
+
+    def report(self, side: str):
+        from reports.selectors.periods import parse_month
+        from reports.services.monthly import monthly_report_generate, monthly_report_issue, monthly_report_request
+
+        def build():
+            report = monthly_report_request(actor=self.users["project_manager"], contract=self.contract(side),
+                                            period=parse_month(REPORT_MONTH))
+            monthly_report_generate(report_id=report.pk)
+            return monthly_report_issue(actor=self.users["project_manager"], report_id=report.pk)  # customers see issued ones
+
+        return self._once(f"report-{side}", build)
+
+    def _own_report(self):
+        return self.report("own").pk
+
+    def _other_report(self):
+        return self.report("other").pk
+
+    def _package(self, side: str):
+        from reports.selectors.periods import parse_month
+        from reports.services.packages import acceptance_package_build, acceptance_package_request
+
+        self.report(side)
+        package = acceptance_package_request(actor=self.users["project_manager"], contract=self.contract(side),
+                                             period=parse_month(REPORT_MONTH))
+        return acceptance_package_build(package_id=package.pk).pk
+
+    def _own_package(self):
+        return self._package("own")
+
+    def _other_package(self):
+        return self._package("other")
