@@ -1,6 +1,7 @@
 """Tickets API (/api/v1/tickets/…). Views parse input, call one service, render the result."""
 
 import django_filters
+from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -43,7 +44,12 @@ from .selectors.tickets import (
 )
 from .services import tickets as svc
 from .services.comments import ticket_attachment_add, ticket_comment
-from .services.downtime import downtime_record_correct, downtime_record_create
+from .services.downtime import (
+    DOWNTIME_REPORT_FIELDS,
+    downtime_record_correct,
+    downtime_record_create,
+    ticket_downtime_report_update,
+)
 from .services.policies import sla_policy_create, sla_policy_update
 from .services.satisfaction import satisfaction_follow_up_close, ticket_rate
 from .services.transitions import ticket_actions_for
@@ -98,7 +104,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "business_system_name", "hosts", "service_item", "requester", "organization", "channel", "reported_at",
             "recorded_by", "assignee", "acknowledged_at", "started_at", "located_at", "pending_since", "resolved_at",
             "closed_at", "cancelled_at", "resolution", "cancel_reason", "resource", "direction", "amount_before",
-            "amount_after", "major_incident", "major_incident_reason", "major_marked_at", "next_due_at", "created_at",
+            "amount_after", "major_incident", "major_incident_reason", "major_marked_at", "outage_impact", "root_cause",
+            "actions_taken", "prevention", "next_due_at", "created_at",
             "updated_at", "sla", "actions", "rated",
         ]
 
@@ -174,6 +181,11 @@ class TicketUpdateInput(serializers.Serializer):
     service_item = serializers.IntegerField(required=False, allow_null=True)
     amount_before = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     amount_after = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    # The downtime report's narrative (provider staff only; see downtime.ticket_downtime_report_update).
+    outage_impact = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    actions_taken = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    prevention = serializers.CharField(required=False, allow_blank=True, max_length=8000)
 
 
 # ---------------------------------------------------------------- tickets
@@ -260,8 +272,13 @@ class TicketDetailApi(APIView):
             v["hosts"] = _hosts(request.user, v["hosts"])
         if "service_item" in v:
             v["service_item"] = _pick(service_item_list_for_user(user=request.user), v["service_item"], "service_item", "服务项不存在")
-        svc.ticket_update(actor=request.user, ticket=ticket, **v)
-        return _render(self, ticket)
+        report = {name: v.pop(name) for name in DOWNTIME_REPORT_FIELDS if name in v}
+        with transaction.atomic():
+            if v:
+                svc.ticket_update(actor=request.user, ticket=ticket, **v)
+            if report:
+                ticket_downtime_report_update(actor=request.user, ticket=ticket, **report)
+        return _render(self, ticket_get_for_user(user=request.user, ticket_id=pk))
 
 
 class _Empty(serializers.Serializer):

@@ -196,6 +196,15 @@ class RateForm(PageForm):
     comment = forms.CharField(label=_("评价内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
 
 
+class DowntimeReportForm(PageForm):
+    """The downtime report's narrative (宕机报告), printed in the report PDF."""
+
+    outage_impact = forms.CharField(label=_("影响范围"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
+    root_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
+    actions_taken = forms.CharField(label=_("处置措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
+    prevention = forms.CharField(label=_("预防措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
+
+
 class DowntimeCorrectForm(PageForm):
     start = forms.DateTimeField(label=_("停机开始"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
     end = forms.DateTimeField(label=_("停机结束"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)

@@ -51,10 +51,11 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
         "restore_target_minutes": RESTORE_TARGET_MINUTES,
         "targets_met": bool(clocks) and all(c["state"] == "met" for c in clocks),
         "now": now,
-        # Optional narrative fields, when the tickets app records them; otherwise blank lines to fill in.
-        "impact": getattr(ticket, "impact", "") or "",
-        "root_cause": getattr(ticket, "root_cause", "") or "",
-        "prevention": getattr(ticket, "prevention", "") or "",
+        # The narrative provider staff write on the ticket (blank lines to fill in by hand otherwise).
+        "impact": ticket.outage_impact,
+        "root_cause": ticket.root_cause,
+        "actions_taken": ticket.actions_taken or ticket.resolution,
+        "prevention": ticket.prevention,
     }
 
 

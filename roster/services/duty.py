@@ -228,7 +228,7 @@ def _daily_reports_sweep(*, now: dt.datetime, grace: dt.timedelta) -> int:
                     recipients = _leaders_of(first_shift) if first_shift else list(users_with_role(Role.DUTY_LEADER))
                     written += len(notification_send(
                         recipients=recipients, kind="daily_report_missing", title=f"重保日报未提交：{day:%m-%d}",
-                        body=f"{roster.name} {day:%Y-%m-%d} 未提交日报或零报告。", url=f"/roster/log/?roster={roster.pk}",
+                        body=f"{roster.name} {day:%Y-%m-%d} 未提交日报或零报告。", url=f"/roster/log/?shift={first_shift.pk}" if first_shift else "/roster/log/",
                         dedupe_key=f"daily-report-missing:{roster.pk}:{day.isoformat()}",
                     ))
             day += dt.timedelta(days=1)

@@ -97,7 +97,7 @@ def test_sweep_flags_missing_reports_and_unsigned_handovers_to_the_leader_once(r
     assert duty_flags_sweep() == 0
 
 
-def test_daily_reports_in_a_heavy_protection_period(make_roster, manager, time_machine):
+def test_daily_reports_in_a_heavy_protection_period(make_roster, manager, time_machine, client):
     period = period_create(actor=manager, name="会议保障", kind="meeting", start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2))
     roster = make_roster(dt.date(2026, 12, 1), dt.date(2026, 12, 3), period=period)
     time_machine.move_to(local(2026, 12, 2, 10))
@@ -106,7 +106,12 @@ def test_daily_reports_in_a_heavy_protection_period(make_roster, manager, time_m
     ho = handover_submit(actor=_people(first)[0], shift_id=first.pk)
     handover_sign(actor=_people(roster.shifts.order_by("start")[1])[0], handover_id=ho.pk)
     assert duty_flags_sweep() == 1  # 12-01 has no daily report
-    assert Notification.objects.filter(kind="daily_report_missing", dedupe_key=f"daily-report-missing:{roster.pk}:2026-12-01").exists()
+    notice = Notification.objects.filter(kind="daily_report_missing", dedupe_key=f"daily-report-missing:{roster.pk}:2026-12-01").first()
+    # The notice opens the duty log of that day's first shift, where the daily report form is.
+    assert notice is not None and notice.url == f"/roster/log/?shift={first.pk}"
+    client.force_login(notice.recipient)
+    page = client.get(notice.url)
+    assert page.status_code == 200 and 'name="form" value="daily"' in page.content.decode()
     report = duty_report_submit(actor=manager, roster_id=roster.pk, day=dt.date(2026, 12, 2), kind="events", summary="重保期间一切正常，处理 1 起告警")
     assert report.day == dt.date(2026, 12, 2)
     with pytest.raises(ValidationFailed):

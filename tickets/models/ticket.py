@@ -192,6 +192,11 @@ class Ticket(models.Model):
 
     major_incident = models.BooleanField(_("重大安全事件"), default=False)
     major_incident_reason = models.TextField(_("重大事件认定理由"), blank=True)
+    # The downtime report's narrative (宕机报告), written by provider staff after a system-down fault.
+    outage_impact = models.TextField(_("影响范围"), blank=True)
+    root_cause = models.TextField(_("故障原因"), blank=True)
+    actions_taken = models.TextField(_("处置措施"), blank=True)
+    prevention = models.TextField(_("预防措施"), blank=True)
     major_marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("认定人"),
@@ -353,6 +358,7 @@ class TicketEvent(models.Model):
         FOLLOW_UP_CLOSED = "follow_up_closed", _("回访完成")
         DOWNTIME_RECORDED = "downtime_recorded", _("记录停机")
         DOWNTIME_CORRECTED = "downtime_corrected", _("更正停机时间")
+        DOWNTIME_REPORT_UPDATED = "downtime_report_updated", _("填写宕机报告")
         MAJOR_MARKED = "major_marked", _("认定重大安全事件")
         HOSTS_UPDATED = "hosts_updated", _("更新主机配置")
         SLA_ESCALATED = "sla_escalated", _("SLA 预警/超时")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import lock_rows
+from core.db import lock_one, lock_rows
 from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket, TicketEvent
@@ -95,3 +95,32 @@ def downtime_record_correct(
     downtime_planned_sync(record_ids=[record.pk], now=now)
     record.refresh_from_db(fields=["planned", "change"])
     return record
+
+
+DOWNTIME_REPORT_FIELDS = ("outage_impact", "root_cause", "actions_taken", "prevention")
+
+
+@transaction.atomic
+def ticket_downtime_report_update(*, actor: User, ticket: Ticket, now: dt.datetime | None = None, **fields: str) -> Ticket:
+    """Provider staff write the downtime report's narrative: impact (影响范围), root cause (故障原因),
+    actions taken (处置措施), prevention (预防措施). Old and new texts go on the timeline."""
+    now = now or timezone.now()
+    unknown = sorted(set(fields) - set(DOWNTIME_REPORT_FIELDS))
+    if unknown:
+        raise ValidationFailed(fields={name: ["不是宕机报告的字段"] for name in unknown})
+    ticket_action_check(action="downtime", user=actor, ticket=ticket)
+    ticket = lock_one(Ticket.objects.all(), ticket.pk)
+    old, new = {}, {}
+    for name, value in fields.items():
+        value = (value or "").strip()
+        if getattr(ticket, name) != value:
+            old[name], new[name] = getattr(ticket, name), value
+            setattr(ticket, name, value)
+    if not new:
+        return ticket
+    ticket.updated_at = now
+    ticket.save(update_fields=[*new, "updated_at"])
+    labels = {name: str(Ticket._meta.get_field(name).verbose_name) for name in new}
+    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.DOWNTIME_REPORT_UPDATED, actor=actor, at=now,
+                        note="更新：" + "、".join(labels.values()), data={"old": old, "new": new})
+    return ticket

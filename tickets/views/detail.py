@@ -23,6 +23,7 @@ from ..forms import (
     AttachmentForm,
     CommentForm,
     DowntimeCorrectForm,
+    DowntimeReportForm,
     form_add_service_errors,
 )
 from ..models import Severity, Ticket
@@ -77,6 +78,7 @@ HANDLERS: dict[str, Callable] = {
         actor=actor, ticket=ticket, name=d["file"].name, data=d["file"].read(), internal=d.get("internal", False)
     ),
     "downtime": lambda actor, ticket, d: _downtime_correct(actor=actor, ticket=ticket, data=d),
+    "downtime_report": lambda actor, ticket, d: downtime_services.ticket_downtime_report_update(actor=actor, ticket=ticket, **d),
 }
 
 DONE_MESSAGES = {
@@ -96,6 +98,7 @@ DONE_MESSAGES = {
     "comment": gettext_lazy("评论已发表。"),
     "attach": gettext_lazy("附件已上传。"),
     "downtime": gettext_lazy("停机记录已更正。"),
+    "downtime_report": gettext_lazy("宕机报告内容已保存。"),
 }
 
 
@@ -110,6 +113,8 @@ def _form_for(action: str, *, staff: bool, data=None, files=None):
         return AttachmentForm(data, files, staff=staff)
     if action == "downtime":
         return _DowntimeForm(data)
+    if action == "downtime_report":
+        return DowntimeReportForm(data)
     form_class = ACTION_FORMS.get(action)
     return form_class(data) if form_class else None
 
@@ -138,7 +143,9 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
             continue
         action_forms[action] = _form_for(action, staff=flags["is_staff"])
     if bound:
-        action_forms.update(bound)
+        # The failed transition's form (kept even if the action is no longer offered, to keep the input);
+        # the downtime forms are placed by their own section.
+        action_forms.update({key: form for key, form in bound.items() if not key.startswith("downtime")})
     downtimes = list(downtime_list(user=request.user, ticket=ticket))
     downtime_forms = []
     if "downtime" in allowed:
@@ -147,6 +154,11 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
             downtime_forms.append((record, form))
     else:
         downtime_forms = [(record, None) for record in downtimes]
+    report_form = None
+    if "downtime" in allowed and downtimes:
+        report_form = (bound or {}).get("downtime_report") or DowntimeReportForm(
+            initial={name: getattr(ticket, name) for name in DowntimeReportForm.base_fields}
+        )
     return {
         "ticket": ticket,
         "clocks": sla_for_page(ticket_sla(ticket, now=now, days=WorkingDays())),
@@ -157,6 +169,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "attachments": list(ticket_attachment_list(user=request.user, ticket=ticket)),
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
         "downtimes": downtime_forms,
+        "downtime_report_form": report_form,
         "downtime_report": ticket.severity == Severity.P1 and _may_read_reports(request.user),
         "status_labels": dict(Ticket.Status.choices),
         "error_action": error_action,
