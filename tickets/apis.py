@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.selectors import user_list
+from core import filters as core_filters
 from core.exceptions import NotFound, ValidationFailed
 from roster.selectors.calendar import WorkingDays
 
@@ -190,8 +191,8 @@ class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, distinct=False)
     assignee = django_filters.NumberFilter()
     breached = django_filters.BooleanFilter(method="filter_breached")
-    reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
-    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
+    reported_from = core_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
+    reported_to = core_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:
