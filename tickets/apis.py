@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.selectors import user_list
 from core import filters as core_filters
+from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
+from core.models import AuditLog
 from roster.selectors.calendar import WorkingDays
 
 from .models import (
@@ -414,6 +416,7 @@ class TicketAttachmentDownloadApi(APIView):
             handle = attachment.file.open("rb")
         except FileNotFoundError as exc:
             raise NotFound("附件文件不存在") from exc
+        audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=attachment, detail=f"工单附件 {attachment.original_name}（API）")
         response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
                                  content_type=attachment.content_type)
         response["X-Content-Type-Options"] = "nosniff"
