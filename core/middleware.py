@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 
 _KEY = "_opsdesk_last_seen"
@@ -66,3 +67,52 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 when a query parameter or form field (name or value) contains a NUL byte.
+
+    PostgreSQL cannot store or compare text containing \\x00 and raises an error deep inside the
+    view; no legitimate client sends one. API requests get the usual {"code","message","fields"} body,
+    pages Django's 400 page. JSON bodies are not read here: DRF's CharField already rejects NUL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = _nul_fields(request.GET)
+        if not bad and request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            try:
+                bad = _nul_fields(request.POST)
+            except MultiPartParserError:  # a malformed body: the view reports it as before
+                bad = []
+        if bad:
+            return _nul_response(request, bad)
+        return self.get_response(request)
+
+
+def _nul_fields(data) -> list[str]:
+    bad = []
+    for key, values in data.lists():
+        if "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values):
+            bad.append(key.replace("\x00", "\\x00"))
+    return bad
+
+
+def _nul_response(request, fields: list[str]):
+    from django.core.exceptions import SuspiciousOperation
+    from django.http import JsonResponse
+    from django.utils.translation import gettext
+    from django.views.defaults import bad_request
+
+    message = gettext("输入中含有不允许的空字符（NUL）")
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "validation_failed", "message": message, "fields": {name: [message] for name in fields}},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return bad_request(request, SuspiciousOperation(message))

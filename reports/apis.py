@@ -12,7 +12,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
+from core.models import AuditLog
 
 from .models import AcceptancePackage, MonthlyReport
 from .selectors.access import (
@@ -147,9 +149,10 @@ class MonthlyReportIssueApi(APIView):
         return Response(MonthlyReportOutput(report).data)
 
 
-def _file_response(obj, filename: str, content_type: str) -> FileResponse:
+def _file_response(request, obj, filename: str, content_type: str) -> FileResponse:
     if obj.task_state != "done" or not obj.file:
         raise NotFound("文件尚未生成")
+    audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=obj, detail=f"{filename} sha256={obj.sha256}")
     response = FileResponse(obj.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-SHA256"] = obj.sha256
     return response
@@ -160,7 +163,7 @@ class MonthlyReportDownloadApi(APIView):
     def get(self, request, pk: int):
         report = monthly_report_get_for_user(user=request.user, report_id=pk)
         draft = "" if report.is_issued else "-草稿"
-        return _file_response(report, f"运维月报-{report.month:%Y-%m}-v{report.version}{draft}.pdf", "application/pdf")
+        return _file_response(request, report, f"运维月报-{report.month:%Y-%m}-v{report.version}{draft}.pdf", "application/pdf")
 
 
 class PackageOutput(serializers.ModelSerializer):
@@ -223,13 +226,17 @@ class PackageDownloadApi(APIView):
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         package = package_get_for_user(user=request.user, package_id=pk)
-        return _file_response(package, f"阶段查验材料-{package.month:%Y-%m}-v{package.version}.zip", "application/zip")
+        return _file_response(request, package, f"阶段查验材料-{package.month:%Y-%m}-v{package.version}.zip", "application/zip")
 
 
 class DowntimeReportApi(APIView):
     @extend_schema(summary="宕机报告 PDF（P1 工单）", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         pdf, number = downtime_report_pdf_for_user(user=request.user, ticket_id=pk, now=timezone.now())
+        audit_record(
+            actor=request.user, action=AuditLog.Action.EXPORT, object_type="tickets.ticket", object_id=str(pk),
+            object_repr=number, detail=f"宕机报告 PDF {number}",
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f"inline; filename=\"downtime-{number}.pdf\""
         return response

@@ -16,6 +16,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import filters as core_filters
 from core.exceptions import NotFound, ValidationFailed
 
 from .models import (
@@ -64,8 +65,8 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class PeriodFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="filter_year")
-    active_on = django_filters.DateFilter(method="filter_active_on")
+    year = core_filters.YearFilter(method="filter_year")
+    active_on = core_filters.DateFilter(method="filter_active_on")
 
     class Meta:
         model = HeavyProtectionPeriod
@@ -322,8 +323,8 @@ class ShiftSerializer(serializers.ModelSerializer):
 
 
 class ShiftFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = core_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = core_filters.DateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = Shift
@@ -350,8 +351,8 @@ class AssignmentSerializer(SeatSerializer):
 class AssignmentFilter(django_filters.FilterSet):
     roster = django_filters.NumberFilter(field_name="shift__roster")
     unfilled = django_filters.BooleanFilter(field_name="member", lookup_expr="isnull")
-    date_from = django_filters.DateFilter(field_name="shift__date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="shift__date", lookup_expr="lte")
+    date_from = core_filters.DateFilter(field_name="shift__date", lookup_expr="gte")
+    date_to = core_filters.DateFilter(field_name="shift__date", lookup_expr="lte")
 
     class Meta:
         model = Assignment
@@ -534,7 +535,7 @@ class DutyLogSerializer(serializers.ModelSerializer):
 
 class DutyLogFilter(django_filters.FilterSet):
     roster = django_filters.NumberFilter(field_name="shift__roster")
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    since = core_filters.DateTimeFilter(field_name="at", lookup_expr="gte")
 
     class Meta:
         model = DutyLogEntry

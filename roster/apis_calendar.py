@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role
+from core import filters as core_filters
 from core.exceptions import PermissionDenied
 
 from .models import CalendarDay
@@ -21,9 +22,9 @@ class CalendarDaySerializer(serializers.ModelSerializer):
 
 
 class CalendarDayFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    year = core_filters.YearFilter(field_name="date", lookup_expr="year")
+    date_from = core_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = core_filters.DateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = CalendarDay

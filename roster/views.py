@@ -20,10 +20,12 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_manager
+from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.models import AuditLog
 
 from . import exports, forms
-from .models import Assignment, DutyMember, Handover, Position, Roster, Shift, SwapRequest
+from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift, SwapRequest
 from .selectors.duty import on_duty_payload
 from .selectors.periods import period_list as period_list_qs
 from .selectors.rosters import (
@@ -215,6 +217,7 @@ def roster_action(request, pk: int, action: str):
 def roster_csv(request, pk: int):
     roster = roster_get_for_user(user=request.user, roster_id=pk)
     response = HttpResponse(exports.roster_csv(roster), content_type="text/csv; charset=utf-8")
+    audit_record(actor=request.user, action=AuditLog.Action.EXPORT, obj=roster, detail="值班表 CSV")
     response["Content-Disposition"] = f'attachment; filename="roster-{roster.pk}.csv"'
     return response
 
@@ -223,6 +226,7 @@ def roster_csv(request, pk: int):
 def roster_pdf(request, pk: int):
     roster = roster_get_for_user(user=request.user, roster_id=pk)
     response = HttpResponse(exports.roster_pdf(roster), content_type="application/pdf")
+    audit_record(actor=request.user, action=AuditLog.Action.EXPORT, obj=roster, detail="值班表 PDF")
     response["Content-Disposition"] = f'inline; filename="roster-{roster.pk}.pdf"'
     return response
 
@@ -257,12 +261,21 @@ def _feed_response(body: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _user_label(user) -> str:
+    return f"{user.real_name}（{user.username}）" if user.real_name else user.username
+
+
 def feed_member(request, token: str):
     """Secret-URL feed of one person's shifts (calendar apps cannot sign in). Revoked → 404."""
     member = DutyMember.objects.select_related("user").filter(ical_token=token, active=True).first()
     if member is None or not token:
         raise Http404
     since = timezone.now() - dt.timedelta(days=60)
+    # Fetched by a calendar app with the secret URL, not a signed-in user: recorded under the feed's owner.
+    audit_record(
+        actor=member.user, action=AuditLog.Action.EXPORT, obj=member,
+        detail=f"iCal 订阅（个人值班），令牌所有人：{_user_label(member.user)}",
+    )
     return _feed_response(exports.ical_feed(name=f"{member.user.display_name}的值班", seats=exports.feed_seats_of_member(member.pk, since=since)), "my-duty")
 
 
@@ -270,6 +283,13 @@ def feed_roster(request, token: str):
     roster = Roster.objects.filter(ical_token=token).first()
     if roster is None or not token:
         raise Http404
+    # Fetched with the secret URL (no signed-in user): the token's owner is whoever last issued it.
+    issued = RosterEvent.objects.filter(roster=roster, kind=RosterEvent.Kind.FEED_TOKEN).select_related("actor").order_by("-at", "-pk").first()
+    owner = _user_label(issued.actor) if issued is not None and issued.actor is not None else "未知"
+    audit_record(
+        actor=None, action=AuditLog.Action.EXPORT, obj=roster, actor_label="iCal 订阅",
+        detail=f"iCal 订阅（值班表），令牌签发人：{owner}",
+    )
     return _feed_response(exports.ical_feed(name=roster.name, seats=exports.feed_seats_of_roster(roster)), f"roster-{roster.pk}")
 
 

@@ -13,7 +13,10 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.selectors import user_list
+from core import filters as core_filters
+from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
+from core.models import AuditLog
 from roster.selectors.calendar import WorkingDays
 
 from .models import (
@@ -202,8 +205,8 @@ class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices, distinct=False)
     assignee = django_filters.NumberFilter()
     breached = django_filters.BooleanFilter(method="filter_breached")
-    reported_from = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
-    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
+    reported_from = core_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
+    reported_to = core_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:
@@ -430,6 +433,7 @@ class TicketAttachmentDownloadApi(APIView):
             handle = attachment.file.open("rb")
         except FileNotFoundError as exc:
             raise NotFound("附件文件不存在") from exc
+        audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=attachment, detail=f"工单附件 {attachment.original_name}（API）")
         response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
                                  content_type=attachment.content_type)
         response["X-Content-Type-Options"] = "nosniff"

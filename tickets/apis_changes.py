@@ -7,6 +7,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import filters as core_filters
+
 from .models import ChangeApproval, ChangeRequest, ChangeTemplate
 from .selectors.changes import change_actions_for_user, change_detail_queryset, change_get_for_user
 from .services import changes as services
@@ -74,8 +76,8 @@ class ChangeFilter(django_filters.FilterSet):
     business_system = django_filters.NumberFilter(field_name="business_systems")
     host = django_filters.NumberFilter(field_name="hosts")
     requester = django_filters.NumberFilter(field_name="requester")
-    window_from = django_filters.IsoDateTimeFilter(field_name="window_end", lookup_expr="gt", label="窗口结束晚于")
-    window_to = django_filters.IsoDateTimeFilter(field_name="window_start", lookup_expr="lt", label="窗口开始早于")
+    window_from = core_filters.DateTimeFilter(field_name="window_end", lookup_expr="gt", label="窗口结束晚于")
+    window_to = core_filters.DateTimeFilter(field_name="window_start", lookup_expr="lt", label="窗口开始早于")
     q = django_filters.CharFilter(method="search", label="编号或标题")
 
     class Meta:

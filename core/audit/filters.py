@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import filters as core_filters
 from core.models import AuditLog
 
 
@@ -14,10 +15,10 @@ class AuditLogFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter(label=_("对象类型"), field_name="object_type", lookup_expr="iexact")
     object_id = django_filters.CharFilter(label=_("对象 ID"), field_name="object_id", lookup_expr="exact")
     ip = django_filters.CharFilter(label=_("IP 地址"), method="filter_ip")
-    date_from = django_filters.DateFilter(
+    date_from = core_filters.DateFilter(
         label=_("起始日期"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = django_filters.DateFilter(
+    date_to = core_filters.DateFilter(
         label=_("截止日期"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, ValidationFailed
+from core.models import AuditLog
 from roster.selectors.calendar import WorkingDays
 
 from ..forms import (
@@ -241,6 +243,7 @@ def ticket_attachment_download(request, pk: int, attachment_id: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404(_("附件文件不存在")) from error
+    audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=attachment, detail=f"工单附件 {attachment.original_name}")
     response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
