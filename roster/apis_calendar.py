@@ -21,7 +21,8 @@ class CalendarDaySerializer(serializers.ModelSerializer):
 
 
 class CalendarDayFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    # Bounded: a year outside 1..9999 (e.g. 0) cannot be turned into date bounds (was a 500).
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", min_value=1, max_value=9999)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
