@@ -347,7 +347,7 @@ def _load(size: str, info: dict, seconds: int, connections: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         base = f"http://127.0.0.1:{port}"
-        common = ["-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+        common = ["-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency"]
         out = {}
         out["queue_page"] = _wrk([*common, "-H", f"Cookie: sessionid={info['session']}", f"{base}/tickets/queue/unassigned/"])
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
