@@ -319,8 +319,16 @@ def load(size: str, info: dict, seconds: int, connections: int) -> dict:
             redis.Redis.from_url(BENCH_ENV["CELERY_BROKER_URL"]).flushdb()
 
 
+def _free_port() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])
+
+
 def _load(size: str, info: dict, seconds: int, connections: int) -> dict:
-    port = "8765"
+    port = _free_port()  # never a port someone else's server may be using
     env = _env(size)
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "opsdesk.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
@@ -330,14 +338,16 @@ def _load(size: str, info: dict, seconds: int, connections: int) -> dict:
     try:
         import urllib.request
 
-        for _ in range(100):
+        for _ in range(150):
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)
         base = f"http://127.0.0.1:{port}"
-        common = ["-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+        common = ["-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency"]
         out = {}
         out["queue_page"] = _wrk([*common, "-H", f"Cookie: sessionid={info['session']}", f"{base}/tickets/queue/unassigned/"])
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -392,8 +402,9 @@ def main() -> None:
         return
     print(f"machine: {machine()}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
     # DEBUG is off (as in production): the manifest static storage needs collected files.
-    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env={**os.environ, **BENCH_ENV}, check=True)
+    if not (ROOT / "var" / "staticfiles" / "staticfiles.json").exists():
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                       env={**os.environ, **BENCH_ENV}, check=True)
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
     for size in args.sizes.split(","):

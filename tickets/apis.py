@@ -1,9 +1,11 @@
 """Tickets API (/api/v1/tickets/…). Views parse input, call one service, render the result."""
 
 import django_filters
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -17,6 +19,7 @@ from core import filters as core_filters
 from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.models import AuditLog
+from core.pagination import PageNumberPagination
 from roster.selectors.calendar import WorkingDays
 
 from .models import (
@@ -224,12 +227,47 @@ class TicketFilter(django_filters.FilterSet):
         return ticket_filter(qs, search=value)
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows (COUNT over a LIMIT subquery): counting a million tickets
+    costs more than fetching the page. Past the cap `count` is the cap and `capped` is set."""
+
+    COUNT_CAP = 10_000
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list[: self.COUNT_CAP + 1].count()
+        self.capped = n > self.COUNT_CAP
+        return min(n, self.COUNT_CAP)
+
+
+class TicketPagination(PageNumberPagination):
+    """The house page-number pagination; `count` is exact up to 10 000 tickets and `count_capped`
+    says when there are more (narrow with filters, or page through the first 10 000)."""
+
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        out["properties"]["count_capped"] = {"type": "boolean", "description": "more than 10 000 tickets match"}
+        return out
+
+
 class TicketListCreateApi(generics.ListAPIView):
     """GET: tickets the user may see (queue=unassigned|mine|team|breaching|open, filters, search).
     POST: report a ticket."""
 
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
+    pagination_class = TicketPagination
     ordering_fields = ["reported_at", "next_due_at", "number", "id"]
 
     def get_queryset(self):

@@ -326,3 +326,19 @@ def test_filtered_list_query_count_is_constant_and_counts_without_distinct(
         assert client.get("/api/v1/tickets/", params).json()["count"] == 12
     assert len(ctx.captured_queries) == 4
     assert not any("DISTINCT" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_list_counts_up_to_the_cap_and_says_when_more_match(api, users, new_ticket, monkeypatch):
+    from tickets.apis import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_CAP", 3)
+    client = api(users["engineer"])
+    for _ in range(3):
+        new_ticket("fault", "P3")
+    body = client.get("/api/v1/tickets/", {"page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, False)
+    new_ticket("fault", "P3")
+    new_ticket("fault", "P3")
+    body = client.get("/api/v1/tickets/", {"page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert len(body["results"]) == 2 and body["next"]
