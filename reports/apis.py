@@ -184,6 +184,7 @@ class PackageOutput(serializers.ModelSerializer):
 
 
 class PackageFilter(MonthlyReportFilter):
+    status = None  # a package has a task state, not a report's issue status
     class Meta:
         model = AcceptancePackage
         fields = ["month", "contract"]

@@ -7,9 +7,9 @@ services (managers plan; people on duty log, report and hand over)."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -442,11 +442,12 @@ class OnDutyApi(APIView):
         require_duty_reader(request.user)
         raw = request.query_params.get("at")
         if raw:
-            at = parse_datetime(raw.replace(" ", "+")) if raw else None
-            if at is None:
-                raise ValidationFailed(fields={"at": ["时间格式应为 ISO 8601，例如 2026-02-16T23:00:00+08:00"]})
-            if timezone.is_naive(at):
-                at = timezone.make_aware(at)
+            try:  # ISO 8601, a real UTC offset and a sane year (core.filters); naive = Beijing time
+                at = core_filters.BoundedIsoDateTimeField().clean(raw.replace(" ", "+"))
+            except forms.ValidationError as error:
+                raise ValidationFailed(
+                    fields={"at": [*error.messages, "时间格式应为 ISO 8601，例如 2026-02-16T23:00:00+08:00"]}
+                ) from None
         else:
             at = timezone.now()
         return Response(OnDutySerializer(on_duty_payload(at=at)).data)

@@ -100,11 +100,11 @@ def parse_period(*, month: str | None = None, quarter: str | None = None, year: 
     key, value = next(iter(given.items()))
     value = value.strip()
     if key == "month" and (m := _MONTH.match(value)):
-        return period_for("month", dt.date(int(m[1]), int(m[2]), 1))
+        return period_for("month", _first_day(int(m[1]), int(m[2]), key))
     if key == "quarter" and (m := _QUARTER.match(value.upper())):
-        return period_for("quarter", dt.date(int(m[1]), (int(m[2]) - 1) * 3 + 1, 1))
+        return period_for("quarter", _first_day(int(m[1]), (int(m[2]) - 1) * 3 + 1, key))
     if key == "year" and (m := _YEAR.match(value)):
-        return period_for("year", dt.date(int(m[1]), 1, 1))
+        return period_for("year", _first_day(int(m[1]), 1, key))
     formats = {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}
     raise ValidationFailed(fields={key: [_("格式应为 %(f)s") % {"f": formats[key]}]})
 
@@ -113,4 +113,12 @@ def parse_month(value: str, *, field: str = "month") -> Period:
     m = _MONTH.match((value or "").strip())
     if not m:
         raise ValidationFailed(fields={field: [_("格式应为 YYYY-MM")]})
-    return period_for("month", dt.date(int(m[1]), int(m[2]), 1))
+    return period_for("month", _first_day(int(m[1]), int(m[2]), field))
+
+
+def _first_day(year: int, month: int, field: str) -> dt.date:
+    from core.filters import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationFailed(fields={field: [_("年份须在 %(min)s 至 %(max)s 之间") % {"min": MIN_YEAR, "max": MAX_YEAR}]})
+    return dt.date(year, month, 1)

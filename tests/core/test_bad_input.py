@@ -76,3 +76,28 @@ def test_date_filters_refuse_years_outside_the_range(api, users, path, param):
     client = api(users["project_manager"])
     assert client.get(path, {param: "0001-01-01"}).status_code == 400
     assert client.get(path, {param: "2026-01-01"}).status_code == 200
+
+
+@pytest.mark.parametrize("body", [{"month": "0000-01"}, {"month": "2101-01"}])
+def test_report_months_outside_the_range_are_field_errors(api, users, body):
+    client = api(users["project_manager"])
+    for path in ("/api/v1/reports/monthly/", "/api/v1/reports/packages/"):
+        response = client.post(path, body, format="json")
+        assert response.status_code == 400, (path, response.content)
+        assert "month" in response.json()["fields"]
+
+
+def test_the_package_list_has_no_report_status_filter(api, users):
+    assert api(users["project_manager"]).get("/api/v1/reports/packages/", {"status": "issued"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0239-02-23T03:12:39+02:53", "2026-01-01T00:00:00+18:18", "2026-13-01T00:00:00"])
+def test_on_duty_at_refuses_impossible_datetimes(api, users, value):
+    response = api(users["duty_leader"]).get("/api/v1/roster/on-duty/", {"at": value})
+    assert response.status_code == 400 and "at" in response.json()["fields"]
+
+
+def test_on_duty_at_takes_naive_and_offset_times(api, users):
+    client = api(users["duty_leader"])
+    assert client.get("/api/v1/roster/on-duty/", {"at": "2026-02-16T23:00:00"}).json()["at"].startswith("2026-02-16T23:00:00+08:00")
+    assert client.get("/api/v1/roster/on-duty/", {"at": "2026-02-16T15:00:00+00:00"}).json()["at"].startswith("2026-02-16T23:00:00+08:00")
