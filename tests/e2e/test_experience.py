@@ -22,6 +22,27 @@ UNLABELLED_JS = """() => [...document.querySelectorAll('input, select, textarea'
   .map(el => el.outerHTML.slice(0, 120))"""
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
+# WCAG 2 contrast of every visible text element against the first opaque background behind it.
+LOW_CONTRAST_JS = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3); } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!el.offsetParent || !el.childNodes.length) continue;
+    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+    if (!text) continue;
+    const style = getComputedStyle(el);
+    const a = lum(rgb(style.color).slice(0, 3)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) bad.push(`${el.tagName} "${text.slice(0, 20)}" ${ratio.toFixed(2)}`);
+  }
+  return bad;
+}"""
+
 
 def _overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -88,6 +109,7 @@ def test_labels_keyboard_focus_navigation_and_chinese(e2e):
             assert page.locator("html").get_attribute("lang") == "zh-hans", path
             assert CJK.search(page.locator("h1").first.inner_text()), f"{path}: the heading is not Chinese"
             assert page.evaluate(UNLABELLED_JS) == [], f"{path}: unlabelled inputs"
+            assert page.evaluate(LOW_CONTRAST_JS) == [], f"{path}: text below WCAG AA contrast"
             # The main navigation is a <nav> landmark of plain same-origin links.
             nav = page.locator("nav.mainnav")
             assert nav.count() == 1
