@@ -24,7 +24,7 @@ import time
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, workday_hours
@@ -430,7 +430,13 @@ class BenchSeeder:
             first_id = c.fetchone()[0] + 1
         counters: dict = {}
         raw = connection.connection  # the psycopg connection under Django's
-        tcols = ", ".join(TICKET_COLUMNS)
+        # Text columns the benchmark does not fill (added to Ticket later) get '' like a model save would.
+        blank_text = [
+            f.column for f in Ticket._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and not f.null and f.column not in TICKET_COLUMNS
+        ]
+        blanks = ("",) * len(blank_text)
+        tcols = ", ".join((*TICKET_COLUMNS, *blank_text))
         ccols = ", ".join(CLOCK_COLUMNS)
         self.running = []
         chunk = 50_000
@@ -445,7 +451,7 @@ class BenchSeeder:
                 with raw.cursor() as cur:
                     with cur.copy(f"COPY {Ticket._meta.db_table} ({tcols}) FROM STDIN") as copy:
                         for row in tickets:
-                            copy.write_row(row)
+                            copy.write_row((*row, *blanks))
                     with cur.copy(f"COPY {SlaClock._meta.db_table} ({ccols}) FROM STDIN") as copy:
                         for row in clocks:
                             copy.write_row(row)
