@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .db import after_commit, lock_one
+from .dispatch import enqueue
 from .models import Notification, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -99,15 +100,7 @@ def _outbox_add(*, channel: str, recipient: str, subject: str, body: str, dedupe
     )
     from .tasks import outbox_deliver
 
-    after_commit(lambda: _enqueue(outbox_deliver, message.pk))
-
-
-def _enqueue(task, *args) -> None:
-    """Hand a task to the broker; if the broker is down the periodic sweep will deliver later."""
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - broker outage must never break the request
-        logger.warning("broker unavailable; %s(%s) left for the periodic sweep", task.name, args, exc_info=True)
+    after_commit(lambda: enqueue(outbox_deliver, message.pk))
 
 
 @transaction.atomic

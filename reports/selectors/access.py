@@ -3,17 +3,12 @@ provider staff and auditors: everything (read-only for auditors)."""
 
 from django.db.models import QuerySet
 
-from accounts.roles import Role
-from accounts.selectors import user_has_role, user_sees_all_tenants, user_tenant_id
+from accounts.selectors import user_may_read_reports, user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound, PermissionDenied
 from tickets.models import BusinessSystem, Contract
 
 from ..models import AcceptancePackage, MonthlyReport
 from .kpis import Scope
-
-
-def user_may_read_reports(user) -> bool:
-    return user_sees_all_tenants(user) or user_has_role(user, Role.APPROVER)
 
 
 def _require_reader(user) -> None:

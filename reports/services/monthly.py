@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_manager, users_with_role
 from core.db import after_commit, lock_one
+from core.dispatch import enqueue
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
 from tickets.models import Contract
@@ -34,10 +35,7 @@ ISSUE_DEADLINE_DAY = 15  # 验收 2.1: by the middle of the next month
 def _enqueue_generation(report_id: int) -> None:
     from ..tasks import monthly_report_generate_task
 
-    try:
-        monthly_report_generate_task.delay(report_id)
-    except Exception:  # noqa: BLE001 - a broker outage leaves it queued; the periodic sweep retries
-        logger.warning("broker unavailable; monthly report %s stays queued", report_id, exc_info=True)
+    enqueue(monthly_report_generate_task, report_id)
 
 
 def _check_period(contract: Contract, period: Period, now: dt.datetime) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_manager
 from core.db import after_commit, lock_one
+from core.dispatch import enqueue
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tickets.models import Contract
 
@@ -46,10 +47,7 @@ def _cell(value):
 def _enqueue(package_id: int) -> None:
     from ..tasks import acceptance_package_build_task
 
-    try:
-        acceptance_package_build_task.delay(package_id)
-    except Exception:  # noqa: BLE001
-        logger.warning("broker unavailable; package %s stays queued", package_id, exc_info=True)
+    enqueue(acceptance_package_build_task, package_id)
 
 
 @transaction.atomic

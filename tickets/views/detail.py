@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import user_may_read_reports
 from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, ValidationFailed
 from core.models import AuditLog
@@ -128,12 +129,6 @@ def _load(request, pk: int) -> Ticket:
         raise Http404(str(error.message)) from error
 
 
-def _may_read_reports(user) -> bool:
-    from reports.selectors.access import user_may_read_reports  # reports builds on tickets
-
-    return user_may_read_reports(user)
-
-
 def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error_action: str | None = None) -> dict:
     """Everything the ticket page shows; `bound` replaces the blank form of the action that failed."""
     now = timezone.now()
@@ -172,7 +167,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
         "downtimes": downtime_forms,
         "downtime_report_form": report_form,
-        "downtime_report": ticket.severity == Severity.P1 and _may_read_reports(request.user),
+        "downtime_report": ticket.severity == Severity.P1 and user_may_read_reports(request.user),
         "status_labels": dict(Ticket.Status.choices),
         "error_action": error_action,
         "now": now,
