@@ -56,6 +56,20 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "clock", "calendar", "active")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services (tickets, timelines, approvals): the admin shows them and
+    nobody, not even a superuser, adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -81,7 +95,7 @@ class TicketEventInline(ReadOnlyInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     """Read-only: tickets change only through their services (and so always on the timeline)."""
 
     list_display = ("number", "title", "kind", "severity", "status", "business_system", "assignee", "reported_at",
@@ -91,32 +105,16 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "reported_at"
     inlines = [SlaClockInline, TicketEventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(ReadOnlyAdmin):
     """The timeline is append-only: nobody, not even a superuser, edits or deletes it here."""
 
     list_display = ("ticket", "kind", "actor", "at", "from_status", "to_status")
     list_filter = ("kind",)
     search_fields = ("ticket__number", "note")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SlaEscalation)
@@ -127,15 +125,8 @@ class SlaEscalationAdmin(TicketEventAdmin):
 
 
 @admin.register(TicketComment, TicketAttachment, SatisfactionRating)
-class TicketChildAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class TicketChildAdmin(ReadOnlyAdmin):
+    """Comments, attachments and ratings are written through the ticket services only."""
 
 
 @admin.register(DowntimeRecord, SatisfactionFollowUp)
@@ -172,34 +163,20 @@ class ChangeTemplateAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class ChangeApprovalInline(admin.TabularInline):
+class ChangeApprovalInline(ReadOnlyInline):
     model = ChangeApproval
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class ChangeEventInline(admin.TabularInline):
+
+class ChangeEventInline(ReadOnlyInline):
     model = ChangeEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "kind", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReadOnlyAdmin):
     """Read-only: changes move only through their services, so every step lands on the timeline."""
 
     list_display = ("number", "title", "category", "risk", "status", "window_start", "window_end", "requester")
@@ -207,26 +184,10 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     search_fields = ("number", "title")
     inlines = [ChangeApprovalInline, ChangeEventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(ReadOnlyAdmin):
     list_display = ("change", "kind", "actor", "at")
     list_filter = ("kind",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
