@@ -154,3 +154,34 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogImmutable("审计日志只能追加，不能删除（过期记录由保留期任务清理）")
+
+
+class AppendOnlyError(TypeError):
+    """An attempt to change or delete a row of an append-only history (timelines)."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """Base of the timelines (ticket events, change events): rows are written once and never updated
+    or deleted. The model and its queryset refuse it here; the admin and, on PostgreSQL, a trigger
+    refuse it too."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from accounts.roles import Role
+from core.models import AppendOnlyError as AppendOnlyError  # re-exported: callers catch it here
+from core.models import AppendOnlyModel
 
 from .reference import BusinessSystem, Host
 
@@ -239,19 +241,7 @@ class ChangeApproval(models.Model):
         return f"{self.change.number} #{self.position} {self.label}"
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class ChangeEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("change events are append-only")
-
-    def delete(self):
-        raise AppendOnlyError("change events are append-only")
-
-
-class ChangeEvent(models.Model):
+class ChangeEvent(AppendOnlyModel):
     """The change's timeline: every submission, decision and state change. Never updated or deleted
     (the model, the queryset, the admin and — on PostgreSQL — a trigger refuse it)."""
 
@@ -281,7 +271,6 @@ class ChangeEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
-    objects = ChangeEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("变更记录")
@@ -290,14 +279,6 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("change events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("change events are append-only")
 
     @property
     def transition_display(self) -> str:

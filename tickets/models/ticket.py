@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organization
+from core.models import AppendOnlyModel
 
 from .reference import BusinessSystem, Host, ServiceItem
 
@@ -321,15 +322,7 @@ class SlaEscalation(models.Model):
         return f"{self.clock}:{self.threshold}"
 
 
-class TicketEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("TicketEvent rows are append-only")
-
-    def delete(self):
-        raise TypeError("TicketEvent rows are append-only")
-
-
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnlyModel):
     """The append-only timeline. Never updated or deleted (model, queryset, admin and, on PostgreSQL,
     a trigger refuse it)."""
 
@@ -374,7 +367,6 @@ class TicketEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
-    objects = TicketEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工单时间线")
@@ -384,14 +376,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("TicketEvent rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("TicketEvent rows are append-only")
 
 
 class TicketComment(models.Model):
