@@ -42,12 +42,20 @@ def _parse_hhmm(value: str) -> dt.time:
     return dt.time(hours, minutes)
 
 
+_HOURS: dict[tuple[str, str], tuple[dt.time, dt.time]] = {}
+
+
 def workday_hours() -> tuple[dt.time, dt.time]:
-    start = _parse_hhmm(getattr(settings, "OPSDESK_WORKDAY_START", "09:00"))
-    end = _parse_hhmm(getattr(settings, "OPSDESK_WORKDAY_END", "18:00"))
-    if end <= start:
-        raise ValueError("OPSDESK_WORKDAY_END must be after OPSDESK_WORKDAY_START")
-    return start, end
+    """(start, end) of the working day from the settings; parsed once per distinct setting (a queue page
+    asks for it once per day of every working-hours clock)."""
+    raw = (str(getattr(settings, "OPSDESK_WORKDAY_START", "09:00")), str(getattr(settings, "OPSDESK_WORKDAY_END", "18:00")))
+    hours = _HOURS.get(raw)
+    if hours is None:
+        start, end = _parse_hhmm(raw[0]), _parse_hhmm(raw[1])
+        if end <= start:
+            raise ValueError("OPSDESK_WORKDAY_END must be after OPSDESK_WORKDAY_START")
+        hours = _HOURS[raw] = (start, end)
+    return hours
 
 
 def minutes_per_working_day() -> int:

@@ -238,7 +238,8 @@ def test_breached_filter_sees_running_clocks_past_due(api, users, new_ticket, ti
 def test_list_and_queue_query_counts_are_constant_in_the_number_of_tickets(
     api, users, new_ticket, django_assert_num_queries, queue
 ):
-    """count, page, clocks, hosts, and the working-day calendar of the year (one query per year)."""
+    """count, page, requesters, recorders, clocks, hosts, and the working-day calendar of the year (one
+    query per year)."""
     client = api(users["engineer"])
     params = {"queue": queue} if queue else {}
 
@@ -250,10 +251,10 @@ def test_list_and_queue_query_counts_are_constant_in_the_number_of_tickets(
 
     make(4)
     client.get("/api/v1/tickets/", params)  # warm the user's role cache like any earlier request would
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         assert client.get("/api/v1/tickets/", params).json()["count"] == 4
     make(12)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         assert client.get("/api/v1/tickets/", params).json()["count"] == 16
 
 
@@ -304,8 +305,8 @@ def test_schema_generates_with_the_ticket_endpoints(client):
 def test_filtered_list_query_count_is_constant_and_counts_without_distinct(
     api, users, new_ticket, systems, django_assert_num_queries
 ):
-    """status + severity + system: count (no DISTINCT over every column), page, clocks, hosts (faults
-    run on the 7×24 calendar: no calendar query)."""
+    """status + severity + system: count (no DISTINCT over every column), page, requesters, recorders,
+    clocks, hosts (faults run on the 7×24 calendar: no calendar query)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -319,12 +320,12 @@ def test_filtered_list_query_count_is_constant_and_counts_without_distinct(
 
     make(3)
     client.get("/api/v1/tickets/", params)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert client.get("/api/v1/tickets/", params).json()["count"] == 3
     make(9)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/api/v1/tickets/", params).json()["count"] == 12
-    assert len(ctx.captured_queries) == 4
+    assert len(ctx.captured_queries) == 6
     assert not any("DISTINCT" in q["sql"] for q in ctx.captured_queries)
 
 

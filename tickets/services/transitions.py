@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_auditor, user_is_manager, user_is_provider_staff, user_tenant_id
+from accounts.selectors import (
+    user_has_role,
+    user_is_auditor,
+    user_is_manager,
+    user_is_provider_staff,
+    user_roles,
+    user_tenant_id,
+)
 from core.exceptions import IllegalTransition, NotFound, PermissionDenied
 
 from ..models import SatisfactionRating, Ticket, TicketKind
@@ -57,19 +64,44 @@ def _same_tenant(user, ticket: Ticket) -> bool:
     return user_tenant_id(user) == ticket.organization_id if getattr(user, "organization_id", None) else False
 
 
+_WHO_ATTR = "_opsdesk_transition_roles"
+
+
+def _role_flags(user) -> dict[str, bool]:
+    """What the transition table asks of a user, derived once from their roles and kept on the user
+    object beside the roles themselves (a queue page asks it for every action of every row). Derived
+    again when the roles were re-read (accounts drops its cache when roles change)."""
+    roles = user_roles(user)
+    cached = user.__dict__.get(_WHO_ATTR)
+    if cached is None or cached[0] is not roles:
+        staff = user_is_provider_staff(user)
+        flags = {
+            "read_only": user_is_auditor(user) and not staff,
+            "staff": staff,
+            "manager": user_is_manager(user),
+            "pm": user_has_role(user, Role.PROJECT_MANAGER),
+            "tenant_role": not staff and user_has_role(user, Role.REQUESTER, Role.APPROVER),
+        }
+        cached = user.__dict__[_WHO_ATTR] = (roles, flags)
+    return cached[1]
+
+
 def _may(user, who: str, ticket: Ticket) -> bool:
-    if user is None or not user.is_authenticated or (user_is_auditor(user) and not user_is_provider_staff(user)):
+    if user is None or not user.is_authenticated:
         return False
-    staff = user_is_provider_staff(user)
-    tenant = not staff and _same_tenant(user, ticket) and user_has_role(user, Role.REQUESTER, Role.APPROVER)
-    return {
-        "staff": staff,
-        "manager": user_is_manager(user),
-        "pm": user_has_role(user, Role.PROJECT_MANAGER),
-        "tenant": tenant,
-        "tenant_or_staff": tenant or staff,
-        "tenant_or_manager": tenant or user_is_manager(user),
-    }[who]
+    flags = _role_flags(user)
+    if flags["read_only"]:
+        return False
+    if who in ("staff", "manager", "pm"):
+        return flags[who]
+    tenant = flags["tenant_role"] and _same_tenant(user, ticket)
+    if who == "tenant":
+        return tenant
+    if who == "tenant_or_staff":
+        return tenant or flags["staff"]
+    if who == "tenant_or_manager":
+        return tenant or flags["manager"]
+    raise KeyError(who)
 
 
 def _extra_rule(action: str, user, ticket: Ticket) -> str | None:

@@ -184,10 +184,11 @@ def ticket_detail(request, pk: int):
 def _row_response(request, ticket_id: int, *, message: str, ok: bool):
     """The refreshed queue row after an in-place action (re-read, so it shows the winner of a race)."""
     ticket = _load(request, ticket_id)
-    row = ticket_rows(user=request.user, tickets=[ticket], now=timezone.now())[0]
+    now = timezone.now()
+    row = ticket_rows(user=request.user, tickets=[ticket], now=now)[0]
     return render(
         request, "tickets/_ticket_row.html",
-        {"row": row, "row_message": message, "row_ok": ok, "in_queue": True, **viewer_flags(request.user)},
+        {"row": row, "now": now, "row_message": message, "row_ok": ok, "in_queue": True, **viewer_flags(request.user)},
     )
 
 
