@@ -8,6 +8,9 @@ from django.utils import translation
 _KEY = "_opsdesk_last_seen"
 
 
+_ACTIVITY_RESOLUTION_SECONDS = 60
+
+
 class IdleSessionTimeoutMiddleware:
     """Log out a browser session idle for SESSION_IDLE_TIMEOUT_MINUTES (token API calls are unaffected)."""
 
@@ -22,7 +25,9 @@ class IdleSessionTimeoutMiddleware:
             limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
             if last is not None and now - last > limit:
                 logout(request)
-            else:
+            elif last is None or now - last >= _ACTIVITY_RESOLUTION_SECONDS:
+                # Recorded at most once a minute: writing the session row on every request cost a
+                # transaction and an UPDATE per page view, for a timeout counted in tens of minutes.
                 request.session[_KEY] = now
         return self.get_response(request)
 

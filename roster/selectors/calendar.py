@@ -9,6 +9,7 @@ Minutes are exact (floats); callers round as their rule requires. Pass one `Work
 calls (a list page, a report) so each calendar year is read once.
 """
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
@@ -69,12 +70,29 @@ class WorkingDays:
 
     def __init__(self) -> None:
         self._years: dict[int, set[dt.date] | None] = {}
+        self._sorted: dict[int, list[dt.date]] = {}
 
     def _load(self, year: int) -> set[dt.date] | None:
         if year not in self._years:
             rows = list(CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day"))
             self._years[year] = {d for d, working in rows if working} if rows else None
         return self._years[year]
+
+    def count(self, first: dt.date, last: dt.date) -> int:
+        """Working days in [first, last] (0 when last < first), by bisection in each year's sorted list."""
+        total = 0
+        for year in range(first.year, last.year + 1):
+            working = self._load(year)
+            if working is None:
+                raise CalendarDataMissing(year)
+            days = self._sorted.get(year)
+            if days is None:
+                days = self._sorted[year] = sorted(working)
+            lo = max(first, dt.date(year, 1, 1))
+            hi = min(last, dt.date(year, 12, 31))
+            if hi >= lo:
+                total += bisect.bisect_right(days, hi) - bisect.bisect_left(days, lo)
+        return total
 
     def is_working_day(self, day: dt.date) -> bool:
         working = self._load(day.year)
@@ -109,16 +127,21 @@ def working_minutes_between(
     days = days or WorkingDays()
     tz = _tz()
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
-    seconds = 0.0
-    day = first
-    while day <= last:
-        if days.is_working_day(day):
-            open_, close = _window(day)
-            lo, hi = max(start, open_), min(end, close)
-            if hi > lo:
-                seconds += (hi - lo).total_seconds()
-        day += dt.timedelta(days=1)
-    return seconds / 60
+
+    def within(day: dt.date) -> float:
+        if not days.is_working_day(day):
+            return 0.0
+        open_, close = _window(day)
+        lo, hi = max(start, open_), min(end, close)
+        return (hi - lo).total_seconds() if hi > lo else 0.0
+
+    if first == last:
+        return within(first) / 60
+    # The days strictly between are whole working days or none: count them instead of walking them (a
+    # request ticket open for two years is ~500 working days; a queue page has dozens of such clocks).
+    # Every working window has the same length (no daylight-saving switch falls inside working hours).
+    middle = days.count(first + dt.timedelta(days=1), last - dt.timedelta(days=1))
+    return (within(first) + within(last)) / 60 + middle * minutes_per_working_day()
 
 
 def add_working_minutes(

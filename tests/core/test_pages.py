@@ -72,6 +72,27 @@ def test_idle_session_times_out(client, demo, settings):
     assert client.get("/").status_code == 302
 
 
+def test_activity_is_recorded_at_most_once_a_minute(client, demo, settings):
+    """A page view within a minute of the last recorded one writes no session row; an older stamp is
+    renewed, so an active user is never logged out."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(User.objects.get(username="pm"))
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    session = client.session
+    stale = time.time() - 120
+    session["_opsdesk_last_seen"] = stale
+    session.save()
+    assert client.get("/").status_code == 200
+    assert client.session["_opsdesk_last_seen"] > stale + 100
+
+
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 

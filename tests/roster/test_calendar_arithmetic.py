@@ -122,3 +122,36 @@ def test_calendar_api_lists_with_filters_and_only_the_pm_sets_a_year(api, users)
         "/api/v1/calendar-days/years/", {**payload, "holidays": [{"date": "2026-01-01"}]}, format="json"
     )
     assert wrong.status_code == 400 and "holidays" in wrong.json()["fields"]
+
+
+def _walked(start, end, days):
+    """The day-by-day definition: the overlap of [start, end) with each working day's window."""
+    seconds, day = 0.0, start.astimezone(BJ).date()
+    while day <= end.astimezone(BJ).date():
+        if days.is_working_day(day):
+            lo = max(start, dt.datetime.combine(day, dt.time(9), tzinfo=BJ))
+            hi = min(end, dt.datetime.combine(day, dt.time(18), tzinfo=BJ))
+            seconds += max(0.0, (hi - lo).total_seconds())
+        day += dt.timedelta(days=1)
+    return seconds / 60
+
+
+def test_long_intervals_count_whole_days_exactly_as_walking_them():
+    """Counting the days between (bisection) equals walking them, over spans from minutes to three
+    years, crossing the seeded years' holidays and make-up workdays (working_minutes_between walks only
+    the first and the last day)."""
+    import random
+
+    days = WorkingDays()
+    rnd = random.Random(5)
+    years = sorted(CalendarDay.objects.dates("date", "year"))
+    first, last = at(years[0].year, 1, 1), at(years[-1].year, 12, 31, 23, 0)
+    span = (last - first).total_seconds()
+    for _ in range(300):
+        start = first + dt.timedelta(seconds=rnd.uniform(0, span))
+        end = start + dt.timedelta(minutes=rnd.choice([rnd.uniform(0, 600), rnd.uniform(0, 20000), rnd.uniform(0, 10**6)]))
+        end = min(end, last)
+        assert working_minutes_between(start, end, WH, days=days) == pytest.approx(_walked(start, end, days), abs=1e-6)
+    assert days.count(dt.date(2026, 2, 14), dt.date(2026, 2, 14)) == 1  # the Spring Festival make-up Saturday
+    assert days.count(dt.date(2026, 2, 15), dt.date(2026, 2, 23)) == 0  # the holiday block
+    assert days.count(dt.date(2026, 3, 2), dt.date(2026, 3, 1)) == 0

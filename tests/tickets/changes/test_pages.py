@@ -149,6 +149,6 @@ def test_detail_query_count(draft, users, django_assert_num_queries):
         c.get(f"/changes/{change.pk}/")
 
 
-EXPECTED_DETAIL_QUERIES = 16
+EXPECTED_DETAIL_QUERIES = 13
 # session, user, roles, nav/unread badge … constant in the number of changes shown.
-EXPECTED = {"/changes/": 11, "/changes/inbox/": 12, "/changes/calendar/?month=2026-03": 9}
+EXPECTED = {"/changes/": 8, "/changes/inbox/": 9, "/changes/calendar/?month=2026-03": 6}
