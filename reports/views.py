@@ -26,7 +26,7 @@ from .selectors.access import (
     package_get_for_user,
     package_list_for_user,
 )
-from .selectors.kpis import KPI_LABELS, kpis_compute
+from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
 from .selectors.periods import month_of, parse_month
 from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for
 from .services.packages import acceptance_package_request
@@ -77,9 +77,8 @@ def dashboard(request):
         clocks.filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gte=now,
                       due_at__lt=now + AT_RISK_WINDOW).order_by("due_at")[:LIST_LIMIT]
     )
-    breaches = clocks.filter(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end).filter(
-        Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now)
-    )
+    breaches = missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(
+        "ticket__business_system", "ticket__assignee")
     breach_rows = list(breaches.order_by("-due_at")[:LIST_LIMIT])
     upcoming = periods_touching(start=now, end=now + dt.timedelta(days=366)).first()
     contracts = list(contract_list_for_reports(user=request.user)[:5])

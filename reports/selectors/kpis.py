@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +135,7 @@ class KpiResult:
     now: dt.datetime
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, dict[str, str]] = field(default_factory=dict)
+    ticket_id_bounds: tuple[int, int] | None = None
 
     def as_api(self) -> dict[str, dict[str, Any]]:
         return {key: self.figures[key] for key in KPI_KEYS}
@@ -160,14 +161,42 @@ def _share(within: int, count: int, target: float) -> dict[str, Any]:
             "count": count, "within_target": within}
 
 
-def _clocks_queryset(period: Period, scope: Scope):
+def _ticket_id_bounds(period: Period) -> tuple[int, int] | None:
+    """The lowest and highest id of the tickets reported in the period (None: there are none).
+
+    Only a hint for the planner: the clocks are filtered on their ticket's report time as before, and
+    every ticket of the period has its id within these bounds, so the answer is the same. Without it
+    PostgreSQL scanned every clock of every year to join a month's tickets (0.6 s at 1M tickets); with
+    it, the clock index reads the month's range (0.1 s)."""
+    from tickets.models import Ticket
+
+    # `id + 0`: a bare MIN(id) lets PostgreSQL walk the primary key from one end until a row of the month
+    # turns up (0.4 s at 1M tickets); the expression makes it read the month's rows by report time.
+    bounds = Ticket.objects.filter(reported_at__gte=period.start, reported_at__lt=period.end).aggregate(
+        lo=Min(F("pk") + 0), hi=Max(F("pk") + 0))
+    return None if bounds["lo"] is None else (bounds["lo"], bounds["hi"])
+
+
+def _clocks_queryset(period: Period, scope: Scope, bounds: tuple[int, int] | None):
     from tickets.models import SlaClock
 
+    if bounds is None:
+        return SlaClock.objects.none()
     return SlaClock.objects.filter(
-        Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
+        Q(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
+        & Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
         & ~Q(ticket__status="cancelled")
         & scope.ticket_q("ticket__")
     )
+
+
+def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:
+    """The period's clocks (tickets reported in it, not cancelled) that have missed their target at
+    `now`: breached, or still running past their due time. Pass `KpiResult.ticket_id_bounds` to save
+    a query."""
+    if bounds is None:
+        bounds = _ticket_id_bounds(period)
+    return _clocks_queryset(period, scope, bounds).filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
 
 
 def counted_clock_q(now: dt.datetime) -> Q:
@@ -201,7 +230,7 @@ def clock_kpi_q(key: str) -> Q:
     raise KeyError(key)
 
 
-def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]:
+def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime, bounds) -> dict[str, Any]:
     counted = counted_clock_q(now)
     within = within_clock_q()
     stopped = Q(stopped_at__isnull=False)
@@ -213,16 +242,16 @@ def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime) -> dict[st
         aggregates[f"{key}__within"] = Count("pk", filter=base & counted & within)
         aggregates[f"{key}__mean"] = Avg("elapsed_minutes", filter=base & stopped)
         aggregates[f"{key}__max"] = Max("elapsed_minutes", filter=base & stopped)
-    return _clocks_queryset(period, scope).aggregate(**aggregates)
+    return _clocks_queryset(period, scope, bounds).aggregate(**aggregates)
 
 
-def _p90(period: Period, scope: Scope, key: str, stopped_count: int) -> float | None:
+def _p90(period: Period, scope: Scope, key: str, stopped_count: int, bounds) -> float | None:
     """Nearest-rank p90 of the stopped clocks' elapsed minutes: one row fetched at offset ⌈0.9n⌉−1."""
     if not stopped_count:
         return None
     rank = max(1, math.ceil(0.9 * stopped_count))
     row = (
-        _clocks_queryset(period, scope)
+        _clocks_queryset(period, scope, bounds)
         .filter(clock_kpi_q(key), stopped_at__isnull=False)
         .order_by("elapsed_minutes")
         .values_list("elapsed_minutes", flat=True)[rank - 1 : rank]
@@ -365,7 +394,8 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
 
     result = KpiResult(period=period, scope=scope, now=now)
     figures = result.figures
-    agg = _clock_aggregates(period, scope, now)
+    bounds = result.ticket_id_bounds = _ticket_id_bounds(period)
+    agg = _clock_aggregates(period, scope, now, bounds)
 
     # Responded = the response clock has stopped (late or not); a stopped clock always counts.
     figures["response_rate"] = _share(agg["response_time__stopped"], agg["response_time__count"], RESPONSE_RATE_TARGET)
@@ -376,7 +406,7 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
         if key != "resource_on_time":
             mean, maximum = agg[f"{key}__mean"], agg[f"{key}__max"]
             entry["mean_minutes"] = float(mean) if mean is not None else None
-            entry["p90_minutes"] = _p90(period, scope, key, agg[f"{key}__stopped"])
+            entry["p90_minutes"] = _p90(period, scope, key, agg[f"{key}__stopped"], bounds)
             entry["max_minutes"] = float(maximum) if maximum is not None else None
         figures[key] = entry
     figures["resource_on_time"]["storage_decrease_target_minutes"] = RESOURCE_STORAGE_DECREASE_TARGET_MINUTES
@@ -414,7 +444,10 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,
                                   "count": major}
 
-    ratings = SatisfactionRating.objects.filter(ticket__in=tickets).aggregate(
+    rated = SatisfactionRating.objects.filter(ticket__in=tickets)
+    if bounds is not None:  # the same planner hint as for the clocks (see _ticket_id_bounds)
+        rated = rated.filter(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
+    ratings = rated.aggregate(
         rated=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4))
     )
     sat = _share(ratings["satisfied"], ratings["rated"], SATISFACTION_TARGET)
