@@ -290,6 +290,9 @@ class SlaClock(models.Model):
                 name="sla_clock_escalation_idx",
                 condition=models.Q(stopped_at__isnull=True, paused_at__isnull=True, next_escalation_at__isnull=False),
             ),
+            # The few clocks waiting for a calendar year (sla_clocks_calendar_retry, every minute): without
+            # it the retry read all 1.8M clocks of a million tickets twice a minute (0.45 s).
+            models.Index(fields=["id"], name="sla_clock_calendar_wait_idx", condition=~models.Q(calendar_warning="")),
         ]
 
     def __str__(self) -> str:
