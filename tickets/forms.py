@@ -286,6 +286,14 @@ class TicketFilterForm(PageForm):
             self.fields["assignee"].label_from_instance = lambda u: u.display_name
         else:
             del self.fields["assignee"]
+        # The drop-downs list plain (id, name) pairs read with one query each; the fields keep their
+        # querysets to check what comes back. (A model choice field renders by loading every object.)
+        for name, columns in (("business_system", ("pk", "name")), ("organization", ("pk", "name")),
+                              ("assignee", ("pk", "real_name", "username"))):
+            field = self.fields.get(name)
+            if field is not None:
+                pairs = [(row[0], row[1] or row[-1]) for row in field.queryset.values_list(*columns)]
+                field.widget.choices = [("", field.empty_label), *pairs]
 
     def filters(self) -> dict:
         """Keyword arguments for ticket_filter; invalid input is ignored field by field (the form shows why)."""

@@ -87,6 +87,24 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     return snap
 
 
+class _Loaded(tuple):
+    """(attnames, values) of a row as loaded from the database: the "before" of a later save."""
+
+    __slots__ = ()
+
+    def __new__(cls, names, values):
+        return super().__new__(cls, (names, values))
+
+
+def _before(instance: models.Model) -> dict[str, Any] | None:
+    stored = instance.__dict__.get(_SNAPSHOT)
+    if isinstance(stored, _Loaded):
+        tracked = {f.attname for f in _tracked_fields(type(instance))}
+        stored = {name: value for name, value in zip(stored[0], stored[1], strict=True) if name in tracked}
+        instance.__dict__[_SNAPSHOT] = stored
+    return stored
+
+
 def _show(field: models.Field, value: Any) -> Any:
     return MASK if _is_secret(field) and value not in (None, "") else value
 
@@ -98,7 +116,11 @@ def _patch_from_db(model: type[models.Model]) -> None:
 
     def from_db(cls, db, field_names, values):
         instance = original(cls, db, field_names, values)
-        instance.__dict__[_SNAPSHOT] = _snapshot(instance)
+        # Keep the loaded row as it came (a tuple); it becomes a dict only if the instance is saved or
+        # deleted. JSON values are copied now, since code may change them in place before saving.
+        if any(type(v) in (dict, list) for v in values):
+            values = tuple(copy.deepcopy(v) if isinstance(v, dict | list) else v for v in values)
+        instance.__dict__[_SNAPSHOT] = _Loaded(field_names, values)
         return instance
 
     from_db._audit_wrapped = True
@@ -112,14 +134,14 @@ def _on_pre_save(sender, instance, raw=False, using=None, **kwargs):
         return  # a plain INSERT: nothing stored before it
     # Saved without having been loaded (built by hand with a pk): read the stored row once.
     stored = sender._base_manager.using(using).filter(pk=instance.pk).first()
-    instance.__dict__[_SNAPSHOT] = stored.__dict__.get(_SNAPSHOT) if stored is not None else None
+    instance.__dict__[_SNAPSHOT] = _before(stored) if stored is not None else None
 
 
 def _on_post_save(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     if raw:
         return
     after = _snapshot(instance)
-    before = instance.__dict__.get(_SNAPSHOT)
+    before = _before(instance)
     fields = _tracked_fields(sender)
     if update_fields is not None:
         fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]

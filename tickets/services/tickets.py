@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -52,18 +52,20 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 
 def ticket_number_next(*, kind: str, day: dt.date) -> str:
-    """GZ-20261128-0003: the next number of this kind and day. Concurrency-safe: the counter row is
-    created once (a racing creator's IntegrityError is absorbed) and incremented under a row lock."""
+    """GZ-20261128-0003: the next number of this kind and day. One atomic statement: the counter row is
+    created at 1 or incremented, and the new value returned (INSERT … ON CONFLICT … RETURNING, which
+    PostgreSQL and SQLite ≥ 3.35 both run under the row's lock: concurrent creators get distinct numbers).
+    The counter is a sequence, not a record: it is not written to the audit log."""
     prefix = NUMBER_PREFIX[kind]
-    try:
-        with transaction.atomic():
-            TicketNumberCounter.objects.get_or_create(prefix=prefix, day=day)
-    except IntegrityError:
-        pass  # created by a concurrent transaction; the lock below waits for it
-    counter = TicketNumberCounter.objects.select_for_update().get(prefix=prefix, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{day:%Y%m%d}-{counter.last:04d}"
+    table = TicketNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, day],
+        )
+        last = cursor.fetchone()[0]
+    return f"{prefix}-{day:%Y%m%d}-{last:04d}"
 
 
 def _lock(ticket: Ticket) -> Ticket:

@@ -1,7 +1,8 @@
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -58,3 +59,57 @@ def sla_text(clock) -> str:
     if state == "paused":
         return _("暂停 · 剩 %(m)s") % {"m": remaining}
     return _("剩 %(m)s") % {"m": remaining}
+
+
+@register.simple_tag(takes_context=True)
+def ticket_row(context, row) -> str:
+    """One ticket as a row of a queue or list (tickets/_ticket_table.html, and alone after an in-place
+    action). Built in Python like the badge: the template version cost 2 ms a row, most of a queue page."""
+    t = row["ticket"]
+    url = row["url"]
+    in_queue = context.get("in_queue")
+    labels = {
+        "number": _("编号"), "title": _("标题"), "kind": _("类型/级别"), "status": _("状态"), "sla": _("SLA"),
+        "assignee": _("处理人"), "reported": _("报告时间"), "actions": _("操作"),
+    }
+    severity = (t.severity or "").lower()
+    major = format_html(' <span class="tag tag-major">{}</span>', _("重大")) if t.major_incident else ""
+    message = ""
+    if context.get("row_message"):
+        ok = context.get("row_ok")
+        message = format_html('<div class="row-message {}" role="{}">{}</div>', "ok" if ok else "bad",
+                              "status" if ok else "alert", context["row_message"])
+    now = context.get("now")
+    live = row["live_clocks"]
+    if live:
+        sla = format_html_join("", "<div>{}</div>", ((sla_badge(clock, now),) for clock in live))
+    else:
+        sla = sla_badge(row["headline"], now)
+    assignee = t.assignee.display_name if t.assignee_id else "—"
+    cells = [
+        format_html('<td data-label="{}"><a href="{}">{}</a></td>', labels["number"], url, t.number),
+        format_html('<td data-label="{}" class="title-cell"><div><a href="{}">{}</a>{}\n  <div class="muted small">{}</div>\n  {}</div></td>',
+                    labels["title"], url, t.title, major, t.business_system.name, message),
+        format_html('<td data-label="{}">{} <span class="sev sev-{}">{}</span></td>', labels["kind"], t.get_kind_display(),
+                    severity, t.severity),
+        format_html('<td data-label="{}"><span class="status status-{}">{}</span></td>', labels["status"], t.status,
+                    t.get_status_display()),
+        format_html('<td data-label="{}" class="sla-cell"><div>{}</div></td>', labels["sla"], sla),
+        format_html('<td data-label="{}">{}</td>', labels["assignee"], assignee or "—"),
+        format_html('<td data-label="{}">{}</td>', labels["reported"], _local(t.reported_at, "m-d H:i")),
+    ]
+    if in_queue:
+        token = context.get("csrf_token")
+        names = {"claim": pgettext("ticket action", "认领"), "acknowledge": pgettext("ticket action", "响应")}
+        forms = format_html_join("", (
+            '<form method="post" action="{}" hx-post="{}" hx-target="#ticket-row-{}" hx-swap="outerHTML" class="inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="btn small{}">{}<span class="visually-hidden"> {}</span></button></form>'),
+            ((action_url, action_url, t.pk, token, "" if action == "claim" else " secondary",
+              names.get(action) or _("开始处理"), t.number) for action, action_url in row["row_actions"]),
+        )
+        cells.append(format_html(
+            '<td data-label="{}" class="row-actions">{}\n<a class="btn small secondary" href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
+            labels["actions"], forms, url, _("处理"), t.number))
+    return format_html('<tr id="ticket-row-{}" class="ticket-row row-{}">\n{}\n</tr>', t.pk, severity,
+                       format_html_join("\n", "{}", ((c,) for c in cells)))
