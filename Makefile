@@ -47,6 +47,7 @@ screenshots: $(VENV)/.installed
 	@du -ch docs/screenshots/*.png | tail -1
 
 bench: setup
+	BENCH=1 bash scripts/os_deps.sh
 	$(PY) bench/run.py $(ARGS)
 
 clean:
