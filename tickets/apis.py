@@ -121,7 +121,7 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
 
     def get_hosts(self, obj: Ticket) -> list[int]:
-        return [h.pk for h in obj.hosts.all()]
+        return [h.pk for h in obj.host_list()]
 
     @extend_schema_field(TicketSlaSerializer)
     def get_sla(self, obj: Ticket) -> dict:

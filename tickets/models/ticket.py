@@ -250,6 +250,18 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    # The list selectors prefetch clocks and hosts into plain lists (Prefetch(..., to_attr=...)): a
+    # prefetch into the related manager builds a filtered queryset per ticket, a third of a queue page.
+    def clock_list(self) -> list["SlaClock"]:
+        """The ticket's clocks in creation order (the prefetched list when there is one)."""
+        cached = self.__dict__.get("prefetched_clocks")
+        return cached if cached is not None else sorted(self.clocks.all(), key=lambda c: c.pk)
+
+    def host_list(self) -> list["Host"]:
+        """The ticket's hosts by name (the prefetched list when there is one)."""
+        cached = self.__dict__.get("prefetched_hosts")
+        return cached if cached is not None else sorted(self.hosts.all(), key=lambda h: (h.name, h.pk))
+
 
 class SlaClock(models.Model):
     """One clock of a ticket, with the policy's figures SNAPSHOT at creation."""

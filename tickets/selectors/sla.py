@@ -68,9 +68,9 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
 def ticket_sla(ticket: Ticket, *, now: dt.datetime, days: WorkingDays | None = None) -> dict[str, dict]:
     """{"response": {...}, "resolve": {...}, "restore": {...}} holding only the clocks that apply.
 
-    Uses `ticket.clocks.all()`, so prefetch "clocks" when reading many tickets."""
+    Uses `ticket.clock_list()`, so prefetch the clocks when reading many tickets."""
     days = days or WorkingDays()
-    by_name = {clock.name: clock for clock in ticket.clocks.all()}
+    by_name = {clock.name: clock for clock in ticket.clock_list()}
     return {
         name: sla_clock_figures(by_name[name], now=now, days=days) for name in ClockName.values if name in by_name
     }
