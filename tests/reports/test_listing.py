@@ -9,10 +9,12 @@ import pytest
 from reports.listing import Column, Span, cell_lines, char_width, format_listing, text_width, wrap
 
 
-def _td_lines(chunk: str, td: int = 0) -> list[str]:
-    """The text lines of one <td> of a chunk, tags stripped and entities decoded."""
-    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", chunk, re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in cells[td].split("\n")]
+def _td_lines(row: str, cell: int = 0) -> list[str]:
+    """The text lines of one cell of a row (the header or a chunk), tags stripped, entities decoded."""
+    cells = re.findall(r'<div class="lc[^"]*"[^>]*>(.*?)</div>', row, re.S)
+    if not cells:  # one segment: the text sits in the row (an anonymous cell)
+        cells = [re.fullmatch(r'<div class="lr[^"]*">(.*)</div>', row, re.S).group(1)]
+    return [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in cells[cell].split("\n")]
 
 
 def _at(line: str, cell: int) -> str:
@@ -89,14 +91,16 @@ def test_a_cell_may_hold_several_lines_and_fragments_may_carry_a_class():
     chunk = listing.chunks[0]
     assert '<span class="fail">超时</span>' in chunk
     assert _td_lines(chunk) == ["T1" + "\u3000" * 3 + "响应 5分/15分", "\u3000" * 4 + "解决 45分/30分 超时"]
-    assert 'class="keep"' in chunk  # a chunk with a two-line row is never split across pages
+    assert chunk.startswith('<div class="lr keep">')  # a chunk with a two-line row is never split across pages
 
 
 def test_a_column_with_a_class_gets_its_own_cell_per_chunk():
     columns = [Column("编号", 6), Column("超时", 6, css="fail")]
     listing = format_listing(columns, [("T1", "响应"), ("T2", None)], indent=0)
-    assert '<col style="width: 4em"><col>' in listing.colgroup  # (6 cells + 2 gap) × 0.5 em
-    assert re.search(r'<td>T1\nT2</td><td class="fail">响应\n</td>', listing.chunks[0])
+    # The header row fixes the widths: 6 cells + 2 of gap, at half an em a cell.
+    assert listing.header == ('<div class="lh"><div class="lr"><div class="lc" style="width: 4em">编号</div>'
+                              '<div class="lc fail">超时</div></div></div>')
+    assert listing.chunks[0] == '<div class="lr"><div class="lc">T1\nT2</div><div class="lc fail">响应\n</div></div>'
 
 
 def test_rows_are_grouped_in_chunks_of_a_few_rows_or_lines():
@@ -104,7 +108,7 @@ def test_rows_are_grouped_in_chunks_of_a_few_rows_or_lines():
     rows = [(f"T{i}", "短") for i in range(12)]
     listing = format_listing(columns, rows, rows_per_chunk=5)
     assert [c.count("\n") + 1 for c in listing.chunks] == [5, 5, 2]
-    assert all('class="keep"' not in c for c in listing.chunks)  # one-line rows: may break between rows
+    assert all(c.startswith('<div class="lr">') for c in listing.chunks)  # one-line rows: may break between rows
     tall = format_listing(columns, [("T", "四行标题文字很长")] * 3, rows_per_chunk=5, lines_per_chunk=6)
     assert [c.count("\n") + 1 for c in tall.chunks] == [4, 4, 4]  # 4 + 4 > 6 lines
     assert listing.rows == 12 and tall.lines == 12
