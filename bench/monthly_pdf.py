@@ -29,6 +29,7 @@ def main() -> None:
 
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.urls import get_resolver
     from pypdf import PdfReader
     from weasyprint import HTML
 
@@ -38,6 +39,9 @@ def main() -> None:
     from tickets.models import Contract
 
     call_command("migrate", verbosity=0)
+    # A running worker has imported the URLconf (the KPI links reverse URLs) before its report; a cold
+    # process's first report adds that import, about 1 s here.
+    get_resolver().url_patterns  # noqa: B018
     try:
         with transaction.atomic():
             org = build_month(realistic=args.realistic)
