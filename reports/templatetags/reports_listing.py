@@ -19,6 +19,16 @@ from ..selectors.periods import tz
 register = template.Library()
 
 NONE = "―"  # U+2015: exactly two cells in the monospace font (an em dash is 0.89 em and would shift the columns)
+# Cells across a landscape A4 page at 7 pt (267 mm / 3.5 pt), less the indent and the borders. The free
+# text (a title, a comment, a system name) comes last and takes what is left: its line needs no padding
+# after it, and WeasyPrint draws padding glyph by glyph.
+LINE_CELLS = 212
+
+
+def _last(*columns: Column, header: str, gap: int = 2) -> tuple[Column, ...]:
+    """`columns`, then a last column `header` as wide as the rest of the line."""
+    used = sum(c.width for c in columns) + gap * len(columns)
+    return (*columns, Column(header, LINE_CELLS - used))
 
 
 def _labels(choices) -> dict[str, str]:
@@ -67,10 +77,11 @@ CLOCK_COLUMNS = (
     (ClockName.RESOLVE, Column("解决用时/目标", 22)),
     (ClockName.RESTORE, Column("恢复用时/目标", 20)),
 )
-INCIDENT_COLUMNS = (
-    Column("编号", 16), Column("级别", 4), Column("业务系统", 16), Column("标题", 40),
+INCIDENT_COLUMNS = _last(
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 16),
     Column("报告", 11), Column("响应", 11), Column("定位", 11), Column("解决", 11),
     *(column for _name, column in CLOCK_COLUMNS),
+    header="标题",
 )
 
 
@@ -83,16 +94,17 @@ def incident_listing(rows: list[dict]) -> Listing:
         return [clock_text(by_name.get(name), mark_at) for name, mark_at in marks]
 
     return format_listing(INCIDENT_COLUMNS, (
-        (r["number"], r["severity"], r["business_system__name"], r["title"], when(r["reported_at"]),
-         when(r["acknowledged_at"]), when(r["located_at"]), when(r["resolved_at"]), *clocks(r))
+        (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"]), when(r["acknowledged_at"]),
+         when(r["located_at"]), when(r["resolved_at"]), *clocks(r), r["title"])
         for r in rows
     ))
 
 
-RESOURCE_COLUMNS = (
-    Column("编号", 16), Column("业务系统", 24), Column("资源", 8), Column("方向", 4),
+RESOURCE_COLUMNS = _last(
+    Column("编号", 16), Column("资源", 8), Column("方向", 4),
     Column("调整前", 12, "right"), Column("调整后", 12, "right"), Column("申请时间", 11), Column("完成时间", 11),
     Column("用时", 16, "right"), Column("按时完成", 10),
+    header="业务系统",
 )
 ON_TIME = {"met": "是", "breached": "否（超时）", "running": "进行中", "none": NONE}
 
@@ -105,17 +117,17 @@ def amount(value) -> str:
 def resource_listing(rows: list[dict]) -> Listing:
     resources, directions = _labels(ResourceKind.choices), _labels(Direction.choices)
     return format_listing(RESOURCE_COLUMNS, (
-        (r["number"], r["business_system__name"], resources.get(r["resource"], r["resource"]),
-         directions.get(r["direction"], r["direction"]), amount(r["amount_before"]), amount(r["amount_after"]),
-         when(r["reported_at"]), when(r["resolved_at"]), duration(r["elapsed_minutes"]),
-         ON_TIME[r["state"]])
+        (r["number"], resources.get(r["resource"], r["resource"]), directions.get(r["direction"], r["direction"]),
+         amount(r["amount_before"]), amount(r["amount_after"]), when(r["reported_at"]), when(r["resolved_at"]),
+         duration(r["elapsed_minutes"]), ON_TIME[r["state"]], r["business_system__name"])
         for r in rows
     ))
 
 
-OPEN_COLUMNS = (
-    Column("编号", 16), Column("级别", 4), Column("业务系统", 24), Column("标题", 64),
-    Column("报告时间", 16), Column("状态", 10), Column("处理人", 20),
+OPEN_COLUMNS = _last(
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 24), Column("报告时间", 16), Column("状态", 10),
+    Column("处理人", 12),
+    header="标题",
 )
 
 
@@ -123,27 +135,28 @@ OPEN_COLUMNS = (
 def open_ticket_listing(rows: list[dict]) -> Listing:
     statuses = _labels(Ticket.Status.choices)
     return format_listing(OPEN_COLUMNS, (
-        (r["number"], r["severity"], r["business_system__name"], r["title"], when(r["reported_at"], year=True),
-         statuses.get(r["status"], r["status"]), r["assignee__real_name"] or r["assignee__username"] or NONE)
+        (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"], year=True),
+         statuses.get(r["status"], r["status"]), r["assignee__real_name"] or r["assignee__username"] or NONE, r["title"])
         for r in rows
     ))
 
 
-DOWNTIME_COLUMNS = (
-    Column("业务系统", 30), Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 10),
+DOWNTIME_COLUMNS = _last(
+    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 10),
+    header="业务系统",
 )
 
 
 @register.filter
 def downtime_listing(rows: list[dict]) -> Listing:
     return format_listing(DOWNTIME_COLUMNS, (
-        (r["business_system__name"], r["ticket__number"] or NONE, when(r["start"], year=True),
-         when(r["end"], year=True) if r["end"] else "尚未恢复", "计划内维护" if r["planned"] else "非计划停机")
+        (r["ticket__number"] or NONE, when(r["start"], year=True), when(r["end"], year=True) if r["end"] else "尚未恢复",
+         "计划内维护" if r["planned"] else "非计划停机", r["business_system__name"])
         for r in rows
     ))
 
 
-RATING_COLUMNS = (Column("工单", 16), Column("评分", 4, "right"), Column("评价时间", 16), Column("评价", 120))
+RATING_COLUMNS = _last(Column("工单", 16), Column("评分", 4, "right"), Column("评价时间", 16), header="评价")
 
 
 @register.filter
