@@ -79,6 +79,24 @@ def test_every_listed_row_is_in_the_pdf_with_its_times_and_clocks(october, users
     assert "下表列出最早" not in text and "完整清单见工单台账" not in text
 
 
+def test_clock_states_are_those_at_the_time_of_the_report(october, users, contract):
+    """Met, breached (stopped late, or still running past due), running within target; the resource
+    adjustment's resolve clock with its paused time left out."""
+    from tickets.models import SlaClock, Ticket
+
+    [running] = _breached_faults(1, users=users, system=october["own"])
+    Ticket.objects.filter(pk=running.pk).update(severity="P2")  # listed as P2, its resolve clock not yet due
+    SlaClock.objects.filter(ticket=running, name="resolve").update(due_at=EVAL_AT + dt.timedelta(hours=1))
+    data = monthly_report_data(contract=contract, period=OCTOBER, now=EVAL_AT)
+    states = {r["number"]: {c["name"]: (c["elapsed_minutes"], c["state"]) for c in r["clocks"]} for r in data["incidents"]["rows"]}
+    assert states[october["t2"].number] == {"response": (20, "breached"), "resolve": (60, "breached")}
+    assert states[october["t7"].number] == {"response": (None, "breached"), "resolve": (None, "breached")}  # never acknowledged
+    assert states[october["t3"].number] == {"response": (7, "met"), "resolve": (22, "met"), "restore": (180, "met")}
+    assert states[running.number] == {"response": (5, "met"), "resolve": (None, "running")}
+    [t5] = data["resources"]["rows"]
+    assert (t5["number"], t5["elapsed_minutes"], t5["state"]) == (october["t5"].number, 120, "met")
+
+
 def test_the_listings_use_the_embedded_monospace_cjk_font(october, contract, tmp_path):
     data = monthly_report_data(contract=contract, period=OCTOBER, now=EVAL_AT)
     data.update(version=1, generated_at=EVAL_AT, generated_by_name="测试")
