@@ -19,16 +19,17 @@ from ..selectors.periods import tz
 register = template.Library()
 
 NONE = "―"  # U+2015: exactly two cells in the monospace font (an em dash is 0.89 em and would shift the columns)
-# Cells across a landscape A4 page at 7 pt (267 mm / 3.5 pt), less the indent and the borders. The free
-# text (a title, a comment, a system name) comes last and takes what is left: its line needs no padding
-# after it, and WeasyPrint draws padding glyph by glyph.
-LINE_CELLS = 212
+# Cells across an A4 page at 7 pt (landscape 267 mm, portrait 176 mm, at 3.5 pt a cell), less the indent
+# and the borders. The free text (a title, a comment, a system name) comes last and takes what is left:
+# its line needs no padding after it, and WeasyPrint draws padding glyph by glyph.
+LANDSCAPE_CELLS = 212
+PORTRAIT_CELLS = 140
 
 
-def _last(*columns: Column, header: str, gap: int = 2) -> tuple[Column, ...]:
-    """`columns`, then a last column `header` as wide as the rest of the line."""
+def _last(*columns: Column, header: str, cells: int = LANDSCAPE_CELLS, gap: int = 2) -> tuple[Column, ...]:
+    """`columns`, then a last column `header` as wide as the rest of a line of `cells`."""
     used = sum(c.width for c in columns) + gap * len(columns)
-    return (*columns, Column(header, LINE_CELLS - used))
+    return (*columns, Column(header, cells - used))
 
 
 def _labels(choices) -> dict[str, str]:
@@ -74,11 +75,11 @@ def clock_text(clock: dict | None, mark_at: int = 0) -> str:
 # One column per SLA clock, so that the 超时 marks line up down the page.
 CLOCK_COLUMNS = (
     (ClockName.RESPONSE, Column("响应用时/目标", 18)),
-    (ClockName.RESOLVE, Column("解决用时/目标", 22)),
+    (ClockName.RESOLVE, Column("解决用时/目标", 20)),
     (ClockName.RESTORE, Column("恢复用时/目标", 20)),
 )
 INCIDENT_COLUMNS = _last(
-    Column("编号", 16), Column("级别", 4), Column("业务系统", 16),
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 22),
     Column("报告", 11), Column("响应", 11), Column("定位", 11), Column("解决", 11),
     *(column for _name, column in CLOCK_COLUMNS),
     header="标题",
@@ -156,7 +157,8 @@ def downtime_listing(rows: list[dict]) -> Listing:
     ))
 
 
-RATING_COLUMNS = _last(Column("工单", 16), Column("评分", 4, "right"), Column("评价时间", 16), header="评价")
+RATING_COLUMNS = _last(Column("工单", 16), Column("评分", 4, "right"), Column("评价时间", 16), header="评价",
+                       cells=PORTRAIT_CELLS)  # section 八 is on portrait pages
 
 
 @register.filter
