@@ -64,7 +64,7 @@ class Column:
     header: str
     width: int  # in half-width cells
     align: Literal["left", "right"] = "left"
-    css: str = ""  # a class for the whole column (laid out in its own <td>, see the module docstring)
+    css: str = ""  # a class for the whole column (laid out in a cell of its own, see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def cell_lines(value: Cell, width: int) -> list[Line]:
 
 @dataclass(frozen=True)
 class _Segment:
-    """Consecutive columns of the same class: one <td> per chunk."""
+    """Consecutive columns of the same class: one cell per chunk."""
 
     css: str
     columns: tuple[Column, ...]
@@ -221,7 +221,7 @@ def _segments(columns: Sequence[Column]) -> list[_Segment]:
 
 def _pad(cells: int) -> str:
     """Blank `cells` wide, mostly in ideographic spaces (two cells each): WeasyPrint shapes and draws
-    every glyph of a line, spaces included, and padding is a third of a listing's characters."""
+    every glyph of a line, spaces included, and padding is a third to a half of a listing's cells."""
     return "\u3000" * (cells // 2) + " " * (cells % 2)
 
 
@@ -263,8 +263,9 @@ def format_listing(
     segments = _segments(columns)
     lead = " " * indent
 
-    def row_lines(values: Sequence[Cell]) -> list[str]:
-        """One string per segment, its lines joined by newlines; every segment gets the row's height."""
+    def row_lines(values: Sequence[Cell]) -> tuple[list[str], int]:
+        """One string per segment, its lines joined by newlines (every segment gets the row's height),
+        and that height."""
         cells = [cell_lines(value, column.width) for column, value in zip(columns, values, strict=True)]
         height = max(map(len, cells))
         out = []

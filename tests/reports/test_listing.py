@@ -114,3 +114,23 @@ def test_rows_are_grouped_in_chunks_of_a_few_rows_or_lines():
     assert listing.rows == 12 and tall.lines == 12
     empty = format_listing(columns, [])
     assert not empty and empty.chunks == []
+
+
+@pytest.mark.parametrize(("minutes", "text"), [
+    (0, "0分"), (7, "7分"), (65, "1小时5分"), (240, "4小时"), (3070, "2天3小时10分"), (2880, "2天"), (None, "―"),
+])
+def test_durations_read_exactly_to_the_minute(minutes, text):
+    from reports.templatetags.reports_listing import duration
+
+    assert duration(minutes) == text
+
+
+def test_a_breached_clock_is_marked_at_the_same_cell_whatever_its_figures():
+    from reports.templatetags.reports_listing import clock_text
+
+    met = {"elapsed_minutes": 7, "target_minutes": 15, "state": "met"}
+    late = {"elapsed_minutes": 20, "target_minutes": 15, "state": "breached"}
+    running_late = {"elapsed_minutes": None, "target_minutes": 240, "state": "breached"}
+    assert clock_text(met, 14) == "7分/15分" and clock_text(None, 14) == "―"
+    assert [clock_text(c, 14) for c in (late, running_late)] == ["20分/15分     超时", "进行中/4小时  超时"]
+    assert {text_width(clock_text(c, 14)) for c in (late, running_late)} == {18}
