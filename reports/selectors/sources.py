@@ -63,15 +63,15 @@ def heavy_protection_periods(*, period: Period) -> list[dict[str, Any]]:
 
 
 def duty_summary(*, period: Period, now: dt.datetime) -> dict[str, Any]:
-    """Published rosters, shifts, duty-log entries (inspections among them), end-of-shift and daily
-    reports (zero-reports among them), shifts that ended without a report, handovers (unsigned among
-    them) of the period. A constant number of queries."""
+    """Published rosters (with their shifts and unfilled seats in the period), shifts, duty-log entries
+    (inspections among them), end-of-shift and daily reports (zero-reports among them), shifts that
+    ended without a report, handovers (unsigned among them) of the period. A constant number of queries."""
     logs = duty_log_entries_between(start=period.start, end=period.end)
     reports = duty_reports_between(start=period.start, end=period.end, first_day=period.first_day, last_day=period.last_day)
     handovers = handovers_between(start=period.start, end=period.end)
     rosters = [
         {"name": r.name, "period": r.period.name if r.period_id else "", "start": r.start_date, "end": r.end_date,
-         "version": r.version, "shifts": r.shifts_in_range}
+         "version": r.version, "shifts": r.shifts_in_range, "unfilled": r.unfilled_in_range}
         for r in rosters_between(first_day=period.first_day, last_day=period.last_day)
     ]
     return {

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from ..models import DutyLogEntry, DutyReport, Handover, Roster, Shift
+from ..models import Assignment, DutyLogEntry, DutyReport, Handover, Roster, Shift
 
 
 def shifts_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
@@ -18,12 +19,24 @@ def shifts_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
 
 
 def rosters_between(*, first_day: dt.date, last_day: dt.date) -> QuerySet[Roster]:
-    """Published rosters whose dates touch [first_day, last_day] (inclusive), with their period and the
-    number of shifts in the range (`shifts_in_range`)."""
+    """Published rosters whose dates touch [first_day, last_day] (inclusive), with their period, the
+    number of shifts in the range (`shifts_in_range`) and of their seats left unfilled
+    (`unfilled_in_range`). One query."""
+    unfilled = (
+        Assignment.objects.filter(shift__roster=OuterRef("pk"), shift__date__gte=first_day, shift__date__lte=last_day,
+                                  member__isnull=True)
+        .order_by()
+        .values("shift__roster")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Roster.objects.filter(status=Roster.Status.PUBLISHED, start_date__lte=last_day, end_date__gte=first_day)
         .select_related("period")
-        .annotate(shifts_in_range=Count("shifts", filter=Q(shifts__date__gte=first_day, shifts__date__lte=last_day)))
+        .annotate(
+            shifts_in_range=Count("shifts", filter=Q(shifts__date__gte=first_day, shifts__date__lte=last_day)),
+            unfilled_in_range=Coalesce(Subquery(unfilled, output_field=IntegerField()), Value(0)),
+        )
         .order_by("start_date", "pk")
     )
 

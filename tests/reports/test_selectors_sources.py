@@ -116,7 +116,7 @@ def test_emergency_duty_section_reads_the_roster(duty_october):
     duty = sources.duty_summary(period=OCTOBER, now=EVAL_AT)
     assert duty["rosters"] == [
         {"name": "国庆值班表", "period": "国庆节重保", "start": dt.date(2026, 10, 1), "end": dt.date(2026, 10, 2),
-         "version": duty_october["roster"].version, "shifts": 2}
+         "version": duty_october["roster"].version, "shifts": 2, "unfilled": 0}
     ]
     assert (duty["shifts"], duty["logs"], duty["inspections"]) == (2, 2, 1)
     assert (duty["reports"], duty["zero_reports"], duty["missing_reports"]) == (1, 1, 1)
@@ -124,6 +124,21 @@ def test_emergency_duty_section_reads_the_roster(duty_october):
     assert [p["name"] for p in sources.heavy_protection_periods(period=OCTOBER)] == ["国庆节重保"]
     empty = sources.duty_summary(period=parse_month("2026-11"), now=EVAL_AT)
     assert (empty["rosters"], empty["shifts"], empty["logs"], empty["handovers"]) == ([], 0, 0, 0)
+
+
+def test_rosters_count_their_shifts_and_unfilled_seats_within_the_month(make_roster, manager, time_machine):  # noqa: F811
+    """Six engineers a day wanted from a team of four: seats stay unfilled. The roster runs from 09-30
+    to 10-02: only its October days count."""
+    from roster.services.rosters import PositionSpec
+
+    time_machine.move_to(local(2026, 9, 20, 9), tick=False)
+    made = make_roster(dt.date(2026, 9, 30), dt.date(2026, 10, 2), positions=[PositionSpec("full", "engineer", 6)],
+                       name="缺员值班表")
+    empty = Assignment.objects.filter(shift__roster=made, member__isnull=True)
+    in_october = empty.filter(shift__date__gte=dt.date(2026, 10, 1)).count()
+    assert 0 < in_october < empty.count()
+    [roster] = sources.duty_summary(period=OCTOBER, now=EVAL_AT)["rosters"]
+    assert (roster["name"], roster["shifts"], roster["unfilled"]) == ("缺员值班表", 2, in_october)
 
 
 def test_the_report_and_the_acceptance_package_hold_the_real_records(
@@ -135,6 +150,7 @@ def test_the_report_and_the_acceptance_package_hold_the_real_records(
     report.refresh_from_db()
     text = "".join(page.extract_text() for page in PdfReader(report.file.open("rb")).pages).replace(" ", "")
     assert "国庆节重保" in text and "本月共排班2班次，零报告1份" in text
+    assert f"国庆值班表国庆节重保2026-10-01至2026-10-02第{duty_october['roster'].version}版20" in text  # the roster, listed
     assert "已批准3项，成功完成1项，失败或被否决2项" in text and changes_october["failed"].number in text
 
     with django_capture_on_commit_callbacks(execute=True):

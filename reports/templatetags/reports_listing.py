@@ -1,0 +1,168 @@
+"""The long lists of the monthly report PDF (every P1/P2 and breached incident, resource adjustment,
+open ticket, downtime record and low rating) as monospace listings (reports.listing): the columns of
+each list and how its values read. The selectors hand over plain values; the PDF is Chinese only.
+
+Breached clocks are marked by the word 超时 in the text rather than in red: a coloured fragment is one
+more box for WeasyPrint (about 2 ms), and a pathological month breaches thousands of clocks.
+"""
+
+import datetime as dt
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+from tickets.models import ClockName, Direction, ResourceKind, Ticket
+
+from ..listing import Column, Listing, format_listing, text_width
+from ..selectors.periods import tz
+
+register = template.Library()
+
+NONE = "―"  # U+2015: exactly two cells in the monospace font (an em dash is 0.89 em and would shift the columns)
+# Cells across an A4 page at 7 pt (landscape 267 mm, portrait 176 mm, at 3.5 pt a cell), less the indent
+# and the borders. The free text (a title, a comment, a system name) comes last and takes what is left:
+# its line needs no padding after it, and WeasyPrint draws padding glyph by glyph.
+LANDSCAPE_CELLS = 212
+PORTRAIT_CELLS = 140
+
+
+def _last(*columns: Column, header: str, cells: int = LANDSCAPE_CELLS, gap: int = 2) -> tuple[Column, ...]:
+    """`columns`, then a last column `header` as wide as the rest of a line of `cells`."""
+    used = sum(c.width for c in columns) + gap * len(columns)
+    return (*columns, Column(header, cells - used))
+
+
+def _labels(choices) -> dict[str, str]:
+    """Choice labels resolved once per list (they are lazy translations; the PDF renders in Chinese)."""
+    return {value: str(label) for value, label in choices}
+
+
+def when(value: dt.datetime | None, *, year: bool = False) -> str:
+    """10-05 09:30, or 2026-10-05 09:30 with `year`, in Asia/Shanghai."""
+    if not value:
+        return NONE
+    t = value.astimezone(tz())
+    short = f"{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+    return f"{t.year}-{short}" if year else short
+
+
+def duration(minutes: float | None) -> str:
+    """Exact to the minute, compact: 7分, 1小时5分, 4小时, 2天3小时10分."""
+    if minutes is None:
+        return NONE
+    minutes = round(minutes)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "", f"{mins}分" if mins or not (days or hours) else ""]
+    return "".join(parts)
+
+
+BREACHED = "超时"
+
+
+def clock_text(clock: dict | None, mark_at: int = 0) -> str:
+    """7分/15分; 1小时5分/30分 超时; 进行中/4小时 (a running clock has no elapsed time until it stops).
+    The 超时 mark starts at cell `mark_at` when the figures are shorter, so that marks line up."""
+    if clock is None:
+        return NONE
+    used = "进行中" if clock["elapsed_minutes"] is None else duration(clock["elapsed_minutes"])
+    text = f"{used}/{duration(clock['target_minutes'])}"
+    if clock["state"] != "breached":
+        return text
+    return text + " " * max(1, mark_at - text_width(text)) + BREACHED
+
+
+# One column per SLA clock, so that the 超时 marks line up down the page.
+CLOCK_COLUMNS = (
+    (ClockName.RESPONSE, Column("响应用时/目标", 18)),
+    (ClockName.RESOLVE, Column("解决用时/目标", 20)),
+    (ClockName.RESTORE, Column("恢复用时/目标", 20)),
+)
+INCIDENT_COLUMNS = _last(
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 22),
+    Column("报告", 11), Column("响应", 11), Column("定位", 11), Column("解决", 11),
+    *(column for _name, column in CLOCK_COLUMNS),
+    header="标题",
+)
+
+
+@register.filter
+def incident_listing(rows: list[dict]) -> Listing:
+    marks = [(name, column.width - text_width(BREACHED)) for name, column in CLOCK_COLUMNS]
+
+    def clocks(row: dict) -> list[str]:
+        by_name = {c["name"]: c for c in row["clocks"]}
+        return [clock_text(by_name.get(name), mark_at) for name, mark_at in marks]
+
+    return format_listing(INCIDENT_COLUMNS, (
+        (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"]), when(r["acknowledged_at"]),
+         when(r["located_at"]), when(r["resolved_at"]), *clocks(r), r["title"])
+        for r in rows
+    ))
+
+
+RESOURCE_COLUMNS = _last(
+    Column("编号", 16), Column("资源", 8), Column("方向", 4),
+    Column("调整前", 12, "right"), Column("调整后", 12, "right"), Column("申请时间", 11), Column("完成时间", 11),
+    Column("用时", 16, "right"), Column("按时完成", 10),
+    header="业务系统",
+)
+ON_TIME = {"met": "是", "breached": "否（超时）", "running": "进行中", "none": NONE}
+
+
+def amount(value) -> str:
+    return NONE if value is None else floatformat(value, -2)
+
+
+@register.filter
+def resource_listing(rows: list[dict]) -> Listing:
+    resources, directions = _labels(ResourceKind.choices), _labels(Direction.choices)
+    return format_listing(RESOURCE_COLUMNS, (
+        (r["number"], resources.get(r["resource"], r["resource"]), directions.get(r["direction"], r["direction"]),
+         amount(r["amount_before"]), amount(r["amount_after"]), when(r["reported_at"]), when(r["resolved_at"]),
+         duration(r["elapsed_minutes"]), ON_TIME[r["state"]], r["business_system__name"])
+        for r in rows
+    ))
+
+
+OPEN_COLUMNS = _last(
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 24), Column("报告时间", 16), Column("状态", 10),
+    Column("处理人", 12),
+    header="标题",
+)
+
+
+@register.filter
+def open_ticket_listing(rows: list[dict]) -> Listing:
+    statuses = _labels(Ticket.Status.choices)
+    return format_listing(OPEN_COLUMNS, (
+        (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"], year=True),
+         statuses.get(r["status"], r["status"]), r["assignee__real_name"] or r["assignee__username"] or NONE, r["title"])
+        for r in rows
+    ))
+
+
+DOWNTIME_COLUMNS = _last(
+    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 10),
+    header="业务系统",
+)
+
+
+@register.filter
+def downtime_listing(rows: list[dict]) -> Listing:
+    return format_listing(DOWNTIME_COLUMNS, (
+        (r["ticket__number"] or NONE, when(r["start"], year=True), when(r["end"], year=True) if r["end"] else "尚未恢复",
+         "计划内维护" if r["planned"] else "非计划停机", r["business_system__name"])
+        for r in rows
+    ))
+
+
+RATING_COLUMNS = _last(Column("工单", 16), Column("评分", 4, "right"), Column("评价时间", 16), header="评价",
+                       cells=PORTRAIT_CELLS)  # section 八 is on portrait pages
+
+
+@register.filter
+def low_rating_listing(rows: list[dict]) -> Listing:
+    return format_listing(RATING_COLUMNS, (
+        (r["ticket__number"], str(r["score"]), when(r["rated_at"], year=True), r["comment"] or NONE) for r in rows
+    ))
