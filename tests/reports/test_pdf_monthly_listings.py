@@ -20,7 +20,7 @@ from .conftest import EVAL_AT, at
 pytestmark = pytest.mark.django_db
 OCTOBER = parse_month("2026-10")
 MANY = 206  # more than the 200 rows the PDF used to stop at
-QUERIES = 41  # monthly_report_data: KPIs, aggregates, one query per list (and its clocks), duty records
+QUERIES = 42  # monthly_report_data: KPIs, aggregates, one query per list (and its clocks), duty records
 
 
 @pytest.fixture
