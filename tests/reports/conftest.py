@@ -24,6 +24,18 @@ SH = ZoneInfo("Asia/Shanghai")
 EVAL_AT = dt.datetime(2026, 11, 5, 10, 0, tzinfo=SH)
 
 
+@pytest.fixture
+def contract(purchaser):
+    """The seeded contract ends 2026-06-26; its renewal covers the hand-built October."""
+    from tickets.models import Contract
+
+    first = Contract.objects.get(purchaser=purchaser)
+    return Contract.objects.create(
+        name=first.name, code="BJCG-ZWY-2026", purchaser=purchaser, provider=first.provider,
+        start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26), previous=first,
+    )
+
+
 def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=SH)
 

@@ -13,7 +13,6 @@ import pytest
 from reports.pdf import render_pdf
 from reports.selectors.monthly import monthly_report_data
 from reports.selectors.periods import parse_month
-from tickets.models import Contract
 
 from .conftest import EVAL_AT, at
 
@@ -21,15 +20,6 @@ pytestmark = pytest.mark.django_db
 OCTOBER = parse_month("2026-10")
 MANY = 206  # more than the 200 rows the PDF used to stop at
 QUERIES = 42  # monthly_report_data: KPIs, aggregates, one query per list (and its clocks), duty records
-
-
-@pytest.fixture
-def contract(purchaser):
-    first = Contract.objects.get(purchaser=purchaser)
-    return Contract.objects.create(
-        name=first.name, code="BJCG-ZWY-2026", purchaser=purchaser, provider=first.provider,
-        start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26), previous=first,
-    )
 
 
 def _breached_faults(n, *, users, system, title=lambda i: f"批量故障 {i}"):

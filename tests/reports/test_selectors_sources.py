@@ -18,7 +18,6 @@ from roster.models import Assignment
 from roster.services.duty import duty_log_add, duty_report_submit, handover_sign, handover_submit
 from roster.services.periods import period_create
 from tests.roster.conftest import local, make_roster, manager, team  # noqa: F401 (the roster fixtures, reused)
-from tickets.models import Contract
 from tickets.services.changes import (
     change_approve,
     change_complete,
@@ -32,15 +31,6 @@ from .conftest import EVAL_AT
 
 pytestmark = pytest.mark.django_db
 OCTOBER = parse_month("2026-10")
-
-
-@pytest.fixture
-def contract(purchaser):
-    first = Contract.objects.get(purchaser=purchaser)
-    return Contract.objects.create(
-        name=first.name, code="BJCG-ZWY-2026", purchaser=purchaser, provider=first.provider,
-        start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26), previous=first,
-    )
 
 
 def _seat(shift, position="engineer"):

@@ -13,7 +13,6 @@ from reports.models import MonthlyReport, TaskState
 from reports.selectors.periods import parse_month
 from reports.services.monthly import monthly_report_request
 from reports.tasks import monthly_report_daily, monthly_report_generate_task
-from tickets.models import Contract
 
 from .conftest import EVAL_AT
 
@@ -22,15 +21,6 @@ pytestmark = pytest.mark.django_db
 
 class WorkerKilled(BaseException):
     """What a SIGKILL looks like from inside: no `except Exception` handler runs."""
-
-
-@pytest.fixture
-def contract(purchaser):
-    first = Contract.objects.get(purchaser=purchaser)
-    return Contract.objects.create(
-        name=first.name, code="BJCG-ZWY-2026", purchaser=purchaser, provider=first.provider,
-        start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26), previous=first,
-    )
 
 
 def test_acks_late_settings_make_a_killed_worker_s_task_come_back(settings):

@@ -1,4 +1,3 @@
-import datetime as dt
 import hashlib
 import io
 import json
@@ -17,21 +16,10 @@ from reports.services.monthly import (
     monthly_report_request,
 )
 from reports.services.packages import acceptance_package_request
-from tickets.models import Contract
 
 from .conftest import EVAL_AT, at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contract(purchaser):
-    """The seeded contract ends 2026-06-26; its renewal covers the hand-built October."""
-    first = Contract.objects.get(purchaser=purchaser)
-    return Contract.objects.create(
-        name=first.name, code="BJCG-ZWY-2026", purchaser=purchaser, provider=first.provider,
-        start_date=dt.date(2026, 6, 27), end_date=dt.date(2027, 6, 26), previous=first,
-    )
 
 
 def _generate(actor, contract, django_capture_on_commit_callbacks, month="2026-10", now=EVAL_AT):
