@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import AuditLog, Notification, OutboxMessage
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services (tickets, timelines, approvals, the audit trail): the admin
+    shows them and nobody, not even a superuser, adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "recipient", "kind", "title", "read_at")
@@ -24,7 +38,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is append-only (auditors use the 审计日志 page)."""
 
     list_display = ("at", "actor_label", "ip", "action", "object_type", "object_id", "object_repr")
@@ -34,12 +48,3 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in AuditLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

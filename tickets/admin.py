@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
     BusinessSystem,
     Contract,
@@ -54,20 +56,6 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "severity", "clock", "resource", "direction", "heavy_protection_important",
                     "target_minutes", "calendar", "pausable", "stop_on", "active")
     list_filter = ("kind", "clock", "calendar", "active")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by the services (tickets, timelines, approvals): the admin shows them and
-    nobody, not even a superuser, adds, edits or deletes them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

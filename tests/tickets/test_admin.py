@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tickets.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 pytestmark = pytest.mark.django_db
 
