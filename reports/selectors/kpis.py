@@ -190,13 +190,18 @@ def _clocks_queryset(period: Period, scope: Scope, bounds: tuple[int, int] | Non
     )
 
 
+def missed_clock_q(now: dt.datetime) -> Q:
+    """A clock that has missed its target at `now`: breached, or still running past its due time."""
+    return Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now)
+
+
 def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:
     """The period's clocks (tickets reported in it, not cancelled) that have missed their target at
     `now`: breached, or still running past their due time. Pass `KpiResult.ticket_id_bounds` to save
     a query."""
     if bounds is None:
         bounds = _ticket_id_bounds(period)
-    return _clocks_queryset(period, scope, bounds).filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
+    return _clocks_queryset(period, scope, bounds).filter(missed_clock_q(now))
 
 
 def counted_clock_q(now: dt.datetime) -> Q:

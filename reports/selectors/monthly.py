@@ -28,6 +28,7 @@ from .kpis import (
     clock_kpi_q,
     counted_clock_q,
     kpis_compute,
+    missed_clock_q,
     within_clock_q,
 )
 from .periods import Period, tz
@@ -284,7 +285,7 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
 
     base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).exclude(status="cancelled")
     # A correlated EXISTS keeps this a semi-join whatever the planner knows about the tables.
-    missed = SlaClock.objects.filter(ticket=OuterRef("pk")).filter(Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now))
+    missed = SlaClock.objects.filter(ticket=OuterRef("pk")).filter(missed_clock_q(now))
     listed_q = Q(severity__in=("P1", "P2")) | Q(Exists(missed))
     listed_qs = base.filter(listed_q)
     rows = list(
