@@ -20,6 +20,7 @@ from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.models import AuditLog
 from core.pagination import PageNumberPagination
+from core.serializers import BuiltFieldsModelSerializer
 from roster.selectors.calendar import WorkingDays
 
 from .models import (
@@ -95,9 +96,10 @@ class TicketSlaSerializer(serializers.Serializer):
     restore = SlaClockFiguresSerializer(required=False)
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(BuiltFieldsModelSerializer):
     """A ticket as the API shows it. Needs the queryset of ticket_base_queryset (no extra queries per
-    row) and `now` / `days` / `request` in the context."""
+    row) and `now` / `days` / `request` in the context. Its fields are mapped from the model once
+    (core.serializers.BuiltFieldsModelSerializer)."""
 
     business_system_name = serializers.CharField(source="business_system.name", read_only=True)
     requester = _UserBrief(read_only=True)
@@ -138,15 +140,17 @@ class TicketSerializer(serializers.ModelSerializer):
             return False
 
 
-def _context(view) -> dict:
-    return {"request": view.request, "now": timezone.now(), "days": WorkingDays(), "view": view}
+def _context(view, days: WorkingDays | None = None) -> dict:
+    return {"request": view.request, "now": timezone.now(), "days": days or WorkingDays(), "view": view}
 
 
-def _render(view, ticket: Ticket, code: int = status.HTTP_200_OK, *, reload: bool = True) -> Response:
+def _render(
+    view, ticket: Ticket, code: int = status.HTTP_200_OK, *, reload: bool = True, days: WorkingDays | None = None
+) -> Response:
     """The ticket as the API shows it; re-read after a change (`reload`), so the answer is what is stored."""
     if reload:
         ticket = ticket_get_for_user(user=view.request.user, ticket_id=ticket.pk)
-    return Response(TicketSerializer(ticket, context=_context(view)).data, status=code)
+    return Response(TicketSerializer(ticket, context=_context(view, days)).data, status=code)
 
 
 # ---------------------------------------------------------------- input helpers
@@ -298,8 +302,11 @@ class TicketListCreateApi(generics.ListAPIView):
         v["hosts"] = _hosts(user, v["hosts"])
         v["service_item"] = _pick(service_item_list_for_user(user=user), v["service_item"], "service_item", "服务项不存在")
         v["requester"] = _pick(user_list(), v["requester"], "requester", "报障人不存在")
-        ticket = svc.ticket_create(actor=user, **v)
-        return _render(self, ticket, status.HTTP_201_CREATED)
+        # The created ticket comes back with its clocks and hosts (see ticket_create): it is shown as
+        # written in this request's transaction, not read back, and with the request's one calendar.
+        days = WorkingDays()
+        ticket = svc.ticket_create(actor=user, days=days, **v)
+        return _render(self, ticket, status.HTTP_201_CREATED, reload=False, days=days)
 
 
 class TicketDetailApi(APIView):

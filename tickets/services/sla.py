@@ -84,8 +84,10 @@ def _set_next_escalation(clock: SlaClock, days: WorkingDays) -> None:
     clock.next_escalation_at = None
 
 
-def sla_clocks_create(*, ticket: Ticket, heavy_important: bool, days: WorkingDays | None = None) -> list[SlaClock]:
-    """Snapshot the matching policies into the ticket's clocks, all started at reported_at."""
+def sla_clocks_build(*, ticket: Ticket, heavy_important: bool, days: WorkingDays | None = None) -> list[SlaClock]:
+    """The ticket's clocks, not yet saved: the matching policies snapshot, all started at reported_at,
+    with due_at and the first escalation moment. Needs only the ticket's fields, so ticket_create can
+    write `next_due_at` with the ticket's INSERT and the clocks after it."""
     days = days or WorkingDays()
     policies = sla_policies_for(
         kind=ticket.kind, severity=ticket.severity, resource=ticket.resource, direction=ticket.direction,
@@ -100,8 +102,13 @@ def sla_clocks_create(*, ticket: Ticket, heavy_important: bool, days: WorkingDay
         _set_due(clock, days)
         _set_next_escalation(clock, days)
         clocks.append(clock)
-    SlaClock.objects.bulk_create(clocks)
     return clocks
+
+
+def sla_clocks_next_due(clocks: list[SlaClock]) -> dt.datetime | None:
+    """The ticket's `next_due_at`: the earliest due time of its running clocks."""
+    running = [c.due_at for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at is not None]
+    return min(running) if running else None
 
 
 def _elapsed(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> int:
@@ -115,8 +122,7 @@ def _pause_minutes(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> int:
 
 
 def _refresh_next_due(ticket: Ticket, clocks: list[SlaClock]) -> None:
-    running = [c.due_at for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at is not None]
-    ticket.next_due_at = min(running) if running else None
+    ticket.next_due_at = sla_clocks_next_due(clocks)
 
 
 def _clocks(ticket: Ticket) -> list[SlaClock]:

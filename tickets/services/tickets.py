@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from roster.selectors.calendar import WorkingDays
 
 from ..models import (
     NUMBER_PREFIX,
@@ -26,6 +27,7 @@ from ..models import (
     Host,
     ServiceItem,
     Severity,
+    SlaClock,
     StopMilestone,
     Ticket,
     TicketEvent,
@@ -36,7 +38,8 @@ from .events import ticket_event_record
 from .notify import ticket_notify, ticket_notify_requester, ticket_url
 from .sla import (
     heavy_protection_applies,
-    sla_clocks_create,
+    sla_clocks_build,
+    sla_clocks_next_due,
     sla_clocks_pause,
     sla_clocks_restart,
     sla_clocks_resume,
@@ -144,12 +147,17 @@ def ticket_create(
     amount_before: Decimal | None = None,
     amount_after: Decimal | None = None,
     now: dt.datetime | None = None,
+    days: WorkingDays | None = None,
 ) -> Ticket:
     """Open a ticket and start its clocks at reported_at.
 
     Purchaser staff report for themselves on the web. Provider staff record phone / e-mail /
     monitoring reports for a requester of the system's organisation (default: themselves for
-    monitoring alerts). Auditors change nothing."""
+    monitoring alerts). Auditors change nothing.
+
+    The ticket returned carries what `ticket_base_queryset` would have read with it (its clocks and
+    hosts, no rating yet), so the caller can show it without reading it back. `days`: the caller's
+    working-day calendar, when it has one for the same request."""
     now = now or timezone.now()
     hosts = list(hosts or [])
     if user_is_auditor(actor) and not user_is_provider_staff(actor):
@@ -183,8 +191,7 @@ def ticket_create(
     _check_hosts(hosts=hosts, business_system=business_system)
     reported_at = _validate_reported_at(actor=actor, requester=requester, channel=channel, reported_at=reported_at, now=now)
 
-    ticket = Ticket.objects.create(
-        number=ticket_number_next(kind=kind, day=_local_day(reported_at)),
+    ticket = Ticket(
         title=title.strip(),
         description=description,
         kind=kind,
@@ -203,13 +210,19 @@ def ticket_create(
         created_at=now,
         updated_at=now,
     )
+    # The clocks depend only on the ticket's fields: computed first, so next_due_at goes in with the
+    # INSERT (no UPDATE and no second audit row), and the clocks are written after it.
+    heavy = kind == TicketKind.RESOURCE and heavy_protection_applies(business_system=business_system, at=reported_at)
+    clocks = sla_clocks_build(ticket=ticket, heavy_important=heavy, days=days)
+    ticket.next_due_at = sla_clocks_next_due(clocks)
+    ticket.number = ticket_number_next(kind=kind, day=_local_day(reported_at))
+    ticket.save(force_insert=True)
+    SlaClock.objects.bulk_create(clocks)
     if hosts:
         ticket.hosts.set(hosts)
-    heavy = kind == TicketKind.RESOURCE and heavy_protection_applies(business_system=business_system, at=reported_at)
-    clocks = sla_clocks_create(ticket=ticket, heavy_important=heavy)
-    running = [c.due_at for c in clocks if c.due_at is not None]
-    ticket.next_due_at = min(running) if running else None
-    ticket.save(update_fields=["next_due_at"])
+    ticket.prefetched_clocks = clocks  # inserted in this order: ascending ids
+    ticket.prefetched_hosts = sorted(hosts, key=lambda h: (h.name, h.pk))
+    Ticket.satisfaction.related.set_cached_value(ticket, None)  # not rated yet (reading it would query)
     ticket_event_record(
         ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=actor, at=now, to_status=S.NEW,
         note=f"由 {actor.display_name} 录入（{ticket.get_channel_display()}）" if actor.pk != requester.pk else "",

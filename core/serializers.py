@@ -1,0 +1,26 @@
+"""Serializer helpers shared by the apps' APIs."""
+
+import copy
+
+from rest_framework import serializers
+
+
+class BuiltFieldsMixin:
+    """Build a ModelSerializer's fields from the model once per class, not once per instance.
+
+    ModelSerializer.get_fields() maps every model field to a serializer field on each instantiation
+    (45 fields of a ticket: ~1.5 ms, more than writing the ticket out). The mapping depends only on the
+    class, so the first instance keeps it and later ones get a deep copy, which is what DRF itself does
+    with declared fields. Only for serializers whose fields do not depend on the instance or context."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)
+
+
+class BuiltFieldsModelSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
+    pass

@@ -1,0 +1,77 @@
+"""POST /api/v1/tickets/ answers 201 with the created ticket as written in the request, without reading
+it back (tickets.services.tickets.ticket_create returns it with its clocks and hosts). The answer must
+be exactly what a GET of the same ticket shows, for every shape of ticket, and cost a fixed number of
+queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _shapes(users, systems):
+    earlier = (timezone.now() - dt.timedelta(minutes=40)).isoformat()
+    return [
+        ("requester", {"title": " 平台无法登录 ", "description": "所有用户登录超时", "kind": "fault", "severity": "P1",
+                       "business_system": systems["own"].pk, "hosts": [systems["host"].pk]}),
+        ("requester", {"title": "开通账号", "kind": "request", "severity": "P4", "business_system": systems["own_normal"].pk}),
+        ("requester", {"title": "扩容内存", "kind": "resource", "severity": "P3", "business_system": systems["own"].pk,
+                       "resource": "memory", "direction": "increase", "amount_before": "32", "amount_after": "64.5"}),
+        ("engineer", {"title": "电话报障：网站打不开", "kind": "security", "severity": "P2", "channel": "phone",
+                      "business_system": systems["own"].pk, "requester": users["approver"].pk, "reported_at": earlier}),
+        ("engineer", {"title": "监控告警", "kind": "fault", "severity": "P3", "channel": "monitoring",
+                      "business_system": systems["own_normal"].pk}),
+    ]
+
+
+def test_the_created_answer_is_what_a_get_shows(api, users, systems):
+    for who, body in _shapes(users, systems):
+        client = api(users[who])
+        created = client.post("/api/v1/tickets/", body, format="json")
+        assert created.status_code == 201, created.json()
+        shown = client.get(f"/api/v1/tickets/{created.json()['id']}/")
+        assert shown.status_code == 200
+        answer, stored = created.json(), shown.json()
+        # The clocks run on between the two requests: remaining/elapsed minutes may tick by one.
+        for figures in (answer["sla"], stored["sla"]):
+            for clock in figures.values():
+                for moving in ("elapsed_minutes", "remaining", "remaining_minutes"):
+                    clock.pop(moving)
+        assert answer == stored, body["title"]
+        assert answer["sla"], body["title"]
+
+
+def test_the_created_answer_carries_hosts_clocks_and_no_rating(api, users, systems):
+    body = _shapes(users, systems)[0][1]
+    answer = api(users["requester"]).post("/api/v1/tickets/", body, format="json").json()
+    ticket = Ticket.objects.get(pk=answer["id"])
+    assert answer["title"] == "平台无法登录" == ticket.title
+    assert answer["hosts"] == [systems["host"].pk]
+    assert list(answer["sla"]) == [c.name for c in ticket.clocks.order_by("pk")]
+    assert answer["next_due_at"] is not None
+    assert timezone.localtime(ticket.next_due_at).isoformat() == answer["next_due_at"]
+    assert answer["rated"] is False
+
+
+def test_creation_costs_a_fixed_number_of_queries(api, users, systems):
+    """Fault P3 on the 7×24 calendar, no hosts (the user and roles are force_authenticate's here): the
+    business system with its organisation, savepoint, SLA policies, number, INSERT ticket with its
+    next_due_at, its audit row, INSERT clocks, the timeline event and its audit row, release — no
+    UPDATE for next_due_at and nothing read back."""
+    client = api(users["requester"])
+    body = {"title": "故障", "kind": "fault", "severity": "P3", "business_system": systems["own"].pk}
+    client.post("/api/v1/tickets/", body, format="json")
+    counts = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post("/api/v1/tickets/", body, format="json").status_code == 201
+        counts.append(len(ctx.captured_queries))
+        assert not any('FROM "tickets_ticket"' in q["sql"] and q["sql"].startswith("SELECT") for q in ctx.captured_queries)
+    assert counts == [counts[0]] * 3
+    assert counts[0] == 10, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
