@@ -1,11 +1,9 @@
 """Tickets API (/api/v1/tickets/…). Views parse input, call one service, render the result."""
 
 import django_filters
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -19,7 +17,7 @@ from core import filters as core_filters
 from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
 from core.models import AuditLog
-from core.pagination import PageNumberPagination
+from core.pagination import CappedCountPaginator, PageNumberPagination
 from core.serializers import BuiltFieldsModelSerializer
 from roster.selectors.calendar import WorkingDays
 
@@ -35,7 +33,7 @@ from .models import (
     TicketEvent,
 )
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
-from .selectors.sla import ticket_sla
+from .selectors.sla import sla_working_days_for, ticket_sla
 from .selectors.tickets import (
     QUEUES,
     downtime_list,
@@ -238,23 +236,6 @@ class TicketFilter(django_filters.FilterSet):
         return ticket_filter(qs, search=value)
 
 
-class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows (COUNT over a LIMIT subquery): counting a million tickets
-    costs more than fetching the page. Past the cap `count` is the cap and `capped` is set."""
-
-    COUNT_CAP = 10_000
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.capped = False
-
-    @cached_property
-    def count(self) -> int:
-        n = self.object_list[: self.COUNT_CAP + 1].count()
-        self.capped = n > self.COUNT_CAP
-        return min(n, self.COUNT_CAP)
-
-
 class TicketPagination(PageNumberPagination):
     """The house page-number pagination; `count` is exact up to 10 000 tickets and `count_capped`
     says when there are more (narrow with filters, or page through the first 10 000)."""
@@ -291,6 +272,12 @@ class TicketListCreateApi(generics.ListAPIView):
 
     def get_serializer_context(self):
         return _context(self)
+
+    def get_serializer(self, *args, **kwargs):
+        context = kwargs.setdefault("context", self.get_serializer_context())
+        if kwargs.get("many") and args:  # a page of tickets: the calendar years its clocks need, at once
+            context["days"] = sla_working_days_for(args[0], now=context["now"])
+        return self.get_serializer_class()(*args, **kwargs)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
     def post(self, request):

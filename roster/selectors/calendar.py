@@ -72,11 +72,31 @@ class WorkingDays:
         self._years: dict[int, set[dt.date] | None] = {}
         self._sorted: dict[int, list[dt.date]] = {}
 
+    # load_years reads at most this many years at once (a clock is never open for longer).
+    MAX_YEARS_AT_ONCE = 5
+
     def _load(self, year: int) -> set[dt.date] | None:
         if year not in self._years:
-            rows = list(CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day"))
-            self._years[year] = {d for d, working in rows if working} if rows else None
+            self.load_years(year, year)
         return self._years[year]
+
+    def load_years(self, first: int, last: int) -> None:
+        """Read the years first..last not read yet in one query (a page of tickets whose working-hours
+        clocks started in three different years needs three years: one round trip, not three)."""
+        missing = [year for year in range(first, last + 1) if year not in self._years]
+        if not missing:
+            return
+        missing = missing[-self.MAX_YEARS_AT_ONCE:] if len(missing) > self.MAX_YEARS_AT_ONCE else missing
+        lo, hi = missing[0], missing[-1]
+        found: dict[int, set[dt.date]] = {}
+        rows = CalendarDay.objects.filter(date__gte=dt.date(lo, 1, 1), date__lte=dt.date(hi, 12, 31))
+        for day, working in rows.values_list("date", "is_working_day"):
+            year_days = found.setdefault(day.year, set())
+            if working:
+                year_days.add(day)
+        for year in range(lo, hi + 1):
+            if year not in self._years:
+                self._years[year] = found.get(year)
 
     def count(self, first: dt.date, last: dt.date) -> int:
         """Working days in [first, last] (0 when last < first), by bisection in each year's sorted list."""

@@ -155,3 +155,21 @@ def test_long_intervals_count_whole_days_exactly_as_walking_them():
     assert days.count(dt.date(2026, 2, 14), dt.date(2026, 2, 14)) == 1  # the Spring Festival make-up Saturday
     assert days.count(dt.date(2026, 2, 15), dt.date(2026, 2, 23)) == 0  # the holiday block
     assert days.count(dt.date(2026, 3, 2), dt.date(2026, 3, 1)) == 0
+
+
+def test_load_years_reads_several_years_in_one_query_and_remembers_missing_ones(django_assert_num_queries):
+    seeded = sorted({d.year for d in CalendarDay.objects.dates("date", "year")})
+    first, last = seeded[0], seeded[-1]
+    days = WorkingDays()
+    with django_assert_num_queries(1):
+        days.load_years(first, last + 1)  # the year after the seeded ones has no rows
+        assert all(days.has_year(year) for year in seeded)
+        assert not days.has_year(last + 1)
+        assert days.is_working_day(dt.date(2026, 3, 2)) and not days.is_working_day(dt.date(2026, 3, 1))
+        with pytest.raises(CalendarDataMissing):
+            days.is_working_day(dt.date(last + 1, 3, 2))
+    one_by_one = WorkingDays()
+    for year in seeded:
+        assert one_by_one.count(dt.date(year, 1, 1), dt.date(year, 12, 31)) == days.count(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    with django_assert_num_queries(0):
+        days.load_years(first, last)  # nothing left to read

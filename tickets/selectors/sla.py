@@ -4,8 +4,9 @@ import datetime as dt
 import math
 
 from django.db.models import Q
+from django.utils import timezone
 
-from roster.selectors.calendar import CalendarDataMissing, WorkingDays, working_minutes_between
+from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, WorkingDays, working_minutes_between
 
 from ..models import ClockName, SlaClock, Ticket
 
@@ -74,6 +75,21 @@ def ticket_sla(ticket: Ticket, *, now: dt.datetime, days: WorkingDays | None = N
     return {
         name: sla_clock_figures(by_name[name], now=now, days=days) for name in ClockName.values if name in by_name
     }
+
+
+def sla_working_days_for(tickets, *, now: dt.datetime) -> WorkingDays:
+    """One calendar for a page of tickets, with every year their running working-hours clocks count
+    through read in one query (an open request from 2024 shown in 2026 needs three years)."""
+    days = WorkingDays()
+    years = [
+        (timezone.localtime(clock.started_at).year, timezone.localtime(clock.paused_at or now).year)
+        for ticket in tickets
+        for clock in ticket.clock_list()
+        if clock.calendar == WORKING_HOURS and clock.stopped_at is None
+    ]
+    if years:
+        days.load_years(min(first for first, _last in years), max(last for _first, last in years))
+    return days
 
 
 # Which clocks a report counts, as database conditions on SlaClock (the KPIs of the reports app and

@@ -3,7 +3,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,10 +11,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import NotFound
-from roster.selectors.calendar import WorkingDays
+from core.pagination import CappedCountPaginator
 
 from ..forms import TicketFilterForm
-from ..selectors.sla import ticket_sla
+from ..selectors.sla import sla_working_days_for, ticket_sla
 from ..selectors.tickets import QUEUES, ticket_filter, ticket_list_for_user, ticket_queue
 from ..services.transitions import ticket_actions_for
 from .common import sla_for_page, sla_headline, viewer_flags
@@ -36,7 +35,7 @@ ROW_ACTIONS = ("claim", "acknowledge", "start")
 def ticket_rows(*, user, tickets, now) -> list[dict]:
     """Rows for a page of tickets: SLA figures from the one SLA function, the in-place actions the
     transition table allows. No query per ticket (clocks are prefetched, one calendar cache)."""
-    days = WorkingDays()
+    days = sla_working_days_for(tickets, now=now)
     rows = []
     for ticket in tickets:
         clocks = sla_for_page(ticket_sla(ticket, now=now, days=days))
@@ -63,7 +62,7 @@ def _render_list(request, *, template: str, qs, form, context: dict):
     now = timezone.now()
     filters = form.filters()
     qs = ticket_filter(qs, now=now, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         form=form,
         page=page,
@@ -86,7 +85,7 @@ def ticket_list(request):
     """工单列表: every ticket the user may see (purchaser staff: their organisation's), newest first."""
     flags = viewer_flags(request.user)
     form = TicketFilterForm(request.GET or None, user=request.user, staff_filters=flags["sees_internal"])
-    qs = ticket_list_for_user(user=request.user).order_by("-reported_at", "-pk")
+    qs = ticket_list_for_user(user=request.user, for_rows=True).order_by("-reported_at", "-pk")
     return _render_list(request, template="tickets/ticket_list.html", qs=qs, form=form, context={"poll": False})
 
 
@@ -100,7 +99,7 @@ def ticket_queue_page(request, queue: str = "unassigned"):
         raise Http404
     now = timezone.now()
     try:
-        qs = ticket_queue(user=request.user, queue=queue, now=now)
+        qs = ticket_queue(user=request.user, queue=queue, now=now, for_rows=True)
     except NotFound as error:
         raise Http404 from error
     form = TicketFilterForm(request.GET or None, user=request.user, staff_filters=True)

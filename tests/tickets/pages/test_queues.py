@@ -126,3 +126,41 @@ def test_list_pages_use_a_constant_number_of_queries(login, users, systems, new_
             ticket_claim(actor=users["engineer2"], ticket=t)
     with django_assert_num_queries(baseline):
         client.get(url)
+
+
+def test_a_page_reads_every_calendar_year_its_clocks_need_in_one_query(login, users, systems, new_ticket, api):
+    """Service requests run on working hours: open ones reported in 2024 and 2025 and shown now need
+    three calendar years, read in one query by the queue, the list and the API list alike."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    for year in (2024, 2025):
+        new_ticket(kind="request", severity="P4", title=f"{year} 年的请求",
+                   now=dt.datetime(year, 6, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    new_ticket(kind="request", severity="P4", title="今天的请求")
+    client = login(users["duty_leader"])
+    api_client = api(users["duty_leader"])
+    for get, url in ((client.get, "/tickets/queue/open/"), (client.get, "/tickets/"), (api_client.get, "/api/v1/tickets/")):
+        with CaptureQueriesContext(connection) as ctx:
+            response = get(url)
+            assert response.status_code == 200
+        calendar = [q["sql"] for q in ctx.captured_queries if "roster_calendarday" in q["sql"]]
+        assert len(calendar) == 1, (url, calendar)
+        assert "2024-01-01" in calendar[0] and "2026-12-31" in calendar[0], calendar[0]
+    body = api_client.get("/api/v1/tickets/").json()
+    elapsed = {t["title"]: t["sla"]["response"]["elapsed_minutes"] for t in body["results"]}
+    assert elapsed["2024 年的请求"] > elapsed["2025 年的请求"] > elapsed["今天的请求"] >= 0
+
+
+def test_the_list_counts_up_to_the_cap_and_says_when_more_match(login, users, new_ticket, monkeypatch):
+    """The list page counts as the API does (core.pagination.CappedCountPaginator): counting every one
+    of a million tickets cost more than the page."""
+    from core.pagination import CappedCountPaginator
+
+    for _ in range(4):
+        new_ticket()
+    client = login(users["duty_leader"])
+    assert "共 4 张工单" in client.get("/tickets/").content.decode()
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_CAP", 3)
+    html = client.get("/tickets/").content.decode()
+    assert "超过 3 张工单" in html and "共 4 张工单" not in html
