@@ -4,6 +4,7 @@ tickets.services and comes back as a ValidationFailed whose field messages `form
 puts next to the right input."""
 
 from django import forms
+from django.db.models import CharField, F, IntegerField, Value
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -286,14 +287,34 @@ class TicketFilterForm(PageForm):
             self.fields["assignee"].label_from_instance = lambda u: u.display_name
         else:
             del self.fields["assignee"]
-        # The drop-downs list plain (id, name) pairs read with one query each; the fields keep their
-        # querysets to check what comes back. (A model choice field renders by loading every object.)
-        for name, columns in (("business_system", ("pk", "name")), ("organization", ("pk", "name")),
-                              ("assignee", ("pk", "real_name", "username"))):
+        self._load_choices()
+
+    # The drop-downs: (field, column shown, column shown when that one is empty), in this order.
+    _CHOICE_SOURCES = (("business_system", "name", None), ("organization", "name", None),
+                       ("assignee", "real_name", "username"))
+
+    def _load_choices(self) -> None:
+        """The drop-downs list plain (id, name) pairs, all three read in one query (UNION ALL, each part
+        in its own order); the fields keep their querysets to check what comes back. (A model choice
+        field renders by loading every object; one query per drop-down was three round trips a page.)"""
+        parts, fields = [], []
+        for source, (name, shown, fallback) in enumerate(self._CHOICE_SOURCES):
             field = self.fields.get(name)
-            if field is not None:
-                pairs = [(row[0], row[1] or row[-1]) for row in field.queryset.values_list(*columns)]
-                field.widget.choices = [("", field.empty_label), *pairs]
+            if field is None:
+                continue
+            fields.append((source, field))
+            parts.append(
+                field.queryset.order_by()
+                .annotate(choice_source=Value(source, IntegerField()), choice_label=F(shown),
+                          choice_tie=F(fallback) if fallback else Value("", CharField()))
+                .values_list("choice_source", "pk", "choice_label", "choice_tie")
+            )
+        rows = parts[0].union(*parts[1:], all=True).order_by("choice_source", "choice_label", "choice_tie")
+        pairs: dict[int, list] = {source: [] for source, _field in fields}
+        for source, pk, label, tie in rows:
+            pairs[source].append((pk, label or tie))
+        for source, field in fields:
+            field.widget.choices = [("", field.empty_label), *pairs[source]]
 
     def filters(self) -> dict:
         """Keyword arguments for ticket_filter; invalid input is ignored field by field (the form shows why)."""

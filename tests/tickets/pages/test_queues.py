@@ -164,3 +164,30 @@ def test_the_list_counts_up_to_the_cap_and_says_when_more_match(login, users, ne
     monkeypatch.setattr(CappedCountPaginator, "COUNT_CAP", 3)
     html = client.get("/tickets/").content.decode()
     assert "超过 3 张工单" in html and "共 4 张工单" not in html
+
+
+def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, users, systems):
+    from accounts.models import Organization
+    from accounts.roles import PROVIDER_ROLES
+    from accounts.selectors import users_with_role
+    from tickets.forms import TicketFilterForm
+    from tickets.models import BusinessSystem
+
+    TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)  # reads the user's roles once
+    with CaptureQueriesContext(connection) as ctx:
+        form = TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
+    assert len(ctx.captured_queries) == 1 and "UNION ALL" in ctx.captured_queries[0]["sql"]
+
+    def shown(name):
+        return [label for value, label in form.fields[name].widget.choices if value != ""]
+
+    systems_by_name = list(BusinessSystem.objects.order_by("name").values_list("name", flat=True))
+    assert shown("business_system") == systems_by_name
+    assert shown("organization") == list(
+        Organization.objects.filter(kind="purchaser", parent__isnull=True).order_by("name").values_list("name", flat=True))
+    people = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+    assert shown("assignee") == [u.display_name for u in people] and len(people) >= 5
+    # Purchaser staff: their organisation's systems only, no organisation or assignee drop-down.
+    form = TicketFilterForm({}, user=users["requester"], staff_filters=False)
+    assert shown("business_system") == [n for n in systems_by_name if n in (systems["own"].name, systems["own_normal"].name)]
+    assert "organization" not in form.fields and "assignee" not in form.fields
