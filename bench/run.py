@@ -295,15 +295,50 @@ wrk.body = '{{"title": "\\\\u538b\\\\u6d4b\\\\u5de5\\\\u5355 wrk", "kind": "requ
 """
 
 
-def _wrk(args: list[str]) -> dict:
+def _cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn processes (the server's session), the PostgreSQL
+    processes and wrk: where a load run's two cores went."""
+    ticks: dict[str, int] = {"gunicorn": 0, "postgres": 0, "wrk": 0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        used = int(fields[11]) + int(fields[12])  # utime + stime
+        if int(fields[3]) == server_pid:  # session id: gunicorn was started in a session of its own
+            ticks["gunicorn"] += used
+        elif comm.startswith("postgres"):
+            ticks["postgres"] += used
+        elif comm.startswith("wrk"):
+            ticks["wrk"] += used
+    return {name: value / os.sysconf("SC_CLK_TCK") for name, value in ticks.items()}
+
+
+def _wrk(args: list[str], server_pid: int | None = None) -> dict:
+    before = _cpu_seconds(server_pid) if server_pid else None
+    started = time.perf_counter()
     out = subprocess.run(["wrk", *args], capture_output=True, text=True, check=True).stdout
+    elapsed = time.perf_counter() - started
+    cpu = {}
+    if before is not None:
+        after = _cpu_seconds(server_pid)
+        # wrk has exited by now: its own share is not in the second reading.
+        cpu = {name: round(100 * (after[name] - before[name]) / elapsed) for name in ("gunicorn", "postgres")}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     lat = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|90|99)%\s+(\S+)", out, re.M)}
     total = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": rps, "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else "", "latency": lat}
+    result = {"rps": rps, "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
+              "socket_errors": errors.group(1) if errors else "", "latency": lat}
+    if cpu:
+        result["cpu_percent_of_one_core"] = cpu
+        result["cpu_ms_per_request"] = {name: round(10 * share / rps, 2) for name, share in cpu.items()}
+    return result
 
 
 def _broker_keys() -> int:
@@ -353,10 +388,11 @@ def _load(size: str, info: dict, seconds: int, connections: int) -> dict:
         base = f"http://127.0.0.1:{port}"
         common = ["-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "--latency"]
         out = {}
-        out["queue_page"] = _wrk([*common, "-H", f"Cookie: sessionid={info['session']}", f"{base}/tickets/queue/unassigned/"])
+        out["queue_page"] = _wrk([*common, "-H", f"Cookie: sessionid={info['session']}", f"{base}/tickets/queue/unassigned/"],
+                                 server.pid)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(POST_LUA.format(token=info["token"], system=info["system"]))
-        out["api_create"] = _wrk([*common, "-s", script.name, f"{base}/api/v1/tickets/"])
+        out["api_create"] = _wrk([*common, "-s", script.name, f"{base}/api/v1/tickets/"], server.pid)
         os.unlink(script.name)
         return out
     finally:
@@ -386,7 +422,9 @@ def markdown(size: str, r: dict) -> str:
     if "load" in r:
         for name, w in r["load"].items():
             lines.append(f"\nload {name}: {w['rps']:.0f} req/s ({w['requests']} requests, non-2xx {w['non_2xx']}, "
-                         f"latency p50/p90/p99 {w['latency'].get('50')}/{w['latency'].get('90')}/{w['latency'].get('99')})")
+                         f"latency p50/p90/p99 {w['latency'].get('50')}/{w['latency'].get('90')}/{w['latency'].get('99')}"
+                         + (f"; CPU per request: gunicorn {w['cpu_ms_per_request']['gunicorn']} ms, PostgreSQL "
+                            f"{w['cpu_ms_per_request']['postgres']} ms" if "cpu_ms_per_request" in w else "") + ")")
     return "\n".join(lines)
 
 
