@@ -14,7 +14,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         try:
             token = model.objects.select_related("user__organization").get(key=key)
         except model.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+            raise exceptions.AuthenticationFailed(_("认证令牌无效。")) from None
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            raise exceptions.AuthenticationFailed(_("用户已停用或已删除。"))
         return (token.user, token)
