@@ -107,7 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if env.bool("DB_SERVER_SIDE_BINDING", default=False):
+    # Parameters bound by the server and statements prepared after their 5th use on a connection: psycopg
+    # no longer quotes every value into the SQL text in Python, and PostgreSQL parses and plans a
+    # repeated statement once (bench/README.md). Set DB_SERVER_SIDE_BINDING=0 behind a pooler in
+    # transaction mode (pgbouncer < 1.21), which cannot keep prepared statements.
+    if env.bool("DB_SERVER_SIDE_BINDING", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5)}
         )

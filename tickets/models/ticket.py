@@ -242,6 +242,13 @@ class Ticket(models.Model):
                 fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_idx",
                 condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"]),
             ),
+            # The unassigned queue, in its order: PostgreSQL estimates "open" and "no assignee" as if they
+            # were independent (1 % of the real count) and sorted every open ticket instead of reading 25.
+            models.Index(
+                fields=["next_due_at", "reported_at", "id"], name="ticket_unassigned_due_idx",
+                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"],
+                                   assignee__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
