@@ -55,7 +55,7 @@ def test_requester_is_told_when_acknowledged_pending_and_resolved(users, new_tic
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notices_leave_after_commit_and_survive_a_broker_outage(users, new_ticket):
-    ticket = new_ticket()
+    ticket = new_ticket("request", "P4")  # a request: its creation tells nobody (a fault tells the duty staff)
     with mock.patch("core.tasks.outbox_deliver.delay", side_effect=ConnectionError("broker down")):
         svc.ticket_acknowledge(actor=users["engineer"], ticket=ticket)
     message = OutboxMessage.objects.get(recipient=users["requester"].email)
@@ -68,7 +68,7 @@ def test_notices_leave_after_commit_and_survive_a_broker_outage(users, new_ticke
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nothing_is_sent_for_a_rolled_back_change(users, new_ticket):
-    ticket = new_ticket()
+    ticket = new_ticket("request", "P4")  # a request: its creation tells nobody (a fault tells the duty staff)
     with pytest.raises(RuntimeError), transaction.atomic():
         svc.ticket_acknowledge(actor=users["engineer"], ticket=ticket)
         raise RuntimeError("later step failed")

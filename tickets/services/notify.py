@@ -22,6 +22,11 @@ def ticket_notifications_suppressed() -> Iterator[None]:
         _state.suppressed = previous
 
 
+def ticket_notifications_on() -> bool:
+    """False inside ticket_notifications_suppressed()."""
+    return not getattr(_state, "suppressed", False)
+
+
 def ticket_notify(*, recipients, kind: str, title: str, body: str = "", url: str = "", **options) -> None:
     """notification_send, unless inside ticket_notifications_suppressed()."""
     if getattr(_state, "suppressed", False):
