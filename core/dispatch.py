@@ -6,7 +6,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -31,4 +31,6 @@ def _run_in_thread(task, args: tuple) -> None:
     except Exception:
         logger.exception("task %s%s failed", task.name, args)
     finally:
-        close_old_connections()
+        # The thread ends here, and its connections with it: close them all (close_old_connections
+        # would keep a persistent one open until garbage collection).
+        connections.close_all()

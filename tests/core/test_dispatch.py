@@ -29,7 +29,12 @@ def test_broker_outage_is_logged_not_raised(settings):
 def test_embedded_mode_runs_the_task_beside_the_request(settings):
     settings.OPSDESK_EAGER_TASKS_IN_THREAD = True
     task = _Task()
-    with mock.patch.object(dispatch, "close_old_connections"):
+    with mock.patch.object(dispatch.connections, "close_all") as close_all:
         dispatch.enqueue(task, 1)
         assert task.ran.wait(5)
+        for _ in range(50):  # the thread closes its connections after the task
+            if close_all.called:
+                break
+            threading.Event().wait(0.05)
     assert task.thread is not threading.main_thread()
+    assert close_all.called
