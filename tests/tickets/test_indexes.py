@@ -43,3 +43,12 @@ def test_the_dropped_indexes_are_gone():
     assert not names & {"ticket_reported_idx", "tickets_ticket_requester_id_2072a2f2", "tickets_ticket_organization_id_7128da48",
                         "tickets_ticket_business_system_id_ef30c46f", "tickets_slaclock_ticket_id_3a7b2be6",
                         "tickets_ticketevent_ticket_id_b572d14b"}
+
+
+def test_the_queue_indexes_cover_exactly_the_statuses_the_queues_read():
+    """A partial index serves a query only when its condition matches the query's: the open statuses
+    of the indexes and of the selectors must stay the same list."""
+    from tickets.models.ticket import OPEN_STATUS_VALUES
+    from tickets.selectors.tickets import OPEN_STATUSES
+
+    assert list(OPEN_STATUSES) == OPEN_STATUS_VALUES

@@ -120,6 +120,11 @@ class TicketNumberCounter(models.Model):
         return f"{self.prefix}-{self.day:%Y%m%d}: {self.last}"
 
 
+# The statuses of an open ticket, as the partial indexes of the work queues spell them (the same list as
+# tickets.selectors.tickets.OPEN_STATUSES, which the queries use).
+OPEN_STATUS_VALUES = ["new", "acknowledged", "in_progress", "located", "pending"]
+
+
 class Ticket(models.Model):
     class Status(models.TextChoices):
         NEW = "new", pgettext_lazy("ticket status", "新建")
@@ -236,17 +241,17 @@ class Ticket(models.Model):
             # open order by the SLA due time; mine and team by assignee.
             models.Index(
                 fields=["next_due_at", "reported_at", "id"], name="ticket_open_due_idx",
-                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"]),
+                condition=models.Q(status__in=OPEN_STATUS_VALUES),
             ),
             models.Index(
                 fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_idx",
-                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"]),
+                condition=models.Q(status__in=OPEN_STATUS_VALUES),
             ),
             # The unassigned queue, in its order: PostgreSQL estimates "open" and "no assignee" as if they
             # were independent (1 % of the real count) and sorted every open ticket instead of reading 25.
             models.Index(
                 fields=["next_due_at", "reported_at", "id"], name="ticket_unassigned_due_idx",
-                condition=models.Q(status__in=["new", "acknowledged", "in_progress", "located", "pending"],
+                condition=models.Q(status__in=OPEN_STATUS_VALUES,
                                    assignee__isnull=True),
             ),
         ]
