@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 
-from tickets.models import BusinessSystem, Contract, Host, ServiceItem
+from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
@@ -33,7 +33,6 @@ from .kpis import (
 )
 from .periods import Period, tz
 
-OPEN_STATUSES = ("new", "acknowledged", "in_progress", "located", "pending")
 # Service catalogue rows (序号) a resource adjustment draws on.
 RESOURCE_CATALOGUE_SEQ = {"vcpu": [1], "memory": [2], "storage": [3, 4], "bandwidth": [7], "public_ip": [8]}
 RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))

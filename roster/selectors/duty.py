@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+
+from accounts.roles import Role
+from accounts.selectors import users_with_role
 
 from ..models import POSITION_ORDER, Assignment, Roster
 
@@ -29,6 +33,14 @@ def on_duty_users(*, at: dt.datetime) -> list:
             seen.add(user.pk)
             users.append(user)
     return users
+
+
+def duty_contacts(*, at: dt.datetime, exclude: Collection[int] = ()) -> list:
+    """Whom to tell about a ticket nobody has taken yet: the people on duty at `at`, or the duty leaders
+    when no published roster covers the moment; never the users whose ids are in `exclude` (whoever
+    recorded the ticket knows of it)."""
+    people = [user for user in on_duty_users(at=at) if user.pk not in exclude]
+    return people or [user for user in users_with_role(Role.DUTY_LEADER) if user.pk not in exclude]
 
 
 def on_duty_payload(*, at: dt.datetime) -> dict:

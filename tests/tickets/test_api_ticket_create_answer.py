@@ -79,3 +79,21 @@ def test_creation_costs_a_fixed_number_of_queries(api, users, systems, kind, sev
         assert not any('FROM "tickets_ticket"' in q["sql"] and q["sql"].startswith("SELECT") for q in ctx.captured_queries)
     assert counts == [counts[0]] * 3
     assert counts[0] == expected, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
+
+
+def test_several_hosts_come_back_in_the_same_order_as_a_get_shows(api, users, systems):
+    """Hosts are put in order by Ticket.host_list() on every path, not by the database's collation."""
+    from tickets.models import Host
+
+    names = ["b-host", "A-host", "主机-1", "a-host", "Z-host"]
+    hosts = [Host.objects.create(name=n, business_system=systems["own"], vcpu=2, memory_gb=4, os_family="open_source",
+                                 ip_address=f"10.2.0.{i}") for i, n in enumerate(names, start=1)]
+    client = api(users["requester"])
+    created = client.post("/api/v1/tickets/", {
+        "title": "多台主机", "kind": "fault", "severity": "P3", "business_system": systems["own"].pk,
+        "hosts": [h.pk for h in reversed(hosts)],
+    }, format="json").json()
+    shown = client.get(f"/api/v1/tickets/{created['id']}/").json()
+    listed = next(t for t in client.get("/api/v1/tickets/").json()["results"] if t["id"] == created["id"])
+    expected = [h.pk for h in sorted(hosts, key=lambda h: (h.name, h.pk))]
+    assert created["hosts"] == shown["hosts"] == listed["hosts"] == expected

@@ -111,7 +111,7 @@ def test_unassigned_warnings_go_to_the_people_on_duty_when_the_roster_names_them
 
     time_machine.move_to(T0, tick=False)
     new_ticket("fault", "P2")
-    with mock.patch("tickets.services.escalation.on_duty_users", return_value=[users["engineer2"]]) as on_duty:
+    with mock.patch("roster.selectors.duty.on_duty_users", return_value=[users["engineer2"]]) as on_duty:
         assert sla_escalate(now=minutes(8)) == 1
     on_duty.assert_called_once_with(at=minutes(8))
     assert list(Notification.objects.filter(kind="sla_warning").values_list("recipient", flat=True)) == [users["engineer2"].pk]

@@ -45,10 +45,27 @@ def test_the_dropped_indexes_are_gone():
                         "tickets_ticketevent_ticket_id_b572d14b"}
 
 
-def test_the_queue_indexes_cover_exactly_the_statuses_the_queues_read():
-    """A partial index serves a query only when its condition matches the query's: the open statuses
-    of the indexes and of the selectors must stay the same list."""
-    from tickets.models.ticket import OPEN_STATUS_VALUES
-    from tickets.selectors.tickets import OPEN_STATUSES
+def test_the_queue_indexes_use_the_one_list_of_open_statuses():
+    """A partial index serves a query only when its condition is the query's: the queue indexes, the
+    selectors, the transition table and the reports all use tickets.models.OPEN_STATUSES."""
+    from reports.selectors import monthly
+    from tickets.models import OPEN_STATUSES
+    from tickets.selectors import tickets as ticket_selectors
+    from tickets.services import transitions
 
-    assert list(OPEN_STATUSES) == OPEN_STATUS_VALUES
+    conditions = [index.condition for index in Ticket._meta.indexes if index.condition is not None]
+    open_conditions = [c for c in conditions if ("status__in", list(OPEN_STATUSES)) in c.children]
+    assert len(open_conditions) == 3  # ticket_open_due_idx, ticket_open_assignee_idx, ticket_unassigned_due_idx
+    assert ticket_selectors.OPEN_STATUSES is OPEN_STATUSES and monthly.OPEN_STATUSES is OPEN_STATUSES
+    assert transitions.OPEN_STATUSES == frozenset(OPEN_STATUSES)
+    assert set(OPEN_STATUSES) <= set(Ticket.Status.values)
+
+
+def test_postgresql_knows_that_open_tickets_are_the_ones_with_a_due_time():
+    """Migration 0014: the extended statistics behind the queue plans (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("extended statistics are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stxkind, stxkeys::text FROM pg_statistic_ext WHERE stxname = 'ticket_open_stats'")
+        row = cursor.fetchone()
+    assert row is not None and "m" in row[0]

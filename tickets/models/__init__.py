@@ -1,6 +1,7 @@
 from .reference import BusinessSystem, Contract, Host, ServiceItem
 from .ticket import (
     NUMBER_PREFIX,
+    OPEN_STATUSES,
     CalendarKind,
     ClockName,
     Direction,
@@ -23,6 +24,7 @@ from .ticket import (
 
 __all__ = [
     "NUMBER_PREFIX",
+    "OPEN_STATUSES",
     "BusinessSystem",
     "CalendarKind",
     "ClockName",

@@ -120,9 +120,10 @@ class TicketNumberCounter(models.Model):
         return f"{self.prefix}-{self.day:%Y%m%d}: {self.last}"
 
 
-# The statuses of an open ticket, as the partial indexes of the work queues spell them (the same list as
-# tickets.selectors.tickets.OPEN_STATUSES, which the queries use).
-OPEN_STATUS_VALUES = ["new", "acknowledged", "in_progress", "located", "pending"]
+# The statuses of an open ticket: the one definition, used by the partial indexes of the work queues (a
+# partial index serves a query only when its condition is the query's), the selectors, the transition
+# table and the reports. Ticket.Status below has the same values.
+OPEN_STATUSES = ("new", "acknowledged", "in_progress", "located", "pending")
 
 
 class Ticket(models.Model):
@@ -241,17 +242,17 @@ class Ticket(models.Model):
             # open order by the SLA due time; mine and team by assignee.
             models.Index(
                 fields=["next_due_at", "reported_at", "id"], name="ticket_open_due_idx",
-                condition=models.Q(status__in=OPEN_STATUS_VALUES),
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
             ),
             models.Index(
                 fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_idx",
-                condition=models.Q(status__in=OPEN_STATUS_VALUES),
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
             ),
             # The unassigned queue, in its order: PostgreSQL estimates "open" and "no assignee" as if they
             # were independent (1 % of the real count) and sorted every open ticket instead of reading 25.
             models.Index(
                 fields=["next_due_at", "reported_at", "id"], name="ticket_unassigned_due_idx",
-                condition=models.Q(status__in=OPEN_STATUS_VALUES,
+                condition=models.Q(status__in=list(OPEN_STATUSES),
                                    assignee__isnull=True),
             ),
         ]
@@ -273,9 +274,11 @@ class Ticket(models.Model):
         return cached if cached is not None else sorted(self.clocks.all(), key=lambda c: c.pk)
 
     def host_list(self) -> list["Host"]:
-        """The ticket's hosts by name (the prefetched list when there is one)."""
+        """The ticket's hosts by name (from the prefetched list when there is one). Sorted here, not by
+        the database, so that every path (a list page, a ticket just created) gives the same order
+        whatever the database's collation."""
         cached = self.__dict__.get("prefetched_hosts")
-        return cached if cached is not None else sorted(self.hosts.all(), key=lambda h: (h.name, h.pk))
+        return sorted(cached if cached is not None else self.hosts.all(), key=lambda h: (h.name, h.pk))
 
 
 class SlaClock(models.Model):

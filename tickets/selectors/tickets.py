@@ -13,6 +13,7 @@ from accounts.selectors import user_is_auditor, user_is_provider_staff, user_see
 from core.exceptions import NotFound
 
 from ..models import (
+    OPEN_STATUSES,
     DowntimeRecord,
     Host,
     SatisfactionFollowUp,
@@ -24,13 +25,6 @@ from ..models import (
 )
 from .sla import clock_state_q
 
-OPEN_STATUSES = (
-    Ticket.Status.NEW,
-    Ticket.Status.ACKNOWLEDGED,
-    Ticket.Status.IN_PROGRESS,
-    Ticket.Status.LOCATED,
-    Ticket.Status.PENDING,
-)
 QUEUES = ("unassigned", "mine", "team", "breaching", "open")
 
 
@@ -57,7 +51,7 @@ def ticket_base_queryset() -> QuerySet[Ticket]:
     organisation and service item are read where a page shows their names (one ticket at a time)."""
     return ticket_row_queryset().prefetch_related(
         "requester", "recorded_by",
-        Prefetch("hosts", queryset=Host.objects.order_by("name", "pk"), to_attr="prefetched_hosts"),
+        Prefetch("hosts", queryset=Host.objects.all(), to_attr="prefetched_hosts"),  # host_list() sorts
     )
 
 

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.services import notification_send
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, working_minutes_between
-from roster.selectors.duty import on_duty_users
+from roster.selectors.duty import duty_contacts
 
 from ..models import SlaClock, SlaEscalation, TicketEvent
 from .events import ticket_event_record
@@ -62,8 +62,7 @@ def _recipients(clock: SlaClock, threshold: int, now: dt.datetime) -> list:
         return people
     if ticket.assignee is not None:
         return [ticket.assignee]
-    on_duty = list(on_duty_users(at=now))
-    return on_duty or list(users_with_role(Role.DUTY_LEADER))
+    return duty_contacts(at=now)
 
 
 def sla_clock_escalate(*, clock_id: int, now: dt.datetime | None = None) -> list[int]:

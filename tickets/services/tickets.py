@@ -12,14 +12,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
 from roster.selectors.calendar import WorkingDays
-from roster.selectors.duty import on_duty_users
+from roster.selectors.duty import duty_contacts
 
 from ..models import (
     NUMBER_PREFIX,
@@ -222,7 +222,7 @@ def ticket_create(
     if hosts:
         ticket.hosts.set(hosts)
     ticket.prefetched_clocks = clocks  # inserted in this order: ascending ids
-    ticket.prefetched_hosts = sorted(hosts, key=lambda h: (h.name, h.pk))
+    ticket.prefetched_hosts = hosts  # Ticket.host_list() puts them in order
     Ticket.satisfaction.related.set_cached_value(ticket, None)  # not rated yet (reading it would query)
     data = {
         "channel": channel,
@@ -255,23 +255,26 @@ INCIDENT_KINDS = (TicketKind.FAULT, TicketKind.SECURITY)
 def _incident_announce(*, ticket: Ticket, clocks: list, actor: User, now: dt.datetime) -> list[User]:
     """Tell the people on duty (the duty leaders when no published roster covers the moment) of a new
     fault or security incident as it is reported, instead of at 50 % of its response time; P1 and P2
-    also go to the group robot. Not the person who recorded it. Returns who was told (the timeline keeps
-    it); nobody while history is replayed (ticket_notifications_suppressed)."""
+    also go to the group robot, even when nobody else is left to tell. Not the person who recorded it.
+    Written in the interface's first language whatever the recorder's, like every other notice.
+    Returns who was told (the timeline keeps it); nobody while history is replayed."""
     if not ticket_notifications_on():
         return []
-    people = [user for user in on_duty_users(at=now) if user.pk != actor.pk]
-    if not people:
-        people = [user for user in users_with_role(Role.DUTY_LEADER) if user.pk != actor.pk]
+    people = duty_contacts(at=now, exclude={actor.pk})
     response = next((c for c in clocks if c.name == "response"), None)
-    due = timezone.localtime(response.due_at).strftime("%m-%d %H:%M") if response and response.due_at else "—"
-    title = f"【新{ticket.get_kind_display()} {ticket.severity}】{ticket.number} {ticket.title}"
-    body = (f"{ticket.business_system.name} · {ticket.get_channel_display()} · 报告于 "
-            f"{timezone.localtime(ticket.reported_at):%m-%d %H:%M}")
+    with translation.override(settings.LANGUAGE_CODE):
+        title = f"【新{ticket.get_kind_display()} {ticket.severity}】{ticket.number} {ticket.title}"
+        body = (f"{ticket.business_system.name} · {ticket.get_channel_display()} · 报告于 "
+                f"{timezone.localtime(ticket.reported_at):%m-%d %H:%M}")
     if response is not None:
+        due = timezone.localtime(response.due_at).strftime("%m-%d %H:%M") if response.due_at else "—"
         body += f"\n响应时限 {response.target_minutes} 分钟，到期 {due}。"
     ticket_notify(
         recipients=people, kind="ticket_new", title=title, body=body, url=ticket_url(ticket),
-        dedupe_key=f"ticket-new:{ticket.pk}", webhook=ticket.severity in (Severity.P1, Severity.P2),
+        # A new ticket is announced once, so the key only guards the inbox rows; without anybody to
+        # write one for, it would also hold back the robot's post (core.services.notification_send).
+        dedupe_key=f"ticket-new:{ticket.pk}" if people else None,
+        webhook=ticket.severity in (Severity.P1, Severity.P2),
     )
     return people
 

@@ -20,10 +20,11 @@ from accounts.selectors import (
 )
 from core.exceptions import IllegalTransition, NotFound, PermissionDenied
 
+from ..models import OPEN_STATUSES as OPEN_STATUS_VALUES
 from ..models import SatisfactionRating, Ticket, TicketKind
 
 S = Ticket.Status
-OPEN_STATUSES = frozenset({S.NEW, S.ACKNOWLEDGED, S.IN_PROGRESS, S.LOCATED, S.PENDING})
+OPEN_STATUSES = frozenset(OPEN_STATUS_VALUES)
 WORKING_STATUSES = frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS, S.LOCATED})
 ALL_STATUSES = frozenset(S.values)
 
