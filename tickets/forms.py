@@ -245,8 +245,7 @@ class TicketFilterForm(PageForm):
 
     search = forms.CharField(label=_("搜索"), required=False, max_length=100,
                              widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、标题、描述、系统")}))
-    kind = forms.MultipleChoiceField(label=_("类型"), choices=TicketKind.choices, required=False,
-                                     widget=OneOrManySelect(choices=[("", _("全部")), *TicketKind.choices]))
+    kind = forms.MultipleChoiceField(label=_("类型"), choices=TicketKind.choices, required=False, widget=OneOrManySelect)
     severity = forms.ChoiceField(label=_("级别"), choices=[("", _("全部")), *Severity.choices], required=False)
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Ticket.Status.choices], required=False)
     business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False, empty_label=_("全部"))
@@ -276,6 +275,9 @@ class TicketFilterForm(PageForm):
 
     def __init__(self, *args, user, staff_filters: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # A choice field hands its own choices to its widget: put "全部" back in front, or the drop-down
+        # shows the first kind as chosen and the next submit filters by it without anyone asking.
+        self.fields["kind"].widget.choices = [("", _("全部")), *TicketKind.choices]
         self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
         if user_sees_all_tenants(user):
             self.fields["organization"].queryset = Organization.objects.filter(

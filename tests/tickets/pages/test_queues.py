@@ -191,3 +191,16 @@ def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, 
     form = TicketFilterForm({}, user=users["requester"], staff_filters=False)
     assert shown("business_system") == [n for n in systems_by_name if n in (systems["own"].name, systems["own_normal"].name)]
     assert "organization" not in form.fields and "assignee" not in form.fields
+
+
+def test_the_kind_filter_offers_any_kind_first_and_keeps_a_chosen_one(login, users):
+    """The kind drop-down starts at "全部" (it showed the first kind, and the next submit filtered by it)."""
+    import re
+
+    client = login(users["engineer"])
+    html = client.get("/tickets/queue/open/").content.decode()
+    select = re.search(r'<select name="kind"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert select.startswith('<option value="" selected>全部</option>'), select[:120]
+    html = client.get("/tickets/queue/open/", {"kind": "security"}).content.decode()
+    select = re.search(r'<select name="kind"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert '<option value="security" selected>' in select and '<option value="" selected>' not in select
