@@ -29,7 +29,7 @@ def ticket_notifications_on() -> bool:
 
 def ticket_notify(*, recipients, kind: str, title: str, body: str = "", url: str = "", **options) -> None:
     """notification_send, unless inside ticket_notifications_suppressed()."""
-    if getattr(_state, "suppressed", False):
+    if not ticket_notifications_on():
         return
     notification_send(recipients=recipients, kind=kind, title=title, body=body, url=url, **options)
 
