@@ -10,8 +10,10 @@ class ChangesConfig(AppConfig):
     verbose_name = _("变更")
 
     def ready(self) -> None:
-        from tickets.services.downtime import downtime_maintenance_linker_register
+        from tickets.selectors.downtime import downtime_planned_breakdown_register
 
-        from .services import downtime_link_maintenance
+        from .selectors import planned_parts_for_records
 
-        downtime_maintenance_linker_register(downtime_link_maintenance)
+        # The ticket page, the downtime API and the downtime report show which minutes of an outage
+        # were planned maintenance; the rule lives here (8.2.8).
+        downtime_planned_breakdown_register(planned_parts_for_records)
