@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_manager, user_sees_all_tenants
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.filters import int_param
 
 from .models import TaskState
 from .selectors.access import (
@@ -53,8 +54,8 @@ def _guard(fn):
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+        return int_param(value, name="id")
+    except ValidationFailed:
         return None
 
 

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
+    "core.middleware.RequestBodyGuardMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -209,13 +210,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsAuthenticatedAuditorsReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filters.FilterBackend",  # numeric filters bounded to 64 bits
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.apis.exception_handler",
+    # JSON bodies must be objects of bounded depth (core/parsers.py); forms and uploads as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -254,6 +261,10 @@ OPSDESK_WORKDAY_START = env("OPSDESK_WORKDAY_START", default="09:00")
 OPSDESK_WORKDAY_END = env("OPSDESK_WORKDAY_END", default="18:00")
 OPSDESK_AUTO_CLOSE_DAYS = env.int("OPSDESK_AUTO_CLOSE_DAYS", default=7)
 OPSDESK_ATTACHMENT_MAX_BYTES = env.int("OPSDESK_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Request bodies (JSON, forms; the text fields of an upload) larger than this are refused with 413
+# (core.middleware.RequestBodyGuardMiddleware). The longest legitimate body, a 20 000-character
+# description with its ticket, is under 100 KB; attachments have their own limit above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("OPSDESK_REQUEST_MAX_BYTES", default=1024 * 1024)
 
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")
