@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
@@ -190,8 +191,18 @@ class RequestBodyGuardMiddleware:
             return None
         content_type = request.content_type or ""
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if content_type != "multipart/form-data" and limit is not None and length > limit:
+        too_large = limit is not None and content_type != "multipart/form-data" and length > limit
+        if too_large:
             _drain(request, length)
+        elif content_type == "multipart/form-data" and request.method == "POST":
+            # Files stream to disk; the text fields count against the limit (Django raises while parsing).
+            try:
+                request.POST  # noqa: B018 - parsed once here, cached for the view
+            except RequestDataTooBig:
+                too_large = True
+            except MultiPartParserError:
+                pass  # a malformed body: the view reports it
+        if too_large:
             return error_response(
                 request, status=413, code="request_too_large",
                 message=gettext("请求体过大（上限 %(n)s 字节）") % {"n": limit},

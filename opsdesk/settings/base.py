@@ -190,11 +190,29 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-REPORTS_STALE_RUNNING_MINUTES = env.int("REPORTS_STALE_RUNNING_MINUTES", default=15)  # a report generation silent this long lost its worker
+# A request never waits for the broker: publishing tries one connection with a short timeout and no
+# retries (core.dispatch.enqueue); what it could not hand over stays queued in the database (outbox
+# rows, queued generations) and the minute sweeps send it. Beat and workers publish the same way.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=0.5)
+CELERY_TASK_PUBLISH_RETRY = False
+# Long work resumes in minutes. A worker killed mid-task leaves its message unacknowledged (acks_late);
+# Redis hands it out again after `visibility_timeout`, and the minute sweep re-queues a generation whose
+# heartbeat is older than REPORTS_STALE_RUNNING_MINUTES. Both are short so that recovery takes minutes.
+# Keep the visibility timeout above the longest task (a monthly report takes well under a minute): a
+# task still running when it expires is handed out again — harmless (the copy finds the row claimed
+# under a fresh heartbeat and returns) but wasted work.
+REPORTS_STALE_RUNNING_MINUTES = env.int("REPORTS_STALE_RUNNING_MINUTES", default=3)  # a generation whose heartbeat is this old lost its worker
+REPORTS_HEARTBEAT_SECONDS = 20  # a running generation touches its row at least this often
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=REPORTS_STALE_RUNNING_MINUTES * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "max_retries": 0,  # publishing makes one connection attempt, no retries (kombu default_channel)
+}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "reports.generations_resume": {"task": "reports.generations_resume", "schedule": 60.0},  # stale/queued generations
     "reports.monthly_report_daily": {"task": "reports.monthly_report_daily", "schedule": 3600.0},  # idempotent; acts on the 1st, reminds daily
     "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
