@@ -4,7 +4,7 @@ each started here, remembered by PID and stopped by PID (never by name: the mach
 Used by `make drill` (bench/drill.py) and by the shortened drills in the test suite
 (tests/security/test_drills_celery.py)."""
 
-# ruff: noqa: S603, S607 - fixed commands of our own
+# ruff: noqa: S603 - fixed commands of our own
 from __future__ import annotations
 
 import os
@@ -52,7 +52,7 @@ class Proc:
         self.popen: subprocess.Popen | None = None
 
     def start(self) -> Proc:
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.log = open(self.log_path, "ab")
         self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
         return self
