@@ -40,7 +40,7 @@ def enqueue(task, *args) -> None:
         threading.Thread(target=_run_in_thread, args=(task, args), daemon=True, name=f"task-{task.name}").start()
         return
     if broker_paused():
-        logger.info("broker paused after a failure; %s%s left for the periodic sweep", task.name, args)
+        logger.debug("broker paused after a failure; %s%s left for the periodic sweep", task.name, args)
         return
     try:
         task.delay(*args)
