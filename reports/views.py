@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_manager, user_sees_all_tenants
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.filters import int_param
 
 from .models import TaskState
 from .selectors.access import (
@@ -28,7 +30,7 @@ from .selectors.access import (
 )
 from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
 from .selectors.periods import month_of, parse_month
-from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for
+from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for, stale_before
 from .services.packages import acceptance_package_request
 
 AT_RISK_WINDOW = dt.timedelta(hours=1)
@@ -53,9 +55,16 @@ def _guard(fn):
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+        return int_param(value, name="id")
+    except ValidationFailed:
         return None
+
+
+def _stall(row) -> dict:
+    """Whether a running generation's heartbeat has gone quiet (its worker was killed): the page says it
+    will be re-queued instead of showing a frozen bar."""
+    stalled = row.task_state == TaskState.RUNNING and (row.progress_at is None or row.progress_at < stale_before(timezone.now()))
+    return {"stalled": stalled, "stale_minutes": settings.REPORTS_STALE_RUNNING_MINUTES}
 
 
 @_guard
@@ -140,6 +149,7 @@ def monthly_detail(request, pk: int):
     return render(request, "reports/monthly_detail.html", {
         "report": report,
         "working": report.task_state in (TaskState.QUEUED, TaskState.RUNNING),
+        **_stall(report),
         "may_issue": user_has_role(request.user, Role.PROJECT_MANAGER) and not report.is_issued
         and report.task_state == TaskState.DONE,
         "may_generate": user_is_manager(request.user),
@@ -191,6 +201,6 @@ def package_generate(request):
 def package_detail(request, pk: int):
     package = package_get_for_user(user=request.user, package_id=pk)
     return render(request, "reports/package_detail.html", {
-        "package": package, "working": package.task_state in (TaskState.QUEUED, TaskState.RUNNING),
+        "package": package, "working": package.task_state in (TaskState.QUEUED, TaskState.RUNNING), **_stall(package),
     })
 

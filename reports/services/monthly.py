@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from accounts.selectors import user_has_role, user_is_manager, users_with_role
 from core.db import after_commit, lock_one
 from core.dispatch import enqueue
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.heartbeat import heartbeat
 from core.services import notification_send
 from tickets.models import Contract
 
@@ -83,7 +84,8 @@ def _progress(report_id: int, percent: int, note: str) -> None:
 
 
 def stale_before(now: dt.datetime) -> dt.datetime:
-    """A `running` generation whose last progress is older than this lost its worker."""
+    """A `running` generation whose heartbeat (progress_at, touched every REPORTS_HEARTBEAT_SECONDS
+    while it runs) is older than this lost its worker."""
     return now - dt.timedelta(minutes=settings.REPORTS_STALE_RUNNING_MINUTES)
 
 
@@ -116,18 +118,20 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
         report.progress, report.progress_note, report.progress_at = 5, _("正在汇总数据"), timezone.now()
         report.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
     try:
-        now = now or timezone.now()
-        period = month_period(report.month)
-        data = monthly_report_data(contract=report.contract, period=period, now=now)
-        _progress(report_id, 50, _("正在排版 PDF"))
-        data.update(
-            version=report.version,
-            generated_at=now,
-            generated_by_name=report.generated_by.display_name if report.generated_by_id else "",
-        )
-        pdf = render_pdf("reports/pdf/monthly.html", data)
-        _progress(report_id, 90, _("正在归档"))
-        snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
+        with heartbeat(MonthlyReport.objects.filter(pk=report_id, task_state=TaskState.RUNNING),
+                       every=settings.REPORTS_HEARTBEAT_SECONDS):
+            now = now or timezone.now()
+            period = month_period(report.month)
+            data = monthly_report_data(contract=report.contract, period=period, now=now)
+            _progress(report_id, 50, _("正在排版 PDF"))
+            data.update(
+                version=report.version,
+                generated_at=now,
+                generated_by_name=report.generated_by.display_name if report.generated_by_id else "",
+            )
+            pdf = render_pdf("reports/pdf/monthly.html", data)
+            _progress(report_id, 90, _("正在归档"))
+            snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
     except Exception as exc:
         logger.exception("monthly report %s failed", report_id)
         with transaction.atomic():
@@ -186,31 +190,10 @@ def monthly_report_issue(*, actor, report_id: int, now: dt.datetime | None = Non
 
 
 def monthly_report_retry_queued(*, now: dt.datetime | None = None, limit: int = 10) -> int:
-    """Periodic sweep: hand still-queued versions (broker outage at request time) to the workers again,
-    and re-queue versions stuck in `running` past the stale timeout (a killed worker whose task was not
-    redelivered). Only versions queued for more than two minutes, a bounded batch."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        stale = list(
-            MonthlyReport.objects.select_for_update(skip_locked=True)
-            .filter(Q(progress_at__lt=stale_before(now)) | Q(progress_at__isnull=True), task_state=TaskState.RUNNING)
-            .order_by("requested_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        MonthlyReport.objects.filter(pk__in=stale, task_state=TaskState.RUNNING).update(
-            task_state=TaskState.QUEUED, progress_note=_("生成中断，已重新排队")
-        )
-    for report_id in stale:
-        logger.warning("monthly report %s: stale running generation re-queued", report_id)
-    ids = list(
-        MonthlyReport.objects.filter(task_state=TaskState.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2))
-        .order_by("requested_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    ids += [pk for pk in stale if pk not in ids]
-    for report_id in ids:
-        _enqueue_generation(report_id)
-    return len(ids)
+    """Kept for the daily job: the minute sweep (`generations_resume`) does the same for every kind."""
+    from .generations import generations_resume
+
+    return generations_resume(now=now, limit=limit)["monthly"]
 
 
 def monthly_report_draft_previous_month(*, now: dt.datetime | None = None) -> list[MonthlyReport]:

@@ -11,6 +11,7 @@ import logging
 import zipfile
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
@@ -22,6 +23,7 @@ from accounts.selectors import user_is_manager
 from core.db import after_commit, lock_one
 from core.dispatch import enqueue
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.heartbeat import heartbeat
 from tickets.models import Contract
 
 from ..models import AcceptancePackage, MonthlyReport, TaskState
@@ -265,29 +267,31 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
         package.progress_at = timezone.now()
         package.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
     try:
-        now = now or timezone.now()
-        period = month_period(package.month)
-        reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
-        report = reports.filter(status=MonthlyReport.Status.ISSUED).order_by("-version").first() or reports.order_by("-version").first()
-        if report is None:
-            raise NotFound(_("该月尚无已生成的运维月报"))
-        files = package_files(contract=package.contract, period=period, report=report, now=now)
-        with transaction.atomic():
-            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
-        manifest = {
-            "contract": package.contract.code,
-            "purchaser": package.contract.purchaser.name,
-            "provider": package.contract.provider.name,
-            "month": period.code,
-            "version": package.version,
-            "generated_at": now.isoformat(),
-            "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256},
-            "files": [
-                {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "description": str(desc)}
-                for name, content, desc in files
-            ],
-        }
-        blob = _zip(files, manifest)
+        with heartbeat(AcceptancePackage.objects.filter(pk=package_id, task_state=TaskState.RUNNING),
+                       every=settings.REPORTS_HEARTBEAT_SECONDS):
+            now = now or timezone.now()
+            period = month_period(package.month)
+            reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
+            report = reports.filter(status=MonthlyReport.Status.ISSUED).order_by("-version").first() or reports.order_by("-version").first()
+            if report is None:
+                raise NotFound(_("该月尚无已生成的运维月报"))
+            files = package_files(contract=package.contract, period=period, report=report, now=now)
+            with transaction.atomic():
+                AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
+            manifest = {
+                "contract": package.contract.code,
+                "purchaser": package.contract.purchaser.name,
+                "provider": package.contract.provider.name,
+                "month": period.code,
+                "version": package.version,
+                "generated_at": now.isoformat(),
+                "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256},
+                "files": [
+                    {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "description": str(desc)}
+                    for name, content, desc in files
+                ],
+            }
+            blob = _zip(files, manifest)
     except Exception as exc:
         logger.exception("acceptance package %s failed", package_id)
         with transaction.atomic():

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core.exceptions import ValidationFailed
+from core.limits import NOTE_MAX_LENGTH, text_lengths_check
 
 from ..models import CalendarDay, HeavyProtectionPeriod
 from .access import require_manager
@@ -32,6 +33,7 @@ def _validate(*, name: str, kind: str, start: dt.date, end: dt.date, level: int)
 
 @transaction.atomic
 def period_create(*, actor, name: str, kind: str, start: dt.date, end: dt.date, level: int = 2, notes: str = "") -> HeavyProtectionPeriod:
+    text_lengths_check(notes=(notes, NOTE_MAX_LENGTH))
     require_manager(actor)
     _validate(name=name, kind=kind, start=start, end=end, level=level)
     return HeavyProtectionPeriod.objects.create(
