@@ -144,7 +144,7 @@ def open_ticket_listing(rows: list[dict]) -> Listing:
 
 
 DOWNTIME_COLUMNS = _last(
-    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 10),
+    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 24),
     header="业务系统",
 )
 
@@ -152,9 +152,9 @@ DOWNTIME_COLUMNS = _last(
 def _downtime_nature(row: dict) -> str:
     """计划内维护 only for minutes inside an approved, completed change's window (8.2.8)."""
     if not row["planned_minutes"]:
-        return "非计划停机（申报计划内待确认）" if row["claimed_planned"] else "非计划停机"
+        return "非计划停机（申报待确认）" if row["claimed_planned"] else "非计划停机"
     if row["unplanned_minutes"] >= 1 / 60:
-        return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分计非计划"
+        return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分"
     return "计划内维护"
 
 
