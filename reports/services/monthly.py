@@ -22,7 +22,7 @@ from core.db import after_commit, lock_one
 from core.dispatch import enqueue
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
-from tickets.models import Contract
+from tickets.models.reference import Contract
 
 from ..models import MonthlyReport, TaskState
 from ..selectors.periods import Period, month_of, month_period

@@ -17,7 +17,6 @@ from accounts.selectors import (
     user_tenant_id,
 )
 from core.exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
-from roster.models import HeavyProtectionPeriod
 from roster.selectors.periods import periods_touching
 
 from ..models import ApprovalChain, ChangeApproval, ChangeRequest, Ticket
@@ -228,8 +227,9 @@ def approval_chain_for(*, category: str, risk: str) -> ApprovalChain | None:
     return chains[0] if chains else None
 
 
-def change_freeze_periods(*, window_start: dt.datetime | None, window_end: dt.datetime | None) -> list[HeavyProtectionPeriod]:
-    """Heavy-protection periods the window touches: overlap with [start 00:00, day after end 00:00)."""
+def change_freeze_periods(*, window_start: dt.datetime | None, window_end: dt.datetime | None) -> list:
+    """Heavy-protection periods (roster.selectors.periods) the window touches: overlap with [start 00:00,
+    day after end 00:00). 8.2.13: no internet remote operations in key periods."""
     if window_start is None or window_end is None or window_end <= window_start:
         return []
     return list(periods_touching(start=window_start, end=window_end))
@@ -329,3 +329,33 @@ def maintenance_change_covering(*, business_system_id: int, start: dt.datetime, 
         .first()
     )
 
+
+
+def change_summary_in(*, start: dt.datetime, end: dt.datetime, organization_id: int | None) -> dict:
+    """Change requests (8.1.3) whose planned window starts in [start, end) (drafts left out: nothing was
+    asked yet), for the monthly report: the rows with their status and outcome labels, and how many
+    were approved (passed the approval chain, whatever happened next), completed successfully, failed
+    (rolled back or rejected, as the report's sentence says), rolled back, rejected. One query."""
+    qs = ChangeRequest.objects.filter(window_start__gte=start, window_start__lt=end).exclude(status=Status.DRAFT)
+    if organization_id is not None:
+        qs = qs.filter(pk__in=ChangeRequest.objects.filter(business_systems__organization_id=organization_id).values("pk"))
+    rows = list(
+        qs.order_by("window_start", "pk").values(
+            "pk", "number", "title", "status", "outcome", "window_start", "window_end", "expected_interruption_minutes"
+        )
+    )
+    labels = dict(Status.choices)
+    outcome_labels = dict(ChangeRequest.Outcome.choices)
+    failed = ChangeRequest.Outcome.FAILED_ROLLED_BACK
+    approved = (Status.APPROVED, Status.IN_PROGRESS, *MAINTENANCE_STATUSES)
+    for row in rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+        row["outcome_label"] = outcome_labels.get(row["outcome"] or "", "")
+    return {
+        "rows": rows,
+        "approved": sum(1 for r in rows if r["status"] in approved),
+        "completed": sum(1 for r in rows if r["status"] in MAINTENANCE_STATUSES and r["outcome"] == ChangeRequest.Outcome.SUCCESSFUL),
+        "failed": sum(1 for r in rows if r["outcome"] == failed or r["status"] == Status.REJECTED),
+        "rolled_back": sum(1 for r in rows if r["outcome"] == failed),
+        "rejected": sum(1 for r in rows if r["status"] == Status.REJECTED),
+    }
