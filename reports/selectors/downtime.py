@@ -4,11 +4,15 @@ comes from tickets.selectors.reporting; this module applies the reports' access 
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from accounts.selectors import user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound
 from tickets.selectors import reporting as tickets_reporting
+from tickets.selectors.links import TicketLink
 
-from .access import require_report_reader
+from .access import require_report_reader, user_may_read_reports
 
 
 def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
@@ -27,3 +31,11 @@ def downtime_report_pdf_for_user(*, user, ticket_id: int, now: dt.datetime) -> t
     if number is None:
         raise NotFound()
     return render_pdf("reports/pdf/downtime.html", downtime_report_data(ticket_id=ticket_id, now=now)), number
+
+
+def downtime_report_link(*, user, ticket) -> TicketLink | None:
+    """The ticket page's link to the downtime report, for a P1 ticket and a user who may read reports
+    (registered with tickets.selectors.links in ReportsConfig.ready). No query (roles are cached)."""
+    if not tickets_reporting.ticket_has_downtime_report(ticket) or not user_may_read_reports(user):
+        return None
+    return TicketLink(label=_("下载宕机报告（PDF）"), url=reverse("api-ticket-downtime-report", args=[ticket.pk]), download=True)

@@ -366,6 +366,11 @@ def clocks_at_risk(*, scope: ScopeLike, now: dt.datetime, window: dt.timedelta, 
     )
 
 
+def ticket_has_downtime_report(ticket: Ticket) -> bool:
+    """A system-down (P1) ticket gets a downtime report (宕机报告, 8.2.12). No query."""
+    return ticket.severity == Severity.P1
+
+
 def downtime_report_number(*, ticket_id: int, organization_id: int | None) -> str | None:
     """The number of the P1 ticket `ticket_id` when it has a downtime report (宕机报告, 8.2.12) and
     belongs to `organization_id` (None: any), else None. The caller has applied the reports' access
