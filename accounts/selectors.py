@@ -44,7 +44,8 @@ def user_is_auditor(user: User | AnonymousUser) -> bool:
 
 
 def user_sees_all_tenants(user: User | AnonymousUser) -> bool:
-    """Provider staff and auditors read every purchaser's data; purchaser staff only their own."""
+    """Clauses 6.2.4, 6.2.9 (per-organisation access): Provider staff and auditors read every purchaser's data;
+    purchaser staff only their own."""
     return user_is_provider_staff(user) or user_is_auditor(user) or bool(getattr(user, "is_superuser", False))
 
 

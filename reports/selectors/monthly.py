@@ -29,7 +29,8 @@ RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
 
 
 def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
-    """Everything the PDF shows, as plain values. The caller adds version and generation metadata."""
+    """Clause 8.2.9 (the monthly operations report): everything the PDF shows, as plain values. The caller
+    adds version and generation metadata."""
     scope = Scope(organization_id=contract.purchaser_id)
     kpis = kpis_compute(period=period, scope=scope, now=now)
     systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}

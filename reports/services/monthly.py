@@ -51,9 +51,9 @@ def _check_period(contract: Contract, period: Period, now: dt.datetime) -> None:
 def monthly_report_request(
     *, actor, contract: Contract, period: Period, automatic: bool = False, now: dt.datetime | None = None
 ) -> MonthlyReport:
-    """Queue a new version of the month's report. Provider managers (duty leader, project manager) may
-    ask; the periodic job passes actor=None with automatic=True. Refuses while another version of the
-    same month is still being generated."""
+    """Clauses 8.2.9 and 验收 2.1 (the monthly operations report): Queue a new version of the month's report.
+    Provider managers (duty leader, project manager) may ask; the periodic job passes actor=None with
+    automatic=True. Refuses while another version of the same month is still being generated."""
     now = now or timezone.now()
     if not automatic and not user_is_manager(actor):
         raise PermissionDenied(_("只有值班负责人或项目经理可以生成月报"))
@@ -249,8 +249,9 @@ def report_status_for(*, contract: Contract, period: Period, now: dt.datetime) -
 
 
 def monthly_report_remind(*, now: dt.datetime | None = None) -> int:
-    """Daily: while last month's report is not issued, remind the project managers once a day; after
-    the 15th, flag it overdue (also to the group webhook). Dedupe keys make reruns harmless."""
+    """验收 2.1 (by the middle of the next month): Daily: while last month's report is not issued, remind the
+    project managers once a day; after the 15th, flag it overdue (also to the group webhook). Dedupe keys make
+    reruns harmless."""
     now = now or timezone.now()
     previous = month_of(now).previous()
     today = timezone.localdate(now)

@@ -61,8 +61,9 @@ def _enqueue(package_id: int) -> None:
 
 @transaction.atomic
 def acceptance_package_request(*, actor, contract: Contract, period: Period, now: dt.datetime | None = None) -> AcceptancePackage:
-    """Queue a new version of the month's package. Provider managers only. The month needs a finished
-    monthly report (the issued one is used; otherwise the newest finished draft, marked as such)."""
+    """验收 2.1 (the month's evidence for acceptance): Queue a new version of the month's package. Provider
+    managers only. The month needs a finished monthly report (the issued one is used; otherwise the newest
+    finished draft, marked as such)."""
     now = now or timezone.now()
     if not user_is_manager(actor):
         raise PermissionDenied(_("只有值班负责人或项目经理可以生成查验材料包"))

@@ -282,9 +282,10 @@ class MaintenanceWindow:
 def maintenance_windows(
     *, business_system_ids: list[int] | None, start: dt.datetime, end: dt.datetime
 ) -> list[MaintenanceWindow]:
-    """Planned maintenance windows overlapping [start, end): one per (completed change with expected
-    interruption, affected business system). Bounds are the change's approved window, not clipped to
-    [start, end). `business_system_ids=None` means every system. One query."""
+    """Clause 8.2.8 (planned maintenance excluded from availability): Planned maintenance windows overlapping
+    [start, end): one per (completed change with expected interruption, affected business system). Bounds are
+    the change's approved window, not clipped to [start, end). `business_system_ids=None` means every system.
+    One query."""
     Through = ChangeRequest.business_systems.through
     rows = Through.objects.filter(
         changerequest__status__in=MAINTENANCE_STATUSES,

@@ -394,7 +394,8 @@ def _delegate_if_sole_holder(change: ChangeRequest, approval: ChangeApproval) ->
 
 @transaction.atomic
 def change_submit(*, actor: User, change_id: int) -> ChangeRequest:
-    """draft → submitted (→ approved at once for a pre-approved standard change)."""
+    """Clause 8.1.3 (change request and approval): draft → submitted (→ approved at once for a pre-approved
+    standard change)."""
     change = _locked(change_id)
     _deny(change, actor, "submit")
     errors = _required_errors(change)
@@ -484,7 +485,7 @@ def _decide(*, actor: User, change_id: int, comment: str, approve: bool) -> Chan
 
 @transaction.atomic
 def change_approve(*, actor: User, change_id: int, comment: str = "") -> ChangeRequest:
-    """Approve the current step (a holder of its role; never the requester)."""
+    """Clause 8.1.3: Approve the current step (a holder of its role; never the requester)."""
     return _decide(actor=actor, change_id=change_id, comment=comment, approve=True)
 
 

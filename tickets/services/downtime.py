@@ -24,8 +24,9 @@ def downtime_record_create(
     *, actor: User, ticket: Ticket, start: dt.datetime | None = None, end: dt.datetime | None = None,
     planned: bool = False, reason: str = "", now: dt.datetime | None = None,
 ) -> DowntimeRecord:
-    """Record an outage for a ticket (a P1 gets one automatically at creation). Default: from the
-    ticket's reported_at to its resolve time (open while unresolved)."""
+    """Clauses 8.2.12 and 1.2.9 (system down; availability): Record an outage for a ticket (a P1 gets one
+    automatically at creation). Default: from the ticket's reported_at to its resolve time (open while
+    unresolved)."""
     now = now or timezone.now()
     ticket_action_check(action="downtime", user=actor, ticket=ticket)
     start = start or ticket.reported_at
