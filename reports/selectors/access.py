@@ -59,11 +59,16 @@ def monthly_report_list_for_user(*, user) -> QuerySet[MonthlyReport]:
     return qs.filter(contract__purchaser_id=user_tenant_id(user), status=MonthlyReport.Status.ISSUED)
 
 
-def monthly_report_get_for_user(*, user, report_id: int) -> MonthlyReport:
+def _one(qs: QuerySet, pk):
+    """Row `pk` of `qs`, or NotFound: a row the user may not read is not in `qs`, so it is a 404 too."""
     try:
-        return monthly_report_list_for_user(user=user).get(pk=report_id)
-    except (MonthlyReport.DoesNotExist, ValueError, TypeError):
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def monthly_report_get_for_user(*, user, report_id: int) -> MonthlyReport:
+    return _one(monthly_report_list_for_user(user=user), report_id)
 
 
 def package_list_for_user(*, user) -> QuerySet[AcceptancePackage]:
@@ -75,10 +80,7 @@ def package_list_for_user(*, user) -> QuerySet[AcceptancePackage]:
 
 
 def package_get_for_user(*, user, package_id: int) -> AcceptancePackage:
-    try:
-        return package_list_for_user(user=user).get(pk=package_id)
-    except (AcceptancePackage.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(package_list_for_user(user=user), package_id)
 
 
 def contract_get_for_user(*, user, contract_id: int | None) -> Contract:

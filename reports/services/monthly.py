@@ -95,6 +95,29 @@ def claimable(row, *, now: dt.datetime) -> bool:
     return row.task_state == TaskState.RUNNING and (row.progress_at is None or row.progress_at < stale_before(now))
 
 
+def generation_failed(model, row_id: int, exc: Exception) -> None:
+    """A generation (monthly report or acceptance package) failed: log it and keep the error on the row,
+    in its own transaction, so the page shows it and a retry can start again."""
+    logger.exception("%s %s failed", model._meta.model_name, row_id)
+    with transaction.atomic():
+        model.objects.filter(pk=row_id).update(
+            task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
+        )
+
+
+def generation_archive(row, *, name: str, content: bytes, **fields) -> None:
+    """Store a finished generation's file with its SHA-256 and size, and `fields`, and mark the row done.
+    Caller holds the row lock and has checked that the row is still running."""
+    row.file.save(name, ContentFile(content), save=False)
+    row.sha256 = hashlib.sha256(content).hexdigest()
+    row.size = len(content)
+    for field_name, value in fields.items():
+        setattr(row, field_name, value)
+    row.task_state, row.progress, row.progress_note = TaskState.DONE, 100, _("已完成")
+    row.generated_at = timezone.now()
+    row.save(update_fields=["file", "sha256", "size", *fields, "task_state", "progress", "progress_note", "generated_at"])
+
+
 def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -> MonthlyReport | None:
     """Render one requested version, finishing THAT row: a re-run never makes another version.
     Idempotent: returns quietly when the row is gone, done, failed, or running under a live worker;
@@ -128,26 +151,15 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
         pdf = render_pdf("reports/pdf/monthly.html", data)
         _progress(report_id, 90, _("正在归档"))
         snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
-    except Exception as exc:
-        logger.exception("monthly report %s failed", report_id)
-        with transaction.atomic():
-            MonthlyReport.objects.filter(pk=report_id).update(
-                task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
-            )
+    except Exception as exc:  # noqa: BLE001 (any failure is kept on the row; generation_failed logs it)
+        generation_failed(MonthlyReport, report_id, exc)
         return None
     with transaction.atomic():
         report = lock_one(MonthlyReport.objects.all(), report_id)
         if report.task_state != TaskState.RUNNING:
             return report
-        report.file.save(f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", ContentFile(pdf), save=False)
-        report.sha256 = hashlib.sha256(pdf).hexdigest()
-        report.size = len(pdf)
-        report.kpi_snapshot = snapshot
-        report.task_state = TaskState.DONE
-        report.progress, report.progress_note = 100, _("已完成")
-        report.generated_at = timezone.now()
-        report.save(update_fields=["file", "sha256", "size", "kpi_snapshot", "task_state", "progress", "progress_note",
-                                   "generated_at"])
+        generation_archive(report, name=f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", content=pdf,
+                           kpi_snapshot=snapshot)
         recipients = users_with_role(Role.PROJECT_MANAGER)
         notification_send(
             recipients=recipients,

@@ -11,7 +11,6 @@ import logging
 import zipfile
 from collections.abc import Iterable, Sequence
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,7 +36,7 @@ from ..models import AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
 from ..selectors.periods import Period, month_period
-from .monthly import claimable
+from .monthly import claimable, generation_archive, generation_failed
 
 logger = logging.getLogger(__name__)
 
@@ -272,24 +271,13 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
             ],
         }
         blob = _zip(files, manifest)
-    except Exception as exc:
-        logger.exception("acceptance package %s failed", package_id)
-        with transaction.atomic():
-            AcceptancePackage.objects.filter(pk=package_id).update(
-                task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
-            )
+    except Exception as exc:  # noqa: BLE001 (any failure is kept on the row; generation_failed logs it)
+        generation_failed(AcceptancePackage, package_id, exc)
         return None
     with transaction.atomic():
         package = lock_one(AcceptancePackage.objects.all(), package_id)
         if package.task_state != TaskState.RUNNING:
             return package
-        package.file.save(f"acceptance-{package.month:%Y-%m}-v{package.version}.zip", ContentFile(blob), save=False)
-        package.sha256 = hashlib.sha256(blob).hexdigest()
-        package.size = len(blob)
-        package.manifest = manifest["files"]
-        package.report = report
-        package.task_state, package.progress, package.progress_note = TaskState.DONE, 100, _("已完成")
-        package.generated_at = timezone.now()
-        package.save(update_fields=["file", "sha256", "size", "manifest", "report", "task_state", "progress",
-                                    "progress_note", "generated_at"])
+        generation_archive(package, name=f"acceptance-{package.month:%Y-%m}-v{package.version}.zip", content=blob,
+                           manifest=manifest["files"], report=report)
     return package

@@ -53,7 +53,9 @@ INCIDENT_KINDS = (TicketKind.FAULT, TicketKind.SECURITY)  # faults and security 
 LISTED_SEVERITIES = (Severity.P1, Severity.P2)  # listed one by one in the monthly report
 
 
-def _scope_q(scope: ScopeLike, prefix: str = "") -> Q:
+def ticket_scope_q(scope: ScopeLike, prefix: str = "") -> Q:
+    """The tickets of a scope (one purchaser organisation, one business system, or all), as a condition
+    on Ticket (`prefix`: the path to the ticket, e.g. "ticket__" from SlaClock)."""
     q = Q()
     if scope.organization_id is not None:
         q &= Q(**{f"{prefix}organization_id": scope.organization_id})
@@ -80,7 +82,7 @@ def ticket_choice_labels() -> dict[str, dict[str, Any]]:
 def tickets_reported_in(*, period: PeriodLike, scope: ScopeLike, counted: bool = False) -> QuerySet[Ticket]:
     """The tickets reported in the period (Asia/Shanghai month) within the scope; `counted` leaves out
     cancelled tickets, which no figure counts (KPI rules, issue 6)."""
-    qs = Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & _scope_q(scope))
+    qs = Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & ticket_scope_q(scope))
     return qs.exclude(status=CANCELLED) if counted else qs
 
 
@@ -89,7 +91,7 @@ def clocks_counted_in(*, period: PeriodLike, scope: ScopeLike) -> QuerySet[SlaCl
     return SlaClock.objects.filter(
         Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
         & ~Q(ticket__status=CANCELLED)
-        & _scope_q(scope, "ticket__")
+        & ticket_scope_q(scope, "ticket__")
     )
 
 
@@ -277,7 +279,7 @@ def rating_rows(*, period: PeriodLike, scope: ScopeLike) -> QuerySet:
 
 def tickets_open_at(*, end: dt.datetime, scope: ScopeLike) -> list[dict[str, Any]]:
     """Every ticket reported before `end` and still open, oldest first. One query."""
-    qs = Ticket.objects.filter(Q(reported_at__lt=end, status__in=OPEN_STATUSES) & _scope_q(scope))
+    qs = Ticket.objects.filter(Q(reported_at__lt=end, status__in=OPEN_STATUSES) & ticket_scope_q(scope))
     return list(
         qs.order_by("reported_at", "pk").values(
             "number", "severity", "business_system__name", "title", "reported_at", "status", "assignee__real_name",
@@ -305,7 +307,7 @@ def incident_records(*, period: PeriodLike, scope: ScopeLike) -> dict[str, Any]:
     actor, from, to, note) — one query each when iterated — and `p1_ids`, the P1 tickets that get a
     downtime report (two queries)."""
     tickets = Ticket.objects.filter(
-        Q(reported_at__gte=period.start, reported_at__lt=period.end, kind__in=INCIDENT_KINDS) & _scope_q(scope)
+        Q(reported_at__gte=period.start, reported_at__lt=period.end, kind__in=INCIDENT_KINDS) & ticket_scope_q(scope)
     )
     rows = tickets.order_by("reported_at", "pk").values(
         "number", "kind", "severity", "status", "business_system__name", "title", "reported_at", "acknowledged_at",
@@ -359,7 +361,7 @@ def clocks_at_risk(*, scope: ScopeLike, now: dt.datetime, window: dt.timedelta, 
     """Running clocks (not paused, not breached, not cancelled) due within `window` of `now`, soonest
     first, with their ticket, system and assignee. One query."""
     return list(
-        SlaClock.objects.filter(~Q(ticket__status=CANCELLED) & _scope_q(scope, "ticket__"))
+        SlaClock.objects.filter(~Q(ticket__status=CANCELLED) & ticket_scope_q(scope, "ticket__"))
         .select_related("ticket__business_system", "ticket__assignee")
         .filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gte=now, due_at__lt=now + window)
         .order_by("due_at")[:limit]
