@@ -31,6 +31,7 @@ LAYERS = _lines(CONFIG["importlinter:contract:layers"]["layers"])
 PUBLIC = {
     "accounts": ("accounts.models", "accounts.roles", "accounts.selectors", "accounts.services", "accounts.demo"),
     "roster": ("roster.selectors", "roster.services"),
+    "changes": ("changes.selectors", "changes.services"),
     "tickets": ("tickets.selectors", "tickets.services", "tickets.models.reference"),
 }
 

@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class TicketsConfig(AppConfig):
     name = "tickets"
-    verbose_name = _("工单与变更")
+    verbose_name = _("工单")
 
     def ready(self) -> None:
         from core.demo import DemoSeeder, demo_seeders_register
         from core.navigation import nav_register
         from roster.selectors.handover import handover_open_items_register
 
-        from . import demo, demo_changes
+        from . import demo
         from .navigation import NAV_ITEMS
         from .selectors.handover import handover_open_items
 
@@ -19,7 +19,6 @@ class TicketsConfig(AppConfig):
             self.label,
             DemoSeeder("tickets: contract, catalogue, systems, hosts", demo.seed_reference),
             DemoSeeder("tickets: three months of ticket history", demo.seed_tickets, history=True),
-            DemoSeeder("tickets: change requests", demo_changes.seed),
         )
         nav_register(self.label, *NAV_ITEMS)
         # The open tickets a roster handover carries over (the roster does not import tickets).

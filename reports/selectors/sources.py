@@ -1,4 +1,4 @@
-"""What the report reads from the other apps: change requests (tickets app) and heavy-protection
+"""What the report reads from the other apps: change requests (changes app) and heavy-protection
 periods, rosters, duty logs, zero-reports and handovers (roster app). Reads only — reports never
 writes another app's tables.
 """
@@ -6,16 +6,16 @@ writes another app's tables.
 import datetime as dt
 from typing import Any
 
+from changes.selectors import change_summary_in
 from roster.selectors.periods import periods_touching
 from roster.selectors.records import duty_record_counts, rosters_between
-from tickets.selectors.changes import change_summary_in
 
 from .periods import Period
 
 
 def changes_in_period(*, period: Period, organization_id: int | None) -> dict[str, Any]:
     """Change requests whose planned window starts in the period, with their counts
-    (tickets.selectors.changes.change_summary_in)."""
+    (changes.selectors.change_summary_in)."""
     return change_summary_in(start=period.start, end=period.end, organization_id=organization_id)
 
 

@@ -20,8 +20,8 @@ def test_a_registry_keeps_owners_in_first_order_and_replaces_an_owners_entries()
 
 
 def test_the_apps_register_in_the_order_of_the_layers():
-    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets"]
-    assert NAVIGATION.owners() == ["core", "roster", "tickets", "reports"]
+    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes"]
+    assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "reports"]
     assert HANDOVER_OPEN_ITEMS.owners() == ["tickets"]
     assert TICKET_LINKS.owners() == ["reports"]
     assert [s.history for s in demo_seeders()] == [False, False, False, True, False]
@@ -33,7 +33,7 @@ class _Superuser:
 
 
 def test_the_navigation_is_the_one_the_apps_listed_before(monkeypatch):
-    """The order nav_items_for gave when core loaded tickets, roster, reports, core by name: by `order`,
+    """The order nav_items_for gave when core loaded tickets, changes, roster, reports, core by name: by `order`,
     ties to the higher layer (变更 before 当前值班 at 40)."""
     monkeypatch.setattr("accounts.selectors.user_roles", lambda user: frozenset())
     assert [item["url_name"] for item in nav_items_for(_Superuser())] == [

@@ -1,4 +1,4 @@
-"""The SLA policies cite the clause that sets their target (migration 0015): a clause search for 8.2.12
+"""The SLA policies cite the clause that sets their target (migration 0016): a clause search for 8.2.12
 finds the response, clearing and restoration targets."""
 
 import importlib
@@ -10,7 +10,7 @@ from tickets.models import SlaPolicy
 
 pytestmark = pytest.mark.django_db
 
-fix = importlib.import_module("tickets.migrations.0015_sla_policy_clauses_cite_8_2_12")
+fix = importlib.import_module("tickets.migrations.0016_sla_policy_clauses_cite_8_2_12")
 
 
 def test_the_8_2_12_targets_cite_8_2_12():

@@ -1,6 +1,7 @@
 """Outage (downtime) records of business systems; the reports app computes availability from them."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,6 @@ from core.db import lock_one, lock_rows
 from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket, TicketEvent
-from .changes import downtime_link_maintenance
 from .events import ticket_event_record
 from .transitions import ticket_action_check
 
@@ -46,6 +46,52 @@ def downtime_record_create(
     return record
 
 
+# Who links an outage to a maintenance window. The changes app registers its linker at start-up
+# (ChangesConfig.ready), so tickets never import changes; without it, nothing is linked.
+_maintenance_linkers: list[Callable[..., object]] = []
+
+
+def downtime_maintenance_linker_register(linker: Callable[..., object]) -> None:
+    """Register `linker(*, record_id, now)`, called for every record whose end is set or corrected."""
+    if linker not in _maintenance_linkers:
+        _maintenance_linkers.append(linker)
+
+
+def downtime_records_mark_planned(
+    *, change_id: int, business_system_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> list[int]:
+    """Clause 8.2.8: the closed, unlinked outages of these systems lying wholly inside [start, end] become
+    planned maintenance of change `change_id` (called by the changes app when a change completes).
+    Locks the records; returns their ids."""
+    records = lock_rows(
+        DowntimeRecord.objects.filter(
+            business_system__in=business_system_ids, change__isnull=True, start__gte=start, end__isnull=False, end__lte=end,
+        )
+    )
+    ids = [r.pk for r in records]
+    if ids:
+        DowntimeRecord.objects.filter(pk__in=ids).update(change_id=change_id, planned=True)
+    return ids
+
+
+def downtime_record_link_change(*, record_id: int, find_change: Callable[..., object | None]) -> tuple[object | None, bool]:
+    """Clause 8.2.8: lock one outage; once closed, if `find_change(business_system_id=, start=, end=)`
+    names the completed change whose maintenance window holds it, mark it planned and linked to that
+    change. Returns (its change or None, whether this call linked it). Caller runs in a transaction."""
+    record = DowntimeRecord.objects.select_for_update().filter(pk=record_id).first()
+    if record is None or record.end is None:
+        return None, False
+    if record.change_id is not None:
+        return record.change, False
+    change = find_change(business_system_id=record.business_system_id, start=record.start, end=record.end)
+    if change is None:
+        return None, False
+    record.change = change
+    record.planned = True
+    record.save(update_fields=["change", "planned"])
+    return change, True
+
+
 def downtime_planned_sync(*, record_ids: list[int], now: dt.datetime) -> None:
     """Keep `planned` / `change` right once outages got, lost or changed their end (create, correct,
     resolve, reopen, cancel). A record linked to a change's maintenance window that no longer lies
@@ -58,7 +104,8 @@ def downtime_planned_sync(*, record_ids: list[int], now: dt.datetime) -> None:
             record.change = None
             record.planned = False
             record.save(update_fields=["change", "planned"])
-        downtime_link_maintenance(record_id=record.pk, now=now)
+        for linker in _maintenance_linkers:
+            linker(record_id=record.pk, now=now)
 
 
 def _check(*, start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:

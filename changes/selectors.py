@@ -18,8 +18,9 @@ from accounts.selectors import (
 )
 from core.exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
 from roster.selectors.periods import periods_touching
+from tickets.selectors.tickets import ticket_list_for_user
 
-from ..models import ApprovalChain, ChangeApproval, ChangeRequest, Ticket
+from .models import ApprovalChain, ChangeApproval, ChangeRequest
 
 Status = ChangeRequest.Status
 
@@ -84,10 +85,8 @@ def change_get_for_user(*, user, change_id: int) -> ChangeRequest:
         raise NotFound() from None
 
 
-def ticket_visible_for_user(*, user) -> QuerySet[Ticket]:
+def ticket_visible_for_user(*, user) -> QuerySet:
     """Tickets a change may be linked to by this user: the tickets app's own access rule."""
-    from .tickets import ticket_list_for_user
-
     return ticket_list_for_user(user=user, for_display=False)
 
 

@@ -16,25 +16,25 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with
 from core.db import lock_one, lock_rows
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
+from tickets.models.reference import BusinessSystem, Host
+from tickets.services.downtime import downtime_record_link_change, downtime_records_mark_planned
 
-from ..models import (
+from .models import (
     ApprovalStep,
-    BusinessSystem,
     ChangeApproval,
     ChangeEvent,
     ChangeNumberCounter,
     ChangeRequest,
     ChangeTemplate,
-    DowntimeRecord,
-    Host,
 )
-from ..selectors.changes import (
+from .selectors import (
     approval_chain_for,
     approval_current,
     change_action_denial,
     change_conflicts,
     change_freeze_periods,
     conflicts_blocking,
+    maintenance_change_covering,
     ticket_visible_for_user,
     transition_allowed,
     user_may_draft_changes,
@@ -551,21 +551,15 @@ def _link_downtime(change: ChangeRequest, *, now: dt.datetime) -> None:
     of its systems wholly inside the window become planned and point at the change."""
     if not change.expected_interruption_minutes or change.window_start is None:
         return
-    records = lock_rows(
-        DowntimeRecord.objects.filter(
-            business_system__in=[s.pk for s in change.business_systems.all()],
-            change__isnull=True,
-            start__gte=change.window_start,
-            end__isnull=False,
-            end__lte=change.window_end,
-        )
+    records = downtime_records_mark_planned(
+        change_id=change.pk, business_system_ids=[s.pk for s in change.business_systems.all()],
+        start=change.window_start, end=change.window_end,
     )
     if not records:
         return
-    DowntimeRecord.objects.filter(pk__in=[r.pk for r in records]).update(change=change, planned=True)
     _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now,
            note=f"{len(records)} 条停机记录位于计划维护窗口内，计为计划内停机",
-           data={"downtimes": [r.pk for r in records]})
+           data={"downtimes": records})
 
 
 @transaction.atomic
@@ -573,21 +567,11 @@ def downtime_link_maintenance(*, record_id: int, now: dt.datetime | None = None)
     """Mark one outage planned when it lies wholly inside a completed change's maintenance window.
     For outages closed after the change completed; call it when a record gets (or corrects) its end.
     Idempotent: returns the linked change, or None when the record is open or outside every window."""
-    from ..selectors.changes import maintenance_change_covering
-
-    record = DowntimeRecord.objects.select_for_update().filter(pk=record_id).first()
-    if record is None or record.end is None:
-        return None
-    if record.change_id is not None:
-        return record.change
-    change = maintenance_change_covering(business_system_id=record.business_system_id, start=record.start, end=record.end)
-    if change is None:
-        return None
-    record.change = change
-    record.planned = True
-    record.save(update_fields=["change", "planned"])
+    change, linked = downtime_record_link_change(record_id=record_id, find_change=maintenance_change_covering)
+    if not linked:
+        return change
     _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now or timezone.now(),
-           note="1 条停机记录位于计划维护窗口内，计为计划内停机", data={"downtimes": [record.pk]})
+           note="1 条停机记录位于计划维护窗口内，计为计划内停机", data={"downtimes": [record_id]})
     return change
 
 

@@ -29,6 +29,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0014_ticket_open_statistics")]
+    dependencies = [("tickets", "0015_changes_moved_to_own_app")]
 
     operations = [migrations.RunPython(forwards, backwards)]
