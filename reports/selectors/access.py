@@ -50,13 +50,19 @@ def contract_list_for_reports(*, user) -> QuerySet[Contract]:
     return qs if user_sees_all_tenants(user) else qs.filter(purchaser_id=user_tenant_id(user))
 
 
-def monthly_report_list_for_user(*, user) -> QuerySet[MonthlyReport]:
+def _readable(qs: QuerySet, *, user, issued: str) -> QuerySet:
+    """`qs` (rows with a contract) as `user` may read it: everything for provider staff and auditors;
+    a purchaser's own contracts' issued versions only (`issued`: the path to the report's status), since
+    drafts are the provider's work in progress."""
     require_report_reader(user)
-    qs = MonthlyReport.objects.select_related("contract__purchaser", "generated_by", "issued_by")
     if user_sees_all_tenants(user):
         return qs
-    # Purchasers see issued versions only: drafts are the provider's work in progress.
-    return qs.filter(contract__purchaser_id=user_tenant_id(user), status=MonthlyReport.Status.ISSUED)
+    return qs.filter(contract__purchaser_id=user_tenant_id(user), **{issued: MonthlyReport.Status.ISSUED})
+
+
+def monthly_report_list_for_user(*, user) -> QuerySet[MonthlyReport]:
+    qs = MonthlyReport.objects.select_related("contract__purchaser", "generated_by", "issued_by")
+    return _readable(qs, user=user, issued="status")
 
 
 def _one(qs: QuerySet, pk):
@@ -72,11 +78,8 @@ def monthly_report_get_for_user(*, user, report_id: int) -> MonthlyReport:
 
 
 def package_list_for_user(*, user) -> QuerySet[AcceptancePackage]:
-    require_report_reader(user)
     qs = AcceptancePackage.objects.select_related("contract__purchaser", "generated_by", "report")
-    if user_sees_all_tenants(user):
-        return qs
-    return qs.filter(contract__purchaser_id=user_tenant_id(user), report__status=MonthlyReport.Status.ISSUED)
+    return _readable(qs, user=user, issued="report__status")
 
 
 def package_get_for_user(*, user, package_id: int) -> AcceptancePackage:

@@ -105,9 +105,13 @@ def generation_failed(model, row_id: int, exc: Exception) -> None:
         )
 
 
-def generation_archive(row, *, name: str, content: bytes, **fields) -> None:
-    """Store a finished generation's file with its SHA-256 and size, and `fields`, and mark the row done.
-    Caller holds the row lock and has checked that the row is still running."""
+def generation_archive(model, row_id: int, *, name: str, content: bytes, **fields) -> tuple:
+    """Lock a generation's row and, while it is still running, store its file with the SHA-256 and size,
+    and `fields`, and mark it done. Returns (the row, whether this call archived it). Caller runs in a
+    transaction."""
+    row = lock_one(model.objects.all(), row_id)
+    if row.task_state != TaskState.RUNNING:
+        return row, False
     row.file.save(name, ContentFile(content), save=False)
     row.sha256 = hashlib.sha256(content).hexdigest()
     row.size = len(content)
@@ -116,6 +120,7 @@ def generation_archive(row, *, name: str, content: bytes, **fields) -> None:
     row.task_state, row.progress, row.progress_note = TaskState.DONE, 100, _("已完成")
     row.generated_at = timezone.now()
     row.save(update_fields=["file", "sha256", "size", *fields, "task_state", "progress", "progress_note", "generated_at"])
+    return row, True
 
 
 def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -> MonthlyReport | None:
@@ -155,14 +160,14 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
         generation_failed(MonthlyReport, report_id, exc)
         return None
     with transaction.atomic():
-        report = lock_one(MonthlyReport.objects.all(), report_id)
-        if report.task_state != TaskState.RUNNING:
+        report, archived = generation_archive(
+            MonthlyReport, report_id, name=f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", content=pdf,
+            kpi_snapshot=snapshot,
+        )
+        if not archived:
             return report
-        generation_archive(report, name=f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", content=pdf,
-                           kpi_snapshot=snapshot)
-        recipients = users_with_role(Role.PROJECT_MANAGER)
         notification_send(
-            recipients=recipients,
+            recipients=users_with_role(Role.PROJECT_MANAGER),
             kind="report_ready",
             title=_("%(month)s 运维月报第 %(v)s 版已生成，待审阅签发") % {"month": f"{report.month:%Y-%m}", "v": report.version},
             url=f"/reports/monthly/{report.pk}/",

@@ -275,9 +275,8 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
         generation_failed(AcceptancePackage, package_id, exc)
         return None
     with transaction.atomic():
-        package = lock_one(AcceptancePackage.objects.all(), package_id)
-        if package.task_state != TaskState.RUNNING:
-            return package
-        generation_archive(package, name=f"acceptance-{package.month:%Y-%m}-v{package.version}.zip", content=blob,
-                           manifest=manifest["files"], report=report)
+        package, _archived = generation_archive(
+            AcceptancePackage, package_id, name=f"acceptance-{package.month:%Y-%m}-v{package.version}.zip",
+            content=blob, manifest=manifest["files"], report=report,
+        )
     return package

@@ -16,16 +16,19 @@ FIXES = [
 ]
 
 
-def forwards(apps, schema_editor):
+def _recite(apps, *, backwards: bool) -> None:
     SlaPolicy = apps.get_model("tickets", "SlaPolicy")
     for name, old, new in FIXES:
-        SlaPolicy.objects.filter(name=name, clause=old).update(clause=new)
+        was, becomes = (new, old) if backwards else (old, new)
+        SlaPolicy.objects.filter(name=name, clause=was).update(clause=becomes)
+
+
+def forwards(apps, schema_editor):
+    _recite(apps, backwards=False)
 
 
 def backwards(apps, schema_editor):
-    SlaPolicy = apps.get_model("tickets", "SlaPolicy")
-    for name, old, new in FIXES:
-        SlaPolicy.objects.filter(name=name, clause=new).update(clause=old)
+    _recite(apps, backwards=True)
 
 
 class Migration(migrations.Migration):
