@@ -95,6 +95,25 @@ def claimable(row, *, now: dt.datetime) -> bool:
     return row.task_state == TaskState.RUNNING and (row.progress_at is None or row.progress_at < stale_before(now))
 
 
+def generation_claim(model, row_id: int, *, note: str):
+    """Lock a queued generation (monthly report or acceptance package) with its contract and mark it
+    running, or take over one whose worker went silent (claimable). None when the row is gone or not
+    claimable: a re-run never makes another version. Commits, so the page shows the progress."""
+    with transaction.atomic():
+        try:
+            row = lock_one(model.objects.select_related("contract__purchaser", "contract__provider"), row_id)
+        except model.DoesNotExist:
+            return None
+        if not claimable(row, now=timezone.now()):
+            return None
+        if row.task_state == TaskState.RUNNING:
+            logger.warning("%s %s: taking over a generation whose worker went silent", model._meta.model_name, row_id)
+        row.task_state = TaskState.RUNNING
+        row.progress, row.progress_note, row.progress_at = 5, note, timezone.now()
+        row.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
+    return row
+
+
 def generation_failed(model, row_id: int, exc: Exception) -> None:
     """A generation (monthly report or acceptance package) failed: log it and keep the error on the row,
     in its own transaction, so the page shows it and a retry can start again."""
@@ -131,18 +150,9 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
     from ..pdf import render_pdf
     from ..selectors.monthly import monthly_report_data
 
-    with transaction.atomic():
-        try:
-            report = lock_one(MonthlyReport.objects.select_related("contract__purchaser", "contract__provider"), report_id)
-        except MonthlyReport.DoesNotExist:
-            return None
-        if not claimable(report, now=timezone.now()):
-            return None
-        if report.task_state == TaskState.RUNNING:
-            logger.warning("monthly report %s: taking over a generation whose worker went silent", report_id)
-        report.task_state = TaskState.RUNNING
-        report.progress, report.progress_note, report.progress_at = 5, _("正在汇总数据"), timezone.now()
-        report.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
+    report = generation_claim(MonthlyReport, report_id, note=_("正在汇总数据"))
+    if report is None:
+        return None
     try:
         now = now or timezone.now()
         period = month_period(report.month)

@@ -36,7 +36,7 @@ from ..models import AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
 from ..selectors.periods import Period, month_period
-from .monthly import claimable, generation_archive, generation_failed
+from .monthly import generation_archive, generation_claim, generation_failed
 
 logger = logging.getLogger(__name__)
 
@@ -237,16 +237,9 @@ def _zip(files: list[tuple[str, bytes, str]], manifest: dict) -> bytes:
 
 def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None) -> AcceptancePackage | None:
     """Build one queued package. Idempotent like the report generation."""
-    with transaction.atomic():
-        try:
-            package = lock_one(AcceptancePackage.objects.select_related("contract__purchaser", "contract__provider"), package_id)
-        except AcceptancePackage.DoesNotExist:
-            return None
-        if not claimable(package, now=timezone.now()):
-            return None
-        package.task_state, package.progress, package.progress_note = TaskState.RUNNING, 5, _("正在收集材料")
-        package.progress_at = timezone.now()
-        package.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
+    package = generation_claim(AcceptancePackage, package_id, note=_("正在收集材料"))
+    if package is None:
+        return None
     try:
         now = now or timezone.now()
         period = month_period(package.month)
