@@ -37,6 +37,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # The README tour: the journeys run with the demo history and save chosen pages to docs/screenshots/.
 screenshots: $(VENV)/.installed

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -73,19 +72,13 @@ def dashboard(request):
     period, report status."""
     from roster.selectors.duty import on_duty_users
     from roster.selectors.periods import periods_touching
-    from tickets.models import SlaClock
+    from tickets.selectors.reporting import clocks_at_risk
 
     now = timezone.now()
     scope = kpi_scope_for_user(user=request.user, organization_id=_int(request.GET.get("organization")), business_system_id=None)
     period = month_of(now)
     kpis = kpis_compute(period=period, scope=scope, now=now)
-    clocks = SlaClock.objects.filter(~Q(ticket__status="cancelled") & scope.ticket_q("ticket__")).select_related(
-        "ticket__business_system", "ticket__assignee"
-    )
-    at_risk = list(
-        clocks.filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gte=now,
-                      due_at__lt=now + AT_RISK_WINDOW).order_by("due_at")[:LIST_LIMIT]
-    )
+    at_risk = clocks_at_risk(scope=scope, now=now, window=AT_RISK_WINDOW, limit=LIST_LIMIT)
     breaches = missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(
         "ticket__business_system", "ticket__assignee")
     breach_rows = list(breaches.order_by("-due_at")[:LIST_LIMIT])

@@ -297,7 +297,6 @@ ROSTER_PROPOSED_LEVELS = {"spring_festival": 2, "two_sessions": 1, "national_day
 ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  # 除夕, 初一, other days off
 ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
 ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
-ROSTER_HANDOVER_OPEN_ITEMS = env("ROSTER_HANDOVER_OPEN_ITEMS", default="tickets.selectors.handover.handover_open_items")  # dotted callable(user=, shift=) -> open ticket rows
 # Content-Security-Policy sent on every response (core.middleware.SecurityHeadersMiddleware). Scripts
 # only from our own static files: no inline script, no eval. Inline style attributes are allowed.
 OPSDESK_CSP = {

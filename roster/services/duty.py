@@ -42,6 +42,7 @@ def _require_on_shift_or_manager(actor, shift: Shift) -> None:
 
 @transaction.atomic
 def duty_log_add(*, actor, shift_id: int, kind: str, text: str, ticket_ref: str = "", at: dt.datetime | None = None) -> DutyLogEntry:
+    """Clauses 8.1.8 and 6.2.2: a duty-log entry (inspection, event, call, note) by a person on the shift."""
     text_lengths_check(text=(text, NOTE_MAX_LENGTH), ticket_ref=(ticket_ref, 40))
     shift = _shift(shift_id)
     _require_on_shift_or_manager(actor, shift)
@@ -65,8 +66,8 @@ def duty_log_add(*, actor, shift_id: int, kind: str, text: str, ticket_ref: str 
 def duty_report_submit(
     *, actor, kind: str, summary: str = "", shift_id: int | None = None, roster_id: int | None = None, day: dt.date | None = None
 ) -> DutyReport:
-    """The report that closes a shift, or (in a heavy-protection period) a day: events, or a
-    zero-report (零报告：无情况报平安). One per shift / per roster-day."""
+    """Clause 8.1.8 (7×24 watch) and 8.2.9 (the month's duty evidence): The report that closes a shift, or (in a
+    heavy-protection period) a day: events, or a zero-report (零报告：无情况报平安). One per shift / per roster-day."""
     text_lengths_check(summary=(summary, TEXT_MAX_LENGTH))
     if (shift_id is None) == (day is None):
         raise ValidationFailed(fields={"shift": ["请指定班次或日期（二选一）"]})

@@ -24,8 +24,9 @@ def downtime_record_create(
     *, actor: User, ticket: Ticket, start: dt.datetime | None = None, end: dt.datetime | None = None,
     planned: bool = False, reason: str = "", now: dt.datetime | None = None,
 ) -> DowntimeRecord:
-    """Record an outage for a ticket (a P1 gets one automatically at creation). Default: from the
-    ticket's reported_at to its resolve time (open while unresolved).
+    """Clauses 8.2.12 and 1.2.9 (system down; availability): record an outage for a ticket (a P1 gets one
+    automatically at creation). Default: from the ticket's reported_at to its resolve time (open while
+    unresolved).
 
     `planned=True` no longer takes any minute out of availability (8.2.8): only an approved, completed
     change's window does, computed when read (changes.selectors.planned_spans_by_system). The claim

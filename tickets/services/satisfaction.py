@@ -24,8 +24,8 @@ LOW_SCORE = 2
 def ticket_rate(
     *, actor: User, ticket: Ticket, score: int, comment: str = "", now: dt.datetime | None = None
 ) -> SatisfactionRating:
-    """Once, after resolution, by the requester's organisation: 1–5 and a comment. A score of 2 or
-    less opens a follow-up (回访) for the project managers, who are notified."""
+    """验收 1(7) (satisfaction ≥ 95 %): Once, after resolution, by the requester's organisation: 1–5 and a comment.
+    A score of 2 or less opens a follow-up (回访) for the project managers, who are notified."""
     now = now or timezone.now()
     text_lengths_check(comment=(comment, REASON_MAX_LENGTH))
     if not isinstance(score, int) or not 1 <= score <= 5:

@@ -158,7 +158,8 @@ def ticket_create(
     now: dt.datetime | None = None,
     days: WorkingDays | None = None,
 ) -> Ticket:
-    """Open a ticket and start its clocks at reported_at.
+    """Clause 8.1.6 (every fault report taken, 7×24, with its real report time): Open a ticket and start its
+    clocks at reported_at.
 
     Purchaser staff report for themselves on the web. Provider staff record phone / e-mail /
     monitoring reports for a requester of the system's organisation (default: themselves for
@@ -587,7 +588,8 @@ def ticket_cancel(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
 
 @transaction.atomic
 def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
-    """The project manager marks a security incident as major (重大安全事件), with the reason."""
+    """验收 1(3) (major liability security incidents: 0 a year): The project manager marks a security incident as
+    major (重大安全事件), with the reason."""
     now = now or timezone.now()
     text_lengths_check(reason=(reason, NOTE_MAX_LENGTH))
     if not reason.strip():
