@@ -15,6 +15,7 @@ from accounts.roles import PROVIDER_ROLES, Role
 from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with_role
 from core.db import lock_one, lock_rows
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, text_lengths_check
 from core.services import notification_send
 from tickets.models.reference import BusinessSystem, Host
 
@@ -204,11 +205,19 @@ def _clean_relations(*, actor: User, change: ChangeRequest, data: dict) -> dict:
     return resolved
 
 
+# The free text of a change and its limit (core.limits): the title a line, the rest a plan's length.
+_TEXT_FIELDS = ("title", "reason", "plan", "rollback_plan", "verification_plan")
+
+
 def _apply(*, actor: User, change: ChangeRequest, data: dict) -> dict:
     """Copy editable fields onto the (unsaved or locked) change and check what can be checked on a draft."""
     unknown = set(data) - set(EDITABLE_FIELDS) - set(RELATION_FIELDS) - {"template"}
     if unknown:
         raise ValidationFailed(fields={name: ["未知字段"] for name in sorted(unknown)})
+    text_lengths_check(**{
+        name: (data[name], TITLE_MAX_LENGTH if name == "title" else TEXT_MAX_LENGTH)
+        for name in _TEXT_FIELDS if isinstance(data.get(name), str)
+    })
     for name in EDITABLE_FIELDS:
         if name in data:
             value = data[name]
@@ -484,12 +493,14 @@ def _decide(*, actor: User, change_id: int, comment: str, approve: bool) -> Chan
 @transaction.atomic
 def change_approve(*, actor: User, change_id: int, comment: str = "") -> ChangeRequest:
     """Clause 8.1.3: Approve the current step (a holder of its role; never the requester)."""
+    text_lengths_check(comment=(comment, REASON_MAX_LENGTH))
     return _decide(actor=actor, change_id=change_id, comment=comment, approve=True)
 
 
 @transaction.atomic
 def change_reject(*, actor: User, change_id: int, comment: str) -> ChangeRequest:
     """Reject the current step with a comment: the request ends (remaining steps are void)."""
+    text_lengths_check(comment=(comment, REASON_MAX_LENGTH))
     return _decide(actor=actor, change_id=change_id, comment=comment, approve=False)
 
 
@@ -527,6 +538,7 @@ def change_start(*, actor: User, change_id: int) -> ChangeRequest:
 @transaction.atomic
 def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "") -> ChangeRequest:
     """in progress → completed with the outcome (successful / failed and rolled back)."""
+    text_lengths_check(notes=(notes, TEXT_MAX_LENGTH))
     change = _locked(change_id)
     _deny(change, actor, "complete")
     if outcome not in ChangeRequest.Outcome.values:
@@ -546,6 +558,7 @@ def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "
 @transaction.atomic
 def change_review(*, actor: User, change_id: int, notes: str, lessons: str = "") -> ChangeRequest:
     """completed → reviewed: the post-implementation review (结论与经验教训)."""
+    text_lengths_check(notes=(notes, TEXT_MAX_LENGTH), lessons=(lessons, TEXT_MAX_LENGTH))
     change = _locked(change_id)
     _deny(change, actor, "review")
     notes = (notes or "").strip()
@@ -566,6 +579,7 @@ def change_review(*, actor: User, change_id: int, notes: str, lessons: str = "")
 @transaction.atomic
 def change_cancel(*, actor: User, change_id: int, reason: str = "") -> ChangeRequest:
     """Withdraw a change before implementation (requester or project manager)."""
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     change = _locked(change_id)
     _deny(change, actor, "cancel")
     now = timezone.now()
