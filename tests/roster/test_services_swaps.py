@@ -106,3 +106,33 @@ def test_auditors_cannot_write_through_the_api(api, users, setup):
     assert auditor.post(f"/api/v1/roster/rosters/{roster.pk}/edit/", {"changes": [{"assignment": seat.pk, "member": helper.pk}]}, format="json").status_code == 403
     assert auditor.post(f"/api/v1/roster/rosters/{roster.pk}/feed-token/", {}, format="json").status_code == 403
     assert auditor.get(f"/api/v1/roster/rosters/{roster.pk}/versions/").status_code == 200
+
+
+def test_roster_and_swap_history_is_append_only(setup):
+    """Like the ticket and change timelines: no update, no delete (model, queryset, PostgreSQL), and
+    deleting what the history is about is refused instead of taking the history with it."""
+    from django.db import DatabaseError, IntegrityError, connection, transaction
+
+    from core.models import AppendOnlyError
+    from roster.models import RosterEvent, SwapEvent
+
+    roster, seat, helper = setup
+    swap = shift_swap_request(actor=seat.member.user, assignment_id=seat.pk, counterpart_id=helper.pk)
+    for model, event, owner in ((RosterEvent, roster.events.first(), roster), (SwapEvent, swap.events.get(), swap)):
+        with pytest.raises(AppendOnlyError):
+            event.save()
+        with pytest.raises(AppendOnlyError):
+            event.delete()
+        with pytest.raises(AppendOnlyError):
+            model.objects.filter(pk=event.pk).update(at=event.at)
+        with pytest.raises(AppendOnlyError):
+            model.objects.filter(pk=event.pk).delete()
+        with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+            type(owner).objects.filter(pk=owner.pk).delete()  # PROTECT: the history outlives nothing
+        assert model.objects.filter(pk=event.pk).exists()
+        if connection.vendor == "postgresql":
+            table = model._meta.db_table
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET at = at WHERE id = %s", [event.pk])
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])
