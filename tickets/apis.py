@@ -2,7 +2,6 @@
 
 import django_filters
 from django.db import transaction
-from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -14,11 +13,10 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.selectors import user_list
 from core import filters as core_filters
-from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
-from core.models import AuditLog
 from core.pagination import CappedCountPaginator, PageNumberPagination
 from core.serializers import BuiltFieldsModelSerializer
+from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
 from .models import (
@@ -463,22 +461,16 @@ class TicketAttachmentApi(generics.ListAPIView):
 
 
 class TicketAttachmentDownloadApi(APIView):
-    """The file, as a download only (Content-Disposition: attachment, nosniff), after the access check."""
+    """The file, as a download only, after the access check (core.uploads.attachment_download: nosniff,
+    sandbox CSP, no-store)."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, attachment_id: int):
         attachment = ticket_attachment_get_for_user(user=request.user, ticket_id=pk, attachment_id=attachment_id)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise NotFound("附件文件不存在") from exc
-        audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=attachment, detail=f"工单附件 {attachment.original_name}（API）")
-        response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                                 content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_download(
+            actor=request.user, obj=attachment, filename=attachment.original_name,
+            content_type=attachment.content_type, detail=f"工单附件 {attachment.original_name}（API）",
+        )
 
 
 class EventSerializer(serializers.Serializer):

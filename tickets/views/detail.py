@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_may_read_reports
-from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, ValidationFailed
-from core.models import AuditLog
+from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
 from ..forms import (
@@ -230,17 +229,13 @@ def ticket_action(request, pk: int, action: str):
 
 @login_required
 def ticket_attachment_download(request, pk: int, attachment_id: int):
-    """Attachments leave only through this access-checked view, always as a download."""
+    """Attachments leave only through this access-checked view, always as a download (the same
+    core.uploads.attachment_download as the API's)."""
     try:
         attachment = ticket_attachment_get_for_user(user=request.user, ticket_id=pk, attachment_id=attachment_id)
+        return attachment_download(
+            actor=request.user, obj=attachment, filename=attachment.original_name,
+            content_type=attachment.content_type, detail=f"工单附件 {attachment.original_name}",
+        )
     except NotFound as error:
         raise Http404(str(error.message)) from error
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("附件文件不存在")) from error
-    audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=attachment, detail=f"工单附件 {attachment.original_name}")
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
