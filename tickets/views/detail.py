@@ -160,7 +160,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "clocks": sla_for_page(ticket_sla(ticket, now=now, days=WorkingDays())),
         "allowed": allowed,
         "action_forms": action_forms,
-        "action_labels": {name: spec.label for name, spec in TRANSITIONS.items()},
+        "action_labels": TRANSITIONS.labels(),
         "comments": list(ticket_comment_list(user=request.user, ticket=ticket)),
         "attachments": list(ticket_attachment_list(user=request.user, ticket=ticket)),
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
