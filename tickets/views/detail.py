@@ -1,9 +1,7 @@
 """The ticket page and its actions. Only the actions `ticket_actions_for` allows are offered; every
-action posts to one view that calls the matching service. A service error is shown on the page as a
-Chinese message with the user's input kept (never a 500); from a queue row (htmx) the refreshed row
-comes back, with the message in it."""
-
-from collections.abc import Callable
+action posts to one view that runs it through tickets.services.actions (the dispatcher the API uses
+too). A service error is shown on the page as a Chinese message with the user's input kept (never a
+500); from a queue row (htmx) the refreshed row comes back, with the message in it."""
 
 from django import forms
 from django.contrib import messages
@@ -38,50 +36,25 @@ from ..selectors.tickets import (
     ticket_event_list,
     ticket_get_for_user,
 )
-from ..services import comments as comment_services
-from ..services import downtime as downtime_services
-from ..services import satisfaction as satisfaction_services
-from ..services import tickets as ticket_services
+from ..services.actions import TICKET_ACTIONS, ticket_action_name, ticket_action_run
 from ..services.transitions import TRANSITIONS, ticket_actions_for
 from .common import page_status, sla_for_page, viewer_flags
 from .queues import ticket_rows
 
 
-def _downtime_correct(*, actor, ticket: Ticket, data: dict):
-    record = downtime_list(user=actor, ticket=ticket).filter(pk=data["record"]).first()
-    if record is None:
-        raise NotFound(_("停机记录不存在"))
-    return downtime_services.downtime_record_correct(
-        actor=actor, record=record, reason=data["reason"], start=data.get("start"), end=data.get("end")
-    )
+def _service_input(request, ticket: Ticket, action: str, cleaned: dict) -> dict:
+    """The form's cleaned data as the service's keyword arguments (tickets.services.actions runs it):
+    an uploaded file as its name and bytes, a downtime record's id as the record the user may see."""
+    data = dict(cleaned)
+    if action == "attach":
+        upload = data.pop("file")
+        data.update(name=upload.name, data=upload.read())
+    elif action == "downtime":
+        data["record"] = downtime_list(user=request.user, ticket=ticket).filter(pk=data["record"]).first()
+        if data["record"] is None:
+            raise NotFound(_("停机记录不存在"))
+    return data
 
-
-# action -> how to call its service with the form's cleaned data.
-HANDLERS: dict[str, Callable] = {
-    "acknowledge": lambda actor, ticket, d: ticket_services.ticket_acknowledge(actor=actor, ticket=ticket),
-    "claim": lambda actor, ticket, d: ticket_services.ticket_claim(actor=actor, ticket=ticket),
-    "start": lambda actor, ticket, d: ticket_services.ticket_start(actor=actor, ticket=ticket),
-    "close": lambda actor, ticket, d: ticket_services.ticket_close(actor=actor, ticket=ticket),
-    "pend": lambda actor, ticket, d: ticket_services.ticket_pend(actor=actor, ticket=ticket, reason=d["reason"]),
-    "resume": lambda actor, ticket, d: ticket_services.ticket_resume(actor=actor, ticket=ticket, note=d.get("note", "")),
-    "locate": lambda actor, ticket, d: ticket_services.ticket_locate(actor=actor, ticket=ticket, note=d.get("note", "")),
-    "resolve": lambda actor, ticket, d: ticket_services.ticket_resolve(actor=actor, ticket=ticket, resolution=d["resolution"]),
-    "reopen": lambda actor, ticket, d: ticket_services.ticket_reopen(actor=actor, ticket=ticket, reason=d["reason"]),
-    "cancel": lambda actor, ticket, d: ticket_services.ticket_cancel(actor=actor, ticket=ticket, reason=d["reason"]),
-    "assign": lambda actor, ticket, d: ticket_services.ticket_assign(actor=actor, ticket=ticket, assignee=d["assignee"]),
-    "mark_major": lambda actor, ticket, d: ticket_services.ticket_mark_major(actor=actor, ticket=ticket, reason=d["reason"]),
-    "rate": lambda actor, ticket, d: satisfaction_services.ticket_rate(
-        actor=actor, ticket=ticket, score=d["score"], comment=d.get("comment", "")
-    ),
-    "comment": lambda actor, ticket, d: comment_services.ticket_comment(
-        actor=actor, ticket=ticket, body=d["body"], internal=d.get("internal", False)
-    ),
-    "attach": lambda actor, ticket, d: comment_services.ticket_attachment_add(
-        actor=actor, ticket=ticket, name=d["file"].name, data=d["file"].read(), internal=d.get("internal", False)
-    ),
-    "downtime": lambda actor, ticket, d: _downtime_correct(actor=actor, ticket=ticket, data=d),
-    "downtime_report": lambda actor, ticket, d: downtime_services.ticket_downtime_report_update(actor=actor, ticket=ticket, **d),
-}
 
 DONE_MESSAGES = {
     "acknowledge": gettext_lazy("已响应，响应时钟已停止。"),
@@ -194,7 +167,8 @@ def _row_response(request, ticket_id: int, *, message: str, ok: bool):
 @require_POST
 @login_required
 def ticket_action(request, pk: int, action: str):
-    if action not in HANDLERS:
+    action = ticket_action_name(action)
+    if action not in TICKET_ACTIONS:
         raise Http404
     ticket = _load(request, pk)
     flags = viewer_flags(request.user)
@@ -203,7 +177,8 @@ def ticket_action(request, pk: int, action: str):
         error = ValidationFailed()
     else:
         try:
-            HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
+            data = _service_input(request, ticket, action, form.cleaned_data if form is not None else {})
+            ticket_action_run(action=action, actor=request.user, ticket=ticket, **data)
         except DomainError as caught:
             error = caught
             if form is not None:
