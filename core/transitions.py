@@ -9,7 +9,8 @@ that the app supplies, so the table knows nothing of roles; a guard is a rule be
 Two optional parts every table may need: `visible(user, obj)` — a user who may not see the object at
 all (another organisation's) is refused with NotFound before anything else, and is offered nothing;
 `state_refusal(state_label, action_label)` — the words of the state refusal, when a table has its own
-(the ticket's "工单当前状态为…"), with `state_field` the key its `fields` carry.
+(the ticket's "工单当前状态为…"), with `state_field` the key its `fields` carry. A transition may word
+its own refusals (`denied`, `wrong_state`) where the generic sentence says less than the rule.
 """
 
 from collections.abc import Callable, Iterable
@@ -31,6 +32,8 @@ class Transition:
     who: Who
     label: str = ""
     guard: Guard | None = None
+    denied: str = ""  # the role refusal's words, when this action has its own ("只有申请人可以撤回")
+    wrong_state: str = ""  # the state refusal's words, when this action has its own
 
 
 @dataclass
@@ -71,10 +74,12 @@ class TransitionTable:
         if self.visible is not None and not self.visible(user, obj):
             return NotFound(self.not_found())
         if not spec.who(user, obj):
-            return PermissionDenied(_("您没有权限执行“%(action)s”") % {"action": label})
+            return PermissionDenied(spec.denied or _("您没有权限执行“%(action)s”") % {"action": label})
         state = self.state_of(obj)
         if state not in spec.sources:
-            if self.state_refusal is not None:
+            if spec.wrong_state:
+                message = spec.wrong_state
+            elif self.state_refusal is not None:
                 message = self.state_refusal(self.state_label(state), label)
             else:
                 message = _("当前状态为“%(state)s”，不能执行“%(action)s”") % {"state": self.state_label(state), "action": label}

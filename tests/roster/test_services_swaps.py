@@ -136,3 +136,34 @@ def test_roster_and_swap_history_is_append_only(setup):
                 cursor.execute(f"UPDATE {table} SET at = at WHERE id = %s", [event.pk])
             with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])
+
+
+def test_swap_and_roster_actions_come_from_their_tables(setup, manager, client):
+    """One `*_actions_for` per table: each party is offered what the service would let through, and
+    the page shows exactly those buttons."""
+    from roster.services.transitions import roster_actions_for, shift_swap_actions_for
+
+    roster, seat, helper = setup
+    asker = seat.member.user
+    swap = shift_swap_request(actor=asker, assignment_id=seat.pk, counterpart_id=helper.pk)
+    swap = SwapRequest.objects.select_related("requester", "counterpart").get(pk=swap.pk)
+    assert shift_swap_actions_for(user=asker, swap=swap) == ["cancel"]
+    assert shift_swap_actions_for(user=helper.user, swap=swap) == ["accept", "decline"]
+    assert shift_swap_actions_for(user=manager, swap=swap) == ["reject"]
+    client.force_login(helper.user)
+    html = client.get("/roster/swaps/").content.decode()
+    assert 'value="accept"' in html and 'value="decline"' in html and 'value="approve"' not in html and 'value="cancel"' not in html
+    with pytest.raises(IllegalTransition) as refused:
+        shift_swap_approve(actor=manager, swap_id=swap.pk)
+    assert str(refused.value.message) == "申请当前为“待对方确认”，不能批准"
+    shift_swap_accept(actor=helper.user, swap_id=swap.pk)
+    swap.refresh_from_db()
+    assert shift_swap_actions_for(user=manager, swap=swap) == ["approve", "reject"]
+    assert shift_swap_actions_for(user=helper.user, swap=swap) == []
+
+    assert roster.status == "published"
+    assert roster_actions_for(user=manager, roster=roster) == ["edit", "feed"]
+    assert roster_actions_for(user=helper.user, roster=roster) == []
+    client.force_login(manager)
+    html = client.get(f"/roster/rosters/{roster.pk}/").content.decode()
+    assert "/publish/" not in html and "/generate/" not in html and "/feed/" in html
