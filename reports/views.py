@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_manager, user_sees_all_tenants
+from accounts.selectors import user_is_manager, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied
 
 from .models import TaskState
@@ -28,7 +27,12 @@ from .selectors.access import (
 )
 from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
 from .selectors.periods import month_of, parse_month
-from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for
+from .services.monthly import (
+    monthly_report_actions_for,
+    monthly_report_issue,
+    monthly_report_request,
+    report_status_for,
+)
 from .services.packages import acceptance_package_request
 
 AT_RISK_WINDOW = dt.timedelta(hours=1)
@@ -140,8 +144,7 @@ def monthly_detail(request, pk: int):
     return render(request, "reports/monthly_detail.html", {
         "report": report,
         "working": report.task_state in (TaskState.QUEUED, TaskState.RUNNING),
-        "may_issue": user_has_role(request.user, Role.PROJECT_MANAGER) and not report.is_issued
-        and report.task_state == TaskState.DONE,
+        "may_issue": "issue" in monthly_report_actions_for(user=request.user, report=report),
         "may_generate": user_is_manager(request.user),
     })
 
