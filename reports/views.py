@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_manager, user_sees_all_tenants
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
 
 from .models import TaskState
 from .selectors.access import (
@@ -131,8 +131,7 @@ def monthly_generate(request):
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
-        detail = "；".join(str(m) for msgs in exc.fields.values() for m in msgs) or str(exc.message)
-        messages.error(request, detail)
+        page_domain_error(exc, request=request)
         return redirect("reports-monthly")
     messages.success(request, f"已开始生成 {report.month:%Y-%m} 月报第 {report.version} 版")
     return redirect("reports-monthly-detail", pk=report.pk)
@@ -158,7 +157,7 @@ def monthly_issue(request, pk: int):
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
-        messages.error(request, str(exc.message))
+        page_domain_error(exc, request=request)
         return redirect("reports-monthly-detail", pk=pk)
     messages.success(request, f"{report.month:%Y-%m} 月报第 {report.version} 版已签发归档")
     return redirect("reports-monthly-detail", pk=pk)
@@ -184,8 +183,7 @@ def package_generate(request):
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
-        detail = "；".join(str(m) for msgs in exc.fields.values() for m in msgs) or str(exc.message)
-        messages.error(request, detail)
+        page_domain_error(exc, request=request)
         return redirect("reports-packages")
     return redirect("reports-package-detail", pk=package.pk)
 

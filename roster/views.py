@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_manager
 from core.audit import audit_record
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
 from core.models import AuditLog
 
 from . import exports, forms
@@ -72,13 +72,7 @@ def _attempt(request, call, ok: str, form=None) -> bool:
     except (PermissionDenied, NotFound):
         raise
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-        for field, errs in exc.fields.items():
-            for err in errs if isinstance(errs, list) else [errs]:
-                if form is not None and field in form.fields:
-                    form.add_error(field, str(err))
-                else:
-                    messages.error(request, str(err))
+        page_domain_error(exc, form=form, request=request)
         return False
     messages.success(request, ok)
     return True

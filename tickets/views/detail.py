@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_may_read_reports
-from core.exceptions import DomainError, NotFound, ValidationFailed
+from core.exceptions import DomainError, NotFound, ValidationFailed, page_domain_error
 from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
@@ -24,7 +24,6 @@ from ..forms import (
     CommentForm,
     DowntimeCorrectForm,
     DowntimeReportForm,
-    form_add_service_errors,
 )
 from ..models import Severity, Ticket
 from ..selectors.sla import ticket_sla
@@ -173,21 +172,23 @@ def ticket_action(request, pk: int, action: str):
     ticket = _load(request, pk)
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
+    words = ""
     if form is not None and not form.is_valid():
         error = ValidationFailed()
+        words = str(error.message)
     else:
         try:
             data = _service_input(request, ticket, action, form.cleaned_data if form is not None else {})
             ticket_action_run(action=action, actor=request.user, ticket=ticket, **data)
         except DomainError as caught:
             error = caught
-            if form is not None:
-                form_add_service_errors(form, caught)
+            # fields beside the form's inputs, the rest once in the page's alert (not again in the form)
+            words = page_domain_error(caught, form=form, words_on_form=False)
         else:
             error = None
     if request.htmx:
         # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
-        message = str(DONE_MESSAGES[action]) if error is None else str(error.message)
+        message = str(DONE_MESSAGES[action]) if error is None else words
         return _row_response(request, pk, message=message, ok=error is None)
     if error is None:
         messages.success(request, DONE_MESSAGES[action])
@@ -198,7 +199,7 @@ def ticket_action(request, pk: int, action: str):
     ticket = _load(request, pk)
     key = f"downtime-{request.POST.get('record')}" if action == "downtime" else action
     context = _detail_context(request, ticket, bound={key: form} if form is not None else None, error_action=action)
-    context["error_message"] = str(error.message)
+    context["error_message"] = words
     return render(request, "tickets/ticket_detail.html", context, status=page_status(error))
 
 
