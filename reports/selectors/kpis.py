@@ -302,7 +302,7 @@ def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_i
 def _maintenance_windows(period: Period, system_ids: list[int]) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
     """Maintenance windows per system (completed changes with expected interruption), from the one
     changes selector; downtime inside them is subtracted exactly, partial overlaps included."""
-    from tickets.selectors.changes import maintenance_windows
+    from changes.selectors import maintenance_windows
 
     found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for window in maintenance_windows(start=period.start, end=period.end, business_system_ids=system_ids):

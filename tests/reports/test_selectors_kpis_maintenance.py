@@ -1,5 +1,5 @@
 """Availability against planned maintenance built through the services: a completed change with
-expected interruption is a maintenance window (tickets.selectors.changes.maintenance_windows); an
+expected interruption is a maintenance window (changes.selectors.maintenance_windows); an
 outage wholly inside it is planned (DowntimeRecord.planned / change) and excluded, one that only
 partly overlaps it counts for exactly the minutes outside the window."""
 
@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from changes.services import change_approve, change_complete, change_create, change_start, change_submit
 from reports.selectors.kpis import Scope, kpis_compute
 from reports.selectors.periods import parse_month
-from tickets.services.changes import change_approve, change_complete, change_create, change_start, change_submit
 from tickets.services.downtime import downtime_record_create
 from tickets.services.tickets import ticket_create
 

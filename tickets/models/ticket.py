@@ -467,7 +467,7 @@ class DowntimeRecord(models.Model):
     planned = models.BooleanField(_("计划内"), default=False)
     reason_corrected = models.TextField(_("更正原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"))
-    change = models.ForeignKey("tickets.ChangeRequest", verbose_name=_("计划维护（变更）"), null=True, blank=True, on_delete=models.PROTECT, related_name="downtimes")
+    change = models.ForeignKey("changes.ChangeRequest", verbose_name=_("计划维护（变更）"), null=True, blank=True, on_delete=models.PROTECT, related_name="downtimes")
 
     class Meta:
         verbose_name = _("停机记录")

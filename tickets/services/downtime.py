@@ -1,6 +1,7 @@
 """Outage (downtime) records of business systems; the reports app computes availability from them."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,6 @@ from core.db import lock_one, lock_rows
 from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket, TicketEvent
-from .changes import downtime_link_maintenance
 from .events import ticket_event_record
 from .transitions import ticket_action_check
 
@@ -45,6 +45,17 @@ def downtime_record_create(
     return record
 
 
+# Who links an outage to a maintenance window. The changes app registers its linker at start-up
+# (ChangesConfig.ready), so tickets never import changes; without it, nothing is linked.
+_maintenance_linkers: list[Callable[..., object]] = []
+
+
+def downtime_maintenance_linker_register(linker: Callable[..., object]) -> None:
+    """Register `linker(*, record_id, now)`, called for every record whose end is set or corrected."""
+    if linker not in _maintenance_linkers:
+        _maintenance_linkers.append(linker)
+
+
 def downtime_planned_sync(*, record_ids: list[int], now: dt.datetime) -> None:
     """Keep `planned` / `change` right once outages got, lost or changed their end (create, correct,
     resolve, reopen, cancel). A record linked to a change's maintenance window that no longer lies
@@ -57,7 +68,8 @@ def downtime_planned_sync(*, record_ids: list[int], now: dt.datetime) -> None:
             record.change = None
             record.planned = False
             record.save(update_fields=["change", "planned"])
-        downtime_link_maintenance(record_id=record.pk, now=now)
+        for linker in _maintenance_linkers:
+            linker(record_id=record.pk, now=now)
 
 
 def _check(*, start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:

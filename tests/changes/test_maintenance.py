@@ -5,15 +5,15 @@ downtime inside it counts as planned (excluded from availability, 8.2.8)."""
 import pytest
 import time_machine
 
-from tickets.models import DowntimeRecord
-from tickets.selectors.changes import maintenance_windows
-from tickets.services.changes import (
+from changes.selectors import maintenance_windows
+from changes.services import (
     change_approve,
     change_complete,
     change_start,
     change_submit,
     downtime_link_maintenance,
 )
+from tickets.models import DowntimeRecord
 from tickets.services.downtime import downtime_record_create
 from tickets.services.tickets import ticket_create
 
@@ -104,8 +104,8 @@ def test_linked_tickets(draft, users, systems, outage):
     record = outage(at(2026, 3, 20, 10), at(2026, 3, 20, 11))
     change = draft(linked_tickets=[record.ticket_id])
     assert list(change.linked_tickets.values_list("pk", flat=True)) == [record.ticket_id]
+    from changes.services import change_create
     from core.exceptions import ValidationFailed
-    from tickets.services.changes import change_create
 
     with pytest.raises(ValidationFailed) as exc:
         change_create(actor=users["other_requester"], data={"title": "x", "linked_tickets": [record.ticket_id]})

@@ -19,8 +19,10 @@ from accounts.selectors import (
 from core.exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
 from roster.models import HeavyProtectionPeriod
 from roster.selectors.periods import periods_touching
+from tickets.models import Ticket
+from tickets.selectors.tickets import ticket_list_for_user
 
-from ..models import ApprovalChain, ChangeApproval, ChangeRequest, Ticket
+from .models import ApprovalChain, ChangeApproval, ChangeRequest
 
 Status = ChangeRequest.Status
 
@@ -87,8 +89,6 @@ def change_get_for_user(*, user, change_id: int) -> ChangeRequest:
 
 def ticket_visible_for_user(*, user) -> QuerySet[Ticket]:
     """Tickets a change may be linked to by this user: the tickets app's own access rule."""
-    from .tickets import ticket_list_for_user
-
     return ticket_list_for_user(user=user, for_display=False)
 
 

@@ -16,25 +16,24 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with
 from core.db import lock_one, lock_rows
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
+from tickets.models import BusinessSystem, DowntimeRecord, Host
 
-from ..models import (
+from .models import (
     ApprovalStep,
-    BusinessSystem,
     ChangeApproval,
     ChangeEvent,
     ChangeNumberCounter,
     ChangeRequest,
     ChangeTemplate,
-    DowntimeRecord,
-    Host,
 )
-from ..selectors.changes import (
+from .selectors import (
     approval_chain_for,
     approval_current,
     change_action_denial,
     change_conflicts,
     change_freeze_periods,
     conflicts_blocking,
+    maintenance_change_covering,
     ticket_visible_for_user,
     transition_allowed,
     user_may_draft_changes,
@@ -572,8 +571,6 @@ def downtime_link_maintenance(*, record_id: int, now: dt.datetime | None = None)
     """Mark one outage planned when it lies wholly inside a completed change's maintenance window.
     For outages closed after the change completed; call it when a record gets (or corrects) its end.
     Idempotent: returns the linked change, or None when the record is open or outside every window."""
-    from ..selectors.changes import maintenance_change_covering
-
     record = DowntimeRecord.objects.select_for_update().filter(pk=record_id).first()
     if record is None or record.end is None:
         return None
