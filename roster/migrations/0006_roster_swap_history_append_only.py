@@ -25,16 +25,13 @@ DROP FUNCTION IF EXISTS {table}_append_only();
 """
 
 
-def trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for table in TABLES:
-            schema_editor.execute(TRIGGER_SQL.format(table=table))
+def _on_each_table(sql: str):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for table in TABLES:
+                schema_editor.execute(sql.format(table=table))
 
-
-def untrigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for table in TABLES:
-            schema_editor.execute(DROP_SQL.format(table=table))
+    return run
 
 
 class Migration(migrations.Migration):
@@ -65,5 +62,5 @@ class Migration(migrations.Migration):
             name='swap',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='roster.swaprequest'),
         ),
-        migrations.RunPython(trigger, untrigger),
+        migrations.RunPython(_on_each_table(TRIGGER_SQL), _on_each_table(DROP_SQL)),
     ]
