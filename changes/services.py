@@ -16,7 +16,7 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with
 from core.db import lock_one, lock_rows
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
-from tickets.models import BusinessSystem, DowntimeRecord, Host
+from tickets.models.reference import BusinessSystem, Host
 
 from .models import (
     ApprovalStep,
@@ -33,7 +33,6 @@ from .selectors import (
     change_conflicts,
     change_freeze_periods,
     conflicts_blocking,
-    maintenance_change_covering,
     ticket_visible_for_user,
     transition_allowed,
     user_may_draft_changes,
@@ -399,7 +398,8 @@ def _delegate_if_sole_holder(change: ChangeRequest, approval: ChangeApproval) ->
 
 @transaction.atomic
 def change_submit(*, actor: User, change_id: int) -> ChangeRequest:
-    """draft → submitted (→ approved at once for a pre-approved standard change)."""
+    """Clause 8.1.3 (change request and approval): draft → submitted (→ approved at once for a pre-approved
+    standard change)."""
     change = _locked(change_id)
     _deny(change, actor, "submit")
     errors = _required_errors(change)
@@ -489,7 +489,7 @@ def _decide(*, actor: User, change_id: int, comment: str, approve: bool) -> Chan
 
 @transaction.atomic
 def change_approve(*, actor: User, change_id: int, comment: str = "") -> ChangeRequest:
-    """Approve the current step (a holder of its role; never the requester)."""
+    """Clause 8.1.3: Approve the current step (a holder of its role; never the requester)."""
     return _decide(actor=actor, change_id=change_id, comment=comment, approve=True)
 
 
@@ -546,50 +546,6 @@ def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "
     change.save(update_fields=["status", "completed_at", "updated_at", "outcome", "completion_notes"])
     _event(change, kind=Kind.COMPLETED, actor=actor, at=now, from_status=old, to_status=change.status,
            note=change.completion_notes, data={"outcome": outcome})
-    _link_downtime(change, now=now)
-    return change
-
-
-def _link_downtime(change: ChangeRequest, *, now: dt.datetime) -> None:
-    """A completed change with expected interruption is a planned maintenance window (8.2.8): outages
-    of its systems wholly inside the window become planned and point at the change."""
-    if not change.expected_interruption_minutes or change.window_start is None:
-        return
-    records = lock_rows(
-        DowntimeRecord.objects.filter(
-            business_system__in=[s.pk for s in change.business_systems.all()],
-            change__isnull=True,
-            start__gte=change.window_start,
-            end__isnull=False,
-            end__lte=change.window_end,
-        )
-    )
-    if not records:
-        return
-    DowntimeRecord.objects.filter(pk__in=[r.pk for r in records]).update(change=change, planned=True)
-    _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now,
-           note=f"{len(records)} 条停机记录位于计划维护窗口内，计为计划内停机",
-           data={"downtimes": [r.pk for r in records]})
-
-
-@transaction.atomic
-def downtime_link_maintenance(*, record_id: int, now: dt.datetime | None = None) -> ChangeRequest | None:
-    """Mark one outage planned when it lies wholly inside a completed change's maintenance window.
-    For outages closed after the change completed; call it when a record gets (or corrects) its end.
-    Idempotent: returns the linked change, or None when the record is open or outside every window."""
-    record = DowntimeRecord.objects.select_for_update().filter(pk=record_id).first()
-    if record is None or record.end is None:
-        return None
-    if record.change_id is not None:
-        return record.change
-    change = maintenance_change_covering(business_system_id=record.business_system_id, start=record.start, end=record.end)
-    if change is None:
-        return None
-    record.change = change
-    record.planned = True
-    record.save(update_fields=["change", "planned"])
-    _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now or timezone.now(),
-           note="1 条停机记录位于计划维护窗口内，计为计划内停机", data={"downtimes": [record.pk]})
     return change
 
 

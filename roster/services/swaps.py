@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.db import lock_one
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.limits import text_lengths_check
 from core.services import notification_send
 
 from ..models import Assignment, DutyMember, Roster, RosterEvent, SwapEvent, SwapRequest
@@ -43,6 +44,7 @@ def _describe(a: Assignment) -> str:
 
 def _move(swap: SwapRequest, action: str, *, actor, note: str = "") -> None:
     """Check `action` against the swap table (who, state), then move and write the history row."""
+    text_lengths_check(note=(note, SwapEvent._meta.get_field("note").max_length))
     new = SWAP_TRANSITIONS.check(action=action, user=actor, obj=swap).target
     old = swap.status
     swap.status = new
@@ -82,6 +84,7 @@ def shift_swap_request(
 ) -> SwapRequest:
     """The member holding `assignment_id` asks `counterpart_id` to take it (substitute), or to trade it
     for `counterpart_assignment_id` (swap)."""
+    text_lengths_check(reason=(reason, SwapRequest._meta.get_field("reason").max_length))
     seat = _seat(assignment_id)
     roster = lock_one(Roster.objects.all(), seat.shift.roster_id)
     if seat.member is None or seat.member.user_id != actor.pk:

@@ -172,3 +172,33 @@ def test_content_types_follow_the_moved_models():
     finally:
         _migrate(latest)
         ContentType.objects.clear_cache()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_planned_flags_become_computed_and_bare_claims_are_kept():
+    """tickets.0016: `planned`/`change` go. A record planned through a change needs nothing kept (it is
+    computed now); a record planned without a change keeps that as a claim for the purchaser."""
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    computed = [("tickets", "0016_downtime_planned_computed")]
+    try:
+        ids = _fill_pre_split(_migrate(BEFORE))
+        old = _migrate(SPLIT)
+        DowntimeRecord = old.get_model("tickets", "DowntimeRecord")
+        bare = DowntimeRecord.objects.create(business_system_id=ids["system"], start=at(22, 1), end=at(22, 2), planned=True,
+                                             created_at=at(22, 3))
+        before = sorted(DowntimeRecord.objects.values_list("pk", "business_system_id", "start", "end", "reason_corrected"))
+
+        new = _migrate(computed)
+        DowntimeRecord = new.get_model("tickets", "DowntimeRecord")
+        assert sorted(DowntimeRecord.objects.values_list("pk", "business_system_id", "start", "end", "reason_corrected")) == before
+        claims = dict(DowntimeRecord.objects.values_list("pk", "claimed_planned"))
+        assert claims == {ids["linked"]: False, ids["unplanned"]: False, bare.pk: True}
+        assert "采购人确认" in DowntimeRecord.objects.get(pk=bare.pk).claim_reason
+        fields = {f.name for f in DowntimeRecord._meta.get_fields()}
+        assert "planned" not in fields and "change" not in fields
+
+        back = _migrate(SPLIT)  # and back: the bare claim is a planned flag again
+        assert back.get_model("tickets", "DowntimeRecord").objects.get(pk=bare.pk).planned is True
+    finally:
+        _migrate(latest)
