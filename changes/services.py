@@ -62,6 +62,16 @@ RELATION_FIELDS = ("business_systems", "hosts", "implementers", "linked_tickets"
 
 # --- helpers ---------------------------------------------------------------------------------------
 
+def change_template_fill(template: ChangeTemplate) -> dict:
+    """The standard-change rule: a standard change is its template's pre-approved work, so its category
+    and risk are the template's, and its title and plans start from the template's (the service keeps
+    what the requester filled; the draft page pre-fills the form with the same values)."""
+    return {
+        "category": Category.STANDARD, "risk": template.risk, "title": template.name, "plan": template.plan,
+        "rollback_plan": template.rollback_plan, "verification_plan": template.verification_plan,
+    }
+
+
 def _take_number(*, now: dt.datetime) -> str:
     """BG-YYYYMMDD-NNNN, unique under concurrency: the day's counter row is locked while it is bumped."""
     day = timezone.localdate(now)
@@ -233,13 +243,9 @@ def _apply(*, actor: User, change: ChangeRequest, data: dict) -> dict:
                 errors["template"] = ["标准变更模板不存在或已停用"]
         change.template = template
     if change.template is not None:
-        # A standard change is the template's pre-approved work: its risk and plans come from it.
-        change.category = Category.STANDARD
-        change.risk = change.template.risk
-        change.plan = change.plan or change.template.plan
-        change.rollback_plan = change.rollback_plan or change.template.rollback_plan
-        change.verification_plan = change.verification_plan or change.template.verification_plan
-        change.title = change.title or change.template.name
+        for name, value in change_template_fill(change.template).items():
+            if name in ("category", "risk") or not getattr(change, name):
+                setattr(change, name, value)
     elif change.category == Category.STANDARD:
         errors["template"] = ["标准变更必须选用预先批准的模板"]
     if change.category not in Category.values:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import PROVIDER_ROLES
 from accounts.selectors import users_with_role
-from core.exceptions import DomainError, NotFound
+from core.exceptions import DomainError, NotFound, page_domain_error
 from roster.selectors.periods import period_bounds, periods_touching
 from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
 
@@ -141,11 +141,6 @@ DONE_MESSAGES = {
 }
 
 
-def _error_text(exc: DomainError) -> str:
-    details = "；".join(f"{m}" for msgs in exc.fields.values() for m in msgs)
-    return f"{exc.message}（{details}）" if details and details not in str(exc.message) else str(exc.message)
-
-
 @require_POST
 @login_required
 def change_action(request, pk: int, action: str):
@@ -156,7 +151,7 @@ def change_action(request, pk: int, action: str):
     try:
         service(request.user, pk, request.POST)
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        page_domain_error(exc, request=request)
     else:
         messages.success(request, DONE_MESSAGES[action])
     return redirect("change-detail", pk=pk)
@@ -223,12 +218,6 @@ class ChangeForm(forms.Form):
         data["template"] = data["template"].pk if data["template"] else None
         return data
 
-    def add_domain_errors(self, exc: DomainError) -> None:
-        for name, msgs in exc.fields.items():
-            for msg in msgs:
-                self.add_error(name if name in self.fields else None, msg)
-        if not exc.fields or exc.status_code != 400:
-            self.add_error(None, str(exc.message))
 
 
 def _initial(change: ChangeRequest) -> dict:
@@ -256,7 +245,7 @@ def _form_page(request, *, change: ChangeRequest | None):
                 else:
                     services.change_update(actor=request.user, change_id=change.pk, data=form.service_data())
             except DomainError as exc:
-                form.add_domain_errors(exc)
+                page_domain_error(exc, form=form)
             else:
                 if "submit" not in request.POST:
                     messages.success(request, f"草稿 {change.number} 已保存。")
@@ -265,9 +254,9 @@ def _form_page(request, *, change: ChangeRequest | None):
                     services.change_submit(actor=request.user, change_id=change.pk)
                 except DomainError as exc:
                     # The draft is saved; show why it cannot be submitted beside the fields.
-                    form.add_domain_errors(exc)
+                    words = page_domain_error(exc, form=form, words_on_form=exc.status_code == 400)
                     if exc.status_code != 400:
-                        messages.error(request, f"草稿 {change.number} 已保存，但未能提交：{exc.message}")
+                        messages.error(request, f"草稿 {change.number} 已保存，但未能提交：{words}")
                 else:
                     messages.success(request, f"变更 {change.number} 已提交。")
                     return redirect("change-detail", pk=change.pk)
@@ -275,10 +264,8 @@ def _form_page(request, *, change: ChangeRequest | None):
         initial = _initial(change) if change else {}
         if change is None and request.GET.get("template"):
             template = ChangeTemplate.objects.filter(pk=request.GET["template"], active=True).first()
-            if template:
-                initial.update(category=ChangeRequest.Category.STANDARD, template=template, risk=template.risk,
-                               title=template.name, plan=template.plan, rollback_plan=template.rollback_plan,
-                               verification_plan=template.verification_plan)
+            if template:  # the standard-change rule's own fill, not a copy of it
+                initial.update(template=template, **services.change_template_fill(template))
         form = ChangeForm(initial=initial, user=request.user)
     action = reverse("change-edit", args=[change.pk]) if change else reverse("change-create")
     return render(request, "changes/form.html", {"form": form, "change": change, "action": action})

@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import DomainError
+from .exceptions import DomainError, domain_error_fields
 
 
 def _flatten(detail) -> str:
@@ -31,7 +31,7 @@ def exception_handler(exc, context):
     """Every error leaves the API as {"code", "message", "fields"}."""
     if isinstance(exc, DomainError):
         return Response(
-            {"code": exc.code, "message": str(exc.message), "fields": {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in exc.fields.items()}},
+            {"code": exc.code, "message": str(exc.message), "fields": domain_error_fields(exc)},
             status=exc.status_code,
         )
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):

@@ -1,6 +1,7 @@
 """One error base with a code. Services raise these; `core.apis.exception_handler` renders them as
 JSON {"code", "message", "fields"} with the status below, and page views show `message` to the user."""
 
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,3 +53,48 @@ class NotFound(DomainError):
     status_code = 404
     default_code = "not_found"
     default_message = _("对象不存在")
+
+
+# ---------------------------------------------------------------- the one adapter to API and pages
+
+STATE_FIELDS = frozenset({"state", "status"})  # a refused transition names the state it found: not for people
+
+
+def domain_error_fields(error: DomainError) -> dict[str, list[str]]:
+    """The error's field messages as {field: [text, ...]}: the API's `fields` (core.apis.exception_handler)
+    and what pages put beside their inputs."""
+    return {name: [str(m) for m in (msgs if isinstance(msgs, (list, tuple)) else [msgs])] for name, msgs in error.fields.items()}
+
+
+def domain_error_text(error: DomainError, *, placed: frozenset[str] | set[str] = frozenset()) -> str:
+    """The whole error in one line for a page: the message, then the field messages not `placed`
+    beside an input (nor already said in the message, nor a refused transition's state), in brackets."""
+    message = str(error.message)
+    details: list[str] = []
+    for name, msgs in domain_error_fields(error).items():
+        if name in placed or name in STATE_FIELDS:
+            continue
+        details.extend(m for m in msgs if m not in message and m not in details)
+    return f"{message}（{'；'.join(details)}）" if details else message
+
+
+def page_domain_error(error: DomainError, *, form=None, request=None, words_on_form: bool = True) -> str:
+    """The one way a page shows a domain error: each field message beside the `form` input it belongs
+    to, and the rest with the message exactly once — to the messages framework when `request` is given
+    (pages that redirect), otherwise at the top of `form` (unless `words_on_form` is False: the page
+    shows the returned words in its own alert). Returns those words."""
+    placed: set[str] = set()
+    if form is not None:
+        for name, msgs in domain_error_fields(error).items():
+            if name in form.fields:
+                for message in msgs:
+                    form.add_error(name, message)
+                placed.add(name)
+    words = domain_error_text(error, placed=placed)
+    # Every field beside its input and only the generic "check your input": the form says that already.
+    said_beside_inputs = bool(placed) and not (error.fields.keys() - placed) and error.message == error.default_message
+    if request is not None:
+        messages.error(request, words)
+    elif form is not None and words_on_form and not said_beside_inputs:
+        form.add_error(None, words)
+    return words

@@ -5,6 +5,12 @@ they change anything (one domain error for each kind of refusal), pages and the 
 to offer exactly the actions `check` would let through. Who may act is a predicate over (user, obj)
 that the app supplies, so the table knows nothing of roles; a guard is a rule beyond state and role
 ("already rated", "the window has not opened") that returns the refusal, or None.
+
+Two optional parts every table may need: `visible(user, obj)` — a user who may not see the object at
+all (another organisation's) is refused with NotFound before anything else, and is offered nothing;
+`state_refusal(state_label, action_label)` — the words of the state refusal, when a table has its own
+(the ticket's "工单当前状态为…"), with `state_field` the key its `fields` carry. A transition may word
+its own refusals (`denied`, `wrong_state`) where the generic sentence says less than the rule.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .exceptions import DomainError, IllegalTransition, PermissionDenied
+from .exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
 
 Who = Callable[[object, object], bool]
 Guard = Callable[[object, object], "str | DomainError | None"]
@@ -26,6 +32,8 @@ class Transition:
     who: Who
     label: str = ""
     guard: Guard | None = None
+    denied: str = ""  # the role refusal's words, when this action has its own ("只有申请人可以撤回")
+    wrong_state: str = ""  # the state refusal's words, when this action has its own
 
 
 @dataclass
@@ -36,6 +44,10 @@ class TransitionTable:
     transitions: Iterable[Transition]
     state_of: Callable[[object], str] = lambda obj: obj.status
     state_label: Callable[[str], str] = str
+    visible: Callable[[object, object], bool] | None = None
+    not_found: Callable[[], str] = lambda: _("对象不存在")
+    state_refusal: Callable[[str, str], str] | None = None
+    state_field: str = "state"
     by_action: dict[str, Transition] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,24 +60,36 @@ class TransitionTable:
     def __contains__(self, action: str) -> bool:
         return action in self.by_action
 
+    def __iter__(self):
+        return iter(self.transitions)
+
+    def labels(self) -> dict[str, str]:
+        """{action: label} for pages (button and heading words)."""
+        return {t.action: t.label or t.action for t in self.transitions}
+
     def refusal(self, *, action: str, user, obj) -> DomainError | None:
         """Why `user` may not take `action` on `obj` now (role first, then state, then guard), or None."""
         spec = self.by_action[action]
         label = spec.label or action
+        if self.visible is not None and not self.visible(user, obj):
+            return NotFound(self.not_found())
         if not spec.who(user, obj):
-            return PermissionDenied(_("您没有权限执行“%(action)s”") % {"action": label})
+            return PermissionDenied(spec.denied or _("您没有权限执行“%(action)s”") % {"action": label})
         state = self.state_of(obj)
         if state not in spec.sources:
-            return IllegalTransition(
-                _("当前状态为“%(state)s”，不能执行“%(action)s”") % {"state": self.state_label(state), "action": label},
-                fields={"state": [state]},
-            )
+            if spec.wrong_state:
+                message = spec.wrong_state
+            elif self.state_refusal is not None:
+                message = self.state_refusal(self.state_label(state), label)
+            else:
+                message = _("当前状态为“%(state)s”，不能执行“%(action)s”") % {"state": self.state_label(state), "action": label}
+            return IllegalTransition(message, fields={self.state_field: [state]})
         if spec.guard is not None:
             reason = spec.guard(user, obj)
             if isinstance(reason, DomainError):
                 return reason
             if reason:
-                return IllegalTransition(reason, fields={"state": [state]})
+                return IllegalTransition(reason, fields={self.state_field: [state]})
         return None
 
     def check(self, *, action: str, user, obj) -> Transition:
@@ -75,6 +99,22 @@ class TransitionTable:
             raise refusal
         return self.by_action[action]
 
+    def allows(self, *, action: str, user, obj) -> bool:
+        """Whether `check` would let `action` through, without wording the refusals (pages ask this
+        for every action of every row)."""
+        if self.visible is not None and not self.visible(user, obj):
+            return False
+        spec = self.by_action[action]
+        return self.state_of(obj) in spec.sources and self._allows(spec, user, obj)
+
+    @staticmethod
+    def _allows(spec: Transition, user, obj) -> bool:
+        """Role and guard (the caller has matched the state)."""
+        return spec.who(user, obj) and (spec.guard is None or not spec.guard(user, obj))
+
     def actions_for(self, *, user, obj) -> list[str]:
         """The actions `user` may take on `obj` now, in table order."""
-        return [t.action for t in self.transitions if self.refusal(action=t.action, user=user, obj=obj) is None]
+        if self.visible is not None and not self.visible(user, obj):
+            return []
+        state = self.state_of(obj)
+        return [t.action for t in self.transitions if state in t.sources and self._allows(t, user, obj)]

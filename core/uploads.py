@@ -5,15 +5,18 @@
     checked = upload_check(request.FILES["file"])          # raises UploadRejected (a ValidationFailed, 400)
     attachment.file.save(checked.name, checked.file)       # sanitised name; checked.content_type is sniffed
     ...
-    return attachment_response(attachment.file.open("rb"), filename=attachment.original_name,
-                               content_type=attachment.content_type)  # after the access check + audit_record
+    return attachment_download(actor=request.user, obj=attachment, filename=attachment.original_name,
+                               content_type=attachment.content_type, detail="…")  # after the access check
 
 - Size limit: settings.OPSDESK_UPLOAD_MAX_BYTES (default 20 MiB).
 - The extension must be in the whitelist AND the content must match it (magic bytes): a renamed
   executable or an HTML page called report.pdf is refused.
 - The file name is sanitised (no path, no control or shell characters, bounded length; Chinese kept).
 - `attachment_response` always sends `Content-Disposition: attachment` for anything that a browser
-  could render as active content (HTML, SVG, XML, anything unknown), plus nosniff and a sandbox CSP.
+  could render as active content (HTML, SVG, XML, anything unknown), plus nosniff, a sandbox CSP and
+  `Cache-Control: private, no-store` (no shared or browser cache keeps a purchaser's file).
+- `attachment_download` is the one way a stored attachment leaves, for pages and the API alike: it
+  opens the file (NotFound when it is gone), writes the audit row and answers with the response above.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from typing import IO
 
 from django.conf import settings
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 
-from core.exceptions import ValidationFailed
+from core.audit import audit_record
+from core.exceptions import NotFound, ValidationFailed
+from core.models import AuditLog
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -157,12 +163,31 @@ def upload_check(upload, *, allowed: set[str] | None = None, max_bytes: int | No
     return CheckedUpload(name=name, extension=extension, content_type=ALLOWED[extension][0], size=size, file=upload)
 
 
+# What a stored file may be served as (its media type, parameters such as charset aside): the upload
+# whitelist and the legacy Office formats ticket attachments accept; anything else goes out as bytes.
+SERVABLE_TYPES = {t for t, _ in ALLOWED.values()} | {"application/msword", "application/vnd.ms-excel"}
+
+
 def attachment_response(file: IO[bytes], *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
     """Serve a stored file. `inline=True` is honoured only for types a browser shows passively
     (PDF, raster images, plain text); HTML, SVG, XML and everything else is always a download."""
-    content_type = content_type if content_type in {t for t, _ in ALLOWED.values()} else "application/octet-stream"
-    as_attachment = not (inline and content_type in INLINE_SAFE_TYPES)
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type not in SERVABLE_TYPES:
+        content_type = media_type = "application/octet-stream"
+    as_attachment = not (inline and media_type in INLINE_SAFE_TYPES)
     response = FileResponse(file, as_attachment=as_attachment, filename=sanitize_filename(filename), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def attachment_download(*, actor, obj, filename: str, content_type: str, detail: str) -> FileResponse:
+    """The one download of a stored attachment (`obj.file`), for pages and the API. The caller has
+    loaded `obj` through its access-checked selector; a file missing from storage is NotFound."""
+    try:
+        handle = obj.file.open("rb")
+    except FileNotFoundError as error:
+        raise NotFound(_("附件文件不存在")) from error
+    audit_record(actor=actor, action=AuditLog.Action.DOWNLOAD, obj=obj, detail=detail)
+    return attachment_response(handle, filename=filename, content_type=content_type)

@@ -16,7 +16,7 @@ from .audit.selectors import (
     user_may_reset_lockouts,
 )
 from .audit.services import audit_retention_days, login_lockout_reset
-from .exceptions import DomainError
+from .exceptions import DomainError, page_domain_error
 from .models import AuditLog
 
 
@@ -64,7 +64,7 @@ def login_attempt_reset(request, pk: int):
     except DomainError as exc:
         if exc.status_code == 403:
             raise DjangoPermissionDenied from exc
-        messages.error(request, exc.message)
+        page_domain_error(exc, request=request)
     else:
         messages.success(request, "已解除登录锁定")
     return redirect("login-attempts")

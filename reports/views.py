@@ -12,9 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_manager, user_sees_all_tenants
-from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from accounts.selectors import user_is_manager, user_sees_all_tenants
+from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed, page_domain_error
 from core.filters import int_param
 
 from .models import TaskState
@@ -29,7 +28,13 @@ from .selectors.access import (
 )
 from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
 from .selectors.periods import month_of, parse_month
-from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for, stale_before
+from .services.monthly import (
+    monthly_report_actions_for,
+    monthly_report_issue,
+    monthly_report_request,
+    report_status_for,
+    stale_before,
+)
 from .services.packages import acceptance_package_request
 
 AT_RISK_WINDOW = dt.timedelta(hours=1)
@@ -129,8 +134,7 @@ def monthly_generate(request):
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
-        detail = "；".join(str(m) for msgs in exc.fields.values() for m in msgs) or str(exc.message)
-        messages.error(request, detail)
+        page_domain_error(exc, request=request)
         return redirect("reports-monthly")
     messages.success(request, f"已开始生成 {report.month:%Y-%m} 月报第 {report.version} 版")
     return redirect("reports-monthly-detail", pk=report.pk)
@@ -143,8 +147,7 @@ def monthly_detail(request, pk: int):
         "report": report,
         "working": report.task_state in (TaskState.QUEUED, TaskState.RUNNING),
         **_stall(report),
-        "may_issue": user_has_role(request.user, Role.PROJECT_MANAGER) and not report.is_issued
-        and report.task_state == TaskState.DONE,
+        "may_issue": "issue" in monthly_report_actions_for(user=request.user, report=report),
         "may_generate": user_is_manager(request.user),
     })
 
@@ -158,7 +161,7 @@ def monthly_issue(request, pk: int):
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
-        messages.error(request, str(exc.message))
+        page_domain_error(exc, request=request)
         return redirect("reports-monthly-detail", pk=pk)
     messages.success(request, f"{report.month:%Y-%m} 月报第 {report.version} 版已签发归档")
     return redirect("reports-monthly-detail", pk=pk)
@@ -184,8 +187,7 @@ def package_generate(request):
     except DomainError as exc:
         if isinstance(exc, NotFound | PermissionDenied):
             raise
-        detail = "；".join(str(m) for msgs in exc.fields.values() for m in msgs) or str(exc.message)
-        messages.error(request, detail)
+        page_domain_error(exc, request=request)
         return redirect("reports-packages")
     return redirect("reports-package-detail", pk=package.pk)
 

@@ -53,6 +53,7 @@ from .services import duty as duty_services
 from .services import periods as period_services
 from .services import rosters as roster_services
 from .services import swaps as swap_services
+from .services.transitions import roster_actions_for, shift_swap_actions_for
 
 # ---------------------------------------------------------------- periods
 
@@ -146,13 +147,18 @@ class RosterPositionSerializer(serializers.Serializer):
 
 class RosterSerializer(serializers.ModelSerializer):
     positions = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Roster
         fields = [
             "id", "name", "period", "start_date", "end_date", "status", "version", "min_rest_hours",
-            "max_consecutive_nights", "positions", "created_at", "published_at",
+            "max_consecutive_nights", "positions", "created_at", "published_at", "actions",
         ]
+
+    def get_actions(self, obj) -> list[str]:
+        """What the requesting user may do with the roster now (the roster page offers the same)."""
+        return roster_actions_for(user=self.context["request"].user, roster=obj)
 
     def get_positions(self, obj) -> list[dict]:
         return [
@@ -193,7 +199,7 @@ class RosterListCreateApi(generics.ListCreateAPIView):
         values = dict(data.validated_data)
         positions = [roster_services.PositionSpec(**p) for p in values.pop("positions")]
         roster = roster_services.roster_create(actor=request.user, positions=positions, **values)
-        return Response(RosterSerializer(roster).data, status=status.HTTP_201_CREATED)
+        return Response(RosterSerializer(roster, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class RosterDetailApi(generics.RetrieveAPIView):
@@ -459,13 +465,18 @@ class OnDutyApi(APIView):
 class SwapSerializer(serializers.ModelSerializer):
     requester_name = serializers.CharField(source="requester.user.display_name", read_only=True)
     counterpart_name = serializers.CharField(source="counterpart.user.display_name", read_only=True)
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = SwapRequest
         fields = [
             "id", "kind", "status", "requester", "requester_name", "assignment", "counterpart", "counterpart_name",
-            "counterpart_assignment", "reason", "created_at", "decided_at",
+            "counterpart_assignment", "reason", "created_at", "decided_at", "actions",
         ]
+
+    def get_actions(self, obj) -> list[str]:
+        """What the requesting user may do with the request now (the swap page offers the same)."""
+        return shift_swap_actions_for(user=self.context["request"].user, swap=obj)
 
 
 class SwapListCreateApi(generics.ListCreateAPIView):
@@ -495,16 +506,8 @@ class SwapListCreateApi(generics.ListCreateAPIView):
             actor=request.user, assignment_id=v["assignment"], counterpart_id=v["counterpart"],
             counterpart_assignment_id=v.get("counterpart_assignment"), reason=v["reason"],
         )
-        return Response(SwapSerializer(swap_list_for_user(user=request.user).get(pk=swap.pk)).data, status=status.HTTP_201_CREATED)
-
-
-SWAP_ACTIONS = {
-    "accept": swap_services.shift_swap_accept,
-    "decline": swap_services.shift_swap_decline,
-    "approve": swap_services.shift_swap_approve,
-    "reject": swap_services.shift_swap_reject,
-    "cancel": swap_services.shift_swap_cancel,
-}
+        swap = swap_list_for_user(user=request.user).get(pk=swap.pk)
+        return Response(SwapSerializer(swap, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class SwapActionApi(APIView):
@@ -513,12 +516,13 @@ class SwapActionApi(APIView):
 
     @extend_schema(request=SwapActionInputSerializer, responses=SwapSerializer, operation_id="roster_swaps_action")
     def post(self, request, pk: int, action: str):
-        if action not in SWAP_ACTIONS or not swap_list_for_user(user=request.user).filter(pk=pk).exists():
+        if action not in swap_services.SWAP_ACTIONS or not swap_list_for_user(user=request.user).filter(pk=pk).exists():
             raise NotFound("换班申请不存在")
         data = self.SwapActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        SWAP_ACTIONS[action](actor=request.user, swap_id=pk, note=data.validated_data["note"])
-        return Response(SwapSerializer(swap_list_for_user(user=request.user).get(pk=pk)).data)
+        swap_services.shift_swap_act(action=action, actor=request.user, swap_id=pk, note=data.validated_data["note"])
+        swap = swap_list_for_user(user=request.user).get(pk=pk)
+        return Response(SwapSerializer(swap, context={"request": request}).data)
 
 
 # ---------------------------------------------------------------- duty log, reports, handovers

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from core.models import AppendOnlyModel
+
 
 class CalendarDay(models.Model):
     """One day of the working-day calendar (China: public holidays and make-up workdays 调休).
@@ -311,8 +313,9 @@ class RosterVersion(models.Model):
 
 
 
-class RosterEvent(models.Model):
-    """Append-only history of a roster: generated, edited, published, swapped."""
+class RosterEvent(AppendOnlyModel):
+    """Append-only history of a roster: generated, edited, published, swapped. Never updated or
+    deleted (model, queryset, admin and, on PostgreSQL, a trigger refuse it), like the ticket timeline."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("创建")
@@ -322,9 +325,9 @@ class RosterEvent(models.Model):
         SWAPPED = "swapped", _("换班")
         FEED_TOKEN = "feed_token", _("订阅链接变更")
 
-    roster = models.ForeignKey(Roster, on_delete=models.CASCADE, related_name="events")
+    roster = models.ForeignKey(Roster, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     data = models.JSONField(default=dict, blank=True)
 
@@ -371,13 +374,13 @@ class SwapRequest(models.Model):
 
 
 
-class SwapEvent(models.Model):
-    """Append-only history of a swap request."""
+class SwapEvent(AppendOnlyModel):
+    """Append-only history of a swap request (refused like RosterEvent's)."""
 
-    swap = models.ForeignKey(SwapRequest, on_delete=models.CASCADE, related_name="events")
+    swap = models.ForeignKey(SwapRequest, on_delete=models.PROTECT, related_name="events")
     old_status = models.CharField(max_length=20, blank=True)
     new_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     note = models.CharField(max_length=300, blank=True)
 

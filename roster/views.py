@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_manager
 from core.audit import audit_record
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
 from core.models import AuditLog
 
 from . import exports, forms
-from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift, SwapRequest
+from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift
 from .selectors.duty import on_duty_payload
 from .selectors.handover import handover_open_items_for
 from .selectors.periods import period_list as period_list_qs
@@ -45,6 +45,7 @@ from .services import members as member_services
 from .services import periods as period_services
 from .services import rosters as roster_services
 from .services import swaps as swap_services
+from .services.transitions import roster_actions_for, shift_swap_actions_for
 
 
 def duty_page(view):
@@ -70,13 +71,7 @@ def _attempt(request, call, ok: str, form=None) -> bool:
     except (PermissionDenied, NotFound):
         raise
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-        for field, errs in exc.fields.items():
-            for err in errs if isinstance(errs, list) else [errs]:
-                if form is not None and field in form.fields:
-                    form.add_error(field, str(err))
-                else:
-                    messages.error(request, str(err))
+        page_domain_error(exc, form=form, request=request)
         return False
     messages.success(request, ok)
     return True
@@ -165,7 +160,8 @@ def roster_detail(request, pk: int):
     grid = roster_grid(roster)
     versions = list(roster.versions.order_by("-number").values("number", "reason", "published_at", "diff")[:10])
     feed_url = request.build_absolute_uri(reverse("roster-feed-roster", args=[roster.ical_token])) if roster.ical_token else ""
-    can_edit = user_is_manager(request.user)
+    actions = roster_actions_for(user=request.user, roster=roster)
+    can_edit = "edit" in actions
     edit_form = forms.SeatEditForm(roster=roster) if can_edit else None
     seats = []
     if can_edit:
@@ -176,7 +172,8 @@ def roster_detail(request, pk: int):
         seats.sort(key=lambda x: x[1])
     return render(
         request, "roster/roster_detail.html",
-        {"roster": roster, "grid": grid, "versions": versions, "feed_url": feed_url, "can_edit": can_edit, "edit_form": edit_form, "seats": seats},
+        {"roster": roster, "grid": grid, "versions": versions, "feed_url": feed_url, "can_edit": can_edit, "edit_form": edit_form, "seats": seats,
+         "actions": actions},
     )
 
 
@@ -332,24 +329,19 @@ def swap_inbox(request):
     qs = swap_list_for_user(user=request.user).order_by("-created_at", "-pk")
     if request.method == "POST":
         action = request.POST.get("action")
-        actions = {
-            "accept": swap_services.shift_swap_accept, "decline": swap_services.shift_swap_decline,
-            "approve": swap_services.shift_swap_approve, "reject": swap_services.shift_swap_reject, "cancel": swap_services.shift_swap_cancel,
-        }
         try:
             swap_id = int(request.POST.get("swap", ""))
         except ValueError as exc:
             raise Http404 from exc
-        if action not in actions or not qs.filter(pk=swap_id).exists():
+        if action not in swap_services.SWAP_ACTIONS or not qs.filter(pk=swap_id).exists():
             raise Http404
-        _attempt(request, lambda: actions[action](actor=request.user, swap_id=swap_id, note=request.POST.get("note", "")[:300]), "已处理")
+        note = request.POST.get("note", "")[:300]
+        _attempt(request, lambda: swap_services.shift_swap_act(action=action, actor=request.user, swap_id=swap_id, note=note), "已处理")
         return redirect("roster-swaps")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    member = member_of(request.user)
-    return render(
-        request, "roster/swaps.html",
-        {"page": page, "member_id": member.pk if member else None, "is_manager": user_is_manager(request.user), "open": (SwapRequest.Status.REQUESTED, SwapRequest.Status.ACCEPTED)},
-    )
+    for swap in page:  # what each row offers is the swap table's answer, not the template's
+        swap.actions = shift_swap_actions_for(user=request.user, swap=swap)
+    return render(request, "roster/swaps.html", {"page": page})
 
 
 # ---------------------------------------------------------------- duty log, report, handover, on duty

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import apis
 from . import apis_reference as ref
+from .services.actions import ticket_action_url_slug
 
 urlpatterns = [
     path("contracts/", ref.ContractListApi.as_view(), name="api-contracts"),
@@ -15,8 +16,9 @@ urlpatterns = [
     path("tickets/", apis.TicketListCreateApi.as_view(), name="api-tickets"),
     path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
     *[
-        path(f"tickets/<int:pk>/{action}/", apis.ticket_action_view(action), name=f"api-ticket-{action}")
-        for action in apis.ACTIONS
+        path(f"tickets/<int:pk>/{slug}/", apis.ticket_action_view(action), name=f"api-ticket-{slug}")
+        for action in apis.ACTION_INPUTS
+        for slug in [ticket_action_url_slug(action)]
     ],
     path("tickets/<int:pk>/comments/", apis.TicketCommentApi.as_view(), name="api-ticket-comments"),
     path("tickets/<int:pk>/attachments/", apis.TicketAttachmentApi.as_view(), name="api-ticket-attachments"),

@@ -1,6 +1,6 @@
 """Forms of the ticket pages. They parse and label input only: every business rule (who may report
 for whom, reported_at bounds, resource fields, attachment types and sizes, state checks) lives in
-tickets.services and comes back as a ValidationFailed whose field messages `form_add_service_errors`
+tickets.services and comes back as a ValidationFailed whose field messages `core.exceptions.page_domain_error`
 puts next to the right input."""
 
 from django import forms
@@ -10,27 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
-from core.exceptions import DomainError
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 from .models import BusinessSystem, ClockName, Direction, ResourceKind, Severity, Ticket, TicketKind
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
-
-
-def form_add_service_errors(form: forms.Form, error: DomainError) -> None:
-    """Show a service error on the form: field messages beside their inputs (when the form has that
-    input), everything else, and the error's message, at the top."""
-    placed = False
-    for field, messages in (error.fields or {}).items():
-        for message in messages if isinstance(messages, (list, tuple)) else [messages]:
-            if field in form.fields:
-                form.add_error(field, str(message))
-                placed = True
-            elif field != "status":
-                form.add_error(None, str(message))
-                placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 class PageForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_manager, users_with_role
@@ -23,6 +24,7 @@ from core.dispatch import enqueue
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.heartbeat import heartbeat
 from core.services import notification_send
+from core.transitions import Transition, TransitionTable
 from tickets.models.reference import Contract
 
 from ..models import MonthlyReport, TaskState
@@ -190,26 +192,45 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
     return report
 
 
-@transaction.atomic
-def monthly_report_issue(*, actor, report_id: int, now: dt.datetime | None = None) -> MonthlyReport:
-    """The project manager issues a finished draft: it becomes the immutable archived version.
-    Only the newest finished version of the month can be issued."""
-    if not user_has_role(actor, Role.PROJECT_MANAGER):
-        raise PermissionDenied(_("只有项目经理可以签发月报"))
-    try:
-        report = lock_one(MonthlyReport.objects.all(), report_id)
-    except MonthlyReport.DoesNotExist:
-        raise NotFound() from None
-    if report.status == MonthlyReport.Status.ISSUED:
-        raise IllegalTransition(_("该版本已签发"))
+def _issuable(user, report: MonthlyReport):
     if report.task_state != TaskState.DONE:
-        raise IllegalTransition(_("月报尚未生成完成，不能签发"))
+        return IllegalTransition(_("月报尚未生成完成，不能签发"))
     newer = MonthlyReport.objects.filter(
         contract_id=report.contract_id, month=report.month, version__gt=report.version, task_state=TaskState.DONE
     )
     if newer.exists():
-        raise IllegalTransition(_("已有更新的版本，请签发最新版本"))
-    report.status = MonthlyReport.Status.ISSUED
+        return IllegalTransition(_("已有更新的版本，请签发最新版本"))
+    return None
+
+
+# A finished draft is issued by the project manager, once; only the newest finished version of a month.
+MONTHLY_REPORT_TRANSITIONS = TransitionTable(
+    [
+        Transition(
+            "issue", frozenset({MonthlyReport.Status.DRAFT}), MonthlyReport.Status.ISSUED,
+            lambda user, report: user_has_role(user, Role.PROJECT_MANAGER), gettext_lazy("签发归档"), _issuable,
+            denied=gettext_lazy("只有项目经理可以签发月报"), wrong_state=gettext_lazy("该版本已签发"),
+        ),
+    ],
+)
+
+
+def monthly_report_actions_for(*, user, report: MonthlyReport) -> list[str]:
+    """What `user` may do with this version now; the page offers exactly these."""
+    return MONTHLY_REPORT_TRANSITIONS.actions_for(user=user, obj=report)
+
+
+@transaction.atomic
+def monthly_report_issue(*, actor, report_id: int, now: dt.datetime | None = None) -> MonthlyReport:
+    """The project manager issues a finished draft: it becomes the immutable archived version.
+    Only the newest finished version of the month can be issued."""
+    if not user_has_role(actor, Role.PROJECT_MANAGER):  # before looking the version up
+        raise PermissionDenied(MONTHLY_REPORT_TRANSITIONS["issue"].denied)
+    try:
+        report = lock_one(MonthlyReport.objects.all(), report_id)
+    except MonthlyReport.DoesNotExist:
+        raise NotFound() from None
+    report.status = MONTHLY_REPORT_TRANSITIONS.check(action="issue", user=actor, obj=report).target
     report.issued_by = actor
     report.issued_at = now or timezone.now()
     report.save(update_fields=["status", "issued_by", "issued_at"])

@@ -4,9 +4,13 @@ from accounts.selectors import user_is_manager, user_is_provider_staff
 from core.exceptions import PermissionDenied
 
 
+def is_manager(actor) -> bool:
+    """Duty leaders and project managers (and superusers) plan rosters, periods and approve swaps."""
+    return actor is not None and (getattr(actor, "is_superuser", False) or user_is_manager(actor))
+
+
 def require_manager(actor) -> None:
-    """Duty leaders and project managers plan rosters, periods and approve swaps."""
-    if not (getattr(actor, "is_superuser", False) or user_is_manager(actor)):
+    if not is_manager(actor):
         raise PermissionDenied("只有值班负责人或项目经理可以执行此操作")
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.db import lock_one
-from core.exceptions import IllegalTransition, NotFound, ValidationFailed
+from core.exceptions import NotFound, ValidationFailed
 from core.limits import text_lengths_check
 from core.services import notification_send
 
@@ -39,14 +39,10 @@ from .engine_io import (
     tz,
 )
 from .rules import Timeline, generate, rule_message, violation
+from .transitions import ROSTER_TRANSITIONS
 
 MAX_ROSTER_DAYS = 92
 
-# Allowed status moves. Editing a published roster does not change its status: it makes a version.
-TRANSITIONS: dict[str, set[str]] = {
-    Roster.Status.DRAFT: {Roster.Status.PUBLISHED},
-    Roster.Status.PUBLISHED: set(),
-}
 
 
 @dataclass(frozen=True)
@@ -178,8 +174,7 @@ def roster_generate(*, actor, roster_id: int, keep_filled: bool = False) -> dict
     With `keep_filled`, seats already filled (by hand) stay and count. Returns counts."""
     require_manager(actor)
     roster = _roster_locked(roster_id)
-    if roster.status != Roster.Status.DRAFT:
-        raise IllegalTransition("已发布的值班表不能重新自动排班，请手工调整或换班")
+    ROSTER_TRANSITIONS.check(action="generate", user=actor, obj=roster)
     seats = list(Assignment.objects.filter(shift__roster=roster).select_related("shift"))
     if not seats:
         return {"filled": 0, "unfilled": 0}
@@ -275,9 +270,7 @@ def roster_publish(*, actor, roster_id: int) -> RosterVersion:
     """Draft → published: version 1 is frozen and everyone on it is told."""
     require_manager(actor)
     roster = _roster_locked(roster_id)
-    if Roster.Status.PUBLISHED not in TRANSITIONS[roster.status]:
-        raise IllegalTransition("值班表已发布；后续调整会自动生成新版本")
-    roster.status = Roster.Status.PUBLISHED
+    roster.status = ROSTER_TRANSITIONS.check(action="publish", user=actor, obj=roster).target
     roster.published_at = timezone.now()
     roster.save(update_fields=["status", "published_at"])
     _event(roster, RosterEvent.Kind.PUBLISHED, actor, {})
@@ -345,6 +338,7 @@ def roster_seats_edit(*, actor, roster_id: int, changes: dict[int, int | None], 
     text_lengths_check(reason=(reason, RosterVersion._meta.get_field("reason").max_length))
     require_manager(actor)
     roster = _roster_locked(roster_id)
+    ROSTER_TRANSITIONS.check(action="edit", user=actor, obj=roster)
     if not changes:
         raise ValidationFailed(fields={"changes": ["没有要调整的席位"]})
     return apply_seat_changes(actor=actor, roster=roster, changes=changes, reason=reason, kind=RosterEvent.Kind.EDITED)
@@ -357,6 +351,7 @@ def roster_feed_token_rotate(*, actor, roster_id: int, revoke: bool = False) -> 
 
     require_manager(actor)
     roster = _roster_locked(roster_id)
+    ROSTER_TRANSITIONS.check(action="feed", user=actor, obj=roster)
     roster.ical_token = None if revoke else _new_token()
     roster.save(update_fields=["ical_token"])
     _event(roster, RosterEvent.Kind.FEED_TOKEN, actor, {"revoked": revoke})

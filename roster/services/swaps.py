@@ -19,16 +19,9 @@ from core.services import notification_send
 from ..models import Assignment, DutyMember, Roster, RosterEvent, SwapEvent, SwapRequest
 from .access import require_manager
 from .rosters import apply_seat_changes, seat_violations
+from .transitions import SWAP_TRANSITIONS
 
 S = SwapRequest.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.REQUESTED: {S.ACCEPTED, S.DECLINED, S.CANCELLED, S.REJECTED},
-    S.ACCEPTED: {S.APPROVED, S.REJECTED, S.CANCELLED},
-    S.APPROVED: set(),
-    S.DECLINED: set(),
-    S.REJECTED: set(),
-    S.CANCELLED: set(),
-}
 OPEN = (S.REQUESTED, S.ACCEPTED)
 
 
@@ -49,10 +42,10 @@ def _describe(a: Assignment) -> str:
     return f"{a.shift.date:%m-%d} {a.shift.template.name}"
 
 
-def _move(swap: SwapRequest, new: str, *, actor, note: str = "") -> None:
+def _move(swap: SwapRequest, action: str, *, actor, note: str = "") -> None:
+    """Check `action` against the swap table (who, state), then move and write the history row."""
     text_lengths_check(note=(note, SwapEvent._meta.get_field("note").max_length))
-    if new not in TRANSITIONS[swap.status]:
-        raise IllegalTransition(f"申请当前为“{swap.get_status_display()}”，不能执行此操作")
+    new = SWAP_TRANSITIONS.check(action=action, user=actor, obj=swap).target
     old = swap.status
     swap.status = new
     fields = ["status"]
@@ -138,12 +131,9 @@ def shift_swap_request(
 @transaction.atomic
 def shift_swap_accept(*, actor, swap_id: int, note: str = "") -> SwapRequest:
     roster, swap = _lock(swap_id)
-    if swap.counterpart.user_id != actor.pk:
-        raise PermissionDenied("只有被请求的人可以接受")
-    if S.ACCEPTED not in TRANSITIONS[swap.status]:
-        raise IllegalTransition(f"申请当前为“{swap.get_status_display()}”，不能接受")
+    SWAP_TRANSITIONS.check(action="accept", user=actor, obj=swap)  # before the rules: who and state first
     _check_rules(roster, swap)
-    _move(swap, S.ACCEPTED, actor=actor, note=note)
+    _move(swap, "accept", actor=actor, note=note)
     notification_send(
         recipients=[swap.requester.user, *_managers()], kind="swap_accepted",
         title=f"换班待审批：{swap.requester.user.display_name} → {swap.counterpart.user.display_name}",
@@ -155,9 +145,7 @@ def shift_swap_accept(*, actor, swap_id: int, note: str = "") -> SwapRequest:
 @transaction.atomic
 def shift_swap_decline(*, actor, swap_id: int, note: str = "") -> SwapRequest:
     _roster, swap = _lock(swap_id)
-    if swap.counterpart.user_id != actor.pk:
-        raise PermissionDenied("只有被请求的人可以拒绝")
-    _move(swap, S.DECLINED, actor=actor, note=note)
+    _move(swap, "decline", actor=actor, note=note)
     notification_send(
         recipients=[swap.requester.user], kind="swap_declined", title=f"{actor.display_name} 拒绝了您的换班申请",
         body=note, url="/roster/swaps/", dedupe_key=f"swap:{swap.pk}:declined",
@@ -170,15 +158,14 @@ def shift_swap_approve(*, actor, swap_id: int, note: str = "") -> SwapRequest:
     """Apply the swap: a new roster version with the diff, everyone affected told."""
     require_manager(actor)
     roster, swap = _lock(swap_id)
-    if S.APPROVED not in TRANSITIONS[swap.status]:
-        raise IllegalTransition(f"申请当前为“{swap.get_status_display()}”，不能批准")
+    SWAP_TRANSITIONS.check(action="approve", user=actor, obj=swap)
     seats = {a.pk: a.member_id for a in Assignment.objects.filter(pk__in=list(_changes(swap)))}
     if seats.get(swap.assignment_id) != swap.requester_id or (
         swap.counterpart_assignment_id and seats.get(swap.counterpart_assignment_id) != swap.counterpart_id
     ):
         raise Conflict("班次已被调整，申请已失效，请重新申请")
     _check_rules(roster, swap)
-    _move(swap, S.APPROVED, actor=actor, note=note)
+    _move(swap, "approve", actor=actor, note=note)
     apply_seat_changes(actor=actor, roster=roster, changes=_changes(swap), reason=f"换班申请 #{swap.pk}", kind=RosterEvent.Kind.SWAPPED)
     notification_send(
         recipients=[swap.requester.user, swap.counterpart.user], kind="swap_approved", title="换班申请已批准",
@@ -191,7 +178,7 @@ def shift_swap_approve(*, actor, swap_id: int, note: str = "") -> SwapRequest:
 def shift_swap_reject(*, actor, swap_id: int, note: str = "") -> SwapRequest:
     require_manager(actor)
     _roster, swap = _lock(swap_id)
-    _move(swap, S.REJECTED, actor=actor, note=note)
+    _move(swap, "reject", actor=actor, note=note)
     notification_send(
         recipients=[swap.requester.user, swap.counterpart.user], kind="swap_rejected", title="换班申请被驳回",
         body=note, url="/roster/swaps/", dedupe_key=f"swap:{swap.pk}:rejected",
@@ -202,7 +189,23 @@ def shift_swap_reject(*, actor, swap_id: int, note: str = "") -> SwapRequest:
 @transaction.atomic
 def shift_swap_cancel(*, actor, swap_id: int, note: str = "") -> SwapRequest:
     _roster, swap = _lock(swap_id)
-    if swap.requester.user_id != actor.pk:
-        raise PermissionDenied("只有申请人可以撤回")
-    _move(swap, S.CANCELLED, actor=actor, note=note)
+    _move(swap, "cancel", actor=actor, note=note)
     return swap
+
+
+# action -> service: the one dispatcher the swap page and the API share (names as in SWAP_TRANSITIONS)
+SWAP_ACTIONS = {
+    "accept": shift_swap_accept,
+    "decline": shift_swap_decline,
+    "approve": shift_swap_approve,
+    "reject": shift_swap_reject,
+    "cancel": shift_swap_cancel,
+}
+
+
+def shift_swap_act(*, action: str, actor, swap_id: int, note: str = "") -> SwapRequest:
+    """Run the swap action named `action` (NotFound for an unknown name)."""
+    service = SWAP_ACTIONS.get(action)
+    if service is None:
+        raise NotFound("操作不存在")
+    return service(actor=actor, swap_id=swap_id, note=note)

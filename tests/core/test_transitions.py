@@ -61,3 +61,34 @@ def test_consent_only_an_approver_of_the_owning_purchaser_decides(make_user, pur
     assert consent_is_own_act(actor=requester, organization_id=purchaser.pk)
     assert not consent_is_own_act(actor=pm, organization_id=purchaser.pk)
     assert consent_counts_q("exclusion__").children == [("exclusion__state", ConsentState.CONFIRMED)]
+
+
+def test_visibility_state_words_and_allows():
+    """An object the user may not see is NotFound and offers nothing; a table may word its own state
+    refusal and name the field; `allows` agrees with `check` without wording anything."""
+    from core.exceptions import Conflict, NotFound
+
+    table = TransitionTable(
+        [
+            Transition("open", frozenset({"closed"}), "open", ANYONE, "打开"),
+            Transition("claim", frozenset({"open"}), None, ANYONE, "认领", guard=lambda u, o: Conflict("已有人") if o.held else None),
+        ],
+        visible=lambda user, obj: obj.org == user,
+        not_found=lambda: "不存在",
+        state_refusal=lambda state, action: f"单据为{state}，不能{action}",
+        state_field="status",
+    )
+    mine = SimpleNamespace(status="open", held=True, org="a")
+    with pytest.raises(NotFound) as hidden:
+        table.check(action="claim", user="b", obj=mine)
+    assert str(hidden.value.message) == "不存在"
+    assert table.actions_for(user="b", obj=SimpleNamespace(status="closed", held=False, org="a")) == []
+    with pytest.raises(IllegalTransition) as state:
+        table.check(action="open", user="a", obj=mine)
+    assert str(state.value.message) == "单据为open，不能打开" and state.value.fields == {"status": ["open"]}
+    with pytest.raises(Conflict):  # a guard's own error goes out as it is
+        table.check(action="claim", user="a", obj=mine)
+    for obj in (mine, SimpleNamespace(status="open", held=False, org="a"), SimpleNamespace(status="closed", held=False, org="a")):
+        for action in ("open", "claim"):
+            assert table.allows(action=action, user="a", obj=obj) == (table.refusal(action=action, user="a", obj=obj) is None)
+    assert table.labels() == {"open": "打开", "claim": "认领"}

@@ -126,3 +126,23 @@ def test_acceptance_package_manifest_hashes_match_the_files(october, users, cont
     assert wb.active.max_row == 8
     with pytest.raises(ArchiveImmutable):
         package.delete()
+
+
+def test_the_page_offers_issue_only_where_the_service_would_issue(october, users, contract, client, django_capture_on_commit_callbacks):
+    """The monthly report page asks the report's transition table: an older draft with a newer finished
+    version is refused by the service, so the page does not offer it either."""
+    from core.exceptions import IllegalTransition
+    from reports.services.monthly import monthly_report_actions_for
+
+    pm = users["project_manager"]
+    older = _generate(pm, contract, django_capture_on_commit_callbacks)
+    newer = _generate(pm, contract, django_capture_on_commit_callbacks)
+    assert monthly_report_actions_for(user=pm, report=older) == []
+    assert monthly_report_actions_for(user=pm, report=newer) == ["issue"]
+    assert monthly_report_actions_for(user=users["duty_leader"], report=newer) == []
+    with pytest.raises(IllegalTransition, match="已有更新的版本"):
+        monthly_report_issue(actor=pm, report_id=older.pk)
+    client.force_login(pm)
+    issue_url = "/reports/monthly/{}/issue/"
+    assert issue_url.format(older.pk) not in client.get(f"/reports/monthly/{older.pk}/").content.decode()
+    assert issue_url.format(newer.pk) in client.get(f"/reports/monthly/{newer.pk}/").content.decode()

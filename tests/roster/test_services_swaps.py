@@ -106,3 +106,64 @@ def test_auditors_cannot_write_through_the_api(api, users, setup):
     assert auditor.post(f"/api/v1/roster/rosters/{roster.pk}/edit/", {"changes": [{"assignment": seat.pk, "member": helper.pk}]}, format="json").status_code == 403
     assert auditor.post(f"/api/v1/roster/rosters/{roster.pk}/feed-token/", {}, format="json").status_code == 403
     assert auditor.get(f"/api/v1/roster/rosters/{roster.pk}/versions/").status_code == 200
+
+
+def test_roster_and_swap_history_is_append_only(setup):
+    """Like the ticket and change timelines: no update, no delete (model, queryset, PostgreSQL), and
+    deleting what the history is about is refused instead of taking the history with it."""
+    from django.db import DatabaseError, IntegrityError, connection, transaction
+
+    from core.models import AppendOnlyError
+    from roster.models import RosterEvent, SwapEvent
+
+    roster, seat, helper = setup
+    swap = shift_swap_request(actor=seat.member.user, assignment_id=seat.pk, counterpart_id=helper.pk)
+    for model, event, owner in ((RosterEvent, roster.events.first(), roster), (SwapEvent, swap.events.get(), swap)):
+        with pytest.raises(AppendOnlyError):
+            event.save()
+        with pytest.raises(AppendOnlyError):
+            event.delete()
+        with pytest.raises(AppendOnlyError):
+            model.objects.filter(pk=event.pk).update(at=event.at)
+        with pytest.raises(AppendOnlyError):
+            model.objects.filter(pk=event.pk).delete()
+        with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+            type(owner).objects.filter(pk=owner.pk).delete()  # PROTECT: the history outlives nothing
+        assert model.objects.filter(pk=event.pk).exists()
+        if connection.vendor == "postgresql":
+            table = model._meta.db_table
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET at = at WHERE id = %s", [event.pk])
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table} WHERE id = %s", [event.pk])
+
+
+def test_swap_and_roster_actions_come_from_their_tables(setup, manager, client):
+    """One `*_actions_for` per table: each party is offered what the service would let through, and
+    the page shows exactly those buttons."""
+    from roster.services.transitions import roster_actions_for, shift_swap_actions_for
+
+    roster, seat, helper = setup
+    asker = seat.member.user
+    swap = shift_swap_request(actor=asker, assignment_id=seat.pk, counterpart_id=helper.pk)
+    swap = SwapRequest.objects.select_related("requester", "counterpart").get(pk=swap.pk)
+    assert shift_swap_actions_for(user=asker, swap=swap) == ["cancel"]
+    assert shift_swap_actions_for(user=helper.user, swap=swap) == ["accept", "decline"]
+    assert shift_swap_actions_for(user=manager, swap=swap) == ["reject"]
+    client.force_login(helper.user)
+    html = client.get("/roster/swaps/").content.decode()
+    assert 'value="accept"' in html and 'value="decline"' in html and 'value="approve"' not in html and 'value="cancel"' not in html
+    with pytest.raises(IllegalTransition) as refused:
+        shift_swap_approve(actor=manager, swap_id=swap.pk)
+    assert str(refused.value.message) == "申请当前为“待对方确认”，不能批准"
+    shift_swap_accept(actor=helper.user, swap_id=swap.pk)
+    swap.refresh_from_db()
+    assert shift_swap_actions_for(user=manager, swap=swap) == ["approve", "reject"]
+    assert shift_swap_actions_for(user=helper.user, swap=swap) == []
+
+    assert roster.status == "published"
+    assert roster_actions_for(user=manager, roster=roster) == ["edit", "feed"]
+    assert roster_actions_for(user=helper.user, roster=roster) == []
+    client.force_login(manager)
+    html = client.get(f"/roster/rosters/{roster.pk}/").content.decode()
+    assert "/publish/" not in html and "/generate/" not in html and "/feed/" in html

@@ -97,3 +97,45 @@ def test_other_tenants_and_internal_attachments(api, users, new_ticket):
     assert api(users["auditor"]).get(internal["download_url"]).status_code == 200
     assert upload(api(users["auditor"]), ticket, "d.txt", b"x").status_code == 403
     assert api().get(public["download_url"]).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("route", ["page", "api"])
+@pytest.mark.parametrize(("name", "data", "content_type"), [
+    ("日志.log", "错误：超时\n".encode(), "text/plain; charset=utf-8"),
+    ("截图.png", PNG, "image/png"),
+])
+def test_every_attachment_route_sends_the_download_headers(api, client, users, new_ticket, route, name, data, content_type):
+    """The page and the API serve an attachment through one download: always as an attachment, never
+    sniffed, sandboxed, and kept by no cache; each download audited."""
+    from core.models import AuditLog
+
+    ticket = new_ticket()
+    attachment = upload(api(users["requester"]), ticket, name, data).json()
+    if route == "page":
+        client.force_login(users["engineer"])
+        response = client.get(f"/tickets/{ticket.pk}/attachments/{attachment['id']}/download/")
+    else:
+        response = api(users["engineer"]).get(attachment["download_url"])
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content) == data
+    assert AuditLog.objects.filter(action=AuditLog.Action.DOWNLOAD, object_id=str(attachment["id"])).count() == 1
+
+
+@pytest.mark.parametrize("route", ["page", "api"])
+def test_an_attachment_missing_from_storage_is_404_on_each_route(api, client, users, new_ticket, route):
+    ticket = new_ticket()
+    attachment = upload(api(users["requester"]), ticket, "截图.png", PNG).json()
+    stored = TicketAttachment.objects.get(pk=attachment["id"])
+    stored.file.storage.delete(stored.file.name)
+    if route == "page":
+        client.force_login(users["engineer"])
+        response = client.get(f"/tickets/{ticket.pk}/attachments/{attachment['id']}/download/")
+    else:
+        response = api(users["engineer"]).get(attachment["download_url"])
+        assert response.json()["message"] == "附件文件不存在"
+    assert response.status_code == 404

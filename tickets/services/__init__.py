@@ -9,7 +9,7 @@ For pages (forms call exactly these; errors are core.exceptions.DomainError with
 - tickets.services.satisfaction: ticket_rate, satisfaction_follow_up_close
 - tickets.services.downtime: downtime_record_create, downtime_record_correct
 - tickets.services.transitions: ticket_actions_for(user=, ticket=) -> action names to show
-  (TRANSITIONS[name].label is the Chinese button label)
+  (TRANSITIONS[name].label is the Chinese button label; TRANSITIONS is a core.transitions.TransitionTable)
 Reads: tickets.selectors.tickets (ticket_get_for_user, ticket_list_for_user, ticket_queue, ticket_filter,
 ticket_event_list, ticket_comment_list, ticket_attachment_list, ticket_attachment_get_for_user, downtime_list,
 follow_up_list) and tickets.selectors.sla (ticket_sla, sla_clock_figures).

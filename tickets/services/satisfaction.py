@@ -31,9 +31,7 @@ def ticket_rate(
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationFailed(fields={"score": ["评分应为 1 到 5 的整数"]})
     ticket = _lock(ticket)
-    ticket_action_check(action="rate", user=actor, ticket=ticket)
-    if SatisfactionRating.objects.filter(ticket=ticket).exists():
-        raise Conflict("该工单已评价过")
+    ticket_action_check(action="rate", user=actor, ticket=ticket)  # Conflict when already rated
     try:
         with transaction.atomic():
             rating = SatisfactionRating.objects.create(ticket=ticket, score=score, comment=comment, rated_by=actor, rated_at=now)

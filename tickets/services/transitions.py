@@ -1,10 +1,9 @@
 """The transition table of a ticket and who may do what: checked here, in one place.
 
-Every service calls `ticket_action_check` before it changes anything; pages call `ticket_actions_for`
-to show only the actions the state and the role allow.
+Every service calls `ticket_action_check` before it changes anything; pages and the API call
+`ticket_actions_for` to show only the actions the state, the role and the guards allow. The table is a
+core.transitions.TransitionTable like every other state machine's (changes, rosters, swaps, consent).
 """
-
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -18,7 +17,8 @@ from accounts.selectors import (
     user_roles,
     user_tenant_id,
 )
-from core.exceptions import IllegalTransition, NotFound, PermissionDenied
+from core.exceptions import Conflict, IllegalTransition, ValidationFailed
+from core.transitions import Transition, TransitionTable
 
 from ..models import OPEN_STATUSES as OPEN_STATUS_VALUES
 from ..models import SatisfactionRating, Ticket, TicketKind
@@ -27,36 +27,6 @@ S = Ticket.Status
 OPEN_STATUSES = frozenset(OPEN_STATUS_VALUES)
 WORKING_STATUSES = frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS, S.LOCATED})
 ALL_STATUSES = frozenset(S.values)
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    sources: frozenset[str]
-    target: str | None  # None: the status does not change
-    who: str  # "staff", "manager", "tenant_or_staff", "tenant_or_manager", "tenant", "anyone", "pm"
-
-
-# action -> (from which statuses, to which status, who may do it)
-TRANSITIONS: dict[str, Action] = {
-    "acknowledge": Action(pgettext_lazy("ticket action", "响应"), frozenset({S.NEW}), S.ACKNOWLEDGED, "staff"),
-    "start": Action(pgettext_lazy("ticket action", "开始处理"), frozenset({S.ACKNOWLEDGED}), S.IN_PROGRESS, "staff"),
-    "locate": Action(pgettext_lazy("ticket action", "定位"), frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.LOCATED, "staff"),
-    "pend": Action(pgettext_lazy("ticket action", "待用户反馈"), WORKING_STATUSES, S.PENDING, "staff"),
-    "resume": Action(pgettext_lazy("ticket action", "恢复处理"), frozenset({S.PENDING}), None, "tenant_or_staff"),  # back to where it was
-    "resolve": Action(pgettext_lazy("ticket action", "解决"), WORKING_STATUSES, S.RESOLVED, "staff"),
-    "close": Action(pgettext_lazy("ticket action", "确认关闭"), frozenset({S.RESOLVED}), S.CLOSED, "tenant_or_manager"),
-    "reopen": Action(pgettext_lazy("ticket action", "重新打开"), frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, "tenant_or_staff"),
-    "cancel": Action(pgettext_lazy("ticket action", "取消"), frozenset({S.NEW}), S.CANCELLED, "tenant_or_manager"),
-    "claim": Action(pgettext_lazy("ticket action", "认领"), OPEN_STATUSES, None, "staff"),
-    "assign": Action(pgettext_lazy("ticket action", "指派"), OPEN_STATUSES, None, "manager"),
-    "update": Action(pgettext_lazy("ticket action", "修改"), OPEN_STATUSES, None, "tenant_or_staff"),
-    "comment": Action(pgettext_lazy("ticket action", "评论"), ALL_STATUSES, None, "tenant_or_staff"),
-    "attach": Action(pgettext_lazy("ticket action", "上传附件"), ALL_STATUSES, None, "tenant_or_staff"),
-    "rate": Action(pgettext_lazy("ticket action", "评价"), frozenset({S.RESOLVED, S.CLOSED}), None, "tenant"),
-    "downtime": Action(pgettext_lazy("ticket action", "记录停机"), ALL_STATUSES - {S.CANCELLED}, None, "staff"),
-    "mark_major": Action(pgettext_lazy("ticket action", "认定重大安全事件"), ALL_STATUSES - {S.CANCELLED}, None, "pm"),
-}
 
 _STATUS_LABELS = dict(S.choices)
 
@@ -87,37 +57,75 @@ def _role_flags(user) -> dict[str, bool]:
     return cached[1]
 
 
-def _may(user, who: str, ticket: Ticket) -> bool:
+# Who may: predicates over (user, ticket), from the flags above. Auditors (read-only) may do nothing.
+
+
+def _active_flags(user) -> dict[str, bool] | None:
     if user is None or not user.is_authenticated:
-        return False
+        return None
     flags = _role_flags(user)
-    if flags["read_only"]:
-        return False
-    if who in ("staff", "manager", "pm"):
-        return flags[who]
-    tenant = flags["tenant_role"] and _same_tenant(user, ticket)
-    if who == "tenant":
-        return tenant
-    if who == "tenant_or_staff":
-        return tenant or flags["staff"]
-    if who == "tenant_or_manager":
-        return tenant or flags["manager"]
-    raise KeyError(who)
+    return None if flags["read_only"] else flags
 
 
-def _extra_rule(action: str, user, ticket: Ticket) -> str | None:
-    """Rules beyond state and role; returns the reason the action is refused, or None."""
-    if action == "update" and not user_is_provider_staff(user) and ticket.status != S.NEW:
-        return "工单已被响应，报障人不能再修改，请通过评论补充信息"
-    if action == "mark_major":
-        if ticket.kind != TicketKind.SECURITY:
-            return "只有安全事件可以认定为重大安全事件"
-        if ticket.major_incident:
-            return "该安全事件已认定为重大安全事件"
-    if action == "rate" and ticket_is_rated(ticket):
-        return "该工单已评价过"
-    if action == "claim" and ticket.assignee_id is not None:
-        return "工单已有处理人"
+def _tenant(user, ticket: Ticket, flags: dict[str, bool]) -> bool:
+    return flags["tenant_role"] and _same_tenant(user, ticket)
+
+
+def staff(user, ticket: Ticket) -> bool:
+    flags = _active_flags(user)
+    return bool(flags and flags["staff"])
+
+
+def manager(user, ticket: Ticket) -> bool:
+    flags = _active_flags(user)
+    return bool(flags and flags["manager"])
+
+
+def project_manager(user, ticket: Ticket) -> bool:
+    flags = _active_flags(user)
+    return bool(flags and flags["pm"])
+
+
+def tenant(user, ticket: Ticket) -> bool:
+    flags = _active_flags(user)
+    return bool(flags and _tenant(user, ticket, flags))
+
+
+def tenant_or_staff(user, ticket: Ticket) -> bool:
+    flags = _active_flags(user)
+    return bool(flags and (flags["staff"] or _tenant(user, ticket, flags)))
+
+
+def tenant_or_manager(user, ticket: Ticket) -> bool:
+    flags = _active_flags(user)
+    return bool(flags and (flags["manager"] or _tenant(user, ticket, flags)))
+
+
+# Guards: rules beyond state and role, each returning the refusal the service raises (or None).
+
+
+def _editable(user, ticket: Ticket):
+    if not user_is_provider_staff(user) and ticket.status != S.NEW:
+        return IllegalTransition("工单已被响应，报障人不能再修改，请通过评论补充信息")
+    return None
+
+
+def _unclaimed(user, ticket: Ticket):
+    if ticket.assignee_id is None:
+        return None
+    who = "您" if ticket.assignee_id == user.pk else ticket.assignee.display_name
+    return Conflict(f"工单已由{who}认领")
+
+
+def _unrated(user, ticket: Ticket):
+    return Conflict("该工单已评价过") if ticket_is_rated(ticket) else None
+
+
+def _major_candidate(user, ticket: Ticket):
+    if ticket.kind != TicketKind.SECURITY:
+        return ValidationFailed(fields={"kind": ["只有安全事件可以认定为重大安全事件"]})
+    if ticket.major_incident:
+        return Conflict("该安全事件已认定为重大安全事件")
     return None
 
 
@@ -129,27 +137,51 @@ def ticket_is_rated(ticket: Ticket) -> bool:
         return False
 
 
-def ticket_action_check(*, action: str, user, ticket: Ticket) -> Action:
-    """Raise PermissionDenied (role), IllegalTransition (state) or return the table row.
+def _visible(user, ticket: Ticket) -> bool:
+    """Users of another organisation get NotFound: the ticket does not exist for them (no user: the
+    system's own acts, refused by the role check)."""
+    return user is None or user_is_provider_staff(user) or user_is_auditor(user) or _same_tenant(user, ticket)
 
-    Users of another organisation get NotFound: the ticket does not exist for them."""
-    spec = TRANSITIONS[action]
-    if user is not None and not user_is_provider_staff(user) and not user_is_auditor(user) and not _same_tenant(user, ticket):
-        raise NotFound(_("工单不存在"))
-    if not _may(user, spec.who, ticket):
-        raise PermissionDenied(_("您没有权限执行“%(action)s”") % {"action": spec.label})
-    if ticket.status not in spec.sources:
-        raise IllegalTransition(
-            _("工单当前状态为“%(status)s”，不能执行“%(action)s”") % {"status": _STATUS_LABELS[ticket.status], "action": spec.label},
-            fields={"status": [ticket.status]},
-        )
-    return spec
+
+# The actions in the order pages offer them: (from which statuses, to which status, who may, guard).
+# Target None: the status does not change ("resume" goes back to where it was).
+TRANSITIONS = TransitionTable(
+    [
+        Transition("acknowledge", frozenset({S.NEW}), S.ACKNOWLEDGED, staff, pgettext_lazy("ticket action", "响应")),
+        Transition("start", frozenset({S.ACKNOWLEDGED}), S.IN_PROGRESS, staff, pgettext_lazy("ticket action", "开始处理")),
+        Transition("locate", frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS}), S.LOCATED, staff, pgettext_lazy("ticket action", "定位")),
+        Transition("pend", WORKING_STATUSES, S.PENDING, staff, pgettext_lazy("ticket action", "待用户反馈")),
+        Transition("resume", frozenset({S.PENDING}), None, tenant_or_staff, pgettext_lazy("ticket action", "恢复处理")),
+        Transition("resolve", WORKING_STATUSES, S.RESOLVED, staff, pgettext_lazy("ticket action", "解决")),
+        Transition("close", frozenset({S.RESOLVED}), S.CLOSED, tenant_or_manager, pgettext_lazy("ticket action", "确认关闭")),
+        Transition("reopen", frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, tenant_or_staff, pgettext_lazy("ticket action", "重新打开")),
+        Transition("cancel", frozenset({S.NEW}), S.CANCELLED, tenant_or_manager, pgettext_lazy("ticket action", "取消")),
+        Transition("claim", OPEN_STATUSES, None, staff, pgettext_lazy("ticket action", "认领"), _unclaimed),
+        Transition("assign", OPEN_STATUSES, None, manager, pgettext_lazy("ticket action", "指派")),
+        Transition("update", OPEN_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "修改"), _editable),
+        Transition("comment", ALL_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "评论")),
+        Transition("attach", ALL_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "上传附件")),
+        Transition("rate", frozenset({S.RESOLVED, S.CLOSED}), None, tenant, pgettext_lazy("ticket action", "评价"), _unrated),
+        Transition("downtime", ALL_STATUSES - {S.CANCELLED}, None, staff, pgettext_lazy("ticket action", "记录停机")),
+        Transition(
+            "mark_major", ALL_STATUSES - {S.CANCELLED}, None, project_manager,
+            pgettext_lazy("ticket action", "认定重大安全事件"), _major_candidate,
+        ),
+    ],
+    visible=_visible,
+    not_found=lambda: _("工单不存在"),
+    state_label=lambda status: _STATUS_LABELS[status],
+    state_refusal=lambda status, action: _("工单当前状态为“%(status)s”，不能执行“%(action)s”") % {"status": status, "action": action},
+    state_field="status",
+)
+
+
+def ticket_action_check(*, action: str, user, ticket: Ticket) -> Transition:
+    """The table row for `action`, or raise: NotFound (another organisation's ticket), PermissionDenied
+    (role), IllegalTransition (state), or the guard's own error (already claimed or rated, …)."""
+    return TRANSITIONS.check(action=action, user=user, obj=ticket)
 
 
 def ticket_actions_for(*, user, ticket: Ticket) -> list[str]:
-    """The actions `user` may take on `ticket` now (in TRANSITIONS order), for pages and the API."""
-    allowed = []
-    for action, spec in TRANSITIONS.items():
-        if ticket.status in spec.sources and _may(user, spec.who, ticket) and _extra_rule(action, user, ticket) is None:
-            allowed.append(action)
-    return allowed
+    """The actions `user` may take on `ticket` now (in table order), for pages and the API."""
+    return TRANSITIONS.actions_for(user=user, obj=ticket)

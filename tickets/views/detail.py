@@ -1,23 +1,20 @@
 """The ticket page and its actions. Only the actions `ticket_actions_for` allows are offered; every
-action posts to one view that calls the matching service. A service error is shown on the page as a
-Chinese message with the user's input kept (never a 500); from a queue row (htmx) the refreshed row
-comes back, with the message in it."""
-
-from collections.abc import Callable
+action posts to one view that runs it through tickets.services.actions (the dispatcher the API uses
+too). A service error is shown on the page as a Chinese message with the user's input kept (never a
+500); from a queue row (htmx) the refreshed row comes back, with the message in it."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.audit import audit_record
-from core.exceptions import DomainError, NotFound, ValidationFailed
-from core.models import AuditLog
+from core.exceptions import DomainError, NotFound, ValidationFailed, page_domain_error
+from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
 from ..forms import (
@@ -26,7 +23,6 @@ from ..forms import (
     CommentForm,
     DowntimeCorrectForm,
     DowntimeReportForm,
-    form_add_service_errors,
 )
 from ..models import Ticket
 from ..selectors.downtime import downtime_planned_parts
@@ -40,50 +36,25 @@ from ..selectors.tickets import (
     ticket_event_list,
     ticket_get_for_user,
 )
-from ..services import comments as comment_services
-from ..services import downtime as downtime_services
-from ..services import satisfaction as satisfaction_services
-from ..services import tickets as ticket_services
+from ..services.actions import TICKET_ACTIONS, ticket_action_name, ticket_action_run
 from ..services.transitions import TRANSITIONS, ticket_actions_for
 from .common import page_status, sla_for_page, viewer_flags
 from .queues import ticket_rows
 
 
-def _downtime_correct(*, actor, ticket: Ticket, data: dict):
-    record = downtime_list(user=actor, ticket=ticket).filter(pk=data["record"]).first()
-    if record is None:
-        raise NotFound(_("停机记录不存在"))
-    return downtime_services.downtime_record_correct(
-        actor=actor, record=record, reason=data["reason"], start=data.get("start"), end=data.get("end")
-    )
+def _service_input(request, ticket: Ticket, action: str, cleaned: dict) -> dict:
+    """The form's cleaned data as the service's keyword arguments (tickets.services.actions runs it):
+    an uploaded file as its name and bytes, a downtime record's id as the record the user may see."""
+    data = dict(cleaned)
+    if action == "attach":
+        upload = data.pop("file")
+        data.update(name=upload.name, data=upload.read())
+    elif action == "downtime":
+        data["record"] = downtime_list(user=request.user, ticket=ticket).filter(pk=data["record"]).first()
+        if data["record"] is None:
+            raise NotFound(_("停机记录不存在"))
+    return data
 
-
-# action -> how to call its service with the form's cleaned data.
-HANDLERS: dict[str, Callable] = {
-    "acknowledge": lambda actor, ticket, d: ticket_services.ticket_acknowledge(actor=actor, ticket=ticket),
-    "claim": lambda actor, ticket, d: ticket_services.ticket_claim(actor=actor, ticket=ticket),
-    "start": lambda actor, ticket, d: ticket_services.ticket_start(actor=actor, ticket=ticket),
-    "close": lambda actor, ticket, d: ticket_services.ticket_close(actor=actor, ticket=ticket),
-    "pend": lambda actor, ticket, d: ticket_services.ticket_pend(actor=actor, ticket=ticket, reason=d["reason"]),
-    "resume": lambda actor, ticket, d: ticket_services.ticket_resume(actor=actor, ticket=ticket, note=d.get("note", "")),
-    "locate": lambda actor, ticket, d: ticket_services.ticket_locate(actor=actor, ticket=ticket, note=d.get("note", "")),
-    "resolve": lambda actor, ticket, d: ticket_services.ticket_resolve(actor=actor, ticket=ticket, resolution=d["resolution"]),
-    "reopen": lambda actor, ticket, d: ticket_services.ticket_reopen(actor=actor, ticket=ticket, reason=d["reason"]),
-    "cancel": lambda actor, ticket, d: ticket_services.ticket_cancel(actor=actor, ticket=ticket, reason=d["reason"]),
-    "assign": lambda actor, ticket, d: ticket_services.ticket_assign(actor=actor, ticket=ticket, assignee=d["assignee"]),
-    "mark_major": lambda actor, ticket, d: ticket_services.ticket_mark_major(actor=actor, ticket=ticket, reason=d["reason"]),
-    "rate": lambda actor, ticket, d: satisfaction_services.ticket_rate(
-        actor=actor, ticket=ticket, score=d["score"], comment=d.get("comment", "")
-    ),
-    "comment": lambda actor, ticket, d: comment_services.ticket_comment(
-        actor=actor, ticket=ticket, body=d["body"], internal=d.get("internal", False)
-    ),
-    "attach": lambda actor, ticket, d: comment_services.ticket_attachment_add(
-        actor=actor, ticket=ticket, name=d["file"].name, data=d["file"].read(), internal=d.get("internal", False)
-    ),
-    "downtime": lambda actor, ticket, d: _downtime_correct(actor=actor, ticket=ticket, data=d),
-    "downtime_report": lambda actor, ticket, d: downtime_services.ticket_downtime_report_update(actor=actor, ticket=ticket, **d),
-}
 
 DONE_MESSAGES = {
     "acknowledge": gettext_lazy("已响应，响应时钟已停止。"),
@@ -163,7 +134,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "clocks": sla_for_page(ticket_sla(ticket, now=now, days=WorkingDays())),
         "allowed": allowed,
         "action_forms": action_forms,
-        "action_labels": {name: spec.label for name, spec in TRANSITIONS.items()},
+        "action_labels": TRANSITIONS.labels(),
         "comments": list(ticket_comment_list(user=request.user, ticket=ticket)),
         "attachments": list(ticket_attachment_list(user=request.user, ticket=ticket)),
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
@@ -197,25 +168,29 @@ def _row_response(request, ticket_id: int, *, message: str, ok: bool):
 @require_POST
 @login_required
 def ticket_action(request, pk: int, action: str):
-    if action not in HANDLERS:
+    action = ticket_action_name(action)
+    if action not in TICKET_ACTIONS:
         raise Http404
     ticket = _load(request, pk)
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
+    words = ""
     if form is not None and not form.is_valid():
         error = ValidationFailed()
+        words = str(error.message)
     else:
         try:
-            HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
+            data = _service_input(request, ticket, action, form.cleaned_data if form is not None else {})
+            ticket_action_run(action=action, actor=request.user, ticket=ticket, **data)
         except DomainError as caught:
             error = caught
-            if form is not None:
-                form_add_service_errors(form, caught)
+            # fields beside the form's inputs, the rest once in the page's alert (not again in the form)
+            words = page_domain_error(caught, form=form, words_on_form=False)
         else:
             error = None
     if request.htmx:
         # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
-        message = str(DONE_MESSAGES[action]) if error is None else str(error.message)
+        message = str(DONE_MESSAGES[action]) if error is None else words
         return _row_response(request, pk, message=message, ok=error is None)
     if error is None:
         messages.success(request, DONE_MESSAGES[action])
@@ -226,23 +201,19 @@ def ticket_action(request, pk: int, action: str):
     ticket = _load(request, pk)
     key = f"downtime-{request.POST.get('record')}" if action == "downtime" else action
     context = _detail_context(request, ticket, bound={key: form} if form is not None else None, error_action=action)
-    context["error_message"] = str(error.message)
+    context["error_message"] = words
     return render(request, "tickets/ticket_detail.html", context, status=page_status(error))
 
 
 @login_required
 def ticket_attachment_download(request, pk: int, attachment_id: int):
-    """Attachments leave only through this access-checked view, always as a download."""
+    """Attachments leave only through this access-checked view, always as a download (the same
+    core.uploads.attachment_download as the API's)."""
     try:
         attachment = ticket_attachment_get_for_user(user=request.user, ticket_id=pk, attachment_id=attachment_id)
+        return attachment_download(
+            actor=request.user, obj=attachment, filename=attachment.original_name,
+            content_type=attachment.content_type, detail=f"工单附件 {attachment.original_name}",
+        )
     except NotFound as error:
         raise Http404(str(error.message)) from error
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("附件文件不存在")) from error
-    audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=attachment, detail=f"工单附件 {attachment.original_name}")
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

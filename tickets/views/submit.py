@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_provider_staff
-from core.exceptions import DomainError, ValidationFailed
+from core.exceptions import DomainError, ValidationFailed, page_domain_error
 
-from ..forms import TicketSubmitForm, form_add_service_errors
+from ..forms import TicketSubmitForm
 from ..models import Ticket
 from ..services.comments import ticket_attachment_add
 from ..services.tickets import ticket_create
@@ -67,7 +67,7 @@ def _submit(request, *, intake: bool):
                     actor=request.user, data=form.cleaned_data, files=form.cleaned_data.get("attachments") or [], intake=intake
                 )
             except DomainError as error:
-                form_add_service_errors(form, error)
+                page_domain_error(error, form=form)
                 status = page_status(error)
             else:
                 messages.success(request, _("工单 %(number)s 已提交，SLA 计时已开始。") % {"number": ticket.number})

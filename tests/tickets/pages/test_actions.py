@@ -168,3 +168,17 @@ def test_downtime_correction_of_a_p1(login, users, new_ticket):
     requester_html = login(users["requester"]).get(f"/tickets/{ticket.pk}/").content.decode()
     # (the correction itself is on their timeline; the form is not on their page)
     assert "停机记录" in requester_html and f"/tickets/{ticket.pk}/do/downtime/" not in requester_html
+
+
+def test_a_refused_action_on_the_ticket_page_says_its_reason_once(client, users, new_ticket):
+    """Before: the page's alert and the action form's own alert both carried the refusal."""
+    from tickets.services import tickets as svc
+
+    ticket = new_ticket()
+    svc.ticket_acknowledge(actor=users["engineer"], ticket=ticket)
+    svc.ticket_resolve(actor=users["engineer"], ticket=ticket, resolution="已修复")
+    client.force_login(users["engineer"])
+    response = client.post(f"/tickets/{ticket.pk}/do/pend/", {"reason": "请提供日志"})
+    assert response.status_code == 200  # re-rendered with the refusal (tickets.views.common.page_status)
+    html = response.content.decode()
+    assert html.count("不能执行“待用户反馈”") == 1

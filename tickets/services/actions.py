@@ -1,0 +1,63 @@
+"""One dispatcher from a ticket action's name to its service, for the API and the pages alike.
+
+The names are the transition table's (tickets.services.transitions.TRANSITIONS), plus "downtime_report"
+(the downtime report's narrative, checked as "downtime"). The API and the pages each parse their input
+(serializer, form) into the service's own keyword arguments and call `ticket_action_run`; neither keeps
+its own map of which service an action calls. URLs may spell a name with hyphens (the API's
+`mark-major`): `ticket_action_name` turns that back into the one name.
+"""
+
+from collections.abc import Callable
+
+from core.exceptions import NotFound
+
+from ..models import DowntimeRecord, Ticket
+from . import comments, downtime, satisfaction, tickets
+
+
+def _downtime_correct(*, actor, ticket: Ticket, record: DowntimeRecord, **data):
+    """Correct one of `ticket`'s outage records (the caller loaded it through downtime_list)."""
+    if record.ticket_id != ticket.pk:
+        raise NotFound("停机记录不存在")
+    return downtime.downtime_record_correct(actor=actor, record=record, **data)
+
+
+# action -> service, called as service(actor=, ticket=, **the parsed input)
+TICKET_ACTIONS: dict[str, Callable] = {
+    "acknowledge": tickets.ticket_acknowledge,
+    "claim": tickets.ticket_claim,
+    "assign": tickets.ticket_assign,
+    "start": tickets.ticket_start,
+    "pend": tickets.ticket_pend,
+    "resume": tickets.ticket_resume,
+    "locate": tickets.ticket_locate,
+    "resolve": tickets.ticket_resolve,
+    "close": tickets.ticket_close,
+    "reopen": tickets.ticket_reopen,
+    "cancel": tickets.ticket_cancel,
+    "mark_major": tickets.ticket_mark_major,
+    "rate": satisfaction.ticket_rate,
+    "comment": comments.ticket_comment,
+    "attach": comments.ticket_attachment_add,
+    "downtime": _downtime_correct,
+    "downtime_report": downtime.ticket_downtime_report_update,
+}
+
+
+def ticket_action_name(slug: str) -> str:
+    """The one name of the action a URL spells `slug` (`mark-major` and `mark_major` alike)."""
+    return slug.replace("-", "_")
+
+
+def ticket_action_url_slug(action: str) -> str:
+    """How the API's URLs spell `action` (hyphens, as they always have: /tickets/1/mark-major/)."""
+    return action.replace("_", "-")
+
+
+def ticket_action_run(*, action: str, actor, ticket: Ticket, **data):
+    """Run `action` on `ticket` as `actor` with the parsed input; NotFound for an unknown name.
+    The service checks the transition table and raises the domain error of any refusal."""
+    service = TICKET_ACTIONS.get(action)
+    if service is None:
+        raise NotFound("操作不存在")
+    return service(actor=actor, ticket=ticket, **data)
