@@ -63,11 +63,28 @@ def server_error(request):
             {"code": code, "message": message, "fields": {}}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        response = HttpResponse(
-            f'<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>{status}</title></head>'
-            f"<body><h1>{status}</h1><p>{message}</p></body></html>",
-            status=status,
-        )
+        response = HttpResponse(_error_page_html(request, status=status, message=message, with_request=not unavailable), status=status)
     if unavailable:
         response["Retry-After"] = "30"
     return response
+
+
+def _error_page_html(request, *, status: int, message: str, with_request: bool) -> str:
+    """The 500/503 page with the site's frame. With the request (navigation, user) when the database
+    answers; without it while the database is down (the navigation would query it); and a bare page
+    if even the template fails, so the error page never raises."""
+    from django.template.loader import render_to_string
+
+    context = {"status": status, "message": message}
+    if with_request:
+        try:
+            return render_to_string("500.html", context, request=request)
+        except Exception:  # noqa: BLE001 - the error page itself must not fail
+            pass
+    try:
+        return render_to_string("500.html", context)
+    except Exception:  # noqa: BLE001
+        return (
+            f'<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>{status}</title></head>'
+            f"<body><h1>{status}</h1><p>{message}</p></body></html>"
+        )
