@@ -22,9 +22,11 @@ class Command(BaseCommand):
         for dotted in SEEDERS:
             module, func = dotted.rsplit(".", 1)
             getattr(import_module(module), func)()
-            self.stdout.write(f"  {dotted}: ok")
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Accounts (password: {settings.DEMO_PASSWORD}):"))
-        from accounts.demo import ACCOUNTS
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"  {dotted}: ok")
+        if options["verbosity"] >= 1:
+            # `make run` runs this quietly and prints the accounts last (manage.py demo_accounts).
+            from .demo_accounts import demo_accounts_block
 
-        for username, name, org, dept, title, roles, _mobile in ACCOUNTS:
-            self.stdout.write(f"  {username:6} {name}  {org}{'/' + dept if dept else ''}  {title}  [{', '.join(roles)}]")
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(demo_accounts_block(settings.OPSDESK_SITE_URL))
