@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .audit import capture
+        from .navigation import NAV_ITEMS, register_nav_items
 
         capture.connect()
+        register_nav_items(NAV_ITEMS)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("报告与指标")
+
+    def ready(self) -> None:
+        from core.navigation import register_nav_items
+
+        from .navigation import NAV_ITEMS
+
+        register_nav_items(NAV_ITEMS)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("工单与变更")
+
+    def ready(self) -> None:
+        from core.navigation import register_nav_items
+
+        from .navigation import NAV_ITEMS
+
+        register_nav_items(NAV_ITEMS)

@@ -1,0 +1,54 @@
+"""Issue 19: the daily experience in a real browser — the grouped navigation at 1366 and 360 px and the
+home pages of five roles."""
+
+import pytest
+
+from tests.e2e.conftest import E2E_DB
+
+pytestmark = E2E_DB
+
+NAV_TOP = "nav.mainnav .nav-row > li"
+
+
+def _row_tops(page) -> set[int]:
+    return set(page.locator(NAV_TOP).evaluate_all("els => els.map(e => Math.round(e.getBoundingClientRect().top))"))
+
+
+@pytest.mark.parametrize("username", ["lead", "pm", "eng1", "req1", "appr1", "audit"])
+def test_grouped_navigation_fits_one_row_at_1366(e2e, username):
+    page = e2e.login(username, width=1366)
+    assert len(_row_tops(page)) == 1, f"{username}: the navigation wraps at 1366 px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    # Opening a group shows its links; opening another closes the first.
+    groups = page.locator("nav.mainnav details[data-nav-group]")
+    first, last = groups.first, groups.last
+    first.locator("summary").click()
+    assert first.locator("ul a").first.is_visible()
+    last.locator("summary").click()
+    assert last.locator("ul a").first.is_visible()
+    assert not first.locator("ul a").first.is_visible()
+    e2e.shot(page, f"nav-1366-{username}")
+    # A link inside a group leads to its page, and the group is marked as the current one.
+    href = last.locator("ul a").first.get_attribute("href")
+    with page.expect_navigation():
+        last.locator("ul a").first.click()
+    assert page.url.endswith(href)
+    assert page.locator("nav.mainnav summary.nav-current").count() == 1
+
+
+@pytest.mark.parametrize("username", ["lead", "req1"])
+def test_grouped_navigation_works_at_360(e2e, username):
+    page = e2e.login(username, width=360, height=740)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    group = page.locator("nav.mainnav details[data-nav-group]").last
+    group.locator("summary").click()
+    panel = group.locator("ul")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    e2e.shot(page, f"nav-360-{username}-open")
+    link = panel.locator("a").first
+    href = link.get_attribute("href")
+    with page.expect_navigation():
+        link.click()
+    assert page.url.endswith(href)
