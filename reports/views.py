@@ -16,6 +16,7 @@ from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_manager, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied
 
+from .home import report_statuses
 from .models import TaskState
 from .selectors.access import (
     contract_get_for_user,
@@ -28,7 +29,7 @@ from .selectors.access import (
 )
 from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
 from .selectors.periods import month_of, parse_month
-from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for
+from .services.monthly import monthly_report_issue, monthly_report_request
 from .services.packages import acceptance_package_request
 
 AT_RISK_WINDOW = dt.timedelta(hours=1)
@@ -81,10 +82,7 @@ def dashboard(request):
         "ticket__business_system", "ticket__assignee")
     breach_rows = list(breaches.order_by("-due_at")[:LIST_LIMIT])
     upcoming = periods_touching(start=now, end=now + dt.timedelta(days=366)).first()
-    contracts = list(contract_list_for_reports(user=request.user)[:5])
-    statuses = []
-    for contract in contracts:
-        statuses.append({"contract": contract, "current": report_status_for(contract=contract, period=period.previous(), now=now)})
+    statuses = report_statuses(user=request.user, now=now)
     organizations = None
     if user_sees_all_tenants(request.user):
         from accounts.models import Organization

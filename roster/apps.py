@@ -7,8 +7,11 @@ class RosterConfig(AppConfig):
     verbose_name = _("值班与重保")
 
     def ready(self) -> None:
+        from core.home import register_home_panels
         from core.navigation import register_nav_items
 
+        from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
 
         register_nav_items(NAV_ITEMS)
+        register_home_panels(HOME_PANELS)

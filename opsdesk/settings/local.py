@@ -14,7 +14,7 @@ OPSDESK_EAGER_TASKS_IN_THREAD = not CELERY_BROKER_URL
 # demo sends do not bury the server's output. EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 # prints them again.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))  # noqa: F405
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 
 # In-process tasks would log one "Task … succeeded" line per notification; failures still show.
-LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # noqa: F405
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

@@ -52,3 +52,27 @@ def test_grouped_navigation_works_at_360(e2e, username):
     with page.expect_navigation():
         link.click()
     assert page.url.endswith(href)
+
+
+HOME_PANELS = {
+    "eng1": ["tickets-mine", "tickets-unassigned", "roster-my-next-shift", "changes-mine-today"],
+    # 李明 is technical lead, duty leader and engineer: the leader's panels and his own work.
+    "lead": ["tickets-breaching", "tickets-mine", "tickets-unassigned", "roster-my-next-shift", "roster-on-duty",
+             "roster-protection", "changes-today"],
+    "pm": ["reports-kpis", "tickets-breaching", "roster-on-duty", "roster-protection", "changes-today"],
+    "req1": ["tickets-requester-waiting", "tickets-requester-open"],
+    "appr1": ["approvals", "tickets-requester-waiting", "tickets-requester-open"],
+}
+
+
+@pytest.mark.parametrize("username", list(HOME_PANELS))
+def test_home_page_answers_what_now(e2e, username):
+    page = e2e.login(username)
+    panels = page.locator("#home-panels [data-panel]").evaluate_all("els => els.map(e => e.dataset.panel)")
+    assert sorted(panels) == sorted(HOME_PANELS[username]), panels
+    assert page.locator("#home-panels a.card").count() == 0, "no tile copies of the navigation"
+    e2e.shot(page, f"home-{username}", tour=f"0-home-{username}" if username in ("lead", "req1") else None)
+    # Live like the queue: the panels come back from the server without a reload.
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true" and r.url.endswith("/")):
+        page.evaluate("htmx.trigger('#home-panels', 'refresh')")
+    page.wait_for_selector("#home-panels [data-panel]")

@@ -23,7 +23,7 @@ def demo_accounts_block(url: str) -> str:
         f"  演示账号 Demo accounts — 密码 password: {settings.DEMO_PASSWORD}",
         "",
     ]
-    for username, name, org, dept, title, roles, _mobile in ACCOUNTS:
+    for username, name, org, dept, title, _roles, _mobile in ACCOUNTS:
         where = f"{org}{'/' + dept if dept else ''}"
         lines.append(f"  {username:6} {_pad(name, 7)} {_pad(title, 13)} {where}")
     lines += [

@@ -1,0 +1,42 @@
+"""The home page's panels: what each role needs to act on now.
+
+Apps register HomePanel entries from their AppConfig.ready() (`register_home_panels`), so core imports
+no app. A panel's `build(user=, now=)` reads its own app's selectors (the same ones its pages use:
+no second copy of queue or KPI logic) and returns the template context, or None to stay hidden."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    build: Callable[..., dict | None]
+    roles: frozenset[str] = field(default_factory=frozenset)  # who sees it; empty: nobody but superusers
+    order: int = 100
+    wide: bool = False  # takes the whole row (a table) rather than a grid cell
+
+
+_PANELS: dict[str, HomePanel] = {}
+
+
+def register_home_panels(panels) -> None:
+    for panel in panels:
+        _PANELS[panel.key] = panel
+
+
+def home_panels_for(*, user, now: dt.datetime) -> list[dict]:
+    from accounts.selectors import user_roles
+
+    roles = user_roles(user)
+    out = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        if not (roles & panel.roles or user.is_superuser):
+            continue
+        context = panel.build(user=user, now=now)
+        if context is None:
+            continue
+        out.append({"key": panel.key, "template": panel.template, "wide": panel.wide, **context})
+    return out
