@@ -1,20 +1,17 @@
 """Home-page panels of the tickets app (core.home): the engineers' and duty leaders' tickets, the
-requester's open tickets and what waits for them, the approvals and exclusions waiting for an
-approver, today's changes. Every panel reads the selectors its full page uses, limited to a few rows."""
+requester's open tickets and what waits for them. Every panel reads the selectors its full page
+uses, limited to a few rows. (Approvals and today's changes: changes/home.py.)"""
 
 import datetime as dt
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from accounts.selectors import user_is_manager
 from core.home import HomePanel
 
-from .models import OPEN_STATUSES, ChangeRequest, Ticket
-from .selectors.changes import change_awaiting_approval_for_user, change_list_for_user
+from .models import OPEN_STATUSES, Ticket
 from .selectors.tickets import ticket_list_for_user, ticket_queue
 
 ROWS = 6
@@ -91,57 +88,6 @@ def _requester_waiting(*, user, now):
     }
 
 
-def _approvals(*, user, now):
-    from core.consent import consent_pending_for
-
-    changes = list(change_awaiting_approval_for_user(user=user).order_by("window_start", "pk")[:ROWS])
-    items = [
-        {"url": reverse("change-detail", args=[c.pk]), "number": c.number, "title": c.title, "what": _("变更审批")}
-        for c in changes
-    ]
-    for kind, qs in consent_pending_for(user=user):
-        for consent in qs[:ROWS]:
-            url = consent.get_absolute_url() if hasattr(consent, "get_absolute_url") else ""
-            items.append({"url": url, "number": "", "title": str(consent), "what": kind.label})
-    return {
-        "title": _("待我决定"),
-        "items": items,
-        "more_url": reverse("change-inbox"),
-        "empty": _("没有待您审批或确认的事项。"),
-    }
-
-
-def changes_today(*, user, now: dt.datetime, mine: bool):
-    """Changes whose window touches today (Beijing time) or that are being carried out; `mine`: only
-    those the user implements."""
-    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    day_end = day_start + dt.timedelta(days=1)
-    S = ChangeRequest.Status
-    qs = change_list_for_user(user=user).filter(
-        Q(status=S.IN_PROGRESS)
-        | Q(status=S.APPROVED, window_start__lt=day_end, window_end__gt=day_start)
-    )
-    if mine:
-        qs = qs.filter(implementers=user)
-    return qs.order_by("window_start", "pk").distinct()
-
-
-def _changes_panel(mine: bool):
-    def build(*, user, now):
-        if mine and user_is_manager(user):
-            return None  # a duty leader sees all of today's changes in the other panel
-        changes = list(changes_today(user=user, now=now, mine=mine)[:ROWS])
-        return {
-            "title": _("今天我实施的变更") if mine else _("今天的变更"),
-            "changes": changes,
-            "now": now,
-            "more_url": reverse("change-calendar"),
-            "empty": _("今天没有变更。"),
-        }
-
-    return build
-
-
 HOME_PANELS = (
     HomePanel("tickets-mine", "tickets/home/_tickets.html", _queue_panel("mine", _("我的工单（按剩余时间）"), _("您名下没有未完成的工单。")),
               roles=frozenset({Role.ENGINEER, Role.TECH_LEAD}), order=10, wide=True),
@@ -153,9 +99,4 @@ HOME_PANELS = (
               roles=frozenset({Role.REQUESTER}), order=20, wide=True),
     HomePanel("tickets-requester-waiting", "tickets/home/_items.html", _requester_waiting,
               roles=frozenset({Role.REQUESTER}), order=10),
-    HomePanel("approvals", "tickets/home/_items.html", _approvals, roles=frozenset({Role.APPROVER}), order=5),
-    HomePanel("changes-mine-today", "tickets/home/_changes.html", _changes_panel(mine=True),
-              roles=frozenset({Role.ENGINEER}), order=40),
-    HomePanel("changes-today", "tickets/home/_changes.html", _changes_panel(mine=False),
-              roles=frozenset({Role.DUTY_LEADER, Role.PROJECT_MANAGER}), order=41),
 )
