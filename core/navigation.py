@@ -1,15 +1,17 @@
 """Main navigation, grouped: 工单 / 变更 / 值班 / 报表 / 管理, with the role's few daily links first.
 
-Each app declares its entries in `<app>/navigation.py` as NAV_ITEMS and registers them from its
-AppConfig.ready() (`register_nav_items`), so core imports no app. The context processor keeps the
-entries the user's roles allow. Entries are plain links; a group is a <details> that opens without
-scripts (static/js/opsdesk.js only closes the other groups)."""
+Each app lists its entries in `<app>/navigation.py` as NAV_ITEMS and registers them in
+AppConfig.ready() (nav_register, into the NAVIGATION registry), so core imports no app. The context
+processor keeps the entries the user's roles allow. Entries are plain links; a group is a <details>
+that opens without scripts (static/js/opsdesk.js only closes the other groups)."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .registry import Registry
 
 # The groups in the order they appear.
 NAV_GROUPS: tuple[tuple[str, str], ...] = (
@@ -36,22 +38,30 @@ class NavItem:
     daily_order: int = 100  # order among the daily links
 
 
-_REGISTRY: list[NavItem] = []
+NAVIGATION: Registry[NavItem] = Registry("navigation")
 
 
-def register_nav_items(items) -> None:
-    """Called from an app's AppConfig.ready(). Idempotent per entry (tests may call ready() twice)."""
-    for item in items:
-        if item not in _REGISTRY:
-            _REGISTRY.append(item)
+def nav_register(owner: str, *items: NavItem) -> None:
+    """An app's entries (its AppConfig.ready() calls this with its label and its NAV_ITEMS)."""
+    NAVIGATION.register(owner, *items)
+
+
+def _nav_items() -> list[NavItem]:
+    """Every entry by `order`; on a tie the higher layer's first (apps register lowest layer first),
+    then the app's own order."""
+    ranked = [
+        ((item.order, -owner_rank, item_rank), item)
+        for owner_rank, (_owner, items) in enumerate(NAVIGATION.by_owner())
+        for item_rank, item in enumerate(items)
+    ]
+    return [item for _key, item in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def _visible(user) -> list[NavItem]:
     from accounts.selectors import user_roles
 
     roles = user_roles(user)
-    visible = [i for i in _REGISTRY if not i.roles or roles & i.roles or user.is_superuser]
-    return sorted(visible, key=lambda i: i.order)
+    return [i for i in _nav_items() if not i.roles or roles & i.roles or user.is_superuser]
 
 
 def _entry(item: NavItem) -> dict:

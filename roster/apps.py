@@ -7,11 +7,14 @@ class RosterConfig(AppConfig):
     verbose_name = _("值班与重保")
 
     def ready(self) -> None:
-        from core.home import register_home_panels
-        from core.navigation import register_nav_items
+        from core.demo import DemoSeeder, demo_seeders_register
+        from core.home import home_panels_register
+        from core.navigation import nav_register
 
+        from . import demo
         from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
 
-        register_nav_items(NAV_ITEMS)
-        register_home_panels(HOME_PANELS)
+        demo_seeders_register(self.label, DemoSeeder("roster: calendar, periods, rosters, duty records", demo.seed))
+        nav_register(self.label, *NAV_ITEMS)
+        home_panels_register(self.label, *HOME_PANELS)

@@ -7,11 +7,22 @@ class TicketsConfig(AppConfig):
     verbose_name = _("工单")
 
     def ready(self) -> None:
-        from core.home import register_home_panels
-        from core.navigation import register_nav_items
+        from core.demo import DemoSeeder, demo_seeders_register
+        from core.home import home_panels_register
+        from core.navigation import nav_register
+        from roster.selectors.handover import handover_open_items_register
 
+        from . import demo
         from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
+        from .selectors.handover import handover_open_items
 
-        register_nav_items(NAV_ITEMS)
-        register_home_panels(HOME_PANELS)
+        demo_seeders_register(
+            self.label,
+            DemoSeeder("tickets: contract, catalogue, systems, hosts", demo.seed_reference),
+            DemoSeeder("tickets: three months of ticket history", demo.seed_tickets, history=True),
+        )
+        nav_register(self.label, *NAV_ITEMS)
+        home_panels_register(self.label, *HOME_PANELS)
+        # The open tickets a roster handover carries over (the roster does not import tickets).
+        handover_open_items_register(self.label, handover_open_items)
