@@ -24,11 +24,15 @@ messages:
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py seed_demo
-	@echo "OpsDesk: http://$(HOST):$(PORT)/  (periodic work runs in-process; Ctrl-C stops both)"
-	@trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py run_scheduler & sched=$$!; \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	$(PY) manage.py seed_demo -v 0
+	@# Links in e-mails and robot messages point at the address actually served (unless OPSDESK_SITE_URL is set);
+	@# the address and the demo accounts are printed last, once the server answers.
+	@export OPSDESK_SITE_URL=$${OPSDESK_SITE_URL:-http://$(HOST):$(PORT)}; \
+	  trap 'kill $$sched $$web 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py run_scheduler -v 0 & sched=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & web=$$!; \
+	  $(PY) manage.py demo_accounts --wait --url "$$OPSDESK_SITE_URL"; \
+	  wait $$web
 
 test: $(VENV)/.installed
 	E2E=1 bash scripts/os_deps.sh

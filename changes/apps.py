@@ -11,10 +11,12 @@ class ChangesConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import DemoSeeder, demo_seeders_register
+        from core.home import home_panels_register
         from core.navigation import nav_register
         from tickets.selectors.downtime import downtime_planned_breakdown_register
 
         from . import demo
+        from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
         from .selectors import planned_parts_for_records
 
@@ -23,3 +25,4 @@ class ChangesConfig(AppConfig):
         downtime_planned_breakdown_register(planned_parts_for_records)
         demo_seeders_register(self.label, DemoSeeder("changes: change requests", demo.seed))
         nav_register(self.label, *NAV_ITEMS)
+        home_panels_register(self.label, *HOME_PANELS)

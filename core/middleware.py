@@ -79,6 +79,26 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class PlainNotFoundMiddleware:
+    """A page view that raises Http404 (a missing object, or another organisation's, which is the same
+    answer on purpose) gets the site's own Chinese 404 page in every mode. Without this, DEBUG (`make
+    run`) showed Django's technical page listing the URLconf for a refused ticket. API views are DRF
+    views and answer their JSON 404 themselves; unmatched URLs still get Django's handler404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.views.defaults import page_not_found
+
+        if isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return page_not_found(request, exception)
+        return None
+
 
 class RejectNulBytesMiddleware:
     """Answer 400 when a query parameter or form field (name or value) contains a NUL byte.

@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -7,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from .selectors import notification_list
 from .services import notification_mark_read
+
+logger = logging.getLogger("opsdesk.errors")
 
 
 @login_required
@@ -34,9 +38,22 @@ def healthz(request):
 
 @login_required
 def home(request):
-    """Landing page: the user's sections and latest notices."""
-    latest = notification_list(user=request.user).filter(read_at__isnull=True)[:5]
-    return render(request, "core/home.html", {"latest": latest})
+    """Landing page: the panels of the user's roles (what to act on now) and the latest notices. The
+    panels refresh themselves every 30 s like the queue (htmx asks the same URL for the panels only)."""
+    from django.utils import timezone
+    from django.utils.cache import patch_vary_headers
+
+    from .home import home_panels_for
+
+    now = timezone.now()
+    context = {"panels": home_panels_for(user=request.user, now=now), "now": now}
+    if getattr(request, "htmx", False):
+        response = render(request, "core/_home_panels.html", context)
+    else:
+        context["latest"] = notification_list(user=request.user).filter(read_at__isnull=True)[:5]
+        response = render(request, "core/home.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def server_error(request):
@@ -63,11 +80,28 @@ def server_error(request):
             {"code": code, "message": message, "fields": {}}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        response = HttpResponse(
-            f'<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>{status}</title></head>'
-            f"<body><h1>{status}</h1><p>{message}</p></body></html>",
-            status=status,
-        )
+        response = HttpResponse(_error_page_html(request, status=status, message=message, with_request=not unavailable), status=status)
     if unavailable:
         response["Retry-After"] = "30"
     return response
+
+
+def _error_page_html(request, *, status: int, message: str, with_request: bool) -> str:
+    """The 500/503 page with the site's frame. With the request (navigation, user) when the database
+    answers; without it while the database is down (the navigation would query it); and a bare page
+    if even the template fails, so the error page never raises."""
+    from django.template.loader import render_to_string
+
+    context = {"status": status, "message": message}
+    if with_request:
+        try:
+            return render_to_string("500.html", context, request=request)
+        except Exception:
+            logger.exception("the 500 page could not render with the request; rendering it without")
+    try:
+        return render_to_string("500.html", context)
+    except Exception:  # noqa: BLE001
+        return (
+            f'<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8"><title>{status}</title></head>'
+            f"<body><h1>{status}</h1><p>{message}</p></body></html>"
+        )

@@ -7,12 +7,15 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报告与指标")
 
     def ready(self) -> None:
+        from core.home import home_panels_register
         from core.navigation import nav_register
         from tickets.selectors.links import ticket_links_register
 
+        from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
         from .selectors.downtime import downtime_report_link
 
         nav_register(self.label, *NAV_ITEMS)
+        home_panels_register(self.label, *HOME_PANELS)
         # The ticket page links to the downtime report behind the reports' own access rule.
         ticket_links_register(self.label, downtime_report_link)

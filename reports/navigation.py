@@ -8,7 +8,13 @@ from core.navigation import NavItem
 READERS = frozenset({Role.APPROVER, Role.ENGINEER, Role.TECH_LEAD, Role.DUTY_LEADER, Role.PROJECT_MANAGER, Role.AUDITOR})
 
 NAV_ITEMS = (
-    NavItem(_("指标看板"), "reports-dashboard", roles=READERS, order=60),
-    NavItem(pgettext_lazy("navigation", "运维月报"), "reports-monthly", roles=READERS, order=65),
-    NavItem(_("查验材料"), "reports-packages", roles=READERS, order=70),
+    NavItem(
+        _("指标看板"), "reports-dashboard", roles=READERS, order=60, group="reports",
+        daily_for=frozenset({Role.PROJECT_MANAGER}), daily_order=10,
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "运维月报"), "reports-monthly", roles=READERS, order=65, group="reports",
+        daily_for=frozenset({Role.PROJECT_MANAGER}), daily_order=20,
+    ),
+    NavItem(_("查验材料"), "reports-packages", roles=READERS, order=70, group="reports"),
 )

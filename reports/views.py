@@ -16,6 +16,7 @@ from accounts.selectors import user_is_manager, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed, page_domain_error
 from core.filters import int_param
 
+from .home import report_statuses
 from .models import TaskState
 from .selectors.access import (
     contract_get_for_user,
@@ -32,7 +33,6 @@ from .services.monthly import (
     monthly_report_actions_for,
     monthly_report_issue,
     monthly_report_request,
-    report_status_for,
     stale_before,
 )
 from .services.packages import acceptance_package_request
@@ -88,10 +88,7 @@ def dashboard(request):
         "ticket__business_system", "ticket__assignee")
     breach_rows = list(breaches.order_by("-due_at")[:LIST_LIMIT])
     upcoming = periods_touching(start=now, end=now + dt.timedelta(days=366)).first()
-    contracts = list(contract_list_for_reports(user=request.user)[:5])
-    statuses = []
-    for contract in contracts:
-        statuses.append({"contract": contract, "current": report_status_for(contract=contract, period=period.previous(), now=now)})
+    statuses = report_statuses(user=request.user, now=now)
     organizations = None
     if user_sees_all_tenants(request.user):
         from accounts.models import Organization

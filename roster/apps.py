@@ -8,10 +8,13 @@ class RosterConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import DemoSeeder, demo_seeders_register
+        from core.home import home_panels_register
         from core.navigation import nav_register
 
         from . import demo
+        from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
 
         demo_seeders_register(self.label, DemoSeeder("roster: calendar, periods, rosters, duty records", demo.seed))
         nav_register(self.label, *NAV_ITEMS)
+        home_panels_register(self.label, *HOME_PANELS)

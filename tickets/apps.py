@@ -8,10 +8,12 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import DemoSeeder, demo_seeders_register
+        from core.home import home_panels_register
         from core.navigation import nav_register
         from roster.selectors.handover import handover_open_items_register
 
         from . import demo
+        from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
         from .selectors.handover import handover_open_items
 
@@ -21,5 +23,6 @@ class TicketsConfig(AppConfig):
             DemoSeeder("tickets: three months of ticket history", demo.seed_tickets, history=True),
         )
         nav_register(self.label, *NAV_ITEMS)
+        home_panels_register(self.label, *HOME_PANELS)
         # The open tickets a roster handover carries over (the roster does not import tickets).
         handover_open_items_register(self.label, handover_open_items)

@@ -61,7 +61,25 @@
     apply();
   }
 
+  // 3. Navigation groups (<details>): opening one closes the others; a click elsewhere or Escape
+  //    closes them. Without scripts each group still opens and closes on its own.
+  function navGroups() {
+    var groups = document.querySelectorAll("details[data-nav-group]");
+    if (!groups.length) return;
+    function closeAll(except) {
+      for (var i = 0; i < groups.length; i++) if (groups[i] !== except) groups[i].open = false;
+    }
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].addEventListener("toggle", function (event) { if (event.target.open) closeAll(event.target); });
+    }
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest("details[data-nav-group]")) closeAll(null);
+    });
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") closeAll(null); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    navGroups();
     kindToggle();
     tick();
     window.setInterval(tick, 1000);

@@ -2,7 +2,8 @@
 handover's open items, a ticket page's links. They replace loading by string, with the same result."""
 
 from core.demo import DEMO_SEEDERS, demo_seeders
-from core.navigation import NAVIGATION, nav_items_for
+from core.home import HOME_PANELS
+from core.navigation import NAVIGATION, nav_for, nav_items_for
 from core.registry import Registry
 from roster.selectors.handover import HANDOVER_OPEN_ITEMS
 from tickets.selectors.links import TICKET_LINKS
@@ -22,6 +23,7 @@ def test_a_registry_keeps_owners_in_first_order_and_replaces_an_owners_entries()
 def test_the_apps_register_in_the_order_of_the_layers():
     assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes"]
     assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "reports"]
+    assert HOME_PANELS.owners() == ["roster", "tickets", "changes", "reports"]
     assert HANDOVER_OPEN_ITEMS.owners() == ["tickets"]
     assert TICKET_LINKS.owners() == ["reports"]
     assert [s.history for s in demo_seeders()] == [False, False, False, True, False]
@@ -32,10 +34,25 @@ class _Superuser:
     is_authenticated = True
 
 
-def test_the_navigation_is_the_one_the_apps_listed_before(monkeypatch):
-    """The order nav_items_for gave when core loaded tickets, changes, roster, reports, core by name: by `order`,
-    ties to the higher layer (变更 before 当前值班 at 40)."""
+def test_the_menu_groups_the_registered_entries(monkeypatch):
+    """The menu (nav_for) shows the registry's entries grouped 工单/变更/值班/报表/管理 (issue 19 item 2),
+    no longer as the one flat row nav_items_for gave; inside a group, entries keep the registry's
+    order (by `order`, ties to the higher layer). A user without roles has no daily links."""
     monkeypatch.setattr("accounts.selectors.user_roles", lambda user: frozenset())
+    nav = nav_for(_Superuser())
+    assert nav["daily"] == []
+    assert {group["key"]: [item["url_name"] for item in group["items"]] for group in nav["groups"]} == {
+        "tickets": ["ticket-queue", "ticket-submit", "ticket-intake", "ticket-list"],
+        "changes": ["change-list", "change-calendar", "change-inbox"],
+        "roster": [
+            "roster-on-duty", "roster-list", "roster-my-shifts", "roster-swaps", "roster-log", "roster-handover",
+            "roster-periods",
+        ],
+        "reports": ["reports-dashboard", "reports-monthly", "reports-packages"],
+        "admin": ["business-systems", "service-catalogue", "audit-log"],
+    }
+    assert [group["key"] for group in nav["groups"]] == ["tickets", "changes", "roster", "reports", "admin"]
+    # The flat list (the home page walks it) is still every entry once, in the registry's order.
     assert [item["url_name"] for item in nav_items_for(_Superuser())] == [
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",

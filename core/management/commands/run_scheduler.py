@@ -50,7 +50,8 @@ class Command(BaseCommand):
             name: started if isinstance(sched, crontab) else datetime.fromtimestamp(0, tz=UTC)
             for name, (_task, sched, _args) in entries.items()
         }
-        self.stdout.write(f"scheduler: {len(entries)} periodic tasks: {', '.join(entries)}")
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"scheduler: {len(entries)} periodic tasks: {', '.join(entries)}")
         while not stop["flag"]:
             for name, (task, sched, args) in entries.items():
                 due, _next_in = sched.is_due(last_run[name])

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import ACCOUNTS
 from core.demo import demo_seeders
 
 
@@ -14,7 +13,11 @@ class Command(BaseCommand):
         # The apps register their seeders in AppConfig.ready(), lowest layer first (core.demo).
         for seeder in demo_seeders():
             seeder.run()
-            self.stdout.write(f"  {seeder.name}: ok")
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Accounts (password: {settings.DEMO_PASSWORD}):"))
-        for username, name, org, dept, title, roles, _mobile in ACCOUNTS:
-            self.stdout.write(f"  {username:6} {name}  {org}{'/' + dept if dept else ''}  {title}  [{', '.join(roles)}]")
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"  {seeder.name}: ok")
+        if options["verbosity"] >= 1:
+            # `make run` runs this quietly and prints the accounts last (manage.py demo_accounts).
+            from .demo_accounts import demo_accounts_block
+
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(demo_accounts_block(settings.OPSDESK_SITE_URL))

@@ -1,0 +1,49 @@
+"""Home-page panel of the reports app (core.home): the project manager's KPIs, month and year to date
+(kpis_compute, the dashboard's and the monthly report's one computation), and where last month's
+report stands against its issue deadline."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from core.home import HomePanel
+
+from .selectors.access import contract_list_for_reports, kpi_scope_for_user
+from .selectors.kpis import kpis_compute
+from .selectors.periods import Period, month_of, period_for, tz
+from .services.monthly import report_status_for
+
+
+def year_to_date(now: dt.datetime) -> Period:
+    return period_for("year", dt.date(now.astimezone(tz()).year, 1, 1))
+
+
+def report_statuses(*, user, now: dt.datetime) -> list[dict]:
+    """Last month's report per contract the user reads: the dashboard and the home page."""
+    period = month_of(now).previous()
+    return [
+        {"contract": contract, "current": report_status_for(contract=contract, period=period, now=now)}
+        for contract in contract_list_for_reports(user=user)[:5]
+    ]
+
+
+def _kpis(*, user, now):
+    scope = kpi_scope_for_user(user=user, organization_id=None, business_system_id=None)
+    month, year = month_of(now), year_to_date(now)
+    month_rows = kpis_compute(period=month, scope=scope, now=now).rows()
+    year_rows = {row["key"]: row for row in kpis_compute(period=year, scope=scope, now=now).rows()}
+    return {
+        "title": _("服务绩效指标"),
+        "month": month,
+        "year": year,
+        "rows": [{"month": row, "cells": (row, year_rows[row["key"]])} for row in month_rows],
+        "statuses": report_statuses(user=user, now=now),
+        "more_url": reverse("reports-dashboard"),
+    }
+
+
+HOME_PANELS = (
+    HomePanel("reports-kpis", "reports/home/_kpis.html", _kpis, roles=frozenset({Role.PROJECT_MANAGER}), order=1, wide=True),
+)
