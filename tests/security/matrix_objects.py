@@ -69,6 +69,27 @@ class MatrixObjects(dict):
             name="矩阵测试：日志清理", plan="清理 30 天前日志", rollback_plan="无需回退", verification_plan="检查磁盘"
         ).pk
 
+    # --- routine ------------------------------------------------------------------------------------
+    def backup_policy(self, side: str):
+        import datetime as _dt
+
+        from routine.services.backups import backup_policy_create
+
+        def build():
+            return backup_policy_create(
+                actor=self.users["engineer"], business_system=self.systems[side], name=f"矩阵测试备份 {side}",
+                backup_object="database", backup_type="incremental", schedule="每日", owner=self.users["engineer"],
+                start_date=_dt.date(2026, 1, 1),
+            ).pk
+
+        return self._once(f"backup_policy:{side}", build)
+
+    def _own_backup_policy(self):
+        return self.backup_policy("own")
+
+    def _other_backup_policy(self):
+        return self.backup_policy("other")
+
     # --- tickets ------------------------------------------------------------------------------------
     def ticket(self, side: str, severity: str = "P3"):
         from tickets.services.tickets import ticket_create

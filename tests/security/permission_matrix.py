@@ -139,6 +139,7 @@ MATRIX: list[Entry] = [
 TENANT_LISTS = {
     "api/v1/business-systems/": ("/api/v1/business-systems/", "own_system", "other_system"),
     "api/v1/hosts/": ("/api/v1/hosts/", "own_host", "other_host"),
+    "api/v1/backup-policies/": ("/api/v1/backup-policies/", "own_backup_policy", "other_backup_policy"),
 }
 
 # --- everything the apps added (issue 8, second pass) ----------------------------------------------
@@ -390,4 +391,28 @@ MATRIX += [
           note="a refused role is sent back with a message; the test asserts nothing was written", writers=()),
     Entry("reports/packages/<int:pk>/", "GET", "/reports/packages/{own_package}/", REPORT_PAGE),
     Entry("reports/packages/<int:pk>/", "GET", "/reports/packages/{other_package}/", REPORT_OTHER_PAGE),
+]
+
+# --- routine work (issue 17): purchasers read their own systems' records and write nothing -----------
+W_ROUTINE = expect(400, anonymous=403, requester=403, approver=403, other_requester=403, auditor=403)
+W_ROUTINE_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=403, auditor=403)
+MATRIX += [
+    Entry("api/v1/backup-policies/", "GET", "/api/v1/backup-policies/", API_ANY_SIGNED_IN),
+    Entry("api/v1/backup-policies/", "POST", "/api/v1/backup-policies/", W_ROUTINE),
+    Entry("api/v1/backup-policies/<int:pk>/", "GET", "/api/v1/backup-policies/{own_backup_policy}/", API_OWN),
+    Entry("api/v1/backup-policies/<int:pk>/", "GET", "/api/v1/backup-policies/{other_backup_policy}/", API_OTHER),
+    Entry("api/v1/backup-policies/<int:pk>/", "PATCH", "/api/v1/backup-policies/{own_backup_policy}/",
+          expect(200, anonymous=403, requester=403, approver=403, other_requester=404, auditor=403), data={"schedule": "每日"}),
+    Entry("api/v1/backup-runs/", "GET", "/api/v1/backup-runs/", API_ANY_SIGNED_IN),
+    Entry("api/v1/backup-runs/", "POST", "/api/v1/backup-runs/", W_ROUTINE),
+    Entry("api/v1/backup-runs/import/", "POST", "/api/v1/backup-runs/import/", W_ROUTINE),
+    Entry("api/v1/backup-alerts/", "GET", "/api/v1/backup-alerts/", API_ANY_SIGNED_IN),
+    Entry("api/v1/restore-tests/", "GET", "/api/v1/restore-tests/", API_ANY_SIGNED_IN),
+    Entry("api/v1/restore-tests/", "POST", "/api/v1/restore-tests/", W_ROUTINE),
+    Entry("api/v1/backup-compliance/", "GET", f"/api/v1/backup-compliance/?month={REPORT_MONTH}", API_ANY_SIGNED_IN),
+    Entry("routine/backups/", "GET", "/routine/backups/", PAGE_ANY_SIGNED_IN),
+    Entry("routine/backups/runs/", "GET", "/routine/backups/runs/", PAGE_ANY_SIGNED_IN),
+    Entry("routine/backups/runs/", "POST", "/routine/backups/runs/", W_ROUTINE_PAGE, note="no file: the form again"),
+    Entry("routine/backups/restore-tests/", "GET", "/routine/backups/restore-tests/", PAGE_ANY_SIGNED_IN),
+    Entry("routine/backups/restore-tests/", "POST", "/routine/backups/restore-tests/", W_ROUTINE_PAGE, note="empty form"),
 ]

@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavItem
+
+NAV_ITEMS = (
+    NavItem(_("备份"), "routine-backups", order=50),
+)

@@ -1,0 +1,94 @@
+"""The registers (台账) of the routine work: one definition of each list's columns, shared by its page,
+its CSV/xlsx export and the acceptance package. Values are what a reader sees (labels, local times)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import backups
+
+
+def _at(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable
+
+
+@dataclass(frozen=True)
+class Register:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows_for: Callable[..., QuerySet]  # rows_for(user=) -> the visible rows, newest first
+    month_field: str  # the moment that places a row in a month
+
+    def headers(self) -> list[str]:
+        return [str(c.label) for c in self.columns]
+
+    def values(self, objects: Iterable) -> list[list]:
+        return [[c.value(o) for c in self.columns] for o in objects]
+
+    def for_month(self, *, user, first: dt.date, last: dt.date) -> QuerySet:
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return self.rows_for(user=user).filter(**{f"{self.month_field}__gte": start, f"{self.month_field}__lt": end})
+
+
+BACKUP_RUNS = Register(
+    key="backup-runs",
+    title=_("备份记录"),
+    columns=(
+        Column(_("业务系统"), lambda r: r.policy.business_system.name),
+        Column(_("备份策略"), lambda r: r.policy.name),
+        Column(_("作业编号"), lambda r: r.job_id),
+        Column(_("备份方式"), lambda r: r.get_backup_type_display()),
+        Column(_("开始时间"), lambda r: _at(r.started_at)),
+        Column(_("结束时间"), lambda r: _at(r.ended_at)),
+        Column(_("结果"), lambda r: r.get_result_display()),
+        Column(_("备份量（字节）"), lambda r: r.size_bytes if r.size_bytes is not None else ""),
+        Column(_("信息"), lambda r: r.message),
+        Column(_("来源"), lambda r: r.get_source_display()),
+    ),
+    rows_for=backups.backup_run_list_for_user,
+    month_field="started_at",
+)
+
+RESTORE_TESTS = Register(
+    key="restore-tests",
+    title=_("恢复测试"),
+    columns=(
+        Column(_("业务系统"), lambda t: t.policy.business_system.name),
+        Column(_("备份策略"), lambda t: t.policy.name),
+        Column(_("测试时间"), lambda t: _at(t.tested_at)),
+        Column(_("所恢复的备份"), lambda t: t.run.job_id if t.run_id else ""),
+        Column(_("结果"), lambda t: t.get_result_display()),
+        Column(_("恢复耗时（分钟）"), lambda t: t.duration_minutes if t.duration_minutes is not None else ""),
+        Column(_("执行人"), lambda t: t.performed_by.display_name),
+        Column(_("说明"), lambda t: t.notes),
+    ),
+    rows_for=backups.restore_test_list_for_user,
+    month_field="tested_at",
+)
+
+REGISTERS: dict[str, Register] = {r.key: r for r in (BACKUP_RUNS, RESTORE_TESTS)}
+
+
+def register_get(key: str) -> Register | None:
+    return REGISTERS.get(key)
+
+
