@@ -18,9 +18,23 @@ from core import filters as core_filters
 from core.exceptions import PermissionDenied, ValidationFailed
 from tickets.selectors.reference import business_system_list_for_user
 
-from .models import BackupAlert, BackupObject, BackupPolicy, BackupRun, BackupType, RestoreTest
+from .models import (
+    BackupAlert,
+    BackupObject,
+    BackupPolicy,
+    BackupRun,
+    BackupType,
+    InspectionItem,
+    InspectionResult,
+    InspectionRound,
+    InspectionSchedule,
+    InspectionTemplate,
+    RestoreTest,
+)
 from .selectors import backups as backup_selectors
+from .selectors import inspections as inspection_selectors
 from .services import backups as backup_services
+from .services import inspections as inspection_services
 from .services.access import may_report_backups, require_provider_staff
 
 
@@ -327,3 +341,158 @@ class BackupComplianceApi(APIView):
         return Response({"month": f"{year:04d}-{month:02d}", "results": BackupComplianceSerializer(rows, many=True).data})
 
 
+
+
+# ---------------------------------------------------------------- inspections
+
+
+
+class InspectionItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionItem
+        fields = ["id", "seq", "label", "kind", "min_value", "max_value", "unit"]
+        read_only_fields = ["id", "seq"]
+
+
+class InspectionTemplateSerializer(serializers.ModelSerializer):
+    items = InspectionItemSerializer(many=True)
+
+    class Meta:
+        model = InspectionTemplate
+        fields = ["id", "name", "scope", "description", "active", "items", "created_at"]
+        read_only_fields = ["id", "active", "created_at"]
+
+
+class InspectionTemplateListCreateApi(generics.ListCreateAPIView):
+    serializer_class = InspectionTemplateSerializer
+    filterset_fields = ["scope", "active"]
+
+    def get_queryset(self):
+        return inspection_selectors.inspection_template_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        require_provider_staff(request.user)
+        data = InspectionTemplateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        template = inspection_services.inspection_template_create(
+            actor=request.user, name=values["name"], scope=values["scope"], description=values.get("description", ""),
+            items=[dict(i) for i in values["items"]],
+        )
+        return Response(InspectionTemplateSerializer(template).data, status=status.HTTP_201_CREATED)
+
+
+class InspectionScheduleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionSchedule
+        fields = ["id", "template", "business_system", "frequency", "heavy_frequency", "time_of_day", "weekday", "grace_minutes",
+                  "start_date", "active", "created_at"]
+        read_only_fields = ["id", "active", "created_at"]
+
+
+class InspectionScheduleListCreateApi(generics.ListCreateAPIView):
+    serializer_class = InspectionScheduleSerializer
+    filterset_fields = ["template", "business_system", "frequency", "active"]
+
+    def get_queryset(self):
+        return inspection_selectors.inspection_schedule_list_for_user(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        require_provider_staff(request.user)
+        data = InspectionScheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        schedule = inspection_services.inspection_schedule_create(actor=request.user, **data.validated_data)
+        return Response(InspectionScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+
+
+class InspectionResultSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="item.label", read_only=True)
+
+    class Meta:
+        model = InspectionResult
+        fields = ["id", "item", "label", "value", "ok", "note", "ticket"]
+        read_only_fields = fields
+
+
+class InspectionRoundSerializer(serializers.ModelSerializer):
+    template = serializers.IntegerField(source="schedule.template_id", read_only=True)
+    template_name = serializers.CharField(source="schedule.template.name", read_only=True)
+
+    class Meta:
+        model = InspectionRound
+        fields = ["id", "schedule", "template", "template_name", "slot", "due_by", "heavy", "status", "done_by", "done_at",
+                  "anomalies", "notes", "flagged_at"]
+        read_only_fields = fields
+
+
+class InspectionRoundDetailSerializer(InspectionRoundSerializer):
+    results = InspectionResultSerializer(many=True, read_only=True)
+
+    class Meta(InspectionRoundSerializer.Meta):
+        fields = [*InspectionRoundSerializer.Meta.fields, "results"]
+        read_only_fields = fields
+
+
+class InspectionRoundFilter(django_filters.FilterSet):
+    template = django_filters.NumberFilter(field_name="schedule__template")
+    business_system = django_filters.NumberFilter(field_name="schedule__business_system")
+    slot_after = core_filters.DateTimeFilter(field_name="slot", lookup_expr="gte")
+    slot_before = core_filters.DateTimeFilter(field_name="slot", lookup_expr="lt")
+    with_anomalies = django_filters.BooleanFilter(field_name="anomalies", lookup_expr="gt", method="filter_anomalies")
+
+    class Meta:
+        model = InspectionRound
+        fields = ["status", "template", "business_system", "heavy", "slot_after", "slot_before", "with_anomalies"]
+
+    def filter_anomalies(self, qs, name, value):
+        return qs.filter(anomalies__gt=0) if value else qs.filter(anomalies=0)
+
+
+class InspectionRoundListApi(generics.ListAPIView):
+    serializer_class = InspectionRoundSerializer
+    filterset_class = InspectionRoundFilter
+    ordering_fields = ["slot", "id"]
+
+    def get_queryset(self):
+        return inspection_selectors.inspection_round_list_for_user(user=self.request.user)
+
+
+class InspectionRoundDetailApi(generics.RetrieveAPIView):
+    serializer_class = InspectionRoundDetailSerializer
+
+    def get_object(self):
+        return inspection_selectors.inspection_round_get_for_user(user=self.request.user, round_id=self.kwargs["pk"])
+
+
+class InspectionRoundCompleteApi(APIView):
+    class Input(serializers.Serializer):
+        answers = serializers.DictField(child=serializers.DictField(), help_text='{"<item id>": {"value": "ok", "note": ""}}')
+        notes = serializers.CharField(required=False, allow_blank=True)
+
+    @extend_schema(request=Input, responses=InspectionRoundDetailSerializer)
+    def post(self, request, pk: int):
+        round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
+        require_provider_staff(request.user)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        inspection_services.inspection_round_complete(actor=request.user, round_id=round_.pk, **data.validated_data)
+        round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
+        return Response(InspectionRoundDetailSerializer(round_).data)
+
+
+class InspectionResultTicketApi(APIView):
+    class Input(serializers.Serializer):
+        severity = serializers.ChoiceField(choices=["P1", "P2", "P3", "P4"], default="P3")
+
+    @extend_schema(request=Input, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        result = inspection_selectors.inspection_result_list_for_user(user=request.user).filter(pk=pk).first()
+        if result is None:
+            from core.exceptions import NotFound
+
+            raise NotFound()
+        require_provider_staff(request.user)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = inspection_services.inspection_result_ticket(actor=request.user, result_id=result.pk, **data.validated_data)
+        return Response({"ticket": ticket.pk, "number": ticket.number}, status=status.HTTP_201_CREATED)

@@ -147,3 +147,153 @@ class BackupAlert(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.policy} {self.get_kind_display()}"
+
+
+# ---------------------------------------------------------------- inspections (6.2.2, 8.1.8)
+
+
+class InspectionTemplate(models.Model):
+    """A checklist (巡检表): machine room, hardware or a system, with its items in order."""
+
+    class Scope(models.TextChoices):
+        MACHINE_ROOM = "machine_room", _("机房")
+        HARDWARE = "hardware", _("硬件")
+        SYSTEM = "system", _("系统")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    scope = models.CharField(_("范围"), max_length=20, choices=Scope.choices)
+    description = models.TextField(_("说明"), blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("巡检模板")
+        verbose_name_plural = _("巡检模板")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InspectionItem(models.Model):
+    class Kind(models.TextChoices):
+        CHECK = "check", _("正常/异常")
+        NUMBER = "number", _("数值（有上下限）")
+        TEXT = "text", _("文字")
+
+    template = models.ForeignKey(InspectionTemplate, on_delete=models.CASCADE, related_name="items")
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    label = models.CharField(_("检查项"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    min_value = models.DecimalField(_("下限"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("上限"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("巡检项")
+        verbose_name_plural = _("巡检项")
+        ordering = ["template", "seq", "pk"]
+        constraints = [models.UniqueConstraint(fields=["template", "seq"], name="inspection_item_unique_seq")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def limits(self) -> str:
+        """The normal range as people write it: "18–27 ℃", "≤ 85 %", "≥ 10 GB"; empty without limits."""
+        low, high = self.min_value, self.max_value
+        if low is None and high is None:
+            return ""
+        if low is not None and high is not None:
+            text = f"{low.normalize():f}–{high.normalize():f}"
+        else:
+            text = f"≤ {high.normalize():f}" if high is not None else f"≥ {low.normalize():f}"
+        return f"{text} {self.unit}".strip()
+
+
+class InspectionSchedule(models.Model):
+    """When a checklist is done: every shift, daily or weekly at a time; in a heavy-protection period at
+    `heavy_frequency` instead (denser: e.g. daily becomes every shift)."""
+
+    class Frequency(models.TextChoices):
+        PER_SHIFT = "per_shift", _("每班")
+        DAILY = "daily", _("每日")
+        WEEKLY = "weekly", _("每周")
+
+    template = models.ForeignKey(InspectionTemplate, verbose_name=_("巡检模板"), on_delete=models.PROTECT, related_name="schedules")
+    business_system = models.ForeignKey(
+        BusinessSystem, verbose_name=_("业务系统"), on_delete=models.PROTECT, related_name="inspection_schedules",
+        help_text=_("巡检异常开出的工单归属此系统"),
+    )
+    frequency = models.CharField(_("频次"), max_length=20, choices=Frequency.choices)
+    heavy_frequency = models.CharField(_("重保期频次"), max_length=20, choices=Frequency.choices, blank=True)
+    time_of_day = models.TimeField(_("时间"), null=True, blank=True, help_text=_("每日、每周巡检的开始时间"))
+    weekday = models.PositiveSmallIntegerField(
+        _("星期"), null=True, blank=True, choices=[(i, label) for i, label in enumerate(
+            [_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("星期五"), _("星期六"), _("星期日")])]
+    )
+    grace_minutes = models.PositiveIntegerField(_("宽限（分钟）"), default=120)
+    start_date = models.DateField(_("生效日期"))
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("巡检计划")
+        verbose_name_plural = _("巡检计划")
+        ordering = ["template__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.template.name} · {self.get_frequency_display()}"
+
+
+class InspectionRound(models.Model):
+    """One scheduled round (planned ahead by the scheduler): done by the engineer on duty, or missed
+    when not done within the schedule's grace time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待巡检")
+        DONE = "done", _("已完成")
+        MISSED = "missed", _("漏检")
+
+    schedule = models.ForeignKey(InspectionSchedule, verbose_name=_("巡检计划"), on_delete=models.PROTECT, related_name="rounds")
+    slot = models.DateTimeField(_("计划时间"))
+    due_by = models.DateTimeField(_("最迟完成"))
+    heavy = models.BooleanField(_("重保期"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("巡检人"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    anomalies = models.PositiveSmallIntegerField(_("异常项数"), default=0)
+    notes = models.TextField(_("说明"), blank=True)
+    flagged_at = models.DateTimeField(_("漏检通知时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("巡检记录")
+        verbose_name_plural = _("巡检记录")
+        ordering = ["-slot", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "slot"], name="inspection_round_unique_slot")]
+        indexes = [
+            models.Index(fields=["slot"], name="inspection_round_slot_idx"),
+            models.Index(fields=["due_by"], name="inspection_round_pending_idx", condition=models.Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule.template.name} {self.slot:%Y-%m-%d %H:%M}"
+
+
+class InspectionResult(models.Model):
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(InspectionItem, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField(_("结果"), max_length=200, blank=True)
+    ok = models.BooleanField(_("正常"))
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("巡检项结果")
+        verbose_name_plural = _("巡检项结果")
+        ordering = ["round", "item__seq", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "item"], name="inspection_result_unique_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item.label}: {self.value}"

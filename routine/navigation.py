@@ -3,5 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from core.navigation import NavItem
 
 NAV_ITEMS = (
-    NavItem(_("备份"), "routine-backups", order=50),
+    NavItem(_("巡检"), "routine-inspections", order=50),
+    NavItem(_("备份"), "routine-backups", order=51),
 )

@@ -7,3 +7,10 @@ urlpatterns = [
     path("backups/runs/", views.backup_runs, name="routine-backup-runs"),
     path("backups/restore-tests/", views.restore_tests, name="routine-restore-tests"),
 ]
+
+urlpatterns += [
+    path("inspections/", views.inspections, name="routine-inspections"),
+    path("inspections/anomalies/", views.inspection_anomalies, name="routine-inspection-anomalies"),
+    path("inspections/rounds/<int:pk>/", views.inspection_round, name="routine-inspection-round"),
+    path("inspections/results/<int:pk>/ticket/", views.inspection_result_ticket, name="routine-inspection-result-ticket"),
+]

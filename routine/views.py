@@ -3,6 +3,7 @@ domain errors become messages on the form (or 403/404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_provider_staff
 from core.audit import audit_record
@@ -21,9 +23,12 @@ from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationF
 from core.models import AuditLog
 
 from . import apis, exports, forms
+from .models import InspectionItem, InspectionRound
 from .selectors import backups as backup_selectors
+from .selectors import inspections as inspection_selectors
 from .selectors.registers import REGISTERS, Register
 from .services import backups as backup_services
+from .services import inspections as inspection_services
 from .services.access import may_report_backups
 
 
@@ -154,3 +159,86 @@ def restore_tests(request):
     return register_page(request, register=REGISTERS["restore-tests"], filterset_class=apis.RestoreTestFilter,
                          template="routine/restore_tests.html",
                          extra={"form": form, "may_record": user_is_provider_staff(request.user)})
+
+
+# ---------------------------------------------------------------- inspections
+
+
+
+
+@routine_page
+def inspections(request):
+    """The rounds register; provider staff see the rounds due now first."""
+    due = []
+    if user_is_provider_staff(request.user):
+        now = timezone.now()
+        due = list(inspection_selectors.inspection_round_list_for_user(user=request.user)
+                   .filter(status=InspectionRound.Status.PENDING, slot__lte=now + dt.timedelta(hours=2))
+                   .order_by("slot")[:20])
+    return register_page(request, register=REGISTERS["inspection-rounds"], filterset_class=apis.InspectionRoundFilter,
+                         template="routine/inspections.html", extra={"due": due})
+
+
+@routine_page
+def inspection_anomalies(request):
+    return register_page(request, register=REGISTERS["inspection-anomalies"], filterset_class=_AnomalyFilter)
+
+
+class _AnomalyFilter(apis.django_filters.FilterSet):
+    slot_after = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="gte", label=_("计划时间起"))
+    slot_before = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="lt", label=_("计划时间止"))
+
+    class Meta:
+        model = apis.InspectionResult
+        fields = ["slot_after", "slot_before"]
+
+
+@routine_page
+def inspection_round(request, pk: int):
+    """One round, on a phone: every item with its limits; abnormal items open a ticket in one step."""
+    round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
+    items = list(round_.schedule.template.items.all())
+    values = {}
+    if request.method == "POST":
+        answers = {}
+        for item in items:
+            answers[item.pk] = {"value": request.POST.get(f"value_{item.pk}", ""), "note": request.POST.get(f"note_{item.pk}", ""),
+                                "abnormal": bool(request.POST.get(f"abnormal_{item.pk}"))}
+        values = answers
+        try:
+            inspection_services.inspection_round_complete(actor=request.user, round_id=round_.pk, answers=answers,
+                                                          notes=request.POST.get("notes", ""))
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, str(exc.message))
+            errors = exc.fields
+        else:
+            messages.success(request, _("巡检已提交"))
+            return redirect(reverse("routine-inspection-round", args=[round_.pk]))
+    else:
+        errors = {}
+    rows = [{"item": item, "answer": values.get(item.pk, {}), "errors": errors.get(f"item_{item.pk}", [])} for item in items]
+    return render(request, "routine/inspection_round.html", {
+        "round": round_, "rows": rows, "results": list(round_.results.all()), "kinds": InspectionItem.Kind,
+        "may_do": user_is_provider_staff(request.user) and round_.status == InspectionRound.Status.PENDING,
+        "may_ticket": user_is_provider_staff(request.user),
+    })
+
+
+@require_POST
+@routine_page
+def inspection_result_ticket(request, pk: int):
+    result = inspection_selectors.inspection_result_list_for_user(user=request.user).filter(pk=pk).first()
+    if result is None:
+        raise NotFound()
+    try:
+        ticket = inspection_services.inspection_result_ticket(actor=request.user, result_id=result.pk,
+                                                              severity=request.POST.get("severity", "P3"))
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied | NotFound):
+            raise
+        messages.error(request, str(exc.message))
+        return redirect(reverse("routine-inspection-round", args=[result.round_id]))
+    messages.success(request, _("已开工单 %(number)s") % {"number": ticket.number})
+    return redirect(reverse("ticket-detail", args=[ticket.pk]))

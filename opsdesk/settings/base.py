@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULE = {
     "roster.duty_flags_sweep": {"task": "roster.duty_flags_sweep", "schedule": 300.0},
     "core.audit_purge_expired": {"task": "core.audit_purge_expired", "schedule": 6 * 60 * 60.0},
     "routine.backup_day_check": {"task": "routine.backup_day_check", "schedule": 3600.0},  # idempotent per policy and day
+    "routine.inspection_rounds_plan": {"task": "routine.inspection_rounds_plan", "schedule": 3600.0},
+    "routine.inspection_missed_sweep": {"task": "routine.inspection_missed_sweep", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {

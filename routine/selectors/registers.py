@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import backups
+from . import backups, inspections
 
 
 def _at(value: dt.datetime | None) -> str:
@@ -85,7 +85,41 @@ RESTORE_TESTS = Register(
     month_field="tested_at",
 )
 
-REGISTERS: dict[str, Register] = {r.key: r for r in (BACKUP_RUNS, RESTORE_TESTS)}
+INSPECTION_ROUNDS = Register(
+    key="inspection-rounds",
+    title=_("巡检记录"),
+    columns=(
+        Column(_("计划时间"), lambda r: _at(r.slot)),
+        Column(_("巡检模板"), lambda r: r.schedule.template.name),
+        Column(_("业务系统"), lambda r: r.schedule.business_system.name),
+        Column(_("重保期"), lambda r: "是" if r.heavy else ""),
+        Column(_("状态"), lambda r: r.get_status_display()),
+        Column(_("巡检人"), lambda r: r.done_by.display_name if r.done_by_id else ""),
+        Column(_("完成时间"), lambda r: _at(r.done_at)),
+        Column(_("异常项数"), lambda r: r.anomalies),
+        Column(_("说明"), lambda r: r.notes),
+    ),
+    rows_for=inspections.inspection_round_list_for_user,
+    month_field="slot",
+)
+
+INSPECTION_ANOMALIES = Register(
+    key="inspection-anomalies",
+    title=_("巡检异常"),
+    columns=(
+        Column(_("计划时间"), lambda r: _at(r.round.slot)),
+        Column(_("巡检模板"), lambda r: r.round.schedule.template.name),
+        Column(_("检查项"), lambda r: r.item.label),
+        Column(_("结果"), lambda r: r.value),
+        Column(_("正常范围"), lambda r: r.item.limits()),
+        Column(_("备注"), lambda r: r.note),
+        Column(_("工单"), lambda r: r.ticket.number if r.ticket_id else ""),
+    ),
+    rows_for=lambda *, user: inspections.inspection_result_list_for_user(user=user).filter(ok=False).order_by("-round__slot", "pk"),
+    month_field="round__slot",
+)
+
+REGISTERS: dict[str, Register] = {r.key: r for r in (BACKUP_RUNS, RESTORE_TESTS, INSPECTION_ROUNDS, INSPECTION_ANOMALIES)}
 
 
 def register_get(key: str) -> Register | None:

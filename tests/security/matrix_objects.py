@@ -90,6 +90,41 @@ class MatrixObjects(dict):
     def _other_backup_policy(self):
         return self.backup_policy("other")
 
+    def inspection_round(self, side: str):
+        def build():
+            from routine.models import InspectionRound
+            from routine.services.inspections import (
+                inspection_rounds_plan,
+                inspection_schedule_create,
+                inspection_template_create,
+            )
+
+            template = self._once("inspection_template", lambda: inspection_template_create(
+                actor=self.users["engineer"], name="矩阵测试巡检", scope="system", items=[{"label": "服务状态", "kind": "check"}]))
+            schedule = inspection_schedule_create(
+                actor=self.users["engineer"], template=template, business_system=self.systems[side], frequency="daily",
+                time_of_day=dt.time(9, 0), start_date=dt.date(2026, 1, 1))
+            day = timezone.localdate()
+            inspection_rounds_plan(first_day=day, last_day=day)
+            return InspectionRound.objects.get(schedule=schedule).pk
+
+        return self._once(f"inspection_round:{side}", build)
+
+    def _own_inspection_round(self):
+        return self.inspection_round("own")
+
+    def _other_inspection_round(self):
+        return self.inspection_round("other")
+
+    def _own_inspection_result(self):
+        from routine.models import InspectionRound
+        from routine.services.inspections import inspection_round_complete
+
+        round_id = self.inspection_round("own")
+        item = InspectionRound.objects.get(pk=round_id).schedule.template.items.get()
+        inspection_round_complete(actor=self.users["engineer"], round_id=round_id, answers={item.pk: {"value": "ok"}})
+        return InspectionRound.objects.get(pk=round_id).results.get().pk
+
     # --- tickets ------------------------------------------------------------------------------------
     def ticket(self, side: str, severity: str = "P3"):
         from tickets.services.tickets import ticket_create
