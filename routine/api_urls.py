@@ -22,3 +22,19 @@ urlpatterns += [
     path("inspection-rounds/<int:pk>/complete/", apis.InspectionRoundCompleteApi.as_view(), name="api-inspection-round-complete"),
     path("inspection-results/<int:pk>/ticket/", apis.InspectionResultTicketApi.as_view(), name="api-inspection-result-ticket"),
 ]
+
+from . import apis_security as sec  # noqa: E402
+
+urlpatterns += [
+    path("security-activities/", sec.SecurityActivityListCreateApi.as_view(), name="api-security-activities"),
+    path("findings/", sec.FindingListCreateApi.as_view(), name="api-findings"),
+    path("findings/import/", sec.FindingImportApi.as_view(), name="api-findings-import"),
+    path("findings/<int:pk>/", sec.FindingDetailApi.as_view(), name="api-finding"),
+    path("findings/<int:pk>/accept-risk/", sec.FindingAcceptRiskApi.as_view(), name="api-finding-accept-risk"),
+    path("findings/<int:pk>/<slug:action>/", sec.FindingActionApi.as_view(), name="api-finding-action"),
+    path("risk-acceptances/", sec.RiskAcceptanceListApi.as_view(), name="api-risk-acceptances"),
+    path("risk-acceptances/<int:pk>/<slug:action>/", sec.RiskAcceptanceDecideApi.as_view(), name="api-risk-acceptance-decide"),
+    path("antivirus-sweeps/", sec.AntivirusSweepListCreateApi.as_view(), name="api-antivirus-sweeps"),
+    path("antivirus-unswept/", sec.AntivirusUnsweptApi.as_view(), name="api-antivirus-unswept"),
+    path("security-warnings/", sec.SecurityWarningListCreateApi.as_view(), name="api-security-warnings"),
+]

@@ -13,3 +13,11 @@ class RoutineConfig(AppConfig):
         from .selectors.inspections import shift_rounds_panel
 
         shift_panel_register(shift_rounds_panel)
+
+        # The purchaser approver's consent inbox lists risk acceptances waiting for a decision.
+        from core.consent import consent_register
+
+        from .models import RiskAcceptance
+
+        consent_register(RiskAcceptance, label=_("风险接受"),
+                         queryset=lambda: RiskAcceptance.objects.select_related("finding__business_system", "requested_by"))

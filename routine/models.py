@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
+from core.models import AppendOnlyModel, ConsentRequest
 from tickets.models import BusinessSystem
 
 # ---------------------------------------------------------------- backups (4.2.5, 4.2.6, 8.2.7)
@@ -297,3 +297,168 @@ class InspectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.label}: {self.value}"
+
+
+# ---------------------------------------------------------------- security self-checks (8.2.5, 6.2.8, 6.1.5, 8.2.6)
+
+
+class SecurityActivity(models.Model):
+    """A self-check: document review, vulnerability scan, penetration test, antivirus sweep or a
+    data-security risk assessment (GB/T 20984-2022), with its scope, dates, people and report."""
+
+    class Kind(models.TextChoices):
+        DOC_REVIEW = "doc_review", _("文档审查")
+        VULN_SCAN = "vuln_scan", _("漏洞扫描")
+        PENTEST = "pentest", _("渗透测试")
+        ANTIVIRUS = "antivirus", _("病毒查杀")
+        RISK_ASSESSMENT = "risk_assessment", _("数据安全风险评估")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    organization = models.ForeignKey("accounts.Organization", verbose_name=_("采购人"), on_delete=models.PROTECT, related_name="+")
+    systems = models.ManyToManyField(BusinessSystem, verbose_name=_("业务系统"), related_name="+", blank=True)
+    scope = models.TextField(_("范围"))
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"))
+    people = models.CharField(_("实施人员"), max_length=300)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="+")
+    report = models.FileField(_("报告"), upload_to="routine/security/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("安全自查")
+        verbose_name_plural = _("安全自查")
+        ordering = ["-started_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(ended_on__gte=models.F("started_on")), name="security_activity_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+
+class Severity3(models.TextChoices):
+    HIGH = "high", _("高危")
+    MEDIUM = "medium", _("中危")
+    LOW = "low", _("低危")
+
+
+class Finding(models.Model):
+    """A finding of a self-check, tracked to closure: open → fixing → fixed → verified (by somebody else
+    than who fixed it). An accepted risk is a RiskAcceptance the purchaser's approver confirmed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待整改")
+        FIXING = "fixing", _("整改中")
+        FIXED = "fixed", _("已整改")
+        VERIFIED = "verified", _("已验证")
+
+    activity = models.ForeignKey(SecurityActivity, verbose_name=_("安全自查"), on_delete=models.PROTECT, related_name="findings")
+    business_system = models.ForeignKey(BusinessSystem, verbose_name=_("业务系统"), on_delete=models.PROTECT, related_name="+")
+    hosts = models.ManyToManyField("tickets.Host", verbose_name=_("主机"), related_name="+", blank=True)
+    title = models.CharField(_("问题"), max_length=300)
+    severity = models.CharField(_("等级"), max_length=10, choices=Severity3.choices)
+    cve = models.CharField(_("CVE 编号"), max_length=30, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    found_on = models.DateField(_("发现日期"))
+    due_on = models.DateField(_("整改期限"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    source_ref = models.CharField(_("来源编号"), max_length=120, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("整改人"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    fixed_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("验证人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("安全问题")
+        verbose_name_plural = _("安全问题")
+        ordering = ["-found_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "source_ref"], condition=~models.Q(source_ref=""), name="finding_unique_source"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="finding_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"[{self.get_severity_display()}] {self.title}"
+
+
+class FindingEvent(AppendOnlyModel):
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=20)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("安全问题记录")
+        verbose_name_plural = _("安全问题记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} {self.action}"
+
+
+class RiskAcceptance(ConsentRequest):
+    """The provider asks the purchaser to accept a finding's risk instead of fixing it; it counts (the
+    finding is neither open nor overdue in the figures) only while the purchaser's approver confirms."""
+
+    finding = models.ForeignKey(Finding, verbose_name=_("安全问题"), on_delete=models.PROTECT, related_name="acceptances")
+
+    class Meta:
+        verbose_name = _("风险接受")
+        verbose_name_plural = _("风险接受")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding"], condition=models.Q(state__in=["requested", "confirmed", "disputed"]),
+                                    name="risk_acceptance_one_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"接受风险：{self.finding}"
+
+    def get_absolute_url(self) -> str:
+        return f"/routine/security/findings/{self.finding_id}/"
+
+
+class AntivirusSweep(models.Model):
+    host = models.ForeignKey("tickets.Host", verbose_name=_("主机"), on_delete=models.PROTECT, related_name="+")
+    swept_at = models.DateTimeField(_("查杀时间"))
+    engine = models.CharField(_("查杀软件及版本"), max_length=100)
+    threats_found = models.PositiveIntegerField(_("发现威胁"), default=0)
+    threats_cleaned = models.PositiveIntegerField(_("已清除"), default=0)
+    notes = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("病毒查杀记录")
+        verbose_name_plural = _("病毒查杀记录")
+        ordering = ["-swept_at", "-pk"]
+        indexes = [models.Index(fields=["host", "swept_at"], name="av_sweep_host_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.host_id} {self.swept_at:%Y-%m-%d}"
+
+
+class SecurityWarning(models.Model):
+    """A security warning published to the purchaser (预警通报, 8.2.6)."""
+
+    organization = models.ForeignKey("accounts.Organization", verbose_name=_("通报对象"), on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(_("通报范围"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200)
+    severity = models.CharField(_("等级"), max_length=10, choices=Severity3.choices)
+    content = models.TextField(_("内容"))
+    published_at = models.DateTimeField(_("通报时间"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("通报人"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("预警通报")
+        verbose_name_plural = _("预警通报")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

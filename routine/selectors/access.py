@@ -7,18 +7,19 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound
 
 
-def visible(qs: QuerySet, *, user, system_path: str) -> QuerySet:
-    """`qs` narrowed to what `user` may read; `system_path` leads from the model to its BusinessSystem."""
+def visible(qs: QuerySet, *, user, system_path: str = "", org_path: str = "") -> QuerySet:
+    """`qs` narrowed to what `user` may read; `system_path` leads from the model to its BusinessSystem
+    (or `org_path` straight to the purchaser)."""
     if user_sees_all_tenants(user):
         return qs
     tenant = user_tenant_id(user)
     if tenant is None:
         return qs.none()
-    return qs.filter(**{f"{system_path}__organization_id": tenant})
+    return qs.filter(**{f"{org_path or system_path + '__organization'}_id": tenant})
 
 
-def get_visible(qs: QuerySet, *, user, system_path: str, pk: int):
-    obj = visible(qs, user=user, system_path=system_path).filter(pk=pk).first()
+def get_visible(qs: QuerySet, *, user, pk: int, system_path: str = "", org_path: str = ""):
+    obj = visible(qs, user=user, system_path=system_path, org_path=org_path).filter(pk=pk).first()
     if obj is None:
         raise NotFound()
     return obj
