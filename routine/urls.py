@@ -14,3 +14,12 @@ urlpatterns += [
     path("inspections/rounds/<int:pk>/", views.inspection_round, name="routine-inspection-round"),
     path("inspections/results/<int:pk>/ticket/", views.inspection_result_ticket, name="routine-inspection-result-ticket"),
 ]
+
+urlpatterns += [
+    path("security/", views.security, name="routine-security"),
+    path("security/activities/", views.security_activities, name="routine-security-activities"),
+    path("security/findings/", views.findings, name="routine-findings"),
+    path("security/findings/<int:pk>/", views.finding_detail, name="routine-finding"),
+    path("security/antivirus/", views.antivirus, name="routine-antivirus"),
+    path("security/warnings/", views.security_warnings, name="routine-security-warnings"),
+]

@@ -19,16 +19,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_provider_staff
 from core.audit import audit_record
+from core.consent import consent_actions_for, consent_decide
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.models import AuditLog
 
-from . import apis, exports, forms
+from . import apis, apis_security, exports, forms
 from .models import InspectionItem, InspectionRound
 from .selectors import backups as backup_selectors
 from .selectors import inspections as inspection_selectors
+from .selectors import security as security_selectors
 from .selectors.registers import REGISTERS, Register
 from .services import backups as backup_services
 from .services import inspections as inspection_services
+from .services import security as security_services
 from .services.access import may_report_backups
 
 
@@ -242,3 +245,85 @@ def inspection_result_ticket(request, pk: int):
         return redirect(reverse("routine-inspection-round", args=[result.round_id]))
     messages.success(request, _("已开工单 %(number)s") % {"number": ticket.number})
     return redirect(reverse("ticket-detail", args=[ticket.pk]))
+
+
+# ---------------------------------------------------------------- security self-checks
+
+
+@routine_page
+def security(request):
+    """The month's security figures and the registers."""
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        year, number = apis.parse_month(month)
+    except ValidationFailed:
+        year, number = timezone.localdate().year, timezone.localdate().month
+        messages.error(request, _("请按 YYYY-MM 填写月份"))
+    first, last = backup_selectors.month_bounds(year, number)
+    figures = security_selectors.security_month(user=request.user, first=first, last=last)
+    return render(request, "routine/security.html", {"month": f"{year:04d}-{number:02d}", "figures": figures})
+
+
+@routine_page
+def security_activities(request):
+    return register_page(request, register=REGISTERS["security-activities"], filterset_class=apis_security.SecurityActivityFilter)
+
+
+@routine_page
+def findings(request):
+    return register_page(request, register=REGISTERS["findings"], filterset_class=apis_security.FindingFilter,
+                         template="routine/findings.html")
+
+
+@routine_page
+def antivirus(request):
+    month = timezone.localdate()
+    first, last = backup_selectors.month_bounds(month.year, month.month)
+    unswept = list(security_selectors.hosts_unswept(user=request.user, first=first, last=last)[:500])
+    return register_page(request, register=REGISTERS["antivirus-sweeps"], filterset_class=apis_security.AntivirusSweepFilter,
+                         template="routine/antivirus.html", extra={"unswept": unswept})
+
+
+@routine_page
+def security_warnings(request):
+    return register_page(request, register=REGISTERS["security-warnings"], filterset_class=_WarningFilter)
+
+
+class _WarningFilter(apis.django_filters.FilterSet):
+    class Meta:
+        model = apis_security.SecurityWarning
+        fields = ["severity"]
+
+
+@routine_page
+def finding_detail(request, pk: int):
+    finding = security_selectors.finding_get_for_user(user=request.user, finding_id=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "accept_risk":
+                security_services.finding_accept_risk_request(actor=request.user, finding_id=finding.pk,
+                                                              reason=request.POST.get("reason", ""))
+            elif action.startswith("consent_"):
+                acceptance = next((a for a in finding.acceptances.all() if str(a.pk) == request.POST.get("acceptance")), None)
+                if acceptance is None:
+                    raise NotFound()
+                consent_decide(acceptance, actor=request.user, action=action.removeprefix("consent_"), note=request.POST.get("note", ""))
+            else:
+                security_services.finding_move(actor=request.user, finding_id=finding.pk, action=action,
+                                               note=request.POST.get("note", ""))
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied | NotFound):
+                raise
+            form_errors(request, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(reverse("routine-finding", args=[finding.pk]))
+    acceptances = [(a, consent_actions_for(user=request.user, consent=a)) for a in finding.acceptances.all()]
+    return render(request, "routine/finding_detail.html", {
+        "finding": finding,
+        "actions": [(a, security_services.FINDING_TRANSITIONS[a].label)
+                    for a in security_services.FINDING_TRANSITIONS.actions_for(user=request.user, obj=finding)],
+        "acceptances": acceptances, "may_request": user_is_provider_staff(request.user) and finding.status != "verified"
+        and not any(a.state in ("requested", "confirmed", "disputed") for a, _x in acceptances),
+    })

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import backups, inspections
+from . import backups, inspections, security
 
 
 def _at(value: dt.datetime | None) -> str:
@@ -119,7 +119,80 @@ INSPECTION_ANOMALIES = Register(
     month_field="round__slot",
 )
 
-REGISTERS: dict[str, Register] = {r.key: r for r in (BACKUP_RUNS, RESTORE_TESTS, INSPECTION_ROUNDS, INSPECTION_ANOMALIES)}
+SECURITY_ACTIVITIES = Register(
+    key="security-activities",
+    title=_("安全自查"),
+    columns=(
+        Column(_("类型"), lambda a: a.get_kind_display()),
+        Column(_("名称"), lambda a: a.title),
+        Column(_("采购人"), lambda a: str(a.organization)),
+        Column(_("范围"), lambda a: a.scope),
+        Column(_("开始日期"), lambda a: _day(a.started_on)),
+        Column(_("结束日期"), lambda a: _day(a.ended_on)),
+        Column(_("实施人员"), lambda a: a.people),
+        Column(_("负责人"), lambda a: a.lead.display_name),
+        Column(_("报告"), lambda a: "有" if a.report else ""),
+    ),
+    rows_for=security.security_activity_list_for_user,
+    month_field="created_at",
+)
+
+FINDINGS = Register(
+    key="findings",
+    title=_("安全问题"),
+    columns=(
+        Column(_("编号"), lambda f: f.pk),
+        Column(_("业务系统"), lambda f: f.business_system.name),
+        Column(_("问题"), lambda f: f.title),
+        Column(_("等级"), lambda f: f.get_severity_display()),
+        Column(_("CVE 编号"), lambda f: f.cve),
+        Column(_("发现日期"), lambda f: _day(f.found_on)),
+        Column(_("整改期限"), lambda f: _day(f.due_on)),
+        Column(_("状态"), lambda f: f.get_status_display() + ("（已接受风险）" if getattr(f, "accepted", False) else "")),
+        Column(_("整改人"), lambda f: f.fixed_by.display_name if f.fixed_by_id else ""),
+        Column(_("验证人"), lambda f: f.verified_by.display_name if f.verified_by_id else ""),
+        Column(_("安全自查"), lambda f: f.activity.title),
+    ),
+    rows_for=security.finding_list_for_user,
+    month_field="created_at",
+)
+
+ANTIVIRUS_SWEEPS = Register(
+    key="antivirus-sweeps",
+    title=_("病毒查杀记录"),
+    columns=(
+        Column(_("主机"), lambda a: a.host.name),
+        Column(_("业务系统"), lambda a: a.host.business_system.name),
+        Column(_("查杀时间"), lambda a: _at(a.swept_at)),
+        Column(_("查杀软件及版本"), lambda a: a.engine),
+        Column(_("发现威胁"), lambda a: a.threats_found),
+        Column(_("已清除"), lambda a: a.threats_cleaned),
+        Column(_("说明"), lambda a: a.notes),
+    ),
+    rows_for=security.antivirus_sweep_list_for_user,
+    month_field="swept_at",
+)
+
+SECURITY_WARNINGS = Register(
+    key="security-warnings",
+    title=_("预警通报"),
+    columns=(
+        Column(_("通报时间"), lambda w: _at(w.published_at)),
+        Column(_("通报对象"), lambda w: str(w.organization)),
+        Column(_("通报范围"), lambda w: w.audience),
+        Column(_("等级"), lambda w: w.get_severity_display()),
+        Column(_("标题"), lambda w: w.title),
+        Column(_("内容"), lambda w: w.content),
+        Column(_("通报人"), lambda w: w.published_by.display_name),
+    ),
+    rows_for=security.security_warning_list_for_user,
+    month_field="published_at",
+)
+
+REGISTERS: dict[str, Register] = {r.key: r for r in (
+    BACKUP_RUNS, RESTORE_TESTS, INSPECTION_ROUNDS, INSPECTION_ANOMALIES, SECURITY_ACTIVITIES, FINDINGS, ANTIVIRUS_SWEEPS,
+    SECURITY_WARNINGS,
+)}
 
 
 def register_get(key: str) -> Register | None:

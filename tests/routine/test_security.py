@@ -166,3 +166,29 @@ def test_antivirus_unswept_hosts_and_warnings(api, users, systems, purchaser):
     assert Notification.objects.filter(recipient=users["requester"], kind="security_warning").exists()
     assert api(users["other_requester"]).get("/api/v1/security-warnings/").json()["results"] == []
     assert len(api(users["requester"]).get("/api/v1/security-warnings/").json()["results"]) == 1
+
+
+def test_security_pages(client, users, systems, scan):
+    finding = finding_create(actor=users["engineer"], activity=scan, business_system=systems["own"], title="弱口令",
+                             severity="high", found_on=dt.date(2026, 9, 30))
+    client.force_login(users["engineer"])
+    for url in ("/routine/security/?month=2026-10", "/routine/security/activities/", "/routine/security/findings/",
+                "/routine/security/antivirus/", "/routine/security/warnings/", f"/routine/security/findings/{finding.pk}/"):
+        assert client.get(url).status_code == 200, url
+    assert "弱口令" in client.get("/routine/security/?month=2026-10").content.decode()  # overdue since 7 October
+    client.post(f"/routine/security/findings/{finding.pk}/", {"action": "fix"})
+    client.post(f"/routine/security/findings/{finding.pk}/", {"action": "accept_risk", "reason": "停用在即"})
+    client.force_login(users["approver"])
+    page = client.get(f"/routine/security/findings/{finding.pk}/").content.decode()
+    assert "确认接受风险" in page
+    acceptance = finding.acceptances.get()
+    client.post(f"/routine/security/findings/{finding.pk}/", {"action": "consent_confirm", "acceptance": acceptance.pk})
+    acceptance.refresh_from_db()
+    assert acceptance.state == "confirmed"
+    client.force_login(users["engineer"])
+    page = client.get(f"/routine/security/findings/{finding.pk}/").content.decode()
+    assert "验证通过" not in page  # who fixed it may not verify it
+    csv = client.get("/routine/security/findings/?export=csv").content.decode("utf-8-sig")
+    assert "已接受风险" in csv
+    client.force_login(users["other_requester"])
+    assert client.get(f"/routine/security/findings/{finding.pk}/").status_code == 404

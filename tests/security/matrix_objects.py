@@ -125,6 +125,30 @@ class MatrixObjects(dict):
         inspection_round_complete(actor=self.users["engineer"], round_id=round_id, answers={item.pk: {"value": "ok"}})
         return InspectionRound.objects.get(pk=round_id).results.get().pk
 
+    def finding(self, side: str):
+        def build():
+            from routine.services.security import finding_create, security_activity_create
+
+            org = self.purchaser if side == "own" else self.other_purchaser
+            activity = security_activity_create(
+                actor=self.users["engineer"], kind="vuln_scan", title=f"矩阵测试扫描 {side}", organization=org, scope="全部",
+                started_on=dt.date(2026, 1, 1), ended_on=dt.date(2026, 1, 2), people="矩阵")
+            return finding_create(actor=self.users["engineer"], activity=activity, business_system=self.systems[side],
+                                  title="矩阵测试问题", severity="low", found_on=dt.date(2026, 1, 2)).pk
+
+        return self._once(f"finding:{side}", build)
+
+    def _own_finding(self):
+        return self.finding("own")
+
+    def _other_finding(self):
+        return self.finding("other")
+
+    def _own_risk_acceptance(self):
+        from routine.services.security import finding_accept_risk_request
+
+        return finding_accept_risk_request(actor=self.users["engineer"], finding_id=self.finding("own"), reason="矩阵测试").pk
+
     # --- tickets ------------------------------------------------------------------------------------
     def ticket(self, side: str, severity: str = "P3"):
         from tickets.services.tickets import ticket_create
