@@ -38,3 +38,13 @@ urlpatterns += [
     path("antivirus-unswept/", sec.AntivirusUnsweptApi.as_view(), name="api-antivirus-unswept"),
     path("security-warnings/", sec.SecurityWarningListCreateApi.as_view(), name="api-security-warnings"),
 ]
+
+from . import apis_drills as drills  # noqa: E402
+
+urlpatterns += [
+    path("drills/", drills.DrillListCreateApi.as_view(), name="api-drills"),
+    path("drills/<int:pk>/", drills.DrillDetailApi.as_view(), name="api-drill"),
+    path("drills/<int:pk>/record/", drills.DrillRecordApi.as_view(), name="api-drill-record"),
+    path("drills/<int:pk>/sign/", drills.DrillSignApi.as_view(), name="api-drill-sign"),
+    path("drill-problems/<int:pk>/ticket/", drills.DrillProblemTicketApi.as_view(), name="api-drill-problem-ticket"),
+]

@@ -462,3 +462,74 @@ class SecurityWarning(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---------------------------------------------------------------- drills (4.1)
+
+
+class Drill(models.Model):
+    """A disaster-recovery or emergency drill: plan, scenario, systems, date, RTO/RPO targets and what
+    was achieved, participants, problems (each may become a ticket) and the purchaser's sign-off."""
+
+    class Kind(models.TextChoices):
+        DISASTER_RECOVERY = "disaster_recovery", _("容灾演练")
+        EMERGENCY = "emergency", _("应急演练")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("已计划")
+        DONE = "done", _("已完成")
+        SIGNED = "signed", _("采购人已签认")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    organization = models.ForeignKey("accounts.Organization", verbose_name=_("采购人"), on_delete=models.PROTECT, related_name="+")
+    systems = models.ManyToManyField(BusinessSystem, verbose_name=_("业务系统"), related_name="+")
+    plan = models.TextField(_("演练方案"))
+    scenario = models.TextField(_("演练场景"))
+    planned_on = models.DateField(_("演练日期"))
+    rto_target_minutes = models.PositiveIntegerField(_("RTO 目标（分钟）"))
+    rpo_target_minutes = models.PositiveIntegerField(_("RPO 目标（分钟）"))
+    rto_achieved_minutes = models.PositiveIntegerField(_("RTO 实际（分钟）"), null=True, blank=True)
+    rpo_achieved_minutes = models.PositiveIntegerField(_("RPO 实际（分钟）"), null=True, blank=True)
+    participants = models.TextField(_("参演人员"))
+    outcome = models.TextField(_("演练结论"), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("采购人签认人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("签认时间"), null=True, blank=True)
+    sign_note = models.CharField(_("签认意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("演练")
+        verbose_name_plural = _("演练")
+        ordering = ["-planned_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    @property
+    def rto_met(self) -> bool | None:
+        return None if self.rto_achieved_minutes is None else self.rto_achieved_minutes <= self.rto_target_minutes
+
+    @property
+    def rpo_met(self) -> bool | None:
+        return None if self.rpo_achieved_minutes is None else self.rpo_achieved_minutes <= self.rpo_target_minutes
+
+
+class DrillProblem(models.Model):
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="problems")
+    description = models.TextField(_("问题"))
+    business_system = models.ForeignKey(BusinessSystem, verbose_name=_("业务系统"), on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("演练问题")
+        verbose_name_plural = _("演练问题")
+        ordering = ["drill", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:50]

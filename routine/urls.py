@@ -23,3 +23,8 @@ urlpatterns += [
     path("security/antivirus/", views.antivirus, name="routine-antivirus"),
     path("security/warnings/", views.security_warnings, name="routine-security-warnings"),
 ]
+
+urlpatterns += [
+    path("drills/", views.drills, name="routine-drills"),
+    path("drills/<int:pk>/", views.drill_detail, name="routine-drill"),
+]

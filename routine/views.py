@@ -23,13 +23,15 @@ from core.consent import consent_actions_for, consent_decide
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.models import AuditLog
 
-from . import apis, apis_security, exports, forms
+from . import apis, apis_drills, apis_security, exports, forms
 from .models import InspectionItem, InspectionRound
 from .selectors import backups as backup_selectors
+from .selectors import drills as drill_selectors
 from .selectors import inspections as inspection_selectors
 from .selectors import security as security_selectors
 from .selectors.registers import REGISTERS, Register
 from .services import backups as backup_services
+from .services import drills as drill_services
 from .services import inspections as inspection_services
 from .services import security as security_services
 from .services.access import may_report_backups
@@ -326,4 +328,45 @@ def finding_detail(request, pk: int):
                     for a in security_services.FINDING_TRANSITIONS.actions_for(user=request.user, obj=finding)],
         "acceptances": acceptances, "may_request": user_is_provider_staff(request.user) and finding.status != "verified"
         and not any(a.state in ("requested", "confirmed", "disputed") for a, _x in acceptances),
+    })
+
+
+# ---------------------------------------------------------------- drills
+
+
+class _DrillFilter(apis.django_filters.FilterSet):
+    class Meta:
+        model = apis_drills.Drill
+        fields = ["kind", "status"]
+
+
+@routine_page
+def drills(request):
+    return register_page(request, register=REGISTERS["drills"], filterset_class=_DrillFilter, template="routine/drills.html")
+
+
+@routine_page
+def drill_detail(request, pk: int):
+    drill = drill_selectors.drill_get_for_user(user=request.user, drill_id=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "sign":
+                drill_services.drill_sign(actor=request.user, drill_id=drill.pk, note=request.POST.get("note", ""))
+            elif request.POST.get("action") == "ticket":
+                problem = next((p for p in drill.problems.all() if str(p.pk) == request.POST.get("problem")), None)
+                if problem is None:
+                    raise NotFound()
+                drill_services.drill_problem_ticket(actor=request.user, problem_id=problem.pk, severity=request.POST.get("severity", "P3"))
+            else:
+                raise ValidationFailed(fields={"action": [_("操作无效")]})
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied | NotFound):
+                raise
+            form_errors(request, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(reverse("routine-drill", args=[drill.pk]))
+    return render(request, "routine/drill_detail.html", {
+        "drill": drill, "may_sign": "sign" in drill_services.DRILL_TRANSITIONS.actions_for(user=request.user, obj=drill),
+        "may_ticket": user_is_provider_staff(request.user),
     })

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import backups, inspections, security
+from . import backups, drills, inspections, security
 
 
 def _at(value: dt.datetime | None) -> str:
@@ -43,6 +43,8 @@ class Register:
         return [[c.value(o) for c in self.columns] for o in objects]
 
     def for_month(self, *, user, first: dt.date, last: dt.date) -> QuerySet:
+        if self.month_field == "planned_on":  # a date, not a moment
+            return self.rows_for(user=user).filter(planned_on__gte=first, planned_on__lte=last)
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
@@ -189,7 +191,27 @@ SECURITY_WARNINGS = Register(
     month_field="published_at",
 )
 
-REGISTERS: dict[str, Register] = {r.key: r for r in (
+DRILLS = Register(
+    key="drills",
+    title=_("演练"),
+    columns=(
+        Column(_("类型"), lambda d: d.get_kind_display()),
+        Column(_("名称"), lambda d: d.title),
+        Column(_("演练日期"), lambda d: _day(d.planned_on)),
+        Column(_("业务系统"), lambda d: "、".join(s.name for s in d.systems.all())),
+        Column(_("演练场景"), lambda d: d.scenario),
+        Column(_("RTO 目标/实际（分钟）"), lambda d: f"{d.rto_target_minutes}/{d.rto_achieved_minutes if d.rto_achieved_minutes is not None else '—'}"),
+        Column(_("RPO 目标/实际（分钟）"), lambda d: f"{d.rpo_target_minutes}/{d.rpo_achieved_minutes if d.rpo_achieved_minutes is not None else '—'}"),
+        Column(_("参演人员"), lambda d: d.participants),
+        Column(_("发现问题"), lambda d: len(d.problems.all())),
+        Column(_("状态"), lambda d: d.get_status_display()),
+        Column(_("采购人签认"), lambda d: f"{d.signed_by.display_name} {_at(d.signed_at)}" if d.signed_by_id else ""),
+    ),
+    rows_for=drills.drill_list_for_user,
+    month_field="planned_on",
+)
+
+REGISTERS: dict[str, Register] = {r.key: r for r in (DRILLS,
     BACKUP_RUNS, RESTORE_TESTS, INSPECTION_ROUNDS, INSPECTION_ANOMALIES, SECURITY_ACTIVITIES, FINDINGS, ANTIVIRUS_SWEEPS,
     SECURITY_WARNINGS,
 )}

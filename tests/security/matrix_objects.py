@@ -149,6 +149,34 @@ class MatrixObjects(dict):
 
         return finding_accept_risk_request(actor=self.users["engineer"], finding_id=self.finding("own"), reason="矩阵测试").pk
 
+    def drill(self, side: str, recorded: bool = False):
+        def build():
+            from routine.services.drills import drill_plan
+
+            org = self.purchaser if side == "own" else self.other_purchaser
+            return drill_plan(actor=self.users["engineer"], kind="emergency", title=f"矩阵测试演练 {side}", organization=org,
+                              systems=[self.systems[side]], plan="方案", scenario="场景", planned_on=dt.date(2026, 1, 5),
+                              rto_target_minutes=30, rpo_target_minutes=5, participants="矩阵").pk
+
+        return self._once(f"drill:{side}", build)
+
+    def _own_drill(self):
+        return self.drill("own")
+
+    def _other_drill(self):
+        return self.drill("other")
+
+    def _own_drill_problem(self):
+        from routine.models import DrillProblem
+        from routine.services.drills import drill_plan, drill_record
+
+        drill = drill_plan(actor=self.users["engineer"], kind="emergency", title="矩阵测试演练（已登记）", organization=self.purchaser,
+                           systems=[self.systems["own"]], plan="方案", scenario="场景", planned_on=dt.date(2026, 1, 6),
+                           rto_target_minutes=30, rpo_target_minutes=5, participants="矩阵")
+        drill_record(actor=self.users["engineer"], drill_id=drill.pk, rto_achieved_minutes=10, rpo_achieved_minutes=1, outcome="好",
+                     problems=[{"description": "矩阵问题", "business_system": self.systems["own"]}])
+        return DrillProblem.objects.get(drill=drill).pk
+
     # --- tickets ------------------------------------------------------------------------------------
     def ticket(self, side: str, severity: str = "P3"):
         from tickets.services.tickets import ticket_create
