@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 
+from routine.selectors.report import routine_month
 from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
 
 from ..charts import Chart, bar_chart, percent_line_chart
@@ -63,6 +64,8 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "hosts": _host_totals(contract),
         "heavy_protection": sources.heavy_protection_periods(period=period),
         "duty": sources.duty_summary(period=period, now=now),
+        "routine": routine_month(organization_id=contract.purchaser_id, first=period.first_day, last=period.last_day,
+                                 today=now.astimezone(tz()).date()),
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),

@@ -174,6 +174,14 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
         files.append((f"05-宕机报告/宕机报告-{data['ticket'].number}.pdf", render_pdf("reports/pdf/downtime.html", data),
                       _("宕机报告 %(n)s") % {"n": data["ticket"].number}))
 
+    from routine.selectors.report import routine_registers_month
+
+    files.append((
+        f"07-例行运维台账-{ym}.xlsx",
+        _xlsx(routine_registers_month(organization_id=contract.purchaser_id, first=period.first_day, last=period.last_day)),
+        _("巡检、备份与恢复测试、安全自查与整改、病毒查杀、预警通报、演练台账"),
+    ))
+
     ratings = (
         SatisfactionRating.objects.filter(ticket__in=Ticket.objects.filter(
             Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q()).exclude(status="cancelled"))

@@ -7,9 +7,12 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound
 
 
-def visible(qs: QuerySet, *, user, system_path: str = "", org_path: str = "") -> QuerySet:
+def visible(qs: QuerySet, *, user, system_path: str = "", org_path: str = "", organization_id: int | None = None) -> QuerySet:
     """`qs` narrowed to what `user` may read; `system_path` leads from the model to its BusinessSystem
-    (or `org_path` straight to the purchaser)."""
+    (or `org_path` straight to the purchaser). With `organization_id` (and no user) the rows of that
+    purchaser: the monthly report and the acceptance package, whose caller decided who may read them."""
+    if organization_id is not None:
+        return qs.filter(**{f"{org_path or system_path + '__organization'}_id": organization_id})
     if user_sees_all_tenants(user):
         return qs
     tenant = user_tenant_id(user)

@@ -17,28 +17,28 @@ from .access import get_visible, visible
 FULL_WINDOW_DAYS = 7
 
 
-def backup_policy_list_for_user(*, user) -> QuerySet[BackupPolicy]:
+def backup_policy_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[BackupPolicy]:
     qs = BackupPolicy.objects.select_related("business_system__organization", "owner")
-    return visible(qs, user=user, system_path="business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="business_system")
 
 
 def backup_policy_get_for_user(*, user, policy_id: int) -> BackupPolicy:
     return get_visible(backup_policy_list_for_user(user=user), user=user, system_path="business_system", pk=policy_id)
 
 
-def backup_run_list_for_user(*, user) -> QuerySet[BackupRun]:
+def backup_run_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[BackupRun]:
     qs = BackupRun.objects.select_related("policy__business_system", "reported_by")
-    return visible(qs, user=user, system_path="policy__business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="policy__business_system")
 
 
-def restore_test_list_for_user(*, user) -> QuerySet[RestoreTest]:
+def restore_test_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[RestoreTest]:
     qs = RestoreTest.objects.select_related("policy__business_system", "run", "performed_by")
-    return visible(qs, user=user, system_path="policy__business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="policy__business_system")
 
 
-def backup_alert_list_for_user(*, user) -> QuerySet[BackupAlert]:
+def backup_alert_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[BackupAlert]:
     qs = BackupAlert.objects.select_related("policy__business_system", "ticket", "run")
-    return visible(qs, user=user, system_path="policy__business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="policy__business_system")
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -49,7 +49,7 @@ def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def backup_compliance(*, user, year: int, month: int, today: dt.date | None = None,
+def backup_compliance(*, user=None, organization_id: int | None = None, year: int, month: int, today: dt.date | None = None,
                       policies: QuerySet[BackupPolicy] | None = None) -> list[dict]:
     """Per visible policy active in the month: days_required (from the policy's start to the month's
     end, or to yesterday in the running month), days_covered, missing_days, full_window_gaps (required
@@ -58,7 +58,9 @@ def backup_compliance(*, user, year: int, month: int, today: dt.date | None = No
     today = today or timezone.localdate()
     first, last = month_bounds(year, month)
     last_required = min(last, today - dt.timedelta(days=1))
-    policies = list((policies if policies is not None else backup_policy_list_for_user(user=user)).filter(start_date__lte=last))
+    if policies is None:
+        policies = backup_policy_list_for_user(user=user, organization_id=organization_id)
+    policies = list(policies.filter(start_date__lte=last))
     if not policies:
         return []
     ids = [p.pk for p in policies]

@@ -17,14 +17,14 @@ def inspection_template_list(*, user) -> QuerySet[InspectionTemplate]:
     return InspectionTemplate.objects.prefetch_related("items")
 
 
-def inspection_schedule_list_for_user(*, user) -> QuerySet[InspectionSchedule]:
+def inspection_schedule_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[InspectionSchedule]:
     qs = InspectionSchedule.objects.select_related("template", "business_system")
-    return visible(qs, user=user, system_path="business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="business_system")
 
 
-def inspection_round_list_for_user(*, user) -> QuerySet[InspectionRound]:
+def inspection_round_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[InspectionRound]:
     qs = InspectionRound.objects.select_related("schedule__template", "schedule__business_system", "done_by")
-    return visible(qs, user=user, system_path="schedule__business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="schedule__business_system")
 
 
 def inspection_round_get_for_user(*, user, round_id: int) -> InspectionRound:
@@ -35,9 +35,9 @@ def inspection_round_get_for_user(*, user, round_id: int) -> InspectionRound:
     return get_visible(qs, user=user, system_path="schedule__business_system", pk=round_id)
 
 
-def inspection_result_list_for_user(*, user) -> QuerySet[InspectionResult]:
+def inspection_result_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[InspectionResult]:
     qs = InspectionResult.objects.select_related("round__schedule__template", "round__schedule__business_system", "item", "ticket")
-    return visible(qs, user=user, system_path="round__schedule__business_system")
+    return visible(qs, user=user, organization_id=organization_id, system_path="round__schedule__business_system")
 
 
 def inspection_rounds_of_shift(*, shift) -> QuerySet[InspectionRound]:

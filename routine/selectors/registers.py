@@ -33,7 +33,7 @@ class Register:
     key: str
     title: str
     columns: tuple[Column, ...]
-    rows_for: Callable[..., QuerySet]  # rows_for(user=) -> the visible rows, newest first
+    rows_for: Callable[..., QuerySet]  # rows_for(user= | organization_id=) -> the visible rows, newest first
     month_field: str  # the moment that places a row in a month
 
     def headers(self) -> list[str]:
@@ -42,13 +42,14 @@ class Register:
     def values(self, objects: Iterable) -> list[list]:
         return [[c.value(o) for c in self.columns] for o in objects]
 
-    def for_month(self, *, user, first: dt.date, last: dt.date) -> QuerySet:
+    def for_month(self, *, user=None, organization_id: int | None = None, first: dt.date, last: dt.date) -> QuerySet:
+        rows = self.rows_for(user=user, organization_id=organization_id)
         if self.month_field == "planned_on":  # a date, not a moment
-            return self.rows_for(user=user).filter(planned_on__gte=first, planned_on__lte=last)
+            return rows.filter(planned_on__gte=first, planned_on__lte=last)
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        return self.rows_for(user=user).filter(**{f"{self.month_field}__gte": start, f"{self.month_field}__lt": end})
+        return rows.filter(**{f"{self.month_field}__gte": start, f"{self.month_field}__lt": end})
 
 
 BACKUP_RUNS = Register(
@@ -117,7 +118,8 @@ INSPECTION_ANOMALIES = Register(
         Column(_("备注"), lambda r: r.note),
         Column(_("工单"), lambda r: r.ticket.number if r.ticket_id else ""),
     ),
-    rows_for=lambda *, user: inspections.inspection_result_list_for_user(user=user).filter(ok=False).order_by("-round__slot", "pk"),
+    rows_for=lambda *, user=None, organization_id=None: inspections.inspection_result_list_for_user(
+        user=user, organization_id=organization_id).filter(ok=False).order_by("-round__slot", "pk"),
     month_field="round__slot",
 )
 
