@@ -28,7 +28,7 @@ def security_activity_list_for_user(*, user=None, organization_id: int | None = 
 
 
 def security_activity_get_for_user(*, user, activity_id: int) -> SecurityActivity:
-    return get_visible(security_activity_list_for_user(**scope), user=user, org_path="organization", pk=activity_id)
+    return get_visible(security_activity_list_for_user(user=user), user=user, org_path="organization", pk=activity_id)
 
 
 def finding_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[Finding]:
