@@ -81,7 +81,7 @@ def security_month(*, user=None, organization_id: int | None = None, first: dt.d
         opened=Count("pk", filter=Q(found_on__gte=first, found_on__lte=last)),
         fixed=Count("pk", filter=Q(fixed_at__gte=start, fixed_at__lt=end)),
         verified=Count("pk", filter=Q(verified_at__gte=start, verified_at__lt=end)),
-        accepted=Count("pk", filter=Q(accepted=True, found_on__lte=last)),
+        accepted=Count("pk", filter=accepted_q() & Q(found_on__lte=last)),
     )
     return {
         **counts,
