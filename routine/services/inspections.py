@@ -85,9 +85,11 @@ def inspection_template_create(*, actor: User, name: str, scope: str, items: lis
 @transaction.atomic
 def inspection_schedule_create(*, actor: User, template: InspectionTemplate, business_system: BusinessSystem, frequency: str,
                                start_date: dt.date, heavy_frequency: str = "", time_of_day: dt.time | None = None,
-                               weekday: int | None = None, grace_minutes: int = 120,
+                               weekday: int | None = None, grace_minutes: int | None = None,
                                now: dt.datetime | None = None) -> InspectionSchedule:
     require_provider_staff(actor)
+    if grace_minutes is None:
+        grace_minutes = settings.ROUTINE_INSPECTION_GRACE_MINUTES
     errors: dict[str, list[str]] = {}
     if frequency not in Freq.values:
         errors["frequency"] = [_("频次无效")]
