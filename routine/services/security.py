@@ -177,7 +177,7 @@ def finding_accept_risk_request(*, actor: User, finding_id: int, reason: str) ->
         raise ValidationFailed(fields={"finding": [_("该问题已有风险接受申请")]})
     request = RiskAcceptance(finding=finding, organization_id=finding.business_system.organization_id)
     request = consent_open(request, actor=actor, reason=reason)
-    FindingEvent.objects.create(finding=finding, action="accept_risk_requested", from_status=finding.status,
+    FindingEvent.objects.create(finding=finding, action="risk_requested", from_status=finding.status,
                                 to_status=finding.status, actor=actor, note=request.reason, at=request.requested_at)
     return request
 
