@@ -7,12 +7,21 @@ class RoutineConfig(AppConfig):
     verbose_name = _("例行运维")
 
     def ready(self) -> None:
+        from core.demo import DemoSeeder, demo_seeders_register
+        from core.navigation import nav_register
+
+        from . import demo
+        from .navigation import NAV_ITEMS
+
+        demo_seeders_register(self.label, DemoSeeder("routine: backups, inspections, self-checks, drills", demo.seed))
+        nav_register(self.label, *NAV_ITEMS)
+
         # The duty log and handover show the shift's inspection rounds; the roster does not import us.
-        from roster.panels import shift_panel_register
+        from roster.selectors.panels import shift_panel_register
 
         from .selectors.inspections import shift_rounds_panel
 
-        shift_panel_register(shift_rounds_panel)
+        shift_panel_register(self.label, shift_rounds_panel)
 
         # The purchaser approver's consent inbox lists risk acceptances waiting for a decision.
         from core.consent import consent_register

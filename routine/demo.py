@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.consent import consent_decide
-from tickets.models import BusinessSystem, Host
+from tickets.models.reference import BusinessSystem, Host
 from tickets.services.notify import ticket_notifications_suppressed
 
 from .models import BackupPolicy, InspectionRound

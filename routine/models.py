@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel, ConsentRequest
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 
 # ---------------------------------------------------------------- backups (4.2.5, 4.2.6, 8.2.7)
 

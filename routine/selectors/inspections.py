@@ -47,7 +47,7 @@ def inspection_rounds_of_shift(*, shift) -> QuerySet[InspectionRound]:
 
 
 def shift_rounds_panel(*, user, shift) -> dict | None:
-    """The roster's shift panel (roster.panels): the shift's rounds with their state. Duty readers only
+    """The roster's shift panel (roster.selectors.panels): the shift's rounds with their state. Duty readers only
     (the roster page has checked that already)."""
     if not (user_is_provider_staff(user) or user_is_auditor(user)):
         return None

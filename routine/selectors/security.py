@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.consent import consent_counts_q
-from tickets.models import Host
+from tickets.models.reference import Host
 from tickets.selectors.reference import host_list_for_user
 
 from ..models import AntivirusSweep, Finding, RiskAcceptance, SecurityActivity, SecurityWarning

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import user_is_provider_staff
 from core.exceptions import PermissionDenied, ValidationFailed
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 from tickets.selectors.tickets import ticket_is_open
 from tickets.services.comments import ticket_comment
 from tickets.services.tickets import ticket_create

@@ -16,7 +16,7 @@ from accounts.selectors import user_has_role, user_is_provider_staff, user_tenan
 from core.db import lock_one
 from core.exceptions import Conflict, ValidationFailed
 from core.transitions import Transition, TransitionTable
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 from tickets.services.tickets import ticket_create
 
 from ..models import Drill, DrillProblem

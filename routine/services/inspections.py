@@ -20,7 +20,7 @@ from core.services import notification_send
 from roster.selectors.duty import on_duty_at
 from roster.selectors.periods import periods_touching
 from roster.selectors.records import shifts_between
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 from tickets.services.tickets import ticket_create
 
 from ..models import InspectionItem, InspectionResult, InspectionRound, InspectionSchedule, InspectionTemplate

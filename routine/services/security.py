@@ -19,7 +19,7 @@ from core.consent import consent_open
 from core.db import lock_one
 from core.exceptions import ValidationFailed
 from core.transitions import Transition, TransitionTable
-from tickets.models import BusinessSystem, Host
+from tickets.models.reference import BusinessSystem, Host
 
 from ..models import AntivirusSweep, Finding, FindingEvent, RiskAcceptance, SecurityActivity, SecurityWarning, Severity3
 from .access import require_provider_staff
