@@ -16,6 +16,12 @@ class RoutineConfig(AppConfig):
         demo_seeders_register(self.label, DemoSeeder("routine: backups, inspections, self-checks, drills", demo.seed))
         nav_register(self.label, *NAV_ITEMS)
 
+        # The backup system reports one run or a list of runs in one body (4.2.5); every other API
+        # write keeps taking a JSON object only (core/parsers.py).
+        from core.parsers import json_list_endpoint_register
+
+        json_list_endpoint_register(self.label, "/api/v1/backup-runs/")
+
         # The duty log and handover show the shift's inspection rounds; the roster does not import us.
         from roster.selectors.panels import shift_panel_register
 
