@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from .exceptions import DomainError
-from .parsers import json_object_from_bytes, remember_parsed
+from .parsers import accepts_json_list, json_object_from_bytes, remember_parsed
 
 _KEY = "_opsdesk_last_seen"
 
@@ -188,7 +188,8 @@ class RequestBodyGuardMiddleware:
     - a non-multipart body longer than DATA_UPLOAD_MAX_MEMORY_SIZE (OPSDESK_REQUEST_MAX_BYTES) is a 413
       (DRF reads JSON and form bodies from the stream, past Django's own check); multipart uploads
       keep their own limit (the attachment size; their text fields count against the same setting);
-    - an API write with a JSON body must carry a JSON object of bounded depth, else 400;
+    - an API write with a JSON body must carry a JSON object of bounded depth (or a list of them where
+      the endpoint is registered as taking one, core.parsers.JSON_LIST_ENDPOINTS), else 400;
     - an integer path argument beyond 64 bits is a 400 (never an OverflowError from the driver).
     """
 
@@ -229,7 +230,8 @@ class RequestBodyGuardMiddleware:
             )
         if request.path.startswith("/api/") and content_type.endswith("json"):
             try:
-                remember_parsed(request, json_object_from_bytes(request.body, request.encoding))
+                remember_parsed(request, json_object_from_bytes(request.body, request.encoding,
+                                                          allow_list=accepts_json_list(request.path)))
             except DomainError as error:
                 return error_response(
                     request, status=error.status_code, code=error.code, message=str(error.message),

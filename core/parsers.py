@@ -4,7 +4,9 @@ Every write endpoint of the API takes a JSON object (or a form). The rules below
 into a 400 with the usual {"code", "message", "fields"} body instead of a TypeError or RecursionError
 deep inside a view:
 
-- the body must be a JSON *object* (`null`, `true`, `0`, a string or a list is refused);
+- the body must be a JSON *object* (`null`, `true`, `0`, a string or a list is refused), except on the
+  endpoints an app registered as taking a batch (`json_list_endpoint_register`), where a non-empty list of
+  objects is accepted too (routine's `POST /api/v1/backup-runs/`: one run or a list);
 - nesting deeper than `MAX_JSON_DEPTH` is refused (the stdlib decoder recurses: 50 000 nested lists
   raised RecursionError);
 - `NaN`, `Infinity` and numbers that overflow to infinity (`1e999`) are refused;
@@ -27,9 +29,21 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.parsers import JSONParser
 
 from .exceptions import ValidationFailed
+from .registry import Registry
 
 MAX_JSON_DEPTH = 16  # the deepest body any endpoint takes is 3 levels; 16 leaves room for growth
 _PARSED_ATTR = "_opsdesk_json_body"
+
+# Paths (exact, as request.path) whose JSON body may also be a list of objects; apps fill it in ready().
+JSON_LIST_ENDPOINTS: Registry[str] = Registry("endpoints taking a JSON list")
+
+
+def json_list_endpoint_register(owner: str, *paths: str) -> None:
+    JSON_LIST_ENDPOINTS.register(owner, *paths)
+
+
+def accepts_json_list(path: str) -> bool:
+    return path in JSON_LIST_ENDPOINTS.entries()
 
 
 class BodyRejected(ValidationFailed):
@@ -69,8 +83,8 @@ def _depth_exceeds(value, limit: int) -> bool:
     return False
 
 
-def json_object_from_text(text: str) -> dict:
-    """The body as a dict, or BodyRejected (a 400) saying why not."""
+def json_object_from_text(text: str, *, allow_list: bool = False) -> dict | list:
+    """The body as a dict (or, with `allow_list`, a list of dicts), or BodyRejected (a 400) saying why not."""
     try:
         value = json.loads(text, parse_constant=_parse_constant, parse_float=_parse_float)
     except RecursionError:
@@ -78,22 +92,23 @@ def json_object_from_text(text: str) -> dict:
     except ValueError as exc:
         message = _("请求体不是有效的 JSON：%(error)s") % {"error": exc}
         raise _reject(message) from None
-    if not isinstance(value, dict):
+    is_batch = allow_list and isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+    if not isinstance(value, dict) and not is_batch:
         raise _reject(_("请求体须为 JSON 对象（{…}）"))
     if _depth_exceeds(value, MAX_JSON_DEPTH):
         raise _reject(_("请求体嵌套层数过多（最多 %(n)s 层）") % {"n": MAX_JSON_DEPTH})
     return value
 
 
-def json_object_from_bytes(raw: bytes, encoding: str | None = None) -> dict:
+def json_object_from_bytes(raw: bytes, encoding: str | None = None, *, allow_list: bool = False) -> dict | list:
     try:
         text = raw.decode(encoding or settings.DEFAULT_CHARSET)
     except (UnicodeDecodeError, LookupError):
         raise _reject(_("请求体须为 UTF-8 编码的 JSON")) from None
-    return json_object_from_text(text)
+    return json_object_from_text(text, allow_list=allow_list)
 
 
-def remember_parsed(request, value: dict) -> None:
+def remember_parsed(request, value: dict | list) -> None:
     setattr(request, _PARSED_ATTR, value)
 
 
@@ -114,4 +129,4 @@ class JSONObjectParser(JSONParser):
             text = codecs.getreader(encoding)(stream).read()
         except UnicodeDecodeError:
             raise _reject(_("请求体须为 UTF-8 编码的 JSON")) from None
-        return json_object_from_text(text)
+        return json_object_from_text(text, allow_list=django_request is not None and accepts_json_list(django_request.path))

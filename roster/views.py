@@ -26,6 +26,7 @@ from . import exports, forms
 from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift
 from .selectors.duty import on_duty_payload
 from .selectors.handover import handover_open_items_for
+from .selectors.panels import shift_panels
 from .selectors.periods import period_list as period_list_qs
 from .selectors.rosters import (
     duty_log_list_for_user,
@@ -395,6 +396,7 @@ def duty_log(request):
         {
             "shift": shift, "entries": entries, "report": report, "people": people, "log_form": log_form, "report_form": report_form,
             "daily_needed": daily_needed, "daily_report": daily_report, "daily_form": daily_form, "period": period,
+            "shift_panels": shift_panels(user=request.user, shift=shift),
         },
     )
 
@@ -429,7 +431,8 @@ def handover(request):
     recent = list(handover_list_for_user(user=request.user).order_by("-submitted_at", "-pk")[:20])
     return render(
         request, "roster/handover.html",
-        {"shift": shift, "handover": existing, "form": form, "sign_form": sign_form, "open_items": open_items, "recent": recent, "signed": Handover.Status.SIGNED},
+        {"shift": shift, "handover": existing, "form": form, "sign_form": sign_form, "open_items": open_items, "recent": recent, "signed": Handover.Status.SIGNED,
+         "shift_panels": shift_panels(user=request.user, shift=shift)},
     )
 
 

@@ -27,7 +27,7 @@ from core.models import AuditLog
 from .context import client_ip
 from .services import audit_record
 
-DEFAULT_APPS = ("auth", "accounts", "core", "roster", "tickets", "reports")
+DEFAULT_APPS = ("auth", "accounts", "core", "roster", "tickets", "routine", "reports")
 SKIPPED_MODELS = {"core.auditlog"}
 # Fields whose churn says nothing (last_login is written on every login, which is audited itself).
 NOISY_FIELDS = {"last_login"}

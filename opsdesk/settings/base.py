@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "roster",
     "tickets",
     "changes",
+    "routine",
     "reports",
 ]
 
@@ -221,6 +222,9 @@ CELERY_BEAT_SCHEDULE = {
     "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},
     "roster.duty_flags_sweep": {"task": "roster.duty_flags_sweep", "schedule": 300.0},
     "core.audit_purge_expired": {"task": "core.audit_purge_expired", "schedule": 6 * 60 * 60.0},
+    "routine.backup_day_check": {"task": "routine.backup_day_check", "schedule": 3600.0},  # idempotent per policy and day
+    "routine.inspection_rounds_plan": {"task": "routine.inspection_rounds_plan", "schedule": 3600.0},
+    "routine.inspection_missed_sweep": {"task": "routine.inspection_missed_sweep", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
@@ -298,6 +302,14 @@ ROSTER_PROPOSED_LEVELS = {"spring_festival": 2, "two_sessions": 1, "national_day
 ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  # 除夕, 初一, other days off
 ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
 ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
+# Routine work (issue 17)
+ROUTINE_BACKUP_REPORT_GRACE_HOURS = env.int("ROUTINE_BACKUP_REPORT_GRACE_HOURS", default=6)  # a day is checked for backups this long after it ends
+ROUTINE_FINDING_DUE_DAYS = {  # calendar days to fix a security finding, by severity
+    "high": env.int("ROUTINE_FINDING_DUE_DAYS_HIGH", default=7),
+    "medium": env.int("ROUTINE_FINDING_DUE_DAYS_MEDIUM", default=30),
+    "low": env.int("ROUTINE_FINDING_DUE_DAYS_LOW", default=90),
+}
+ROUTINE_INSPECTION_GRACE_MINUTES = env.int("ROUTINE_INSPECTION_GRACE_MINUTES", default=60)  # a scheduled round not done this long after its slot is missed
 # Content-Security-Policy sent on every response (core.middleware.SecurityHeadersMiddleware). Scripts
 # only from our own static files: no inline script, no eval. Inline style attributes are allowed.
 OPSDESK_CSP = {

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from routine.selectors.report import routine_month
 from tickets.models.reference import BusinessSystem, Contract, Host, ServiceItem
 from tickets.selectors import reporting as tickets_reporting
 
@@ -48,6 +49,8 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "hosts": _host_totals(contract),
         "heavy_protection": sources.heavy_protection_periods(period=period),
         "duty": sources.duty_summary(period=period, now=now),
+        "routine": routine_month(organization_id=contract.purchaser_id, first=period.first_day, last=period.last_day,
+                                 today=now.astimezone(tz()).date()),
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope, now),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),

@@ -31,6 +31,7 @@ from roster.selectors.records import (
     rosters_between,
     shifts_between,
 )
+from routine.selectors.report import routine_registers_month
 from tickets.models.reference import Contract
 from tickets.selectors import reporting as tickets_reporting
 
@@ -172,6 +173,12 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
         data = downtime_report_data(ticket_id=ticket_id, now=now)
         files.append((f"05-宕机报告/宕机报告-{data['ticket'].number}.pdf", render_pdf("reports/pdf/downtime.html", data),
                       _("宕机报告 %(n)s") % {"n": data["ticket"].number}))
+
+    files.append((
+        f"07-例行运维台账-{ym}.xlsx",
+        _xlsx(routine_registers_month(organization_id=contract.purchaser_id, first=period.first_day, last=period.last_day)),
+        _("巡检、备份与恢复测试、安全自查与整改、病毒查杀、预警通报、演练台账"),
+    ))
 
     ratings = tickets_reporting.rating_rows(period=period, scope=scope)
     files.append((

@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
-from core.parsers import MAX_JSON_DEPTH, BodyRejected, json_object_from_bytes
+from core.parsers import MAX_JSON_DEPTH, BodyRejected, accepts_json_list, json_object_from_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,8 @@ def _assert_error_shape(response, status=400):
 def test_every_odd_body_on_every_write_endpoint_is_a_400(api, users, method, path):
     client = api(users["duty_leader"])
     for name, body in ODD_BODIES.items():
+        if name == "list of objects" and accepts_json_list(path):
+            continue  # a batch endpoint (core.parsers.JSON_LIST_ENDPOINTS): the view answers per item
         response = getattr(client, method)(path, body, content_type="application/json")
         payload = _assert_error_shape(response)
         assert payload["code"] == "invalid_body", (name, payload)

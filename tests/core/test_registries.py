@@ -6,6 +6,7 @@ from core.home import HOME_PANELS
 from core.navigation import NAVIGATION, nav_for, nav_items_for
 from core.registry import Registry
 from roster.selectors.handover import HANDOVER_OPEN_ITEMS
+from roster.selectors.panels import SHIFT_PANELS
 from tickets.selectors.links import TICKET_LINKS
 
 
@@ -21,12 +22,13 @@ def test_a_registry_keeps_owners_in_first_order_and_replaces_an_owners_entries()
 
 
 def test_the_apps_register_in_the_order_of_the_layers():
-    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes"]
-    assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "reports"]
+    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine"]
+    assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "routine", "reports"]
     assert HOME_PANELS.owners() == ["roster", "tickets", "changes", "reports"]
     assert HANDOVER_OPEN_ITEMS.owners() == ["tickets"]
+    assert SHIFT_PANELS.owners() == ["routine"]
     assert TICKET_LINKS.owners() == ["reports"]
-    assert [s.history for s in demo_seeders()] == [False, False, False, True, False]
+    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False]
 
 
 class _Superuser:
@@ -56,6 +58,6 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
     assert [item["url_name"] for item in nav_items_for(_Superuser())] == [
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
-        "roster-periods", "reports-dashboard", "reports-monthly", "reports-packages", "business-systems",
+        "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "reports-monthly", "reports-packages", "business-systems",
         "service-catalogue", "audit-log",
     ]

@@ -69,6 +69,114 @@ class MatrixObjects(dict):
             name="矩阵测试：日志清理", plan="清理 30 天前日志", rollback_plan="无需回退", verification_plan="检查磁盘"
         ).pk
 
+    # --- routine ------------------------------------------------------------------------------------
+    def backup_policy(self, side: str):
+        import datetime as _dt
+
+        from routine.services.backups import backup_policy_create
+
+        def build():
+            return backup_policy_create(
+                actor=self.users["engineer"], business_system=self.systems[side], name=f"矩阵测试备份 {side}",
+                backup_object="database", backup_type="incremental", schedule="每日", owner=self.users["engineer"],
+                start_date=_dt.date(2026, 1, 1),
+            ).pk
+
+        return self._once(f"backup_policy:{side}", build)
+
+    def _own_backup_policy(self):
+        return self.backup_policy("own")
+
+    def _other_backup_policy(self):
+        return self.backup_policy("other")
+
+    def inspection_round(self, side: str):
+        def build():
+            from routine.models import InspectionRound
+            from routine.services.inspections import (
+                inspection_rounds_plan,
+                inspection_schedule_create,
+                inspection_template_create,
+            )
+
+            template = self._once("inspection_template", lambda: inspection_template_create(
+                actor=self.users["engineer"], name="矩阵测试巡检", scope="system", items=[{"label": "服务状态", "kind": "check"}]))
+            schedule = inspection_schedule_create(
+                actor=self.users["engineer"], template=template, business_system=self.systems[side], frequency="daily",
+                time_of_day=dt.time(9, 0), start_date=dt.date(2026, 1, 1))
+            day = timezone.localdate()
+            inspection_rounds_plan(first_day=day, last_day=day)
+            return InspectionRound.objects.get(schedule=schedule).pk
+
+        return self._once(f"inspection_round:{side}", build)
+
+    def _own_inspection_round(self):
+        return self.inspection_round("own")
+
+    def _other_inspection_round(self):
+        return self.inspection_round("other")
+
+    def _own_inspection_result(self):
+        from routine.models import InspectionRound
+        from routine.services.inspections import inspection_round_complete
+
+        round_id = self.inspection_round("own")
+        item = InspectionRound.objects.get(pk=round_id).schedule.template.items.get()
+        inspection_round_complete(actor=self.users["engineer"], round_id=round_id, answers={item.pk: {"value": "ok"}})
+        return InspectionRound.objects.get(pk=round_id).results.get().pk
+
+    def finding(self, side: str):
+        def build():
+            from routine.services.security import finding_create, security_activity_create
+
+            org = self.purchaser if side == "own" else self.other_purchaser
+            activity = security_activity_create(
+                actor=self.users["engineer"], kind="vuln_scan", title=f"矩阵测试扫描 {side}", organization=org, scope="全部",
+                started_on=dt.date(2026, 1, 1), ended_on=dt.date(2026, 1, 2), people="矩阵")
+            return finding_create(actor=self.users["engineer"], activity=activity, business_system=self.systems[side],
+                                  title="矩阵测试问题", severity="low", found_on=dt.date(2026, 1, 2)).pk
+
+        return self._once(f"finding:{side}", build)
+
+    def _own_finding(self):
+        return self.finding("own")
+
+    def _other_finding(self):
+        return self.finding("other")
+
+    def _own_risk_acceptance(self):
+        from routine.services.security import finding_accept_risk_request
+
+        return finding_accept_risk_request(actor=self.users["engineer"], finding_id=self.finding("own"), reason="矩阵测试").pk
+
+    def drill(self, side: str, recorded: bool = False):
+        def build():
+            from routine.services.drills import drill_plan
+
+            org = self.purchaser if side == "own" else self.other_purchaser
+            return drill_plan(actor=self.users["engineer"], kind="emergency", title=f"矩阵测试演练 {side}", organization=org,
+                              systems=[self.systems[side]], plan="方案", scenario="场景", planned_on=dt.date(2026, 1, 5),
+                              rto_target_minutes=30, rpo_target_minutes=5, participants="矩阵").pk
+
+        return self._once(f"drill:{side}", build)
+
+    def _own_drill(self):
+        return self.drill("own")
+
+    def _other_drill(self):
+        return self.drill("other")
+
+    def _own_drill_problem(self):
+        from routine.models import DrillProblem
+        from routine.services.drills import drill_plan, drill_record
+
+        drill = drill_plan(actor=self.users["engineer"], kind="emergency", title="矩阵测试演练（已登记）", organization=self.purchaser,
+                           systems=[self.systems["own"]], plan="方案", scenario="场景", planned_on=dt.date(2026, 1, 6),
+                           rto_target_minutes=30, rpo_target_minutes=5, participants="矩阵")
+        drill_record(actor=self.users["engineer"], drill_id=drill.pk, rto_achieved_minutes=10, rpo_achieved_minutes=1, outcome="好",
+                     problems=[{"description": "矩阵问题", "business_system": self.systems["own"]}])
+        return DrillProblem.objects.get(drill=drill).pk
+
     # --- tickets ------------------------------------------------------------------------------------
     def ticket(self, side: str, severity: str = "P3"):
         from tickets.services.tickets import ticket_create

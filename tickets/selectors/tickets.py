@@ -217,3 +217,9 @@ def follow_up_list(*, user: User, status: str | None = None) -> QuerySet[Satisfa
         return SatisfactionFollowUp.objects.none()
     qs = SatisfactionFollowUp.objects.select_related("ticket", "rating", "closed_by").order_by("-created_at", "-pk")
     return qs.filter(status=status) if status else qs
+
+
+def ticket_is_open(ticket: Ticket) -> bool:
+    """Still being worked on (not resolved, closed or cancelled): apps that open tickets for a cause
+    (routine's backup watch) add to an open one instead of opening another."""
+    return ticket.status in OPEN_STATUSES

@@ -1,0 +1,372 @@
+"""Pages of the routine work. Each view parses input, calls one service or selector and renders;
+domain errors become messages on the form (or 403/404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import user_is_provider_staff
+from core.audit import audit_record
+from core.consent import consent_actions_for, consent_decide
+from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.models import AuditLog
+
+from . import apis, apis_drills, apis_security, exports, forms
+from .models import InspectionItem, InspectionRound
+from .selectors import backups as backup_selectors
+from .selectors import drills as drill_selectors
+from .selectors import inspections as inspection_selectors
+from .selectors import security as security_selectors
+from .selectors.registers import REGISTERS, Register
+from .services import backups as backup_services
+from .services import drills as drill_services
+from .services import inspections as inspection_services
+from .services import security as security_services
+from .services.access import may_report_backups
+
+
+def routine_page(view):
+    """Signed in; domain errors that escape become 403 / 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(str(exc.message)) from exc
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+
+    return wrapper
+
+
+def form_errors(request, exc: DomainError, form=None) -> None:
+    """A domain error on the form's fields, or as messages for fields the form lacks."""
+    messages.error(request, str(exc.message))
+    for name, errs in exc.fields.items():
+        for err in errs if isinstance(errs, list) else [errs]:
+            if form is not None and name in form.fields:
+                form.add_error(name, str(err))
+            else:
+                messages.error(request, f"{name}: {err}" if name != "non_field_errors" else str(err))
+
+
+def export_response(request, *, register: Register, objects, fmt: str) -> HttpResponse:
+    headers, rows = register.headers(), register.values(objects)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        body = exports.xlsx_bytes([(register.title, headers, rows)])
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        body = exports.csv_bytes(headers, rows)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{register.key}-{stamp}.{fmt}"'
+    audit_record(actor=request.user, action=AuditLog.Action.EXPORT, object_type=f"routine.{register.key}",
+                 object_repr=str(register.title), detail=f"{register.title} {fmt.upper()}（{len(rows)} 行）")
+    return response
+
+
+def register_page(request, *, register: Register, filterset_class, template: str = "routine/register.html",
+                  extra: dict | None = None):
+    """A register's list page: filters, pages of 50, and ?export=csv|xlsx of everything filtered."""
+    base = register.rows_for(user=request.user)
+    filterset = filterset_class(request.GET or None, queryset=base)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return export_response(request, register=register, objects=rows[:50000], fmt=fmt)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    headers = register.headers()
+    cells = [list(zip(headers, values, strict=True)) for values in register.values(page)]
+    context = {"register": register, "filter": filterset, "page": page, "cells": cells, "headers": headers,
+               "query": query.urlencode()}
+    return render(request, template, context | (extra or {}))
+
+
+# ---------------------------------------------------------------- backups
+
+
+@routine_page
+def backups(request):
+    """Compliance of the month per policy (computed), the policies, and links to the registers."""
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        year, number = apis.parse_month(month)
+    except ValidationFailed:
+        year, number = timezone.localdate().year, timezone.localdate().month
+        messages.error(request, _("请按 YYYY-MM 填写月份"))
+    rows = backup_selectors.backup_compliance(user=request.user, year=year, month=number)
+    alerts = list(backup_selectors.backup_alert_list_for_user(user=request.user)[:10])
+    return render(request, "routine/backups.html", {
+        "rows": rows, "month": f"{year:04d}-{number:02d}", "alerts": alerts,
+        "policies": backup_selectors.backup_policy_list_for_user(user=request.user),
+    })
+
+
+@routine_page
+def backup_runs(request):
+    form = forms.RunImportForm()
+    report = None
+    if request.method == "POST":
+        if not may_report_backups(request.user):
+            raise PermissionDenied()
+        form = forms.RunImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = backup_services.backup_runs_import(
+                    actor=request.user, name=upload.name, data=upload.read(), partial=form.cleaned_data["partial"]
+                )
+            except DomainError as exc:
+                form_errors(request, exc, form)
+            else:
+                counts = report.counts
+                text = _("新登记 %(created)s 行，已登记过 %(unchanged)s 行，有误 %(rejected)s 行。") % counts
+                if report.stored:
+                    messages.success(request, text)
+                else:
+                    messages.error(request, text + _("未登记任何记录。"))
+    return register_page(request, register=REGISTERS["backup-runs"], filterset_class=apis.BackupRunFilter,
+                         template="routine/backup_runs.html",
+                         extra={"import_form": form, "report": report, "may_import": may_report_backups(request.user)})
+
+
+@routine_page
+def restore_tests(request):
+    policies = backup_selectors.backup_policy_list_for_user(user=request.user)
+    form = forms.RestoreTestForm(request.POST or None, policies=policies)
+    if request.method == "POST":
+        if not user_is_provider_staff(request.user):
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                backup_services.restore_test_record(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form_errors(request, exc, form)
+            else:
+                messages.success(request, _("恢复测试已登记"))
+                return redirect(reverse("routine-restore-tests"))
+    return register_page(request, register=REGISTERS["restore-tests"], filterset_class=apis.RestoreTestFilter,
+                         template="routine/restore_tests.html",
+                         extra={"form": form, "may_record": user_is_provider_staff(request.user)})
+
+
+# ---------------------------------------------------------------- inspections
+
+
+
+
+@routine_page
+def inspections(request):
+    """The rounds register; provider staff see the rounds due now first."""
+    due = []
+    if user_is_provider_staff(request.user):
+        now = timezone.now()
+        due = list(inspection_selectors.inspection_round_list_for_user(user=request.user)
+                   .filter(status=InspectionRound.Status.PENDING, slot__lte=now + dt.timedelta(hours=2))
+                   .order_by("slot")[:20])
+    return register_page(request, register=REGISTERS["inspection-rounds"], filterset_class=apis.InspectionRoundFilter,
+                         template="routine/inspections.html", extra={"due": due})
+
+
+@routine_page
+def inspection_anomalies(request):
+    return register_page(request, register=REGISTERS["inspection-anomalies"], filterset_class=_AnomalyFilter)
+
+
+class _AnomalyFilter(apis.django_filters.FilterSet):
+    slot_after = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="gte", label=_("计划时间起"))
+    slot_before = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="lt", label=_("计划时间止"))
+
+    class Meta:
+        model = apis.InspectionResult
+        fields = ["slot_after", "slot_before"]
+
+
+@routine_page
+def inspection_round(request, pk: int):
+    """One round, on a phone: every item with its limits; abnormal items open a ticket in one step."""
+    round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
+    items = list(round_.schedule.template.items.all())
+    values = {}
+    if request.method == "POST":
+        answers = {}
+        for item in items:
+            answers[item.pk] = {"value": request.POST.get(f"value_{item.pk}", ""), "note": request.POST.get(f"note_{item.pk}", ""),
+                                "abnormal": bool(request.POST.get(f"abnormal_{item.pk}"))}
+        values = answers
+        try:
+            inspection_services.inspection_round_complete(actor=request.user, round_id=round_.pk, answers=answers,
+                                                          notes=request.POST.get("notes", ""))
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, str(exc.message))
+            errors = exc.fields
+        else:
+            messages.success(request, _("巡检已提交"))
+            return redirect(reverse("routine-inspection-round", args=[round_.pk]))
+    else:
+        errors = {}
+    rows = [{"item": item, "answer": values.get(item.pk, {}), "errors": errors.get(f"item_{item.pk}", [])} for item in items]
+    return render(request, "routine/inspection_round.html", {
+        "round": round_, "rows": rows, "results": list(round_.results.all()), "kinds": InspectionItem.Kind,
+        "may_do": user_is_provider_staff(request.user) and round_.status == InspectionRound.Status.PENDING,
+        "may_ticket": user_is_provider_staff(request.user),
+    })
+
+
+@require_POST
+@routine_page
+def inspection_result_ticket(request, pk: int):
+    result = inspection_selectors.inspection_result_list_for_user(user=request.user).filter(pk=pk).first()
+    if result is None:
+        raise NotFound()
+    try:
+        ticket = inspection_services.inspection_result_ticket(actor=request.user, result_id=result.pk,
+                                                              severity=request.POST.get("severity", "P3"))
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied | NotFound):
+            raise
+        messages.error(request, str(exc.message))
+        return redirect(reverse("routine-inspection-round", args=[result.round_id]))
+    messages.success(request, _("已开工单 %(number)s") % {"number": ticket.number})
+    return redirect(reverse("ticket-detail", args=[ticket.pk]))
+
+
+# ---------------------------------------------------------------- security self-checks
+
+
+@routine_page
+def security(request):
+    """The month's security figures and the registers."""
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        year, number = apis.parse_month(month)
+    except ValidationFailed:
+        year, number = timezone.localdate().year, timezone.localdate().month
+        messages.error(request, _("请按 YYYY-MM 填写月份"))
+    first, last = backup_selectors.month_bounds(year, number)
+    figures = security_selectors.security_month(user=request.user, first=first, last=last)
+    return render(request, "routine/security.html", {"month": f"{year:04d}-{number:02d}", "figures": figures})
+
+
+@routine_page
+def security_activities(request):
+    return register_page(request, register=REGISTERS["security-activities"], filterset_class=apis_security.SecurityActivityFilter)
+
+
+@routine_page
+def findings(request):
+    return register_page(request, register=REGISTERS["findings"], filterset_class=apis_security.FindingFilter,
+                         template="routine/findings.html")
+
+
+@routine_page
+def antivirus(request):
+    month = timezone.localdate()
+    first, last = backup_selectors.month_bounds(month.year, month.month)
+    unswept = list(security_selectors.hosts_unswept(user=request.user, first=first, last=last)[:500])
+    return register_page(request, register=REGISTERS["antivirus-sweeps"], filterset_class=apis_security.AntivirusSweepFilter,
+                         template="routine/antivirus.html", extra={"unswept": unswept})
+
+
+@routine_page
+def security_warnings(request):
+    return register_page(request, register=REGISTERS["security-warnings"], filterset_class=_WarningFilter)
+
+
+class _WarningFilter(apis.django_filters.FilterSet):
+    class Meta:
+        model = apis_security.SecurityWarning
+        fields = ["severity"]
+
+
+@routine_page
+def finding_detail(request, pk: int):
+    finding = security_selectors.finding_get_for_user(user=request.user, finding_id=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "accept_risk":
+                security_services.finding_accept_risk_request(actor=request.user, finding_id=finding.pk,
+                                                              reason=request.POST.get("reason", ""))
+            elif action.startswith("consent_"):
+                acceptance = next((a for a in finding.acceptances.all() if str(a.pk) == request.POST.get("acceptance")), None)
+                if acceptance is None:
+                    raise NotFound()
+                consent_decide(acceptance, actor=request.user, action=action.removeprefix("consent_"), note=request.POST.get("note", ""))
+            else:
+                security_services.finding_move(actor=request.user, finding_id=finding.pk, action=action,
+                                               note=request.POST.get("note", ""))
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied | NotFound):
+                raise
+            form_errors(request, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(reverse("routine-finding", args=[finding.pk]))
+    acceptances = [(a, consent_actions_for(user=request.user, consent=a)) for a in finding.acceptances.all()]
+    return render(request, "routine/finding_detail.html", {
+        "finding": finding,
+        "actions": [(a, security_services.FINDING_TRANSITIONS[a].label)
+                    for a in security_services.FINDING_TRANSITIONS.actions_for(user=request.user, obj=finding)],
+        "acceptances": acceptances, "may_request": user_is_provider_staff(request.user) and finding.status != "verified"
+        and not any(a.state in ("requested", "confirmed", "disputed") for a, _x in acceptances),
+    })
+
+
+# ---------------------------------------------------------------- drills
+
+
+class _DrillFilter(apis.django_filters.FilterSet):
+    class Meta:
+        model = apis_drills.Drill
+        fields = ["kind", "status"]
+
+
+@routine_page
+def drills(request):
+    return register_page(request, register=REGISTERS["drills"], filterset_class=_DrillFilter, template="routine/drills.html")
+
+
+@routine_page
+def drill_detail(request, pk: int):
+    drill = drill_selectors.drill_get_for_user(user=request.user, drill_id=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "sign":
+                drill_services.drill_sign(actor=request.user, drill_id=drill.pk, note=request.POST.get("note", ""))
+            elif request.POST.get("action") == "ticket":
+                problem = next((p for p in drill.problems.all() if str(p.pk) == request.POST.get("problem")), None)
+                if problem is None:
+                    raise NotFound()
+                drill_services.drill_problem_ticket(actor=request.user, problem_id=problem.pk, severity=request.POST.get("severity", "P3"))
+            else:
+                raise ValidationFailed(fields={"action": [_("操作无效")]})
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied | NotFound):
+                raise
+            form_errors(request, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(reverse("routine-drill", args=[drill.pk]))
+    return render(request, "routine/drill_detail.html", {
+        "drill": drill, "may_sign": "sign" in drill_services.DRILL_TRANSITIONS.actions_for(user=request.user, obj=drill),
+        "may_ticket": user_is_provider_staff(request.user),
+    })
