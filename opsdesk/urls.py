@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("core.api_urls")),
     path("", include("tickets.api_urls")),
     path("roster/", include("roster.api_urls")),
+    path("", include("monitoring.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("", include("reports.ticket_api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("roster/", include("roster.urls")),
     path("reports/", include("reports.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("", include("tickets.urls")),
     path("", include("core.urls")),
 ]

@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- reports.
+    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- monitoring <- reports.
     "accounts",
     "core",
     "roster",
     "tickets",
+    "monitoring",
     "reports",
 ]
 
@@ -200,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},
     "roster.duty_flags_sweep": {"task": "roster.duty_flags_sweep", "schedule": 300.0},
     "core.audit_purge_expired": {"task": "core.audit_purge_expired", "schedule": 6 * 60 * 60.0},
+    "monitoring.alert_batches_sweep": {"task": "monitoring.alert_batches_sweep", "schedule": 30.0},
 }
 
 REST_FRAMEWORK = {
@@ -288,3 +290,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Audit trail (7.1): entries are kept this many days (never fewer than 183, six months) and then
 # purged by the periodic `core.audit_purge_expired` task.
 OPSDESK_AUDIT_RETENTION_DAYS = max(183, env.int("OPSDESK_AUDIT_RETENTION_DAYS", default=190))
+
+# Monitoring intake (issue 16).
+MONITORING_MAX_BODY_BYTES = env.int("MONITORING_MAX_BODY_BYTES", default=1024 * 1024)  # larger bodies: 413
+MONITORING_STORM_GROUPS = env.int("MONITORING_STORM_GROUPS", default=10)  # more new groups per minute: one 告警风暴 notice
+MONITORING_SWEEP_AFTER_SECONDS = env.int("MONITORING_SWEEP_AFTER_SECONDS", default=15)  # the sweep takes batches pending this long
+MONITORING_PROMETHEUS_URL = env("MONITORING_PROMETHEUS_URL", default="")  # utilisation pull; empty: off
