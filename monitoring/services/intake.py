@@ -34,7 +34,7 @@ from roster.selectors.periods import period_active_at
 from tickets.models import OPEN_STATUSES, BusinessSystem, Host, Severity, Ticket, TicketKind
 from tickets.services.alerts import ticket_alerts_attach, ticket_monitor_recover
 from tickets.services.notify import ticket_notifications_suppressed
-from tickets.services.tickets import ticket_create, ticket_reopen
+from tickets.services.tickets import ticket_create, ticket_reopen, ticket_update
 
 from ..change_windows import change_window_covering
 from ..models import Alert, AlertBatch, AlertGroup, Integration
@@ -311,6 +311,13 @@ def _within_flap(group: AlertGroup, ticket: Ticket, at: dt.datetime) -> bool:
 def _attach(*, ticket: Ticket, alerts: list[Alert], actor: User, now: dt.datetime, note: str) -> None:
     ticket_alerts_attach(actor=actor, ticket=ticket, note=note + "\n" + _alert_lines(alerts), now=now,
                          data={"alerts": [a.pk for a in alerts]})
+    hosts = {h.pk: h for h in ticket.hosts.all()}
+    added = {a.host.pk: a.host for a in alerts if a.host is not None and a.host.pk not in hosts}
+    if added:  # hosts the new alerts name join the ticket (its own timeline records the change)
+        try:
+            ticket_update(actor=actor, ticket=ticket, hosts=[*hosts.values(), *added.values()], now=now)
+        except IllegalTransition:
+            logger.info("ticket %s no longer open: hosts of new alerts not added", ticket.pk)
 
 
 def _alert_lines(alerts: list[Alert]) -> str:

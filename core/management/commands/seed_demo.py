@@ -12,6 +12,7 @@ SEEDERS = (
     "roster.demo.seed",
     "tickets.demo.seed_tickets",
     "tickets.demo_changes.seed",
+    "monitoring.demo.seed",
 )
 
 
