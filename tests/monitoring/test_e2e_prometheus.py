@@ -38,7 +38,7 @@ def _free_port() -> int:
 
 
 class _Metrics(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the handler's name
+    def do_GET(self):
         body = b"# TYPE e2e_target_ok gauge\ne2e_target_ok 1\n"
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
@@ -115,7 +115,7 @@ class Api:
         request = urllib.request.Request(self.base + path, method=method, data=json.dumps(body).encode() if body else None,
                                          headers={"Content-Type": "application/json",
                                                   **({"Authorization": f"Token {self.token}"} if getattr(self, "token", None) else {})})
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the live test server
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())
 
     def get(self, path: str) -> dict:
@@ -190,7 +190,7 @@ def test_prometheus_and_alertmanager_open_a_ticket_and_record_the_recovery(opsde
         assert api.get("/api/v1/tickets/")["count"] == 1
     except AssertionError:
         for name in ("prom.log", "am.log"):
-            print(f"--- {name}\n" + (work / name).read_text(errors="replace")[-3000:])  # noqa: T201 - shown on failure
+            print(f"--- {name}\n" + (work / name).read_text(errors="replace")[-3000:])
         raise
     finally:
         for proc in reversed(procs):
