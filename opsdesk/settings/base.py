@@ -295,4 +295,3 @@ OPSDESK_AUDIT_RETENTION_DAYS = max(183, env.int("OPSDESK_AUDIT_RETENTION_DAYS", 
 MONITORING_MAX_BODY_BYTES = env.int("MONITORING_MAX_BODY_BYTES", default=1024 * 1024)  # larger bodies: 413
 MONITORING_STORM_GROUPS = env.int("MONITORING_STORM_GROUPS", default=10)  # more new groups per minute: one 告警风暴 notice
 MONITORING_SWEEP_AFTER_SECONDS = env.int("MONITORING_SWEEP_AFTER_SECONDS", default=15)  # the sweep takes batches pending this long
-MONITORING_PROMETHEUS_URL = env("MONITORING_PROMETHEUS_URL", default="")  # utilisation pull; empty: off
