@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import PROVIDER_ROLES
 from accounts.selectors import users_with_role
 from core.exceptions import DomainError, NotFound
+from core.panels import panels_for
 from roster.selectors.periods import period_bounds, periods_touching
 
 from .models import ChangeRequest, ChangeTemplate
@@ -119,6 +120,7 @@ def change_detail(request, pk: int):
         "periods": periods,
         "outcomes": ChangeRequest.Outcome.choices,
         "now": timezone.now(),
+        "panels": panels_for("change_detail", user=request.user, obj=change),  # e.g. alerts it silenced
     })
 
 

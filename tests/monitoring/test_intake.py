@@ -308,3 +308,11 @@ def test_a_batch_that_keeps_failing_is_marked_failed(integration, post, monkeypa
 
         alert_batch_process_task(AlertBatch.objects.get().pk)
     assert AlertBatch.objects.get().status == "failed"
+
+
+def test_the_change_page_lists_the_alerts_it_silenced(integration, post, approved_change, client, users):
+    with time_machine.travel(at(2026, 3, 20, 22, 30), tick=False):
+        post(integration, am_payload(am_alert("DbRestart", starts=at(2026, 3, 20, 22, 10))))
+    client.force_login(users["engineer"])
+    html = client.get(f"/changes/{approved_change.pk}/").content.decode()
+    assert "变更窗口内静默的告警" in html and "DbRestart" in html
