@@ -185,3 +185,73 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+
+
+class ConsentState(models.TextChoices):
+    """The life of a request for the purchaser's consent (see core.consent)."""
+
+    REQUESTED = "requested", _("待采购人确认")
+    CONFIRMED = "confirmed", _("采购人已确认")
+    REJECTED = "rejected", _("采购人已驳回")
+    DISPUTED = "disputed", _("采购人有异议")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class ConsentRequest(models.Model):
+    """Base of every act that needs the owning purchaser's agreement before it counts (an exclusion
+    from a KPI, a looser SLA target, an accepted risk). Concrete models add what the act is about;
+    only `core.consent` changes `state`, and figures count a row only while it is CONFIRMED.
+
+    `organization` is the purchaser (tenant) whose approvers decide."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("采购人")
+    )
+    state = models.CharField(
+        _("确认状态"), max_length=20, choices=ConsentState.choices, default=ConsentState.REQUESTED, db_index=True
+    )
+    reason = models.TextField(_("理由"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("决定人"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_note = models.TextField(_("决定说明"), max_length=2000, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def counts(self) -> bool:
+        """Whether the act takes effect in the figures: only once the purchaser has confirmed it."""
+        return self.state == ConsentState.CONFIRMED
+
+
+class ConsentEvent(AppendOnlyModel):
+    """One row per state change of any consent request (append-only): who, what, from, to, when."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(_("动作"), max_length=20)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ConsentState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ConsentState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("确认记录")
+        verbose_name_plural = _("确认记录")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="consent_event_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state or '∅'} → {self.to_state}"

@@ -6,7 +6,7 @@ from importlib import import_module
 
 from django.urls import reverse
 
-NAV_APPS = ("tickets", "roster", "monitoring", "reports", "core")
+NAV_APPS = ("tickets", "changes", "roster", "monitoring", "reports", "core")
 
 
 @dataclass(frozen=True)

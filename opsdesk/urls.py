@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_v1 = [
     path("", include("core.api_urls")),
     path("", include("tickets.api_urls")),
+    path("", include("changes.api_urls")),
     path("roster/", include("roster.api_urls")),
     path("", include("monitoring.api_urls")),
     path("reports/", include("reports.api_urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("", include("tickets.urls")),
+    path("", include("changes.urls")),
     path("", include("core.urls")),
 ]
 

@@ -32,6 +32,7 @@ from .models import (
     TicketComment,
     TicketEvent,
 )
+from .selectors.downtime import downtime_planned_parts
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
 from .selectors.sla import sla_working_days_for, ticket_sla
 from .selectors.tickets import (
@@ -538,15 +539,48 @@ class TicketSatisfactionApi(APIView):
 
 
 class DowntimeSerializer(serializers.ModelSerializer):
+    """`planned` / `planned_minutes` / `planned_changes` are computed (8.2.8): the minutes inside an
+    approved, completed change's window, up to its expected interruption. `claimed_planned` is a
+    provider's claim that still needs the purchaser's confirmation; it takes nothing out of a KPI.
+    The view passes the parts in the context (`planned_parts`, tickets.selectors.downtime)."""
+
+    planned = serializers.SerializerMethodField()
+    planned_minutes = serializers.SerializerMethodField()
+    planned_changes = serializers.SerializerMethodField()
+
     class Meta:
         model = DowntimeRecord
-        fields = ["id", "ticket", "business_system", "start", "end", "planned", "reason_corrected", "created_at"]
+        fields = ["id", "ticket", "business_system", "start", "end", "planned", "planned_minutes", "planned_changes",
+                  "claimed_planned", "claim_reason", "reason_corrected", "created_at"]
+
+    def _part(self, record: DowntimeRecord):
+        return self.context.get("planned_parts", {}).get(record.pk)
+
+    def get_planned(self, record: DowntimeRecord) -> bool:
+        return self._part(record) is not None
+
+    def get_planned_minutes(self, record: DowntimeRecord) -> float:
+        part = self._part(record)
+        return round(part.minutes, 2) if part else 0.0
+
+    def get_planned_changes(self, record: DowntimeRecord) -> list[str]:
+        part = self._part(record)
+        return list(part.change_numbers) if part else []
+
+
+def _downtime_data(records, *, many: bool = False):
+    """Serialize outage records with their planned parts (one or two queries for all of them)."""
+    rows = list(records) if many else [records]
+    parts = downtime_planned_parts(records=rows, now=timezone.now())
+    return DowntimeSerializer(rows if many else records, many=many, context={"planned_parts": parts}).data
 
 
 class DowntimeInput(serializers.Serializer):
     start = serializers.DateTimeField(required=False, allow_null=True, default=None)
     end = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    planned = serializers.BooleanField(default=False)
+    planned = serializers.BooleanField(
+        default=False, help_text="申报计划内停机（须填写 reason）：记为 claimed_planned，待采购人确认，不直接扣出可用率",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -560,7 +594,7 @@ class TicketDowntimeApi(generics.ListAPIView):
     """GET the ticket's outage records; POST one (provider staff)."""
 
     serializer_class = DowntimeSerializer
-    filterset_fields = ["planned"]
+    filterset_fields = ["claimed_planned"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -568,13 +602,24 @@ class TicketDowntimeApi(generics.ListAPIView):
         ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
         return downtime_list(user=self.request.user, ticket=ticket)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["planned_parts"] = getattr(self, "_planned_parts", {})
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rows = list(page) if page is not None else list(queryset)
+        self._planned_parts = downtime_planned_parts(records=rows, now=timezone.now())
+        return page
+
     @extend_schema(request=DowntimeInput, responses={201: DowntimeSerializer})
     def post(self, request, pk: int):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
         data = DowntimeInput(data=request.data)
         data.is_valid(raise_exception=True)
         record = downtime_record_create(actor=request.user, ticket=ticket, **data.validated_data)
-        return Response(DowntimeSerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(_downtime_data(record), status=status.HTTP_201_CREATED)
 
 
 class TicketDowntimeDetailApi(APIView):
@@ -587,7 +632,7 @@ class TicketDowntimeDetailApi(APIView):
         data = DowntimeCorrectInput(data=request.data)
         data.is_valid(raise_exception=True)
         record = downtime_record_correct(actor=request.user, record=record, **data.validated_data)
-        return Response(DowntimeSerializer(record).data)
+        return Response(_downtime_data(record))
 
 
 # ---------------------------------------------------------------- SLA policies

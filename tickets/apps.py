@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TicketsConfig(AppConfig):
     name = "tickets"
-    verbose_name = _("工单与变更")
+    verbose_name = _("工单")

@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- monitoring <- reports.
+    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- changes <- monitoring <- reports.
     "accounts",
     "core",
     "roster",
     "tickets",
+    "changes",
     "monitoring",
     "reports",
 ]

@@ -5,11 +5,14 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from changes.selectors import planned_parts_for_records
+
 from .kpis import RESTORE_TARGET_MINUTES
 
 
 def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
-    """Caller has checked that the user may read the ticket. Five queries."""
+    """Caller has checked that the user may read the ticket. Five queries, one or two more for the
+    planned-maintenance part of its outages (changes.selectors, 8.2.8)."""
     from tickets.models import DowntimeRecord, SlaClock, Ticket, TicketEvent
 
     ticket = (
@@ -22,7 +25,19 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
         .get(pk=ticket_id)
     )
     downtimes = list(ticket.downtimes.all())
-    outage = sum(((d.end or now) - d.start).total_seconds() / 60 for d in downtimes if not d.planned)
+    planned = planned_parts_for_records(records=downtimes, now=now)
+    rows = []
+    for d in downtimes:
+        part = planned.get(d.pk)
+        total = ((d.end or now) - d.start).total_seconds() / 60
+        rows.append({
+            "record": d,
+            "minutes": total,
+            "planned_minutes": part.minutes if part else 0.0,
+            "unplanned_minutes": max(0.0, total - (part.minutes if part else 0.0)),
+            "changes": "、".join(part.change_numbers) if part else "",
+        })
+    outage = sum(r["unplanned_minutes"] for r in rows)
     ongoing = any(d.end is None for d in downtimes)
     clocks = []
     for c in ticket.clocks.all():
@@ -44,7 +59,7 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
             {"event": e, "from": labels.get(e.from_status, e.from_status), "to": labels.get(e.to_status, e.to_status)}
             for e in ticket.events.all()
         ],
-        "downtimes": downtimes,
+        "downtimes": rows,
         "outage_minutes": outage,
         "ongoing": ongoing,
         "clocks": clocks,

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 
+from changes.selectors import planned_parts_for_records
 from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
 
 from ..charts import Chart, bar_chart, percent_line_chart
@@ -64,7 +65,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "heavy_protection": sources.heavy_protection_periods(period=period),
         "duty": sources.duty_summary(period=period, now=now),
         "incidents": _incidents(period, scope, now),
-        "downtimes": _downtimes(period, scope),
+        "downtimes": _downtimes(period, scope, now),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "satisfaction": _satisfaction(period, scope, kpis),
         "open_issues": _open_issues(period, scope),
@@ -319,13 +320,30 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     }
 
 
-def _downtimes(period: Period, scope: Scope) -> list:
+def _downtimes(period: Period, scope: Scope, now: dt.datetime) -> list:
+    """The period's outage records, each with its planned-maintenance minutes from the one rule
+    (changes.selectors, 8.2.8). One query, one or two more when there are records."""
     from tickets.models import DowntimeRecord
 
     qs = DowntimeRecord.objects.filter(start__lt=period.end).filter(Q(end__isnull=True) | Q(end__gt=period.start))
     if scope.organization_id is not None:
         qs = qs.filter(business_system__organization_id=scope.organization_id)
-    return list(qs.order_by("start", "pk").values("business_system__name", "ticket__number", "start", "end", "planned"))
+    records = list(qs.select_related("business_system", "ticket").order_by("start", "pk"))
+    planned = planned_parts_for_records(records=records, now=now)
+    rows = []
+    for r in records:
+        part = planned.get(r.pk)
+        total = ((r.end or now) - r.start).total_seconds() / 60
+        rows.append({
+            "business_system__name": r.business_system.name,
+            "ticket__number": r.ticket.number if r.ticket else None,
+            "start": r.start,
+            "end": r.end,
+            "planned_minutes": part.minutes if part else 0.0,
+            "unplanned_minutes": max(0.0, total - (part.minutes if part else 0.0)),
+            "claimed_planned": r.claimed_planned,
+        })
+    return rows
 
 
 def _satisfaction(period: Period, scope: Scope, kpis: KpiResult) -> dict[str, Any]:

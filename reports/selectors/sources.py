@@ -6,6 +6,7 @@ writes another app's tables.
 import datetime as dt
 from typing import Any
 
+from changes.models import ChangeRequest
 from roster.models import DutyLogEntry, DutyReport, Handover
 from roster.selectors.periods import periods_touching
 from roster.selectors.records import (
@@ -16,7 +17,6 @@ from roster.selectors.records import (
     shifts_between,
     shifts_missing_report,
 )
-from tickets.models import ChangeRequest
 
 from .periods import Period
 

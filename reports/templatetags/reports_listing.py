@@ -7,6 +7,7 @@ more box for WeasyPrint (about 2 ms), and a pathological month breaches thousand
 """
 
 import datetime as dt
+import math
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -148,11 +149,20 @@ DOWNTIME_COLUMNS = _last(
 )
 
 
+def _downtime_nature(row: dict) -> str:
+    """计划内维护 only for minutes inside an approved, completed change's window (8.2.8)."""
+    if not row["planned_minutes"]:
+        return "非计划停机（申报计划内待确认）" if row["claimed_planned"] else "非计划停机"
+    if row["unplanned_minutes"] >= 1 / 60:
+        return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分计非计划"
+    return "计划内维护"
+
+
 @register.filter
 def downtime_listing(rows: list[dict]) -> Listing:
     return format_listing(DOWNTIME_COLUMNS, (
         (r["ticket__number"] or NONE, when(r["start"], year=True), when(r["end"], year=True) if r["end"] else "尚未恢复",
-         "计划内维护" if r["planned"] else "非计划停机", r["business_system__name"])
+         _downtime_nature(r), r["business_system__name"])
         for r in rows
     ))
 

@@ -207,7 +207,7 @@ def test_a_late_copy_of_a_resolved_firing_opens_nothing(integration, post, users
 
 @pytest.fixture
 def approved_change(users, systems):
-    from tickets.services.changes import change_approve, change_create, change_submit
+    from changes.services import change_approve, change_create, change_submit
 
     with time_machine.travel(at(2026, 3, 1, 10), tick=False):
         change = change_create(actor=users["engineer"], data={

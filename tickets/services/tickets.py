@@ -248,7 +248,7 @@ def ticket_create(
     )
     if kind == TicketKind.FAULT and severity == Severity.P1:
         DowntimeRecord.objects.create(
-            ticket=ticket, business_system=business_system, start=reported_at, end=None, planned=False, created_at=now
+            ticket=ticket, business_system=business_system, start=reported_at, end=None, created_at=now
         )
     return ticket
 
@@ -285,14 +285,9 @@ def _incident_announce(*, ticket: Ticket, clocks: list, actor: User, now: dt.dat
 
 
 def _downtime_set_end(records, *, end: dt.datetime | None, now: dt.datetime) -> None:
-    """Set (or clear, on reopen) the end of the ticket's outage records, then re-check whether each
-    lies in a completed change's maintenance window (planned)."""
-    from .downtime import downtime_planned_sync
-
-    ids = list(records.values_list("pk", flat=True))
-    if ids:
-        DowntimeRecord.objects.filter(pk__in=ids).update(end=end)
-        downtime_planned_sync(record_ids=ids, now=now)
+    """Set (or clear, on reopen) the end of the ticket's outage records. Whether any of their minutes
+    were planned maintenance is computed when read (changes.selectors), never stored."""
+    records.update(end=end)
 
 
 EDITABLE_FIELDS = ("title", "description", "hosts", "service_item", "amount_before", "amount_after")

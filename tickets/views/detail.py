@@ -30,6 +30,7 @@ from ..forms import (
     form_add_service_errors,
 )
 from ..models import Severity, Ticket
+from ..selectors.downtime import downtime_planned_parts
 from ..selectors.sla import ticket_sla
 from ..selectors.tickets import (
     downtime_list,
@@ -144,13 +145,14 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         # the downtime forms are placed by their own section.
         action_forms.update({key: form for key, form in bound.items() if not key.startswith("downtime")})
     downtimes = list(downtime_list(user=request.user, ticket=ticket))
+    planned = downtime_planned_parts(records=downtimes, now=now)  # computed from approved changes (8.2.8)
     downtime_forms = []
     if "downtime" in allowed:
         for record in downtimes:
             form = (bound or {}).get(f"downtime-{record.pk}") or _DowntimeForm(initial={"record": record.pk})
-            downtime_forms.append((record, form))
+            downtime_forms.append((record, form, planned.get(record.pk)))
     else:
-        downtime_forms = [(record, None) for record in downtimes]
+        downtime_forms = [(record, None, planned.get(record.pk)) for record in downtimes]
     report_form = None
     if "downtime" in allowed and downtimes:
         report_form = (bound or {}).get("downtime_report") or DowntimeReportForm(

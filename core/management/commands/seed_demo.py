@@ -11,7 +11,7 @@ SEEDERS = (
     "tickets.demo.seed_reference",
     "roster.demo.seed",
     "tickets.demo.seed_tickets",
-    "tickets.demo_changes.seed",
+    "changes.demo.seed",
     "monitoring.demo.seed",
 )
 

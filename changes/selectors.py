@@ -2,6 +2,7 @@
 planned-maintenance windows that availability excludes (8.2.8)."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -19,14 +20,17 @@ from accounts.selectors import (
 from core.exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
 from roster.models import HeavyProtectionPeriod
 from roster.selectors.periods import periods_touching
+from tickets.models import DowntimeRecord, Ticket
+from tickets.selectors.downtime import Interval, PlannedPart, downtime_intervals_by_system, intervals_minutes
+from tickets.selectors.tickets import ticket_list_for_user
 
-from ..models import ApprovalChain, ChangeApproval, ChangeRequest, Ticket
+from .models import ApprovalChain, ChangeApproval, ChangeRequest
 
 Status = ChangeRequest.Status
 
 # Changes whose window is booked: another change overlapping them on a shared system or host conflicts.
 BOOKED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS)
-# Changes whose window became planned maintenance once done.
+# Changes whose window became planned maintenance once done (and approved: approved_at set).
 MAINTENANCE_STATUSES = (Status.COMPLETED, Status.REVIEWED)
 # Where a pending approval step can still be decided (the latter two: retrospective approval).
 DECIDABLE_STATUSES = (Status.SUBMITTED, Status.IN_APPROVAL, Status.IN_PROGRESS, Status.COMPLETED)
@@ -87,8 +91,6 @@ def change_get_for_user(*, user, change_id: int) -> ChangeRequest:
 
 def ticket_visible_for_user(*, user) -> QuerySet[Ticket]:
     """Tickets a change may be linked to by this user: the tickets app's own access rule."""
-    from .tickets import ticket_list_for_user
-
     return ticket_list_for_user(user=user, for_display=False)
 
 
@@ -267,7 +269,7 @@ def conflicts_blocking(change: ChangeRequest, conflicts: list[ChangeRequest]) ->
     return bool(conflicts) and (change.risk == high or any(c.risk == high for c in conflicts))
 
 
-# --- planned maintenance (availability, 8.2.8) -----------------------------------------------------
+# --- planned maintenance (availability, 8.2.8, 1.2.9) ---------------------------------------------
 
 @dataclass(frozen=True)
 class MaintenanceWindow:
@@ -277,17 +279,22 @@ class MaintenanceWindow:
     business_system_id: int
     start: dt.datetime
     end: dt.datetime
+    expected_interruption_minutes: int
 
 
 def maintenance_windows(
-    *, business_system_ids: list[int] | None, start: dt.datetime, end: dt.datetime
+    *, business_system_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime
 ) -> list[MaintenanceWindow]:
-    """Planned maintenance windows overlapping [start, end): one per (completed change with expected
-    interruption, affected business system). Bounds are the change's approved window, not clipped to
-    [start, end). `business_system_ids=None` means every system. One query."""
+    """Approved maintenance windows overlapping [start, end): one per (change, affected business
+    system) for every change that is APPROVED (its whole approval chain passed, retrospective steps
+    included: `approved_at` is set) and COMPLETED (or reviewed since), with expected interruption.
+    Bounds are the change's approved window, not clipped to [start, end). A change rejected
+    retrospectively or cancelled is in neither state, so it has no window. `business_system_ids=None`
+    means every system. One query."""
     Through = ChangeRequest.business_systems.through
     rows = Through.objects.filter(
         changerequest__status__in=MAINTENANCE_STATUSES,
+        changerequest__approved_at__isnull=False,
         changerequest__expected_interruption_minutes__gt=0,
         changerequest__window_start__lt=end,
         changerequest__window_end__gt=start,
@@ -302,6 +309,7 @@ def maintenance_windows(
             business_system_id=r["businesssystem_id"],
             start=r["changerequest__window_start"],
             end=r["changerequest__window_end"],
+            expected_interruption_minutes=r["changerequest__expected_interruption_minutes"],
         )
         for r in rows.order_by("changerequest__window_start", "changerequest_id", "businesssystem_id").values(
             "changerequest_id",
@@ -310,25 +318,132 @@ def maintenance_windows(
             "businesssystem_id",
             "changerequest__window_start",
             "changerequest__window_end",
+            "changerequest__expected_interruption_minutes",
         )
     ]
 
 
-def maintenance_change_covering(*, business_system_id: int, start: dt.datetime, end: dt.datetime) -> ChangeRequest | None:
-    """The completed change whose planned maintenance window wholly contains [start, end] on this
-    system, if any: downtime in it counts as planned."""
-    return (
-        ChangeRequest.objects.filter(
-            status__in=MAINTENANCE_STATUSES,
-            expected_interruption_minutes__gt=0,
-            business_systems=business_system_id,
-            window_start__lte=start,
-            window_end__gte=end,
-        )
-        .order_by("window_start", "pk")
-        .first()
-    )
+@dataclass(frozen=True)
+class PlannedSpan:
+    """A stretch of one system's downtime that counts as planned maintenance under one change."""
 
+    business_system_id: int
+    start: dt.datetime
+    end: dt.datetime
+    change_id: int
+    number: str
+
+
+def _take_earliest(spans: list[Interval], limit: dt.timedelta) -> list[Interval]:
+    """The first `limit` of time covered by the (sorted, disjoint) spans."""
+    taken: list[Interval] = []
+    for s, e in spans:
+        if limit <= dt.timedelta(0):
+            break
+        end = min(e, s + limit)
+        taken.append((s, end))
+        limit -= end - s
+    return taken
+
+
+def _intersect(spans: list[Interval], start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    return [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
+
+
+def _subtract(spans: list[Interval], cut: list[Interval]) -> list[Interval]:
+    result = spans
+    for c_start, c_end in cut:
+        nxt: list[Interval] = []
+        for s, e in result:
+            if e <= c_start or s >= c_end:
+                nxt.append((s, e))
+                continue
+            if s < c_start:
+                nxt.append((s, c_start))
+            if e > c_end:
+                nxt.append((c_end, e))
+        result = nxt
+    return result
+
+
+def planned_spans_by_system(
+    *, business_system_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> dict[int, list[PlannedSpan]]:
+    """THE rule for planned maintenance (8.2.8: 计划内维护 excluded from availability; 1.2.9: the
+    availability target of every business system). Downtime is planned only
+
+    - inside the approved window (planned start..end) of a change of that system that is approved
+      (every approval step passed, retrospective ones included) and completed (maintenance_windows);
+    - and only up to the change's expected interruption minutes, the earliest minutes first.
+
+    Everything else counts as unplanned: minutes before or after the window, and an overrun past the
+    expected interruption, even by one minute. Nothing is stored: a change rejected retrospectively or
+    cancelled gives its minutes back the moment its status says so, and a downtime record's own
+    `claimed_planned` (a claim awaiting the purchaser's confirmation, issue 15) never counts here.
+    A minute of downtime is planned under at most one change (overlapping windows: the earlier
+    window's change first). The cap applies to the whole window, also where it crosses `start` or
+    `end`; the spans returned are clipped to [start, min(end, now)). Two queries at most (windows;
+    the outages of the systems that have one)."""
+    windows = maintenance_windows(business_system_ids=business_system_ids, start=start, end=min(end, now))
+    if not windows:
+        return {}
+    by_system: dict[int, list[MaintenanceWindow]] = {}
+    for w in windows:
+        by_system.setdefault(w.business_system_id, []).append(w)
+    downtime = downtime_intervals_by_system(
+        business_system_ids=list(by_system),
+        start=min(w.start for w in windows),
+        end=max(w.end for w in windows),
+        now=now,
+    )
+    until = min(end, now)
+    result: dict[int, list[PlannedSpan]] = {}
+    for system_id, system_windows in by_system.items():
+        left = downtime.get(system_id, [])
+        for w in sorted(system_windows, key=lambda w: (w.start, w.change_id)):
+            taken = _take_earliest(_intersect(left, w.start, w.end), dt.timedelta(minutes=w.expected_interruption_minutes))
+            left = _subtract(left, taken)
+            for s, e in _intersect(taken, start, until):
+                result.setdefault(system_id, []).append(PlannedSpan(system_id, s, e, w.change_id, w.number))
+    return result
+
+
+def planned_minutes_by_system(
+    *, start: dt.datetime, end: dt.datetime, now: dt.datetime, business_system_ids: Iterable[int] | None = None
+) -> dict[int, float]:
+    """Planned-maintenance minutes per business system in [start, end) (up to `now`): {system_id:
+    minutes}, systems without any left out. The one figure KPIs, pages and PDFs subtract (8.2.8, 1.2.9);
+    see planned_spans_by_system for the rule."""
+    spans = planned_spans_by_system(business_system_ids=business_system_ids, start=start, end=end, now=now)
+    return {system_id: intervals_minutes((p.start, p.end) for p in found) for system_id, found in spans.items()}
+
+
+def planned_parts_for_records(*, records: Iterable[DowntimeRecord], now: dt.datetime) -> dict[int, PlannedPart]:
+    """Per outage record, its planned-maintenance minutes and the changes behind them (8.2.8): the
+    overlap of the record with the planned spans of its system. For the ticket page, the downtime API
+    and the downtime report; registered with tickets (ChangesConfig.ready). Two queries at most."""
+    records = [r for r in records if r.start < now]
+    if not records:
+        return {}
+    spans = planned_spans_by_system(
+        business_system_ids={r.business_system_id for r in records},
+        start=min(r.start for r in records),
+        end=max((r.end or now) for r in records),
+        now=now,
+    )
+    parts: dict[int, PlannedPart] = {}
+    for record in records:
+        r_end = record.end or now
+        minutes, numbers = 0.0, []
+        for p in spans.get(record.business_system_id, []):
+            overlap = (min(p.end, r_end) - max(p.start, record.start)).total_seconds()
+            if overlap > 0:
+                minutes += overlap / 60
+                if p.number not in numbers:
+                    numbers.append(p.number)
+        if minutes > 0:
+            parts[record.pk] = PlannedPart(minutes=minutes, change_numbers=tuple(numbers))
+    return parts
 
 
 # Changes whose approved window silences monitoring alerts of their systems (issue 16): approved work,

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tickets.services.changes import change_create
+from changes.services import change_create
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services.changes import change_retrospective_flag_overdue, change_retrospective_overdue_ids
+from .services import change_retrospective_flag_overdue, change_retrospective_overdue_ids
 
 
 @shared_task(name="tickets.change_retrospective_overdue_scan", ignore_result=True)

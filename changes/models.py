@@ -1,4 +1,7 @@
-"""Change requests (变更申请, clause 8.1.3), their approval chains and their append-only timeline."""
+"""Change requests (变更申请, clause 8.1.3), their approval chains and their append-only timeline.
+
+The models moved here from `tickets` (issue 14); their tables kept the names `tickets_*` so that the
+move changed no row, no constraint and no trigger (see migrations/0001_initial.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,8 +11,7 @@ from accounts.models import Organization
 from accounts.roles import Role
 from core.models import AppendOnlyError as AppendOnlyError  # re-exported: callers catch it here
 from core.models import AppendOnlyModel
-
-from .reference import BusinessSystem, Host
+from tickets.models import BusinessSystem, Host
 
 
 class ChangeCategory(models.TextChoices):
@@ -43,6 +45,7 @@ class ApprovalChain(models.Model):
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        db_table = "tickets_approvalchain"  # the table kept its name when the model moved from tickets
         verbose_name = _("审批链")
         verbose_name_plural = _("审批链")
         ordering = ["category", "risk"]
@@ -64,6 +67,7 @@ class ApprovalStep(models.Model):
     scope = models.CharField(_("范围"), max_length=20, choices=Scope.choices, default=Scope.PROVIDER)
 
     class Meta:
+        db_table = "tickets_approvalstep"  # the table kept its name when the model moved from tickets
         verbose_name = _("审批步骤")
         verbose_name_plural = _("审批步骤")
         ordering = ["chain", "position"]
@@ -85,6 +89,7 @@ class ChangeTemplate(models.Model):
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        db_table = "tickets_changetemplate"  # the table kept its name when the model moved from tickets
         verbose_name = _("标准变更模板")
         verbose_name_plural = _("标准变更模板")
         ordering = ["name"]
@@ -100,6 +105,7 @@ class ChangeNumberCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "tickets_changenumbercounter"  # the table kept its name when the model moved from tickets
         verbose_name = _("变更编号计数")
         verbose_name_plural = _("变更编号计数")
 
@@ -176,6 +182,7 @@ class ChangeRequest(models.Model):
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
 
     class Meta:
+        db_table = "tickets_changerequest"  # the table kept its name when the model moved from tickets
         verbose_name = _("变更申请")
         verbose_name_plural = _("变更申请")
         ordering = ["-created_at", "-pk"]
@@ -228,6 +235,7 @@ class ChangeApproval(models.Model):
     comment = models.TextField(_("审批意见"), blank=True)
 
     class Meta:
+        db_table = "tickets_changeapproval"  # the table kept its name when the model moved from tickets
         verbose_name = _("变更审批步骤")
         verbose_name_plural = _("变更审批步骤")
         ordering = ["change", "position"]
@@ -273,6 +281,7 @@ class ChangeEvent(AppendOnlyModel):
 
 
     class Meta:
+        db_table = "tickets_changeevent"  # the table kept its name when the model moved from tickets
         verbose_name = _("变更记录")
         verbose_name_plural = _("变更记录")
         ordering = ["at", "pk"]

@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from core import filters as core_filters
 
+from . import services
 from .models import ChangeApproval, ChangeRequest, ChangeTemplate
-from .selectors.changes import change_actions_for_user, change_detail_queryset, change_get_for_user
-from .services import changes as services
+from .selectors import change_actions_for_user, change_detail_queryset, change_get_for_user
 
 
 class ChangeApprovalSerializer(serializers.ModelSerializer):

@@ -8,11 +8,8 @@ import time_machine
 from django.db import DatabaseError, transaction
 
 from accounts.roles import Role
-from core.exceptions import IllegalTransition, PermissionDenied, ValidationFailed
-from core.models import Notification
-from tickets.models import ChangeApproval, ChangeEvent, ChangeRequest, ChangeTemplate
-from tickets.models.change import AppendOnlyError
-from tickets.services.changes import (
+from changes.models import AppendOnlyError, ChangeApproval, ChangeEvent, ChangeRequest, ChangeTemplate
+from changes.services import (
     change_approve,
     change_cancel,
     change_complete,
@@ -24,7 +21,9 @@ from tickets.services.changes import (
     change_submit,
     change_update,
 )
-from tickets.tasks_changes import change_retrospective_overdue_scan
+from changes.tasks import change_retrospective_overdue_scan
+from core.exceptions import IllegalTransition, PermissionDenied, ValidationFailed
+from core.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import User
-from tickets.models import ChangeTemplate
+from changes.models import ChangeTemplate
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from accounts.roles import Role
+from changes.services import change_approve, change_start, change_submit
 from core.exceptions import Conflict
-from tickets.services.changes import change_approve, change_start, change_submit
 
 from .conftest import at
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import DomainError
+from tickets.models import BusinessSystem
 
-from .models import BusinessSystem, ChangeRequest, ChangeTemplate
-from .services import changes as svc
+from . import services as svc
+from .models import ChangeRequest, ChangeTemplate
 
 logger = logging.getLogger(__name__)
 

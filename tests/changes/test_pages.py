@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from tickets.models import ChangeRequest
-from tickets.services.changes import change_approve, change_submit
+from changes.models import ChangeRequest
+from changes.services import change_approve, change_submit
 
 from .conftest import at
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0014_ticket_open_statistics'),
+        ('tickets', '0016_downtime_planned_computed'),
     ]
 
     operations = [

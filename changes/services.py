@@ -16,19 +16,17 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with
 from core.db import lock_one, lock_rows
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
+from tickets.models import BusinessSystem, Host
 
-from ..models import (
+from .models import (
     ApprovalStep,
-    BusinessSystem,
     ChangeApproval,
     ChangeEvent,
     ChangeNumberCounter,
     ChangeRequest,
     ChangeTemplate,
-    DowntimeRecord,
-    Host,
 )
-from ..selectors.changes import (
+from .selectors import (
     approval_chain_for,
     approval_current,
     change_action_denial,
@@ -541,52 +539,6 @@ def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "
     change.save(update_fields=["status", "completed_at", "updated_at", "outcome", "completion_notes"])
     _event(change, kind=Kind.COMPLETED, actor=actor, at=now, from_status=old, to_status=change.status,
            note=change.completion_notes, data={"outcome": outcome})
-    _link_downtime(change, now=now)
-    return change
-
-
-def _link_downtime(change: ChangeRequest, *, now: dt.datetime) -> None:
-    """A completed change with expected interruption is a planned maintenance window (8.2.8): outages
-    of its systems wholly inside the window become planned and point at the change."""
-    if not change.expected_interruption_minutes or change.window_start is None:
-        return
-    records = lock_rows(
-        DowntimeRecord.objects.filter(
-            business_system__in=[s.pk for s in change.business_systems.all()],
-            change__isnull=True,
-            start__gte=change.window_start,
-            end__isnull=False,
-            end__lte=change.window_end,
-        )
-    )
-    if not records:
-        return
-    DowntimeRecord.objects.filter(pk__in=[r.pk for r in records]).update(change=change, planned=True)
-    _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now,
-           note=f"{len(records)} 条停机记录位于计划维护窗口内，计为计划内停机",
-           data={"downtimes": [r.pk for r in records]})
-
-
-@transaction.atomic
-def downtime_link_maintenance(*, record_id: int, now: dt.datetime | None = None) -> ChangeRequest | None:
-    """Mark one outage planned when it lies wholly inside a completed change's maintenance window.
-    For outages closed after the change completed; call it when a record gets (or corrects) its end.
-    Idempotent: returns the linked change, or None when the record is open or outside every window."""
-    from ..selectors.changes import maintenance_change_covering
-
-    record = DowntimeRecord.objects.select_for_update().filter(pk=record_id).first()
-    if record is None or record.end is None:
-        return None
-    if record.change_id is not None:
-        return record.change
-    change = maintenance_change_covering(business_system_id=record.business_system_id, start=record.start, end=record.end)
-    if change is None:
-        return None
-    record.change = change
-    record.planned = True
-    record.save(update_fields=["change", "planned"])
-    _event(change, kind=Kind.DOWNTIME_LINKED, actor=None, at=now or timezone.now(),
-           note="1 条停机记录位于计划维护窗口内，计为计划内停机", data={"downtimes": [record.pk]})
     return change
 
 

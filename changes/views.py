@@ -25,9 +25,11 @@ from accounts.selectors import users_with_role
 from core.exceptions import DomainError, NotFound
 from core.panels import panels_for
 from roster.selectors.periods import period_bounds, periods_touching
+from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
 
+from . import services
 from .models import ChangeRequest, ChangeTemplate
-from .selectors.changes import (
+from .selectors import (
     approval_current,
     change_actions_for_user,
     change_awaiting_approval_for_user,
@@ -40,8 +42,6 @@ from .selectors.changes import (
     ticket_visible_for_user,
     user_may_draft_changes,
 )
-from .selectors.reference import business_system_list_for_user, host_list_for_user
-from .services import changes as services
 
 Status = ChangeRequest.Status
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -88,7 +88,7 @@ def change_list(request):
             qs = qs.filter(business_systems=f["business_system"])
     page = _page(request, qs.prefetch_related("business_systems").order_by("-created_at", "-pk"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
-    return render(request, "tickets/changes/list.html", {
+    return render(request, "changes/list.html", {
         "form": form, "page": page, "query": query, "may_draft": user_may_draft_changes(request.user),
     })
 
@@ -97,7 +97,7 @@ def change_list(request):
 def change_inbox(request):
     qs = change_awaiting_approval_for_user(user=request.user).prefetch_related("business_systems", "approvals")
     page = _page(request, qs.order_by("submitted_at", "pk"))
-    return render(request, "tickets/changes/inbox.html", {"page": page})
+    return render(request, "changes/inbox.html", {"page": page})
 
 
 # --- detail and actions -----------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def change_detail(request, pk: int):
     show_rules = change.status in (Status.DRAFT, Status.SUBMITTED, Status.IN_APPROVAL, Status.APPROVED)
     conflicts = change_conflicts(change=change) if show_rules else []
     periods = change_freeze_periods(window_start=change.window_start, window_end=change.window_end) if show_rules else []
-    return render(request, "tickets/changes/detail.html", {
+    return render(request, "changes/detail.html", {
         "change": change,
         "actions": actions,
         "approvals": list(change.approvals.all()),
@@ -283,7 +283,7 @@ def _form_page(request, *, change: ChangeRequest | None):
                                verification_plan=template.verification_plan)
         form = ChangeForm(initial=initial, user=request.user)
     action = reverse("change-edit", args=[change.pk]) if change else reverse("change-create")
-    return render(request, "tickets/changes/form.html", {"form": form, "change": change, "action": action})
+    return render(request, "changes/form.html", {"form": form, "change": change, "action": action})
 
 
 @login_required
@@ -342,7 +342,7 @@ def change_calendar(request):
         weeks.append(days)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = last + dt.timedelta(days=1)
-    return render(request, "tickets/changes/calendar.html", {
+    return render(request, "changes/calendar.html", {
         "first": first, "weeks": weeks, "periods": periods,
         "prev": f"{prev_month:%Y-%m}", "next": f"{next_month:%Y-%m}",
         "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],

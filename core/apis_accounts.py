@@ -1,3 +1,6 @@
+"""The accounts API (token, me, organisations). It lives in core, above accounts: it needs the error base
+and the audit trail, and accounts imports no app."""
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
@@ -6,12 +9,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.audit import audit_record
-from core.exceptions import ValidationFailed
-from core.models import AuditLog
+from accounts.models import Organization, User
+from accounts.selectors import organization_list_for_user, user_roles
 
-from .models import Organization, User
-from .selectors import organization_list_for_user, user_roles
+from .audit import audit_record
+from .exceptions import ValidationFailed
+from .models import AuditLog
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
