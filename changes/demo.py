@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import DomainError
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 
 from . import services as svc
 from .models import ChangeRequest, ChangeTemplate

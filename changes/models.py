@@ -11,7 +11,7 @@ from accounts.models import Organization
 from accounts.roles import Role
 from core.models import AppendOnlyError as AppendOnlyError  # re-exported: callers catch it here
 from core.models import AppendOnlyModel
-from tickets.models import BusinessSystem, Host
+from tickets.models.reference import BusinessSystem, Host
 
 
 class ChangeCategory(models.TextChoices):

@@ -18,9 +18,7 @@ from accounts.selectors import (
     user_tenant_id,
 )
 from core.exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
-from roster.models import HeavyProtectionPeriod
 from roster.selectors.periods import periods_touching
-from tickets.models import DowntimeRecord, Ticket
 from tickets.selectors.downtime import Interval, PlannedPart, downtime_intervals_by_system, intervals_minutes
 from tickets.selectors.tickets import ticket_list_for_user
 
@@ -89,7 +87,7 @@ def change_get_for_user(*, user, change_id: int) -> ChangeRequest:
         raise NotFound() from None
 
 
-def ticket_visible_for_user(*, user) -> QuerySet[Ticket]:
+def ticket_visible_for_user(*, user) -> QuerySet:
     """Tickets a change may be linked to by this user: the tickets app's own access rule."""
     return ticket_list_for_user(user=user, for_display=False)
 
@@ -230,8 +228,9 @@ def approval_chain_for(*, category: str, risk: str) -> ApprovalChain | None:
     return chains[0] if chains else None
 
 
-def change_freeze_periods(*, window_start: dt.datetime | None, window_end: dt.datetime | None) -> list[HeavyProtectionPeriod]:
-    """Heavy-protection periods the window touches: overlap with [start 00:00, day after end 00:00)."""
+def change_freeze_periods(*, window_start: dt.datetime | None, window_end: dt.datetime | None) -> list:
+    """Heavy-protection periods (roster.selectors.periods) the window touches: overlap with [start 00:00,
+    day after end 00:00). 8.2.13: no internet remote operations in key periods."""
     if window_start is None or window_end is None or window_end <= window_start:
         return []
     return list(periods_touching(start=window_start, end=window_end))
@@ -285,12 +284,12 @@ class MaintenanceWindow:
 def maintenance_windows(
     *, business_system_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime
 ) -> list[MaintenanceWindow]:
-    """Approved maintenance windows overlapping [start, end): one per (change, affected business
-    system) for every change that is APPROVED (its whole approval chain passed, retrospective steps
-    included: `approved_at` is set) and COMPLETED (or reviewed since), with expected interruption.
-    Bounds are the change's approved window, not clipped to [start, end). A change rejected
-    retrospectively or cancelled is in neither state, so it has no window. `business_system_ids=None`
-    means every system. One query."""
+    """Clause 8.2.8 (planned maintenance excluded from availability): approved maintenance windows
+    overlapping [start, end): one per (change, affected business system) for every change that is APPROVED
+    (its whole approval chain passed, retrospective steps included: `approved_at` is set) and COMPLETED (or
+    reviewed since), with expected interruption. Bounds are the change's approved window, not clipped to
+    [start, end). A change rejected retrospectively or cancelled is in neither state, so it has no window.
+    `business_system_ids=None` means every system. One query."""
     Through = ChangeRequest.business_systems.through
     rows = Through.objects.filter(
         changerequest__status__in=MAINTENANCE_STATUSES,
@@ -418,7 +417,7 @@ def planned_minutes_by_system(
     return {system_id: intervals_minutes((p.start, p.end) for p in found) for system_id, found in spans.items()}
 
 
-def planned_parts_for_records(*, records: Iterable[DowntimeRecord], now: dt.datetime) -> dict[int, PlannedPart]:
+def planned_parts_for_records(*, records: Iterable, now: dt.datetime) -> dict[int, PlannedPart]:
     """Per outage record, its planned-maintenance minutes and the changes behind them (8.2.8): the
     overlap of the record with the planned spans of its system. For the ticket page, the downtime API
     and the downtime report; registered with tickets (ChangesConfig.ready). Two queries at most."""
@@ -444,6 +443,36 @@ def planned_parts_for_records(*, records: Iterable[DowntimeRecord], now: dt.date
         if minutes > 0:
             parts[record.pk] = PlannedPart(minutes=minutes, change_numbers=tuple(numbers))
     return parts
+
+
+def change_summary_in(*, start: dt.datetime, end: dt.datetime, organization_id: int | None) -> dict:
+    """Change requests (8.1.3) whose planned window starts in [start, end) (drafts left out: nothing was
+    asked yet), for the monthly report: the rows with their status and outcome labels, and how many
+    were approved (passed the approval chain, whatever happened next), completed successfully, failed
+    (rolled back or rejected, as the report's sentence says), rolled back, rejected. One query."""
+    qs = ChangeRequest.objects.filter(window_start__gte=start, window_start__lt=end).exclude(status=Status.DRAFT)
+    if organization_id is not None:
+        qs = qs.filter(pk__in=ChangeRequest.objects.filter(business_systems__organization_id=organization_id).values("pk"))
+    rows = list(
+        qs.order_by("window_start", "pk").values(
+            "pk", "number", "title", "status", "outcome", "window_start", "window_end", "expected_interruption_minutes"
+        )
+    )
+    labels = dict(Status.choices)
+    outcome_labels = dict(ChangeRequest.Outcome.choices)
+    failed = ChangeRequest.Outcome.FAILED_ROLLED_BACK
+    approved = (Status.APPROVED, Status.IN_PROGRESS, *MAINTENANCE_STATUSES)
+    for row in rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+        row["outcome_label"] = outcome_labels.get(row["outcome"] or "", "")
+    return {
+        "rows": rows,
+        "approved": sum(1 for r in rows if r["status"] in approved),
+        "completed": sum(1 for r in rows if r["status"] in MAINTENANCE_STATUSES and r["outcome"] == ChangeRequest.Outcome.SUCCESSFUL),
+        "failed": sum(1 for r in rows if r["outcome"] == failed or r["status"] == Status.REJECTED),
+        "rolled_back": sum(1 for r in rows if r["outcome"] == failed),
+        "rejected": sum(1 for r in rows if r["status"] == Status.REJECTED),
+    }
 
 
 # Changes whose approved window silences monitoring alerts of their systems (issue 16): approved work,

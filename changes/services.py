@@ -16,7 +16,7 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with
 from core.db import lock_one, lock_rows
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from core.services import notification_send
-from tickets.models import BusinessSystem, Host
+from tickets.models.reference import BusinessSystem, Host
 
 from .models import (
     ApprovalStep,
@@ -392,7 +392,8 @@ def _delegate_if_sole_holder(change: ChangeRequest, approval: ChangeApproval) ->
 
 @transaction.atomic
 def change_submit(*, actor: User, change_id: int) -> ChangeRequest:
-    """draft → submitted (→ approved at once for a pre-approved standard change)."""
+    """Clause 8.1.3 (change request and approval): draft → submitted (→ approved at once for a pre-approved
+    standard change)."""
     change = _locked(change_id)
     _deny(change, actor, "submit")
     errors = _required_errors(change)
@@ -482,7 +483,7 @@ def _decide(*, actor: User, change_id: int, comment: str, approve: bool) -> Chan
 
 @transaction.atomic
 def change_approve(*, actor: User, change_id: int, comment: str = "") -> ChangeRequest:
-    """Approve the current step (a holder of its role; never the requester)."""
+    """Clause 8.1.3: Approve the current step (a holder of its role; never the requester)."""
     return _decide(actor=actor, change_id=change_id, comment=comment, approve=True)
 
 

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from core.exceptions import PermissionDenied, ValidationFailed
-from tickets.models import BusinessSystem
+from core.parsers import reads_own_body
+from tickets.models.reference import BusinessSystem
 
 from .models import Alert, Integration
 from .selectors import (
@@ -37,6 +38,7 @@ def _error(status_code: int, code: str, message: str, fields: dict | None = None
                         json_dumps_params={"ensure_ascii": False})
 
 
+@reads_own_body  # its own limit (MONITORING_MAX_BODY_BYTES), 413 and JSON checks, not the site-wide ones
 @csrf_exempt
 @require_POST
 def integration_intake(request, token: str, kind: str):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 from tickets.services.notify import ticket_notifications_suppressed
 
 from .models import Integration

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
 
 from .models import Integration
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from tickets.models import BusinessSystem, Host
+from tickets.models.reference import BusinessSystem, Host
 
 DEFAULT_SEVERITY_MAPPING = {"critical": "P2", "warning": "P3", "info": "P4"}
 DEFAULT_GROUPING_LABELS = ["business_system", "alertname"]

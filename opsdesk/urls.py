@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_v1 = [
     path("", include("core.api_urls")),
     path("", include("tickets.api_urls")),
+    path("", include("roster.calendar_api_urls")),
     path("", include("changes.api_urls")),
     path("roster/", include("roster.api_urls")),
     path("", include("monitoring.api_urls")),

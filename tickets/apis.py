@@ -16,6 +16,7 @@ from accounts.selectors import user_list
 from core import filters as core_filters
 from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
+from core.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from core.models import AuditLog
 from core.pagination import CappedCountPaginator, PageNumberPagination
 from core.serializers import BuiltFieldsModelSerializer
@@ -174,8 +175,8 @@ def _hosts(user: User, ids: list[int] | None) -> list[Host] | None:
 
 
 class TicketCreateInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
     severity = serializers.ChoiceField(choices=Ticket.Severity.choices)
     business_system = serializers.IntegerField()
@@ -191,17 +192,17 @@ class TicketCreateInput(serializers.Serializer):
 
 
 class TicketUpdateInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     hosts = serializers.ListField(child=serializers.IntegerField(), required=False)
     service_item = serializers.IntegerField(required=False, allow_null=True)
     amount_before = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     amount_after = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     # The downtime report's narrative (provider staff only; see downtime.ticket_downtime_report_update).
-    outage_impact = serializers.CharField(required=False, allow_blank=True, max_length=8000)
-    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=8000)
-    actions_taken = serializers.CharField(required=False, allow_blank=True, max_length=8000)
-    prevention = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    outage_impact = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    actions_taken = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    prevention = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 # ---------------------------------------------------------------- tickets
@@ -337,7 +338,7 @@ class _Note(serializers.Serializer):
 
 
 class _Resolution(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class _Assign(serializers.Serializer):
@@ -389,7 +390,7 @@ def ticket_action_view(action: str):
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     author = _UserBrief(read_only=True)
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     internal = serializers.BooleanField(default=False)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -510,7 +511,7 @@ class TicketEventApi(generics.ListAPIView):
 
 class SatisfactionSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
     rated_by = _UserBrief(read_only=True)
     rated_at = serializers.DateTimeField(read_only=True)
     follow_up = serializers.SerializerMethodField()

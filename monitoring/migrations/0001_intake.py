@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_roles'),
-        ('tickets', '0017_ticket_event_monitoring_kinds'),
+        ('tickets', '0018_ticket_event_monitoring_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -31,8 +31,15 @@ from core.exceptions import IllegalTransition
 from core.services import notification_send
 from roster.selectors.duty import duty_contacts
 from roster.selectors.periods import period_active_at
-from tickets.models import OPEN_STATUSES, BusinessSystem, Host, Severity, Ticket, TicketKind
-from tickets.services.alerts import ticket_alerts_attach, ticket_monitor_recover
+from tickets.models.reference import BusinessSystem, Host
+from tickets.services.alerts import (
+    OPEN_STATUSES,
+    Severity,
+    Ticket,
+    TicketKind,
+    ticket_alerts_attach,
+    ticket_monitor_recover,
+)
 from tickets.services.notify import ticket_notifications_suppressed
 from tickets.services.tickets import ticket_create, ticket_reopen, ticket_update
 

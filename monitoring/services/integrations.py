@@ -14,7 +14,8 @@ from accounts.roles import Role
 from accounts.services import user_create
 from core.db import lock_one
 from core.exceptions import PermissionDenied, ValidationFailed
-from tickets.models import BusinessSystem, Severity
+from tickets.models.reference import BusinessSystem
+from tickets.services.alerts import Severity
 
 from ..models import Integration
 from ..selectors import token_hash, user_manages_integrations

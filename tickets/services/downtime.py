@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.db import lock_one
 from core.exceptions import NotFound, ValidationFailed
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH, text_lengths_check
 
 from ..models import DowntimeRecord, Ticket, TicketEvent
 from .events import ticket_event_record
@@ -23,14 +24,16 @@ def downtime_record_create(
     *, actor: User, ticket: Ticket, start: dt.datetime | None = None, end: dt.datetime | None = None,
     planned: bool = False, reason: str = "", now: dt.datetime | None = None,
 ) -> DowntimeRecord:
-    """Record an outage for a ticket (a P1 gets one automatically at creation). Default: from the
-    ticket's reported_at to its resolve time (open while unresolved).
+    """Clauses 8.2.12 and 1.2.9 (system down; availability): record an outage for a ticket (a P1 gets one
+    automatically at creation). Default: from the ticket's reported_at to its resolve time (open while
+    unresolved).
 
     `planned=True` no longer takes any minute out of availability (8.2.8): only an approved, completed
     change's window does, computed when read (changes.selectors.planned_spans_by_system). The claim
     is kept as `claimed_planned` with its reason, for the purchaser to confirm or reject through the
     exclusion ledger (issue 15); until then it counts as unplanned."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     ticket_action_check(action="downtime", user=actor, ticket=ticket)
     start = start or ticket.reported_at
     end = end if end is not None else ticket.resolved_at
@@ -65,6 +68,7 @@ def downtime_record_correct(
 ) -> DowntimeRecord:
     """Staff correct either end of an outage with a reason; old and new times stay on the timeline."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if record.ticket is None:
         raise NotFound("停机记录不存在")
     ticket_action_check(action="downtime", user=actor, ticket=record.ticket)
@@ -92,6 +96,7 @@ def ticket_downtime_report_update(*, actor: User, ticket: Ticket, now: dt.dateti
     """Provider staff write the downtime report's narrative: impact (影响范围), root cause (故障原因),
     actions taken (处置措施), prevention (预防措施). Old and new texts go on the timeline."""
     now = now or timezone.now()
+    text_lengths_check(**{name: (value, TEXT_MAX_LENGTH) for name, value in fields.items() if isinstance(value, str)})
     unknown = sorted(set(fields) - set(DOWNTIME_REPORT_FIELDS))
     if unknown:
         raise ValidationFailed(fields={name: ["不是宕机报告的字段"] for name in unknown})

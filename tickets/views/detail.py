@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import user_may_read_reports
 from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, ValidationFailed
 from core.models import AuditLog
@@ -29,8 +28,9 @@ from ..forms import (
     DowntimeReportForm,
     form_add_service_errors,
 )
-from ..models import Severity, Ticket
+from ..models import Ticket
 from ..selectors.downtime import downtime_planned_parts
+from ..selectors.links import ticket_links_for
 from ..selectors.sla import ticket_sla
 from ..selectors.tickets import (
     downtime_list,
@@ -169,7 +169,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
         "downtimes": downtime_forms,
         "downtime_report_form": report_form,
-        "downtime_report": ticket.severity == Severity.P1 and user_may_read_reports(request.user),
+        "ticket_links": ticket_links_for(user=request.user, ticket=ticket),
         "status_labels": dict(Ticket.Status.choices),
         "error_action": error_action,
         "now": now,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0016_downtime_planned_computed'),
+        ('tickets', '0017_sla_policy_clauses_cite_8_2_12'),
     ]
 
     operations = [
