@@ -66,6 +66,21 @@ def test_over_the_size_limit_is_413(integration, post, settings):
     assert post(integration, am_payload(am_alert())).status_code == 202
 
 
+def test_the_intake_limit_not_the_site_wide_one_decides(integration, post, settings):
+    """RequestBodyGuardMiddleware (OPSDESK_REQUEST_MAX_BYTES) leaves the intake's body to the intake:
+    a batch over the site-wide limit but within MONITORING_MAX_BODY_BYTES is stored; over the intake's
+    own limit it is the intake's 413."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    settings.MONITORING_MAX_BODY_BYTES = 64 * 1024
+    big = am_payload(*[am_alert(f"A{i}") for i in range(40)])
+    assert 2048 < len(json.dumps(big)) < 64 * 1024
+    assert post(integration, big).status_code == 202
+    settings.MONITORING_MAX_BODY_BYTES = 1024
+    response = post(integration, big)
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+    assert AlertBatch.objects.count() == 1
+
+
 def test_a_disabled_integration_refuses(integration, post):
     integration.enabled = False
     integration.save(update_fields=["enabled"])
