@@ -473,3 +473,21 @@ def change_summary_in(*, start: dt.datetime, end: dt.datetime, organization_id: 
         "rolled_back": sum(1 for r in rows if r["outcome"] == failed),
         "rejected": sum(1 for r in rows if r["status"] == Status.REJECTED),
     }
+
+
+# Changes whose approved window silences monitoring alerts of their systems (issue 16): approved work,
+# whether it has started, finished or been reviewed since.
+SILENCING_STATUSES = (Status.APPROVED, Status.IN_PROGRESS, Status.COMPLETED, Status.REVIEWED)
+
+
+def change_window_covering(*, business_system_id: int, at: dt.datetime) -> tuple[int, str] | None:
+    """(id, number) of an approved change whose window [start, end) covers `at` on this system, or None."""
+    row = (
+        ChangeRequest.objects.filter(
+            status__in=SILENCING_STATUSES, business_systems=business_system_id, window_start__lte=at, window_end__gt=at,
+        )
+        .order_by("window_start", "pk")
+        .values_list("pk", "number")
+        .first()
+    )
+    return tuple(row) if row else None

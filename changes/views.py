@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import PROVIDER_ROLES
 from accounts.selectors import users_with_role
 from core.exceptions import DomainError, NotFound, page_domain_error
+from core.panels import panels_for
 from roster.selectors.periods import period_bounds, periods_touching
 from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
 
@@ -119,6 +120,7 @@ def change_detail(request, pk: int):
         "periods": periods,
         "outcomes": ChangeRequest.Outcome.choices,
         "now": timezone.now(),
+        "panels": panels_for("change_detail", user=request.user, obj=change),  # e.g. alerts it silenced
     })
 
 

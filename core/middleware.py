@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -197,11 +198,21 @@ class RequestBodyGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in _WRITE_METHODS:
+        if request.method in _WRITE_METHODS and not self._view_reads_own_body(request):
             rejected = self._check_body(request)
             if rejected is not None:
                 return rejected
         return self.get_response(request)
+
+    @staticmethod
+    def _view_reads_own_body(request) -> bool:
+        """The view is marked with core.parsers.reads_own_body (the URL is resolved once more here:
+        middleware runs before Django resolves it)."""
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return getattr(match.func, "reads_own_body", False)
 
     def _check_body(self, request):
         try:

@@ -2,7 +2,8 @@
 # Installs the operating-system parts OpsDesk needs where they are missing (Debian, as root):
 #   pango (WeasyPrint's layout), fonts-noto-cjk (Chinese glyphs embedded in the PDFs),
 #   gettext (compiles the English catalogue), poppler-utils (pdffonts/pdftoppm in tests).
-# With E2E=1 also chromium (the end-to-end tests' browser); with BENCH=1 also wrk (bench/run.py's load).
+# With E2E=1 also chromium (the end-to-end tests' browser) and prometheus + prometheus-alertmanager (the
+# monitoring intake's end-to-end test); with BENCH=1 also wrk (bench/run.py's load).
 # Elsewhere it prints which packages to install and stops.
 set -euo pipefail
 
@@ -20,6 +21,10 @@ if [ "${E2E:-0}" = "1" ] && [ ! -x /usr/bin/chromium ]; then
   else
     echo "os_deps: chromium is missing (apt-get install chromium): the end-to-end tests will be skipped" >&2
   fi
+fi
+if [ "${E2E:-0}" = "1" ]; then
+  command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 fi
 if [ "${BENCH:-0}" = "1" ] && ! command -v wrk >/dev/null 2>&1; then
   need+=(wrk)

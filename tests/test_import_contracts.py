@@ -32,6 +32,7 @@ PUBLIC = {
     "accounts": ("accounts.models", "accounts.roles", "accounts.selectors", "accounts.services", "accounts.demo"),
     "roster": ("roster.selectors", "roster.services"),
     "changes": ("changes.selectors", "changes.services"),
+    "monitoring": ("monitoring.selectors", "monitoring.services"),
     "tickets": ("tickets.selectors", "tickets.services", "tickets.models.reference"),
 }
 

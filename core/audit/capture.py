@@ -27,8 +27,10 @@ from core.models import AuditLog
 from .context import client_ip
 from .services import audit_record
 
-DEFAULT_APPS = ("auth", "accounts", "core", "roster", "tickets", "routine", "reports")
-SKIPPED_MODELS = {"core.auditlog"}
+DEFAULT_APPS = ("auth", "accounts", "core", "roster", "tickets", "changes", "routine", "monitoring", "reports")
+# Monitoring's received data is its own record (raw bodies kept, receipts counted); what it does to
+# tickets is on their timeline. Its integrations (settings, token rotation) are audited.
+SKIPPED_MODELS = {"core.auditlog", "monitoring.alertbatch", "monitoring.alert", "monitoring.alertgroup"}
 # Fields whose churn says nothing (last_login is written on every login, which is audited itself).
 NOISY_FIELDS = {"last_login"}
 SECRET_MARKERS = ("password", "secret", "token")

@@ -46,13 +46,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- changes <- reports.
+    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- changes <- monitoring <- reports.
     "accounts",
     "core",
     "roster",
     "tickets",
     "changes",
     "routine",
+    "monitoring",
     "reports",
 ]
 
@@ -225,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "routine.backup_day_check": {"task": "routine.backup_day_check", "schedule": 3600.0},  # idempotent per policy and day
     "routine.inspection_rounds_plan": {"task": "routine.inspection_rounds_plan", "schedule": 3600.0},
     "routine.inspection_missed_sweep": {"task": "routine.inspection_missed_sweep", "schedule": 300.0},
+    "monitoring.alert_batches_sweep": {"task": "monitoring.alert_batches_sweep", "schedule": 30.0},
 }
 
 REST_FRAMEWORK = {
@@ -330,3 +332,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Audit trail (7.1): entries are kept this many days (never fewer than 183, six months) and then
 # purged by the periodic `core.audit_purge_expired` task.
 OPSDESK_AUDIT_RETENTION_DAYS = max(183, env.int("OPSDESK_AUDIT_RETENTION_DAYS", default=190))
+
+# Monitoring intake (issue 16).
+MONITORING_MAX_BODY_BYTES = env.int("MONITORING_MAX_BODY_BYTES", default=1024 * 1024)  # larger bodies: 413
+MONITORING_STORM_GROUPS = env.int("MONITORING_STORM_GROUPS", default=10)  # more new groups per minute: one 告警风暴 notice
+MONITORING_SWEEP_AFTER_SECONDS = env.int("MONITORING_SWEEP_AFTER_SECONDS", default=15)  # the sweep takes batches pending this long

@@ -22,13 +22,13 @@ def test_a_registry_keeps_owners_in_first_order_and_replaces_an_owners_entries()
 
 
 def test_the_apps_register_in_the_order_of_the_layers():
-    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine"]
-    assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "routine", "reports"]
+    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine", "monitoring"]
+    assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "routine", "monitoring", "reports"]
     assert HOME_PANELS.owners() == ["roster", "tickets", "changes", "reports"]
     assert HANDOVER_OPEN_ITEMS.owners() == ["tickets"]
     assert SHIFT_PANELS.owners() == ["routine"]
     assert TICKET_LINKS.owners() == ["reports"]
-    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False]
+    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False, False]
 
 
 class _Superuser:

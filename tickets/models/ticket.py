@@ -389,6 +389,8 @@ class TicketEvent(AppendOnlyModel):
         MAJOR_MARKED = "major_marked", _("认定重大安全事件")
         HOSTS_UPDATED = "hosts_updated", _("更新主机配置")
         SLA_ESCALATED = "sla_escalated", _("SLA 预警/超时")
+        ALERTS_ATTACHED = "alerts_attached", _("告警合并")
+        MONITOR_RECOVERED = "monitor_recovered", _("监控恢复")
 
     # Looked up through ticket_event_ticket_at_idx (ticket, at): no second index on ticket alone.
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)

@@ -95,13 +95,18 @@ def _save(ticket: Ticket, now: dt.datetime, *fields: str) -> None:
 def _validate_reported_at(
     *, actor: User, requester: User, channel: str, reported_at: dt.datetime | None, now: dt.datetime
 ) -> dt.datetime:
-    """reported_at starts every clock. A web or monitoring report is reported now. A phone or e-mail
+    """reported_at starts every clock. A web report is reported now; a monitoring alert when it was
+    received (by provider staff, never in the future). A phone or e-mail
     report recorded by provider staff may be dated earlier, but never in the future and never before
     the caller's previous event — defined as the reported_at of that requester's latest earlier ticket
     (a caller cannot have phoned before the last report they made, so the clocks cannot be pushed
     back past an event already on record)."""
     if reported_at is None:
         return now
+    if channel == Ticket.Channel.MONITORING and user_is_provider_staff(actor) and reported_at <= now:
+        # The monitoring intake dates a ticket when OpsDesk received the group's first alert; the
+        # "previous report" rule is about callers, not about alerts processed out of order.
+        return reported_at
     if channel not in (Ticket.Channel.PHONE, Ticket.Channel.EMAIL) or not user_is_provider_staff(actor):
         raise ValidationFailed(fields={"reported_at": ["只有服务商人员录入电话或邮件报障时可以填写报告时间"]})
     if reported_at > now:

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Alert intake from Prometheus/Alertmanager and Zabbix (issue 16). Sits above `changes`: it reads
+    change windows through changes.selectors; the change page shows its panel through core.panels."""
+
+    name = "monitoring"
+    verbose_name = _("监控接入")
+
+    def ready(self) -> None:
+        from core.demo import DemoSeeder, demo_seeders_register
+        from core.navigation import nav_register
+        from core.panels import panel_register
+
+        from . import demo
+        from .navigation import NAV_ITEMS
+        from .panels import change_silenced_alerts
+
+        panel_register("change_detail", change_silenced_alerts)
+        demo_seeders_register(self.label, DemoSeeder("monitoring: integrations, alerts", demo.seed))
+        nav_register(self.label, *NAV_ITEMS)

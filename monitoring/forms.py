@@ -1,0 +1,40 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from tickets.models.reference import BusinessSystem
+
+from .models import Integration
+
+
+class JsonField(forms.CharField):
+    def __init__(self, *, expect: type, **kwargs) -> None:
+        self.expect = expect
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("JSON 格式错误")) from exc
+        if not isinstance(parsed, self.expect):
+            raise forms.ValidationError(_("格式不对"))
+        return parsed
+
+
+class IntegrationForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=Integration.Kind.choices)
+    organization = forms.ModelChoiceField(label=_("采购人"), queryset=Organization.objects.filter(kind="purchaser", parent__isnull=True))
+    default_business_system = forms.ModelChoiceField(label=_("默认业务系统"), queryset=BusinessSystem.objects.select_related("organization"))
+    severity_mapping = JsonField(label=_("级别映射"), expect=dict, initial='{"critical": "P2", "warning": "P3", "info": "P4"}',
+                                 help_text=_("告警级别到工单级别；标签 opsdesk_severity（P1–P4）优先"))
+    grouping_labels = JsonField(label=_("分组标签"), expect=list, initial='["business_system", "alertname"]')
+    flap_window_minutes = forms.IntegerField(label=_("抖动窗口（分钟）"), min_value=0, max_value=1440, initial=30)
+    raise_in_heavy_protection = forms.BooleanField(label=_("重保期提升一级"), required=False)
