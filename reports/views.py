@@ -74,7 +74,7 @@ def dashboard(request):
         "ticket__business_system", "ticket__assignee"
     )
     at_risk = list(
-        clocks.filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gte=now,
+        clocks.filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gt=now,
                       due_at__lt=now + AT_RISK_WINDOW).order_by("due_at")[:LIST_LIMIT]
     )
     breaches = missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(

@@ -75,6 +75,7 @@ class SlaClockFiguresSerializer(serializers.Serializer):
     stopped_at = serializers.DateTimeField(allow_null=True)
     paused_at = serializers.DateTimeField(allow_null=True)
     elapsed_minutes = serializers.IntegerField(allow_null=True)
+    elapsed_seconds = serializers.IntegerField(allow_null=True, help_text="To the second; met means strictly less than target_minutes × 60")
     paused_minutes = serializers.IntegerField()
     breached = serializers.BooleanField()
     remaining = serializers.IntegerField(source="remaining_minutes", allow_null=True)

@@ -31,7 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import BusinessSystem
-from tickets.selectors.sla import clock_counted_q, clock_within_q
+from tickets.selectors.sla import clock_counted_q, clock_within_q, sla_due_passed_q
 
 from .periods import Period
 
@@ -192,7 +192,7 @@ def _clocks_queryset(period: Period, scope: Scope, bounds: tuple[int, int] | Non
 
 def missed_clock_q(now: dt.datetime) -> Q:
     """A clock that has missed its target at `now`: breached, or still running past its due time."""
-    return Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now)
+    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now))
 
 
 def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:

@@ -17,6 +17,7 @@ from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation
 from django.db.models.functions import TruncDate
 
 from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
+from tickets.selectors.sla import sla_due_passed_q
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
@@ -246,7 +247,7 @@ def clock_state(now: dt.datetime, prefix: str = "") -> Case:
     return Case(
         When(**{f"{prefix}stopped_at__isnull": False, f"{prefix}breached": True}, then=Value("breached")),
         When(**{f"{prefix}stopped_at__isnull": False}, then=Value("met")),
-        When(Q(**{f"{prefix}breached": True}) | Q(**{f"{prefix}due_at__lt": now}), then=Value("breached")),
+        When(Q(**{f"{prefix}breached": True}) | sla_due_passed_q(now, prefix), then=Value("breached")),
         default=Value("running"),
         output_field=CharField(),
     )

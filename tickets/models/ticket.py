@@ -299,6 +299,8 @@ class SlaClock(models.Model):
     paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
     paused_minutes = models.PositiveIntegerField(_("已暂停（分钟）"), default=0)
     elapsed_minutes = models.PositiveIntegerField(_("耗时（分钟）"), null=True, blank=True)
+    # To the second: met means strictly less than the target (tickets.selectors.sla.sla_met).
+    elapsed_seconds = models.PositiveIntegerField(_("耗时（秒）"), null=True, blank=True)
     breached = models.BooleanField(_("已超时"), default=False)
     # When the next escalation threshold (50 %, 80 %, breach) not yet announced is reached; null when
     # none is left or the clock does not run. The escalation scan reads this through an index.

@@ -10,6 +10,28 @@ from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, Workin
 
 from ..models import ClockName, SlaClock, Ticket
 
+# ---------------------------------------------------------------- met means strictly less than
+# 验收 1(4)(5): 小于 15 / 30 分钟. A clock is met when its elapsed time, to the second, is strictly less
+# than its target: 14:59 is met, 15:00 is not. The one definition: the services set `breached` with it
+# when a clock stops, the figures below use it for running clocks, and every count, filter and badge
+# (API, pages, PDFs) reads `breached` or `sla_due_passed_q`, which agree with it.
+
+
+def sla_elapsed_seconds(exact_minutes: float) -> int:
+    """Whole seconds of a business-minute figure (a started second is not counted: to the second)."""
+    return max(0, math.floor(exact_minutes * 60 + 1e-6))
+
+
+def sla_met(*, elapsed_seconds: int, target_minutes: int) -> bool:
+    """The rule: met when the elapsed time is strictly less than the target."""
+    return elapsed_seconds < target_minutes * 60
+
+
+def sla_due_passed_q(now: dt.datetime, prefix: str = "") -> Q:
+    """A running clock whose target time has been reached at `now` (due_at is the moment elapsed equals
+    the target, which is already not met)."""
+    return Q(**{f"{prefix}due_at__lte": now})
+
 
 def _exact_elapsed(clock: SlaClock, *, until: dt.datetime, days: WorkingDays | None) -> float:
     """Business minutes from the start until `until`, pauses excluded. The running pause (if any)
@@ -18,13 +40,13 @@ def _exact_elapsed(clock: SlaClock, *, until: dt.datetime, days: WorkingDays | N
 
 
 def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | None = None) -> dict:
-    """target_minutes, due_at, stopped_at, elapsed_minutes, paused_minutes, breached,
+    """target_minutes, due_at, stopped_at, elapsed_seconds, elapsed_minutes, paused_minutes, breached,
     remaining_minutes, state ("running" | "paused" | "met" | "breached" | "unknown"), calendar,
     calendar_warning.
 
-    Elapsed minutes count a started minute as a whole one (15 min 01 s is 16): a clock is met when
-    elapsed_minutes <= target_minutes, i.e. when it stopped at or before due_at. `remaining_minutes`
-    is negative once breached. `days` lets a list share one calendar cache."""
+    A clock is met when its elapsed seconds are strictly less than the target (`sla_met`), i.e. when
+    it stopped before due_at. Elapsed minutes, for display, count a started minute as a whole one.
+    `remaining_minutes` is negative once breached. `days` lets a list share one calendar cache."""
     figures = {
         "name": clock.name,
         "target_minutes": clock.target_minutes,
@@ -38,6 +60,7 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
     if clock.stopped_at is not None:
         elapsed = clock.elapsed_minutes
         figures.update(
+            elapsed_seconds=clock.elapsed_seconds,
             elapsed_minutes=elapsed,
             breached=clock.breached,
             remaining_minutes=None if elapsed is None else clock.target_minutes - elapsed,
@@ -49,6 +72,7 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
         exact = _exact_elapsed(clock, until=until, days=days)
     except CalendarDataMissing as missing:
         figures.update(
+            elapsed_seconds=None,
             elapsed_minutes=None,
             breached=clock.breached,
             remaining_minutes=None,
@@ -56,9 +80,11 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
             calendar_warning=clock.calendar_warning or str(missing),
         )
         return figures
-    breached = clock.breached or exact > clock.target_minutes
+    seconds = sla_elapsed_seconds(exact)
+    breached = clock.breached or not sla_met(elapsed_seconds=seconds, target_minutes=clock.target_minutes)
     figures.update(
-        elapsed_minutes=math.ceil(exact - 1e-9),
+        elapsed_seconds=seconds,
+        elapsed_minutes=math.ceil(seconds / 60),
         breached=breached,
         remaining_minutes=math.floor(clock.target_minutes - exact),
         state="paused" if clock.paused_at else ("breached" if breached else "running"),
@@ -98,9 +124,9 @@ CLOCK_STATES = ("counted", "missed", "unstopped")
 
 
 def clock_counted_q(now: dt.datetime) -> Q:
-    """Clocks that count at `now`: stopped, breached, or running (not paused) past their due time. A
-    clock still running within its target, or paused before its due time, is left out until it stops."""
-    return Q(stopped_at__isnull=False) | Q(breached=True) | Q(paused_at__isnull=True, due_at__lt=now)
+    """Clocks that count at `now`: stopped, breached, or running (not paused) at or past their due time.
+    A clock still running within its target, or paused before its due time, is left out until it stops."""
+    return Q(stopped_at__isnull=False) | Q(breached=True) | (Q(paused_at__isnull=True) & sla_due_passed_q(now))
 
 
 def clock_within_q() -> Q:
