@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -65,12 +64,13 @@ def dashboard(request):
     from roster.selectors.duty import on_duty_users
     from roster.selectors.periods import periods_touching
     from tickets.models import SlaClock
+    from tickets.selectors.exclusions import kpi_ticket_q
 
     now = timezone.now()
     scope = kpi_scope_for_user(user=request.user, organization_id=_int(request.GET.get("organization")), business_system_id=None)
     period = month_of(now)
     kpis = kpis_compute(period=period, scope=scope, now=now)
-    clocks = SlaClock.objects.filter(~Q(ticket__status="cancelled") & scope.ticket_q("ticket__")).select_related(
+    clocks = SlaClock.objects.filter(kpi_ticket_q("ticket__") & scope.ticket_q("ticket__")).select_related(
         "ticket__business_system", "ticket__assignee"
     )
     at_risk = list(

@@ -6,6 +6,7 @@ from .models import (
     BusinessSystem,
     Contract,
     DowntimeRecord,
+    Exclusion,
     Host,
     SatisfactionFollowUp,
     SatisfactionRating,
@@ -179,3 +180,12 @@ class ChangeEventAdmin(ReadOnlyAdmin):
     list_display = ("change", "kind", "actor", "at")
     list_filter = ("kind",)
 
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(ReadOnlyAdmin):
+    """The exclusion ledger is decided only through tickets.services.exclusions (core.consent): nobody,
+    not even a superuser, confirms, edits or deletes an exclusion here."""
+
+    list_display = ("requested_at", "kind", "state", "ticket", "business_system", "requested_by", "decided_by")
+    list_filter = ("state", "kind")

@@ -5,6 +5,7 @@ from django.urls import path
 from roster import apis_calendar
 
 from . import apis
+from . import apis_exclusions as exl
 from . import apis_reference as ref
 
 urlpatterns = [
@@ -19,6 +20,14 @@ urlpatterns = [
     *[
         path(f"tickets/<int:pk>/{action}/", apis.ticket_action_view(action), name=f"api-ticket-{action}")
         for action in apis.ACTIONS
+    ],
+    path("tickets/<int:pk>/cancel/", apis.TicketCancelApi.as_view(), name="api-ticket-cancel"),
+    path("tickets/<int:pk>/merge/", apis.TicketMergeApi.as_view(), name="api-ticket-merge"),
+    path("exclusions/", exl.ExclusionListApi.as_view(), name="api-exclusions"),
+    path("exclusions/<int:pk>/", exl.ExclusionDetailApi.as_view(), name="api-exclusion"),
+    *[
+        path(f"exclusions/<int:pk>/{action}/", exl.exclusion_action_view(action), name=f"api-exclusion-{action}")
+        for action in exl.EXCLUSION_ACTIONS
     ],
     path("tickets/<int:pk>/comments/", apis.TicketCommentApi.as_view(), name="api-ticket-comments"),
     path("tickets/<int:pk>/attachments/", apis.TicketAttachmentApi.as_view(), name="api-ticket-attachments"),

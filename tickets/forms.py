@@ -156,6 +156,11 @@ class CancelForm(PageForm):
     reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class MergeForm(PageForm):
+    duplicate_of = forms.CharField(label=_("重复于（更早的工单编号）"), max_length=30)
+    reason = forms.CharField(label=_("合并理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
 class MarkMajorForm(PageForm):
     reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
@@ -224,6 +229,7 @@ ACTION_FORMS: dict[str, type[forms.Form] | None] = {
     "resolve": ResolveForm,
     "reopen": ReopenForm,
     "cancel": CancelForm,
+    "merge": MergeForm,
     "assign": AssignForm,
     "mark_major": MarkMajorForm,
     "rate": RateForm,

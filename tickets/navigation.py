@@ -18,3 +18,8 @@ NAV_ITEMS += (
     NavItem(_("变更日历"), "change-calendar", order=42),
     NavItem(_("待我审批"), "change-inbox", roles=frozenset({"approver", "tech_lead", "project_manager"}), order=44),
 )
+
+NAV_ITEMS += (
+    NavItem(_("指标排除"), "exclusion-list", order=60),
+    NavItem(_("待我确认的排除"), "exclusion-inbox", roles=frozenset({Role.APPROVER}), order=61),
+)

@@ -31,7 +31,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import BusinessSystem
-from tickets.selectors.sla import clock_counted_q, clock_within_q, sla_due_passed_q
+from tickets.selectors.exclusions import kpi_ticket_q
+from tickets.selectors.sla import (
+    clock_counted_q,
+    clock_responded_q,
+    clock_stopped_by_cancel_q,
+    clock_within_q,
+    sla_due_passed_q,
+)
 
 from .periods import Period
 
@@ -185,14 +192,14 @@ def _clocks_queryset(period: Period, scope: Scope, bounds: tuple[int, int] | Non
     return SlaClock.objects.filter(
         Q(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
         & Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-        & ~Q(ticket__status="cancelled")
+        & kpi_ticket_q("ticket__")
         & scope.ticket_q("ticket__")
     )
 
 
 def missed_clock_q(now: dt.datetime) -> Q:
     """A clock that has missed its target at `now`: breached, or still running past its due time."""
-    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now))
+    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now)) | clock_stopped_by_cancel_q()
 
 
 def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:
@@ -238,7 +245,7 @@ def clock_kpi_q(key: str) -> Q:
 def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime, bounds) -> dict[str, Any]:
     counted = counted_clock_q(now)
     within = within_clock_q()
-    stopped = Q(stopped_at__isnull=False)
+    stopped = clock_responded_q()
     aggregates: dict[str, Any] = {}
     for key, *_rest in CLOCK_KPIS:
         base = clock_kpi_q(key)
@@ -257,7 +264,7 @@ def _p90(period: Period, scope: Scope, key: str, stopped_count: int, bounds) -> 
     rank = max(1, math.ceil(0.9 * stopped_count))
     row = (
         _clocks_queryset(period, scope, bounds)
-        .filter(clock_kpi_q(key), stopped_at__isnull=False)
+        .filter(clock_kpi_q(key) & clock_responded_q())
         .order_by("elapsed_minutes")
         .values_list("elapsed_minutes", flat=True)[rank - 1 : rank]
     )
@@ -443,7 +450,7 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     figures["onboarding_rate"] = _share(len(in_cloud), len(systems), ONBOARDING_TARGET)
 
     tickets = Ticket.objects.filter(
-        Q(reported_at__gte=period.start, reported_at__lt=period.end) & ~Q(status="cancelled") & scope.ticket_q()
+        Q(reported_at__gte=period.start, reported_at__lt=period.end) & kpi_ticket_q() & scope.ticket_q()
     )
     major = tickets.filter(kind="security", major_incident=True).count()
     figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,

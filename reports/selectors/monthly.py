@@ -17,6 +17,7 @@ from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation
 from django.db.models.functions import TruncDate
 
 from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
+from tickets.selectors.exclusions import kpi_ticket_q
 from tickets.selectors.sla import sla_due_passed_q
 
 from ..charts import Chart, bar_chart, percent_line_chart
@@ -83,7 +84,7 @@ def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.dateti
     grouped = (
         SlaClock.objects.filter(
             Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-            & ~Q(ticket__status="cancelled")
+            & kpi_ticket_q("ticket__")
             & scope.ticket_q("ticket__")
         )
         .values("ticket__business_system_id")
@@ -144,7 +145,7 @@ def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
     from tickets.models import SlaClock
 
     zone = tz()
-    tickets = report_tickets(period=period, scope=scope).exclude(status="cancelled")
+    tickets = report_tickets(period=period, scope=scope).filter(kpi_ticket_q())
     per_day = dict(
         tickets.annotate(day=TruncDate("reported_at", tzinfo=zone)).values("day").annotate(n=Count("pk")).values_list("day", "n")
     )
@@ -161,7 +162,7 @@ def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
     week_starts = sorted({period.first_day} | {d for d in days if d.weekday() == 0})
     clocks = SlaClock.objects.filter(
         Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-        & ~Q(ticket__status="cancelled")
+        & kpi_ticket_q("ticket__")
         & scope.ticket_q("ticket__")
         & counted_clock_q(now)
     )
@@ -204,7 +205,7 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
     contracted catalogue."""
     from tickets.models import Ticket
 
-    qs = report_tickets(period=period, scope=scope).filter(kind="resource").exclude(status="cancelled")
+    qs = report_tickets(period=period, scope=scope).filter(kind="resource").filter(kpi_ticket_q())
     sums = qs.exclude(status__in=OPEN_STATUSES).filter(amount_before__isnull=False, amount_after__isnull=False).values(
         "resource", "direction").annotate(delta=Sum(F("amount_after") - F("amount_before")))
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -283,7 +284,7 @@ def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]
     summarised. Three queries whatever the number of tickets."""
     from tickets.models import SlaClock, Ticket
 
-    base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).exclude(status="cancelled")
+    base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).filter(kpi_ticket_q())
     # A correlated EXISTS keeps this a semi-join whatever the planner knows about the tables.
     missed = SlaClock.objects.filter(ticket=OuterRef("pk")).filter(missed_clock_q(now))
     listed_q = Q(severity__in=("P1", "P2")) | Q(Exists(missed))
@@ -332,7 +333,7 @@ def _downtimes(period: Period, scope: Scope) -> list:
 def _satisfaction(period: Period, scope: Scope, kpis: KpiResult) -> dict[str, Any]:
     from tickets.models import SatisfactionRating
 
-    ratings = SatisfactionRating.objects.filter(ticket__in=report_tickets(period=period, scope=scope).exclude(status="cancelled"))
+    ratings = SatisfactionRating.objects.filter(ticket__in=report_tickets(period=period, scope=scope).filter(kpi_ticket_q()))
     by_score = dict(ratings.values("score").annotate(n=Count("pk")).values_list("score", "n"))
     low = list(ratings.filter(score__lte=3).order_by("rated_at", "pk").values("ticket__number", "score", "comment", "rated_at"))
     return {"figure": kpis.figures["satisfaction_rate"], "by_score": [(s, by_score.get(s, 0)) for s in range(5, 0, -1)],
@@ -370,7 +371,7 @@ def _recommendations(kpis: KpiResult, period: Period, scope: Scope, systems: dic
     repeated = (
         report_tickets(period=period, scope=scope)
         .filter(kind="resource", direction="increase")
-        .exclude(status="cancelled")
+        .filter(kpi_ticket_q())
         .values("business_system_id", "resource")
         .annotate(n=Count("pk"))
         .filter(n__gte=2)

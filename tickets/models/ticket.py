@@ -391,6 +391,10 @@ class TicketEvent(AppendOnlyModel):
         MAJOR_MARKED = "major_marked", _("认定重大安全事件")
         HOSTS_UPDATED = "hosts_updated", _("更新主机配置")
         SLA_ESCALATED = "sla_escalated", _("SLA 预警/超时")
+        EXCLUSION_REQUESTED = "exclusion_requested", _("申请指标排除")
+        EXCLUSION_DECIDED = "exclusion_decided", _("指标排除决定")
+        MERGED = "merged", _("合并为重复工单")
+        REGRADED = "regraded", _("调整级别")
 
     # Looked up through ticket_event_ticket_at_idx (ticket, at): no second index on ticket alone.
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)

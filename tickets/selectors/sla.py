@@ -3,7 +3,7 @@
 import datetime as dt
 import math
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, WorkingDays, working_minutes_between
@@ -129,9 +129,20 @@ def clock_counted_q(now: dt.datetime) -> Q:
     return Q(stopped_at__isnull=False) | Q(breached=True) | (Q(paused_at__isnull=True) & sla_due_passed_q(now))
 
 
+def clock_stopped_by_cancel_q(prefix: str = "") -> Q:
+    """A clock stopped only because its ticket was cancelled: it never met anything. It matters when
+    the cancellation does not count (no confirmed exclusion): such a clock is a miss, not a response."""
+    return Q(**{f"{prefix}ticket__status": Ticket.Status.CANCELLED, f"{prefix}stopped_at": F(f"{prefix}ticket__cancelled_at")})
+
+
+def clock_responded_q() -> Q:
+    """A clock that really stopped (at its milestone, not by a cancellation)."""
+    return Q(stopped_at__isnull=False) & ~clock_stopped_by_cancel_q()
+
+
 def clock_within_q() -> Q:
-    """Counted clocks that met their target: stopped, not breached."""
-    return Q(stopped_at__isnull=False, breached=False)
+    """Counted clocks that met their target: stopped at their milestone, not breached."""
+    return clock_responded_q() & Q(breached=False)
 
 
 def clock_state_q(state: str, *, now: dt.datetime) -> Q:
@@ -143,5 +154,5 @@ def clock_state_q(state: str, *, now: dt.datetime) -> Q:
     if state == "missed":
         return counted & ~clock_within_q()
     if state == "unstopped":
-        return counted & Q(stopped_at__isnull=True)
+        return counted & ~clock_responded_q()
     raise ValueError(state)

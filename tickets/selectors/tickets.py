@@ -23,6 +23,7 @@ from ..models import (
     TicketComment,
     TicketEvent,
 )
+from .exclusions import kpi_ticket_q
 from .sla import clock_state_q, sla_due_passed_q
 
 QUEUES = ("unassigned", "mine", "team", "breaching", "open")
@@ -112,7 +113,7 @@ def ticket_filter(
     if organization:
         qs = qs.filter(organization_id=organization)
     if exclude_cancelled:
-        qs = qs.exclude(status=Ticket.Status.CANCELLED)
+        qs = qs.filter(kpi_ticket_q())  # the figures' rule: out only with the purchaser's consent
     if clock:
         clocks = SlaClock.objects.filter(ticket=OuterRef("pk"), name=clock)
         if clock_state:

@@ -47,7 +47,10 @@ TRANSITIONS: dict[str, Action] = {
     "resolve": Action(pgettext_lazy("ticket action", "解决"), WORKING_STATUSES, S.RESOLVED, "staff"),
     "close": Action(pgettext_lazy("ticket action", "确认关闭"), frozenset({S.RESOLVED}), S.CLOSED, "tenant_or_manager"),
     "reopen": Action(pgettext_lazy("ticket action", "重新打开"), frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, "tenant_or_staff"),
+    # Cancel and merge open an exclusion (tickets.services.exclusions): the purchaser's own act takes
+    # effect at once, the provider's once the purchaser confirms.
     "cancel": Action(pgettext_lazy("ticket action", "取消"), frozenset({S.NEW}), S.CANCELLED, "tenant_or_manager"),
+    "merge": Action(pgettext_lazy("ticket action", "合并为重复"), OPEN_STATUSES, S.CANCELLED, "tenant_or_manager"),
     "claim": Action(pgettext_lazy("ticket action", "认领"), OPEN_STATUSES, None, "staff"),
     "assign": Action(pgettext_lazy("ticket action", "指派"), OPEN_STATUSES, None, "manager"),
     "update": Action(pgettext_lazy("ticket action", "修改"), OPEN_STATUSES, None, "tenant_or_staff"),

@@ -38,9 +38,11 @@ from ..selectors.tickets import (
     ticket_comment_list,
     ticket_event_list,
     ticket_get_for_user,
+    ticket_list_for_user,
 )
 from ..services import comments as comment_services
 from ..services import downtime as downtime_services
+from ..services import exclusions as exclusion_services
 from ..services import satisfaction as satisfaction_services
 from ..services import tickets as ticket_services
 from ..services.transitions import TRANSITIONS, ticket_actions_for
@@ -57,6 +59,13 @@ def _downtime_correct(*, actor, ticket: Ticket, data: dict):
     )
 
 
+def _merge(*, actor, ticket: Ticket, data: dict):
+    target = ticket_list_for_user(user=actor, for_display=False).filter(number=data["duplicate_of"].strip()).first()
+    if target is None:
+        raise ValidationFailed(fields={"duplicate_of": [_("工单不存在")]})
+    return exclusion_services.ticket_merge(actor=actor, ticket=ticket, duplicate_of=target, reason=data["reason"])
+
+
 # action -> how to call its service with the form's cleaned data.
 HANDLERS: dict[str, Callable] = {
     "acknowledge": lambda actor, ticket, d: ticket_services.ticket_acknowledge(actor=actor, ticket=ticket),
@@ -68,7 +77,8 @@ HANDLERS: dict[str, Callable] = {
     "locate": lambda actor, ticket, d: ticket_services.ticket_locate(actor=actor, ticket=ticket, note=d.get("note", "")),
     "resolve": lambda actor, ticket, d: ticket_services.ticket_resolve(actor=actor, ticket=ticket, resolution=d["resolution"]),
     "reopen": lambda actor, ticket, d: ticket_services.ticket_reopen(actor=actor, ticket=ticket, reason=d["reason"]),
-    "cancel": lambda actor, ticket, d: ticket_services.ticket_cancel(actor=actor, ticket=ticket, reason=d["reason"]),
+    "cancel": lambda actor, ticket, d: exclusion_services.ticket_cancel(actor=actor, ticket=ticket, reason=d["reason"]),
+    "merge": lambda actor, ticket, d: _merge(actor=actor, ticket=ticket, data=d),
     "assign": lambda actor, ticket, d: ticket_services.ticket_assign(actor=actor, ticket=ticket, assignee=d["assignee"]),
     "mark_major": lambda actor, ticket, d: ticket_services.ticket_mark_major(actor=actor, ticket=ticket, reason=d["reason"]),
     "rate": lambda actor, ticket, d: satisfaction_services.ticket_rate(
@@ -95,6 +105,9 @@ DONE_MESSAGES = {
     "resolve": gettext_lazy("已解决。"),
     "reopen": gettext_lazy("工单已重新打开。"),
     "cancel": gettext_lazy("工单已取消。"),
+    "merge": gettext_lazy("已合并为重复工单。"),
+    "merge_requested": gettext_lazy("合并申请已提交，采购人确认后生效；在此之前工单照常计时。"),
+    "cancel_requested": gettext_lazy("取消申请已提交，采购人确认后工单才会取消；在此之前工单照常计时。"),
     "assign": gettext_lazy("已指派。"),
     "mark_major": gettext_lazy("已认定为重大安全事件。"),
     "rate": gettext_lazy("感谢您的评价。"),
@@ -200,23 +213,26 @@ def ticket_action(request, pk: int, action: str):
     ticket = _load(request, pk)
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
+    action_done = action
     if form is not None and not form.is_valid():
         error = ValidationFailed()
     else:
         try:
-            HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
+            result = HANDLERS[action](request.user, ticket, form.cleaned_data if form is not None else {})
         except DomainError as caught:
             error = caught
             if form is not None:
                 form_add_service_errors(form, caught)
         else:
             error = None
+            if getattr(result, "state", None) == "requested":  # an exclusion waiting for the purchaser
+                action_done = f"{action}_requested"
     if request.htmx:
         # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
-        message = str(DONE_MESSAGES[action]) if error is None else str(error.message)
+        message = str(DONE_MESSAGES[action_done]) if error is None else str(error.message)
         return _row_response(request, pk, message=message, ok=error is None)
     if error is None:
-        messages.success(request, DONE_MESSAGES[action])
+        messages.success(request, DONE_MESSAGES[action_done])
         return redirect("ticket-detail", pk)
     if isinstance(error, NotFound):
         raise Http404(str(error.message))
