@@ -429,19 +429,26 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     minutes = period.minutes_until(now)
     downtime = _downtime_by_system(period, scope, now, in_cloud)
     total_down = sum(downtime.values())
-    by_system = [
-        {
+    by_system = []
+    for pk in in_cloud:
+        value = (1 - downtime.get(pk, 0.0) / minutes) if minutes else None
+        by_system.append({
             "business_system": pk,
-            "value": (1 - downtime.get(pk, 0.0) / minutes) if minutes else None,
+            "value": value,
             "downtime_minutes": downtime.get(pk, 0.0),
-        }
-        for pk in in_cloud
-    ]
-    availability = (1 - total_down / (minutes * len(in_cloud))) if minutes and in_cloud else None
+            "met": None if value is None else value >= AVAILABILITY_TARGET,
+        })
+    # Issue 15 item 4: every system must meet the target on its own; a pooled figure would let one
+    # system's outage hide behind the others' uptime. The headline value is the worst system's.
+    pooled = (1 - total_down / (minutes * len(in_cloud))) if minutes and in_cloud else None
+    verdicts = [entry["met"] for entry in by_system]
+    worst = min((entry["value"] for entry in by_system if entry["value"] is not None), default=None)
     figures["availability"] = {
-        "value": availability,
+        "value": worst,
+        "pooled_value": pooled,
         "target": AVAILABILITY_TARGET,
-        "met": None if availability is None else availability >= AVAILABILITY_TARGET,
+        "met": None if worst is None else all(verdicts),
+        "systems_met": sum(1 for v in verdicts if v),
         "downtime_minutes": total_down,
         "period_minutes": minutes,
         "systems": len(in_cloud),

@@ -109,6 +109,7 @@ def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.dateti
                 "resolve": (row.get("resolve_time_within", 0), row.get("resolve_time_count", 0)),
                 "restore": (row.get("restore_time_within", 0), row.get("restore_time_count", 0)),
                 "availability": avail["value"] if avail else None,
+                "availability_met": avail["met"] if avail else None,
                 "downtime_minutes": avail["downtime_minutes"] if avail else None,
             }
         )
