@@ -17,7 +17,7 @@ from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation
 from django.db.models.functions import TruncDate
 
 from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
-from tickets.selectors.exclusions import kpi_ticket_q
+from tickets.selectors.exclusions import exclusion_filter, exclusion_queryset, kpi_ticket_q
 from tickets.selectors.sla import sla_due_passed_q
 
 from ..charts import Chart, bar_chart, percent_line_chart
@@ -46,6 +46,15 @@ def report_tickets(*, period: Period, scope: Scope):
     return Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q())
 
 
+def _exclusions(period: Period, scope: Scope) -> list:
+    """Every exclusion of the month (issue 15 item 1), whatever its state: the reviewer sees what was
+    asked, what the purchaser confirmed and what it refused; only the confirmed ones moved a figure."""
+    return list(
+        exclusion_filter(exclusion_queryset(), start=period.start, end=period.end, organization_id=scope.organization_id,
+                         business_system_id=scope.business_system_id).order_by("effective_at", "pk")
+    )
+
+
 def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
     """Everything the PDF shows, as plain values. The caller adds version and generation metadata."""
     scope = Scope(organization_id=contract.purchaser_id)
@@ -67,6 +76,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "duty": sources.duty_summary(period=period, now=now),
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope),
+        "exclusions": _exclusions(period, scope),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "satisfaction": _satisfaction(period, scope, kpis),
         "open_issues": _open_issues(period, scope),

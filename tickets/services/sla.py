@@ -9,6 +9,7 @@ import datetime as dt
 import math
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, add_working_minutes, working_minutes_between
 from roster.selectors.periods import period_active_at
@@ -222,32 +223,28 @@ def sla_clocks_resume(*, ticket: Ticket, at: dt.datetime, actor, reason: str = "
 
 def sla_clocks_restart(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> list[str]:
     """Reopen: clocks that stopped at resolve (or at locate, for a P1 reopened before it was cleared)
-    run again. The time between the stop and the reopening was with the requester for confirmation and
-    counts as paused; it is on the timeline."""
+    run again from where they started. Reopening gives no credit (issue 15 item 7): the time the
+    ticket sat resolved counts, so a clock past its target at the reopening is breached at once, and a
+    clock that was breached stays breached."""
     days = WorkingDays()
     clocks = _clocks(ticket)
-    restarted: dict[str, int] = {}
+    restarted: dict[str, str] = {}
     for clock in clocks:
         if clock.stopped_at is None or clock.stop_on == StopMilestone.ACKNOWLEDGE:
             continue
         if clock.stop_on == StopMilestone.LOCATE and ticket.located_at is not None:
             continue  # it was really located; reopening does not undo that
-        try:
-            gap = math.floor(working_minutes_between(clock.stopped_at, at, clock.calendar, days=days))
-        except CalendarDataMissing:
-            gap = 0
-        clock.paused_minutes += gap
+        restarted[clock.name] = timezone.localtime(clock.stopped_at).isoformat()
         clock.stopped_at = None
         clock.elapsed_minutes = clock.elapsed_seconds = None
-        clock.breached = False
         _set_due(clock, days)
+        clock.breached = clock.breached or (clock.due_at is not None and at >= clock.due_at)
         _set_next_escalation(clock, days)
         clock.save(update_fields=_CLOCK_FIELDS)
-        restarted[clock.name] = gap
     if restarted:
         ticket_event_record(
             ticket=ticket, kind=TicketEvent.Kind.CLOCK_RESUMED, actor=actor, at=at, note=reason,
-            data={"restarted": True, "paused_minutes": restarted},
+            data={"restarted": True, "stopped_at": restarted, "credit_minutes": 0},
         )
     _refresh_next_due(ticket, clocks)
     return list(restarted)
