@@ -9,7 +9,7 @@ from .conftest import EVAL_AT
 pytestmark = pytest.mark.django_db
 
 KEYS = {"response_rate", "response_time", "resolve_time", "restore_time", "resource_on_time", "availability",
-        "major_incidents", "onboarding_rate", "satisfaction_rate"}
+        "major_incidents", "onboarding_rate", "satisfaction_rate", "reopened"}
 
 
 def test_kpi_api_keys_and_shapes(october, users, api, purchaser, time_machine):
