@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint messages screenshots bench clean
+.PHONY: setup run test lint messages screenshots bench drill clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # The README tour: the journeys run with the demo history and save chosen pages to docs/screenshots/.
 screenshots: $(VENV)/.installed
@@ -49,6 +50,10 @@ screenshots: $(VENV)/.installed
 bench: setup
 	BENCH=1 bash scripts/os_deps.sh
 	$(PY) bench/run.py $(ARGS)
+
+# Fault drills against the production stack on 127.0.0.1 (README "Fault drills"); not part of `make test`.
+drill: setup
+	$(PY) bench/drill.py $(ARGS)
 
 clean:
 	rm -rf var/db.sqlite3 var/staticfiles var/test-media

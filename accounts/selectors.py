@@ -44,7 +44,8 @@ def user_is_auditor(user: User | AnonymousUser) -> bool:
 
 
 def user_sees_all_tenants(user: User | AnonymousUser) -> bool:
-    """Provider staff and auditors read every purchaser's data; purchaser staff only their own."""
+    """Clauses 6.2.4, 6.2.9 (per-organisation access): Provider staff and auditors read every purchaser's data;
+    purchaser staff only their own."""
     return user_is_provider_staff(user) or user_is_auditor(user) or bool(getattr(user, "is_superuser", False))
 
 
@@ -68,9 +69,3 @@ def users_with_role(*roles: str) -> QuerySet[User]:
 def user_list(*, ids: Iterable[int] | None = None) -> QuerySet[User]:
     qs = User.objects.select_related("organization").filter(is_active=True)
     return qs.filter(pk__in=list(ids)) if ids is not None else qs
-
-
-def user_may_read_reports(user: User | AnonymousUser) -> bool:
-    """Reports and KPIs (验收 2.1): provider staff and auditors for every purchaser, purchaser approvers
-    for their own; requesters have no access. Shared by the reports app and the pages that link to it."""
-    return user_sees_all_tenants(user) or user_has_role(user, Role.APPROVER)

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from accounts.apis import OrganizationListApi, TokenObtainApi, UserMeApi
-
 from . import apis_audit, apis_notifications
+from .apis_accounts import OrganizationListApi, TokenObtainApi, UserMeApi
 
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),

@@ -1,6 +1,7 @@
 """API plumbing shared by every app: the exception handler and small helpers."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
@@ -32,6 +33,13 @@ def exception_handler(exc, context):
         return Response(
             {"code": exc.code, "message": str(exc.message), "fields": {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in exc.fields.items()}},
             status=exc.status_code,
+        )
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # The text fields of a multipart body past DATA_UPLOAD_MAX_MEMORY_SIZE (or too many fields).
+        too_big = isinstance(exc, RequestDataTooBig)
+        return Response(
+            {"code": "request_too_large" if too_big else "validation_failed", "message": str(exc), "fields": {}},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if too_big else status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -1,12 +1,12 @@
-"""Main navigation. Each app lists its entries in `<app>/navigation.py` as NAV_ITEMS; the context
-processor keeps the ones the user's roles allow. Entries are plain links (no scripts needed)."""
+"""Main navigation. Each app lists its entries in `<app>/navigation.py` as NAV_ITEMS and registers them
+in AppConfig.ready() (nav_register); the context processor keeps the ones the user's roles allow.
+Entries are plain links (no scripts needed)."""
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.urls import reverse
 
-NAV_APPS = ("tickets", "roster", "reports", "core")
+from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -17,19 +17,31 @@ class NavItem:
     order: int = 100
 
 
+NAVIGATION: Registry[NavItem] = Registry("navigation")
+
+
+def nav_register(owner: str, *items: NavItem) -> None:
+    """An app's entries (its AppConfig.ready() calls this with its label and its NAV_ITEMS)."""
+    NAVIGATION.register(owner, *items)
+
+
+def _nav_items() -> list[NavItem]:
+    """Every entry by `order`; on a tie the higher layer's first (apps register lowest layer first),
+    then the app's own order."""
+    ranked = [
+        ((item.order, -owner_rank, item_rank), item)
+        for owner_rank, (_owner, items) in enumerate(NAVIGATION.by_owner())
+        for item_rank, item in enumerate(items)
+    ]
+    return [item for _key, item in sorted(ranked, key=lambda pair: pair[0])]
+
+
 def nav_items_for(user) -> list[dict]:
     from accounts.selectors import user_roles
 
     roles = user_roles(user)
-    items: list[NavItem] = []
-    for app in NAV_APPS:
-        try:
-            module = import_module(f"{app}.navigation")
-        except ModuleNotFoundError:
-            continue
-        items.extend(getattr(module, "NAV_ITEMS", ()))
-    visible = [i for i in items if not i.roles or roles & i.roles or user.is_superuser]
-    return [{"label": i.label, "url": reverse(i.url_name), "url_name": i.url_name} for i in sorted(visible, key=lambda i: i.order)]
+    visible = [i for i in _nav_items() if not i.roles or roles & i.roles or user.is_superuser]
+    return [{"label": i.label, "url": reverse(i.url_name), "url_name": i.url_name} for i in visible]
 
 
 def _core_nav_items() -> tuple[NavItem, ...]:

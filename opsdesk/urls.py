@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 api_v1 = [
     path("", include("core.api_urls")),
     path("", include("tickets.api_urls")),
+    path("", include("roster.calendar_api_urls")),
+    path("", include("changes.api_urls")),
     path("roster/", include("roster.api_urls")),
     path("reports/", include("reports.api_urls")),
     path("", include("reports.ticket_api_urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("roster/", include("roster.urls")),
     path("reports/", include("reports.urls")),
     path("", include("tickets.urls")),
+    path("", include("changes.urls")),
     path("", include("core.urls")),
 ]
 

@@ -4,7 +4,6 @@
 import django_filters
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -13,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.audit import audit_record
-from core.exceptions import NotFound, ValidationFailed
+from core.exceptions import NotFound
+from core.filters import FilterBackend, int_param
 from core.models import AuditLog
 
 from .models import AcceptancePackage, MonthlyReport
@@ -33,13 +33,7 @@ from .services.packages import acceptance_package_request
 
 
 def _int_param(request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValidationFailed(fields={name: ["请输入整数编号"]}) from None
+    return int_param(request.query_params.get(name), name=name)
 
 
 class KpiApi(APIView):
@@ -110,7 +104,7 @@ class GenerateInput(serializers.Serializer):
 
 class MonthlyReportListApi(GenericAPIView):
     serializer_class = MonthlyReportOutput
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = MonthlyReportFilter
 
     def get_queryset(self):
@@ -192,7 +186,7 @@ class PackageFilter(MonthlyReportFilter):
 
 class PackageListApi(GenericAPIView):
     serializer_class = PackageOutput
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = PackageFilter
 
     def get_queryset(self):

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .services.generations import generations_resume
 from .services.monthly import (
     monthly_report_draft_previous_month,
     monthly_report_generate,
@@ -28,3 +29,9 @@ def monthly_report_daily() -> None:
     monthly_report_draft_previous_month()
     monthly_report_remind()
     monthly_report_retry_queued()
+
+
+@shared_task(name="reports.generations_resume", ignore_result=True)
+def generations_resume_task() -> None:
+    """Every minute: a generation whose worker died is re-queued within REPORTS_STALE_RUNNING_MINUTES."""
+    generations_resume()

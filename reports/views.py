@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -13,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_manager, user_sees_all_tenants
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.filters import int_param
 
 from .models import TaskState
 from .selectors.access import (
@@ -27,7 +29,7 @@ from .selectors.access import (
 )
 from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
 from .selectors.periods import month_of, parse_month
-from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for
+from .services.monthly import monthly_report_issue, monthly_report_request, report_status_for, stale_before
 from .services.packages import acceptance_package_request
 
 AT_RISK_WINDOW = dt.timedelta(hours=1)
@@ -52,9 +54,16 @@ def _guard(fn):
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+        return int_param(value, name="id")
+    except ValidationFailed:
         return None
+
+
+def _stall(row) -> dict:
+    """Whether a running generation's heartbeat has gone quiet (its worker was killed): the page says it
+    will be re-queued instead of showing a frozen bar."""
+    stalled = row.task_state == TaskState.RUNNING and (row.progress_at is None or row.progress_at < stale_before(timezone.now()))
+    return {"stalled": stalled, "stale_minutes": settings.REPORTS_STALE_RUNNING_MINUTES}
 
 
 @_guard
@@ -63,20 +72,13 @@ def dashboard(request):
     period, report status."""
     from roster.selectors.duty import on_duty_users
     from roster.selectors.periods import periods_touching
-    from tickets.models import SlaClock
-    from tickets.selectors.exclusions import kpi_ticket_q
+    from tickets.selectors.reporting import clocks_at_risk
 
     now = timezone.now()
     scope = kpi_scope_for_user(user=request.user, organization_id=_int(request.GET.get("organization")), business_system_id=None)
     period = month_of(now)
     kpis = kpis_compute(period=period, scope=scope, now=now)
-    clocks = SlaClock.objects.filter(kpi_ticket_q("ticket__") & scope.ticket_q("ticket__")).select_related(
-        "ticket__business_system", "ticket__assignee"
-    )
-    at_risk = list(
-        clocks.filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gt=now,
-                      due_at__lt=now + AT_RISK_WINDOW).order_by("due_at")[:LIST_LIMIT]
-    )
+    at_risk = clocks_at_risk(scope=scope, now=now, window=AT_RISK_WINDOW, limit=LIST_LIMIT)
     breaches = missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(
         "ticket__business_system", "ticket__assignee")
     breach_rows = list(breaches.order_by("-due_at")[:LIST_LIMIT])
@@ -140,6 +142,7 @@ def monthly_detail(request, pk: int):
     return render(request, "reports/monthly_detail.html", {
         "report": report,
         "working": report.task_state in (TaskState.QUEUED, TaskState.RUNNING),
+        **_stall(report),
         "may_issue": user_has_role(request.user, Role.PROJECT_MANAGER) and not report.is_issued
         and report.task_state == TaskState.DONE,
         "may_generate": user_is_manager(request.user),
@@ -191,6 +194,6 @@ def package_generate(request):
 def package_detail(request, pk: int):
     package = package_get_for_user(user=request.user, package_id=pk)
     return render(request, "reports/package_detail.html", {
-        "package": package, "working": package.task_state in (TaskState.QUEUED, TaskState.RUNNING),
+        "package": package, "working": package.task_state in (TaskState.QUEUED, TaskState.RUNNING), **_stall(package),
     })
 

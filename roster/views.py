@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
-from importlib import import_module
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -27,6 +25,7 @@ from core.models import AuditLog
 from . import exports, forms
 from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift, SwapRequest
 from .selectors.duty import on_duty_payload
+from .selectors.handover import handover_open_items_for
 from .selectors.periods import period_list as period_list_qs
 from .selectors.rosters import (
     duty_log_list_for_user,
@@ -409,14 +408,9 @@ def duty_log(request):
 
 
 def open_items_for(*, user, shift: Shift) -> list[dict]:
-    """Open items to hand over, from the provider named by settings.ROSTER_HANDOVER_OPEN_ITEMS (a
-    dotted path to a callable(user=, shift=) returning [{ticket, title, remaining_minutes, note}]).
-    The tickets app supplies it; the roster does not import tickets."""
-    path = getattr(settings, "ROSTER_HANDOVER_OPEN_ITEMS", "")
-    if not path:
-        return []
-    module, name = path.rsplit(".", 1)
-    return list(getattr(import_module(module), name)(user=user, shift=shift))
+    """Open items to hand over, from the providers registered with roster.selectors.handover (the tickets
+    app registers its open tickets; the roster does not import tickets)."""
+    return handover_open_items_for(user=user, shift=shift)
 
 
 @duty_page

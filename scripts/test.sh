@@ -18,6 +18,8 @@ echo "make test: database ${DATABASE_URL:-sqlite (embedded)}; broker ${CELERY_BR
 export DJANGO_SETTINGS_MODULE=opsdesk.settings.test
 # A missing or conflicting migration fails the run before any test does.
 DATABASE_URL=sqlite:///${TMPDIR:-/tmp}/opsdesk-migration-check.sqlite3 $PY manage.py makemigrations --check --dry-run -v 0 || { echo "make test: migrations are missing or conflicting" >&2; exit 1; }
+# The import contracts (.importlinter: layers, rooms, reports reads selectors) fail the run before any test.
+.venv/bin/lint-imports --no-logo || { echo "make test: an import breaks the contracts in .importlinter" >&2; exit 1; }
 $PY -m pytest "$@"
 rc=$?
 if [ $rc -eq 5 ]; then

@@ -98,3 +98,14 @@ def systems(purchaser, other_purchaser):
         name="t-host-99", business_system=other, vcpu=4, memory_gb=16, os_family="windows", ip_address="10.9.9.9"
     )
     return {"own": own, "own_normal": own_normal, "other": other, "host": host, "other_host": other_host}
+
+
+@pytest.fixture(autouse=True)
+def _broker_pause_reset():
+    """core.dispatch stops publishing for a while after a broker failure (per process): every test
+    starts with the broker presumed up."""
+    from core import dispatch
+
+    dispatch.broker_pause_reset()
+    yield
+    dispatch.broker_pause_reset()

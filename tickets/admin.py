@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     BusinessSystem,
@@ -59,17 +59,6 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "clock", "calendar", "active")
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class SlaClockInline(ReadOnlyInline):
     model = SlaClock
     fields = ("name", "target_minutes", "calendar", "pausable", "stop_on", "started_at", "due_at", "stopped_at",
@@ -121,65 +110,6 @@ class TicketChildAdmin(ReadOnlyAdmin):
 @admin.register(DowntimeRecord, SatisfactionFollowUp)
 class TicketRecordAdmin(TicketChildAdmin):
     """Corrections go through the services (timeline entry with the reason), not the admin."""
-
-
-from .models import (  # noqa: E402
-    ApprovalChain,
-    ApprovalStep,
-    ChangeApproval,
-    ChangeEvent,
-    ChangeRequest,
-    ChangeTemplate,
-)
-
-
-class ApprovalStepInline(admin.TabularInline):
-    model = ApprovalStep
-    extra = 0
-
-
-@admin.register(ApprovalChain)
-class ApprovalChainAdmin(admin.ModelAdmin):
-    list_display = ("name", "category", "risk", "start_after_steps", "retrospective_hours", "active")
-    list_filter = ("category", "active")
-    inlines = [ApprovalStepInline]
-
-
-@admin.register(ChangeTemplate)
-class ChangeTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "risk", "active")
-    list_filter = ("active", "risk")
-    search_fields = ("name",)
-
-
-class ChangeApprovalInline(ReadOnlyInline):
-    model = ChangeApproval
-
-
-
-class ChangeEventInline(ReadOnlyInline):
-    model = ChangeEvent
-    fields = ("at", "kind", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
-
-
-
-@admin.register(ChangeRequest)
-class ChangeRequestAdmin(ReadOnlyAdmin):
-    """Read-only: changes move only through their services, so every step lands on the timeline."""
-
-    list_display = ("number", "title", "category", "risk", "status", "window_start", "window_end", "requester")
-    list_filter = ("status", "category", "risk")
-    search_fields = ("number", "title")
-    inlines = [ChangeApprovalInline, ChangeEventInline]
-
-
-
-@admin.register(ChangeEvent)
-class ChangeEventAdmin(ReadOnlyAdmin):
-    list_display = ("change", "kind", "actor", "at")
-    list_filter = ("kind",)
-
 
 
 @admin.register(Exclusion)

@@ -2,8 +2,6 @@
 
 from django.urls import path
 
-from roster import apis_calendar
-
 from . import apis
 from . import apis_exclusions as exl
 from . import apis_reference as ref
@@ -48,22 +46,4 @@ urlpatterns = [
     path("sla-policies/<int:pk>/", apis.SlaPolicyDetailApi.as_view(), name="api-sla-policy"),
     path("satisfaction-follow-ups/", apis.FollowUpListApi.as_view(), name="api-follow-ups"),
     path("satisfaction-follow-ups/<int:pk>/close/", apis.FollowUpCloseApi.as_view(), name="api-follow-up-close"),
-    path("calendar-days/", apis_calendar.CalendarDayListApi.as_view(), name="api-calendar-days"),
-    path("calendar-days/years/", apis_calendar.CalendarYearSetApi.as_view(), name="api-calendar-years"),
-]
-
-from . import apis_changes as chg  # noqa: E402
-
-urlpatterns += [
-    path("changes/", chg.ChangeListCreateApi.as_view(), name="api-changes"),
-    path("changes/<int:pk>/", chg.ChangeDetailApi.as_view(), name="api-change"),
-    path("changes/<int:pk>/submit/", chg.ChangeSubmitApi.as_view(), name="api-change-submit"),
-    path("changes/<int:pk>/approve/", chg.ChangeApproveApi.as_view(), name="api-change-approve"),
-    path("changes/<int:pk>/reject/", chg.ChangeRejectApi.as_view(), name="api-change-reject"),
-    path("changes/<int:pk>/start/", chg.ChangeStartApi.as_view(), name="api-change-start"),
-    path("changes/<int:pk>/complete/", chg.ChangeCompleteApi.as_view(), name="api-change-complete"),
-    path("changes/<int:pk>/review/", chg.ChangeReviewApi.as_view(), name="api-change-review"),
-    path("changes/<int:pk>/cancel/", chg.ChangeCancelApi.as_view(), name="api-change-cancel"),
-    path("change-templates/", chg.ChangeTemplateListApi.as_view(), name="api-change-templates"),
-    path("change-templates/<int:pk>/", chg.ChangeTemplateDetailApi.as_view(), name="api-change-template"),
 ]

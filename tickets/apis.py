@@ -16,6 +16,7 @@ from accounts.selectors import user_list
 from core import filters as core_filters
 from core.audit import audit_record
 from core.exceptions import NotFound, ValidationFailed
+from core.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from core.models import AuditLog, ConsentState
 from core.pagination import CappedCountPaginator, PageNumberPagination
 from core.serializers import BuiltFieldsModelSerializer
@@ -34,6 +35,7 @@ from .models import (
     TicketComment,
     TicketEvent,
 )
+from .selectors.downtime import downtime_planned_parts
 from .selectors.exclusions import exclusion_get_for_user
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
 from .selectors.sla import sla_working_days_for, ticket_sla
@@ -178,8 +180,8 @@ def _hosts(user: User, ids: list[int] | None) -> list[Host] | None:
 
 
 class TicketCreateInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
     severity = serializers.ChoiceField(choices=Ticket.Severity.choices)
     business_system = serializers.IntegerField()
@@ -195,17 +197,17 @@ class TicketCreateInput(serializers.Serializer):
 
 
 class TicketUpdateInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     hosts = serializers.ListField(child=serializers.IntegerField(), required=False)
     service_item = serializers.IntegerField(required=False, allow_null=True)
     amount_before = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     amount_after = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
     # The downtime report's narrative (provider staff only; see downtime.ticket_downtime_report_update).
-    outage_impact = serializers.CharField(required=False, allow_blank=True, max_length=8000)
-    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=8000)
-    actions_taken = serializers.CharField(required=False, allow_blank=True, max_length=8000)
-    prevention = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    outage_impact = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    actions_taken = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    prevention = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 # ---------------------------------------------------------------- tickets
@@ -341,7 +343,7 @@ class _Note(serializers.Serializer):
 
 
 class _Resolution(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class _Assign(serializers.Serializer):
@@ -432,7 +434,7 @@ class TicketMergeApi(APIView):
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     author = _UserBrief(read_only=True)
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     internal = serializers.BooleanField(default=False)
     created_at = serializers.DateTimeField(read_only=True)
 
@@ -553,7 +555,7 @@ class TicketEventApi(generics.ListAPIView):
 
 class SatisfactionSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
     rated_by = _UserBrief(read_only=True)
     rated_at = serializers.DateTimeField(read_only=True)
     follow_up = serializers.SerializerMethodField()
@@ -582,15 +584,48 @@ class TicketSatisfactionApi(APIView):
 
 
 class DowntimeSerializer(serializers.ModelSerializer):
+    """`planned` / `planned_minutes` / `planned_changes` are computed (8.2.8): the minutes inside an
+    approved, completed change's window, up to its expected interruption. `claimed_planned` is a
+    provider's claim that still needs the purchaser's confirmation; it takes nothing out of a KPI.
+    The view passes the parts in the context (`planned_parts`, tickets.selectors.downtime)."""
+
+    planned = serializers.SerializerMethodField()
+    planned_minutes = serializers.SerializerMethodField()
+    planned_changes = serializers.SerializerMethodField()
+
     class Meta:
         model = DowntimeRecord
-        fields = ["id", "ticket", "business_system", "start", "end", "planned", "reason_corrected", "created_at"]
+        fields = ["id", "ticket", "business_system", "start", "end", "planned", "planned_minutes", "planned_changes",
+                  "claimed_planned", "claim_reason", "reason_corrected", "created_at"]
+
+    def _part(self, record: DowntimeRecord):
+        return self.context.get("planned_parts", {}).get(record.pk)
+
+    def get_planned(self, record: DowntimeRecord) -> bool:
+        return self._part(record) is not None
+
+    def get_planned_minutes(self, record: DowntimeRecord) -> float:
+        part = self._part(record)
+        return round(part.minutes, 2) if part else 0.0
+
+    def get_planned_changes(self, record: DowntimeRecord) -> list[str]:
+        part = self._part(record)
+        return list(part.change_numbers) if part else []
+
+
+def _downtime_data(records, *, many: bool = False):
+    """Serialize outage records with their planned parts (one or two queries for all of them)."""
+    rows = list(records) if many else [records]
+    parts = downtime_planned_parts(records=rows, now=timezone.now())
+    return DowntimeSerializer(rows if many else records, many=many, context={"planned_parts": parts}).data
 
 
 class DowntimeInput(serializers.Serializer):
     start = serializers.DateTimeField(required=False, allow_null=True, default=None)
     end = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    planned = serializers.BooleanField(default=False)
+    planned = serializers.BooleanField(
+        default=False, help_text="申报计划内停机（须填写 reason）：记为 claimed_planned，待采购人确认，不直接扣出可用率",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -604,7 +639,7 @@ class TicketDowntimeApi(generics.ListAPIView):
     """GET the ticket's outage records; POST one (provider staff)."""
 
     serializer_class = DowntimeSerializer
-    filterset_fields = ["planned"]
+    filterset_fields = ["claimed_planned"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -612,13 +647,24 @@ class TicketDowntimeApi(generics.ListAPIView):
         ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
         return downtime_list(user=self.request.user, ticket=ticket)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["planned_parts"] = getattr(self, "_planned_parts", {})
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rows = list(page) if page is not None else list(queryset)
+        self._planned_parts = downtime_planned_parts(records=rows, now=timezone.now())
+        return page
+
     @extend_schema(request=DowntimeInput, responses={201: DowntimeSerializer})
     def post(self, request, pk: int):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
         data = DowntimeInput(data=request.data)
         data.is_valid(raise_exception=True)
         record = downtime_record_create(actor=request.user, ticket=ticket, **data.validated_data)
-        return Response(DowntimeSerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(_downtime_data(record), status=status.HTTP_201_CREATED)
 
 
 class TicketDowntimeDetailApi(APIView):
@@ -631,7 +677,7 @@ class TicketDowntimeDetailApi(APIView):
         data = DowntimeCorrectInput(data=request.data)
         data.is_valid(raise_exception=True)
         record = downtime_record_correct(actor=request.user, record=record, **data.validated_data)
-        return Response(DowntimeSerializer(record).data)
+        return Response(_downtime_data(record))
 
 
 # ---------------------------------------------------------------- SLA policies

@@ -4,9 +4,25 @@ from django.utils.translation import gettext_lazy as _
 
 class TicketsConfig(AppConfig):
     name = "tickets"
-    verbose_name = _("工单与变更")
+    verbose_name = _("工单")
 
     def ready(self) -> None:
+        from core.demo import DemoSeeder, demo_seeders_register
+        from core.navigation import nav_register
+        from roster.selectors.handover import handover_open_items_register
+
+        from . import demo
+        from .navigation import NAV_ITEMS
+        from .selectors.handover import handover_open_items
+
+        demo_seeders_register(
+            self.label,
+            DemoSeeder("tickets: contract, catalogue, systems, hosts", demo.seed_reference),
+            DemoSeeder("tickets: three months of ticket history", demo.seed_tickets, history=True),
+        )
+        nav_register(self.label, *NAV_ITEMS)
+        # The open tickets a roster handover carries over (the roster does not import tickets).
+        handover_open_items_register(self.label, handover_open_items)
         from core.consent import consent_register
 
         from .models import Exclusion

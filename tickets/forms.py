@@ -11,6 +11,7 @@ from accounts.models import Organization
 from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
 from core.exceptions import DomainError
+from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 from .models import BusinessSystem, ClockName, Direction, ResourceKind, Severity, Ticket, TicketKind
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
@@ -73,9 +74,9 @@ class TicketSubmitForm(PageForm):
         help_text=_("P1 表示业务系统宕机，将按 30 分钟定位、4 小时恢复计时。"),
     )
     business_system = BusinessSystemChoiceField(label=_("业务系统"), queryset=BusinessSystem.objects.none(), empty_label=_("请选择"))
-    title = forms.CharField(label=_("标题"), max_length=200)
+    title = forms.CharField(label=_("标题"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=DESCRIPTION_MAX_LENGTH,
         help_text=_("现象、开始时间、影响范围、已做的处理。"),
     )
     hosts = forms.ModelMultipleChoiceField(
@@ -133,36 +134,36 @@ class TicketSubmitForm(PageForm):
 
 
 class PendForm(PageForm):
-    reason = forms.CharField(label=_("需要用户反馈的内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("需要用户反馈的内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
 
 
 class ResumeForm(PageForm):
-    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_LENGTH, required=False)
 
 
 class LocateForm(PageForm):
-    note = forms.CharField(label=_("定位结论"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False)
+    note = forms.CharField(label=_("定位结论"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH, required=False)
 
 
 class ResolveForm(PageForm):
-    resolution = forms.CharField(label=_("解决说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+    resolution = forms.CharField(label=_("解决说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX_LENGTH)
 
 
 class ReopenForm(PageForm):
-    reason = forms.CharField(label=_("重新打开原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("重新打开原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
 
 
 class CancelForm(PageForm):
-    reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
 
 
 class MergeForm(PageForm):
     duplicate_of = forms.CharField(label=_("重复于（更早的工单编号）"), max_length=30)
-    reason = forms.CharField(label=_("合并理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("合并理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
 
 
 class MarkMajorForm(PageForm):
-    reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
 
 
 class AssignForm(PageForm):
@@ -175,7 +176,7 @@ class AssignForm(PageForm):
 
 
 class CommentForm(PageForm):
-    body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
+    body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
     internal = forms.BooleanField(label=_("仅内部可见（报障人看不到）"), required=False)
 
     def __init__(self, *args, staff: bool, **kwargs) -> None:
@@ -199,22 +200,22 @@ class RateForm(PageForm):
         label=_("满意度评分"), coerce=int, widget=forms.RadioSelect,
         choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 一般")), (2, _("2 不满意")), (1, _("1 非常不满意"))],
     )
-    comment = forms.CharField(label=_("评价内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    comment = forms.CharField(label=_("评价内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH, required=False)
 
 
 class DowntimeReportForm(PageForm):
     """The downtime report's narrative (宕机报告), printed in the report PDF."""
 
-    outage_impact = forms.CharField(label=_("影响范围"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
-    root_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
-    actions_taken = forms.CharField(label=_("处置措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
-    prevention = forms.CharField(label=_("预防措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000, required=False)
+    outage_impact = forms.CharField(label=_("影响范围"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH, required=False)
+    root_cause = forms.CharField(label=_("故障原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH, required=False)
+    actions_taken = forms.CharField(label=_("处置措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH, required=False)
+    prevention = forms.CharField(label=_("预防措施"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH, required=False)
 
 
 class DowntimeCorrectForm(PageForm):
     start = forms.DateTimeField(label=_("停机开始"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
     end = forms.DateTimeField(label=_("停机结束"), widget=_local_input(), input_formats=["%Y-%m-%dT%H:%M"], required=False)
-    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_LENGTH)
 
 
 # action -> form class (None: no input). Keys are the names in tickets.services.transitions.TRANSITIONS.

@@ -25,5 +25,3 @@ def auto_close() -> int:
             closed += ticket_close(actor=None, ticket=ticket, now=now, auto=True).status == Ticket.Status.CLOSED
     return closed
 
-
-from .tasks_changes import change_retrospective_overdue_scan  # noqa: E402, F401 - registers the change tasks

@@ -31,6 +31,7 @@ PURGE_FLAG = "opsdesk.audit_purge"
 
 
 def audit_retention_days() -> int:
+    """Clause 7.1: audit entries are kept at least six months (183 days), OPSDESK_AUDIT_RETENTION_DAYS."""
     return max(MINIMUM_RETENTION_DAYS, int(getattr(settings, "OPSDESK_AUDIT_RETENTION_DAYS", 190)))
 
 
@@ -89,7 +90,8 @@ def audit_record(
     actor_label: str = "",
     ip: str | None = None,
 ) -> AuditLog:
-    """Append one audit entry (one INSERT, in the caller's transaction if there is one).
+    """Clauses 6.2.4, 6.2.9 (nobody sees or changes the purchaser's data untraced): Append one audit entry (one
+    INSERT, in the caller's transaction if there is one).
 
     `actor`: the acting user; None takes the user of the current request/task context (or the system).
     `obj`: the object acted on (its type, id and text are stored); or pass object_type/object_id/
@@ -123,9 +125,9 @@ def audit_record(
 
 
 def audit_purge_expired(*, now: dt.datetime | None = None, batch_size: int = 2000, max_batches: int = 50) -> int:
-    """Delete entries older than the retention period, oldest first, in bounded batches (one short
-    transaction each, so the table is never locked for long). Idempotent: a second run finds nothing.
-    Returns the number of entries removed; writes one PURGE entry when it removed any."""
+    """Clause 7.1: delete entries older than the retention period (never less than six months), oldest
+    first, in bounded batches (one short transaction each, so the table is never locked for long).
+    Idempotent: a second run finds nothing. Returns the number of entries removed; writes one PURGE entry when it removed any."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=audit_retention_days())
     removed = 0

@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- reports.
+    # OpsDesk. Dependencies point one way: accounts <- core <- roster <- tickets <- changes <- reports.
     "accounts",
     "core",
     "roster",
     "tickets",
+    "changes",
     "reports",
 ]
 
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
+    "core.middleware.RequestBodyGuardMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,11 +191,29 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-REPORTS_STALE_RUNNING_MINUTES = env.int("REPORTS_STALE_RUNNING_MINUTES", default=15)  # a report generation silent this long lost its worker
+# A request never waits for the broker: publishing tries one connection with a short timeout and no
+# retries (core.dispatch.enqueue); what it could not hand over stays queued in the database (outbox
+# rows, queued generations) and the minute sweeps send it. Beat and workers publish the same way.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=0.5)
+CELERY_TASK_PUBLISH_RETRY = False
+# Long work resumes in minutes. A worker killed mid-task leaves its message unacknowledged (acks_late);
+# Redis hands it out again after `visibility_timeout`, and the minute sweep re-queues a generation whose
+# heartbeat is older than REPORTS_STALE_RUNNING_MINUTES. Both are short so that recovery takes minutes.
+# Keep the visibility timeout above the longest task (a monthly report takes well under a minute): a
+# task still running when it expires is handed out again — harmless (the copy finds the row claimed
+# under a fresh heartbeat and returns) but wasted work.
+REPORTS_STALE_RUNNING_MINUTES = env.int("REPORTS_STALE_RUNNING_MINUTES", default=3)  # a generation whose heartbeat is this old lost its worker
+REPORTS_HEARTBEAT_SECONDS = 20  # a running generation touches its row at least this often
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=REPORTS_STALE_RUNNING_MINUTES * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "max_retries": 0,  # publishing makes one connection attempt, no retries (kombu default_channel)
+}
 # Periodic work, read both by Celery beat (production) and by `run_scheduler` (embedded mode).
 CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
+    "reports.generations_resume": {"task": "reports.generations_resume", "schedule": 60.0},  # stale/queued generations
     "reports.monthly_report_daily": {"task": "reports.monthly_report_daily", "schedule": 3600.0},  # idempotent; acts on the 1st, reminds daily
     "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
@@ -209,13 +229,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsAuthenticatedAuditorsReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filters.FilterBackend",  # numeric filters bounded to 64 bits
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.apis.exception_handler",
+    # JSON bodies must be objects of bounded depth (core/parsers.py); forms and uploads as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -254,6 +280,10 @@ OPSDESK_WORKDAY_START = env("OPSDESK_WORKDAY_START", default="09:00")
 OPSDESK_WORKDAY_END = env("OPSDESK_WORKDAY_END", default="18:00")
 OPSDESK_AUTO_CLOSE_DAYS = env.int("OPSDESK_AUTO_CLOSE_DAYS", default=7)
 OPSDESK_ATTACHMENT_MAX_BYTES = env.int("OPSDESK_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Request bodies (JSON, forms; the text fields of an upload) larger than this are refused with 413
+# (core.middleware.RequestBodyGuardMiddleware). The longest legitimate body, a 20 000-character
+# description with its ticket, is under 100 KB; attachments have their own limit above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("OPSDESK_REQUEST_MAX_BYTES", default=1024 * 1024)
 
 # Demo accounts' password (seed_demo). Never used unless demo data is loaded.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="opsdesk-demo")
@@ -267,7 +297,6 @@ ROSTER_PROPOSED_LEVELS = {"spring_festival": 2, "two_sessions": 1, "national_day
 ROSTER_HOLIDAY_WEIGHTS = {"eve": 3, "spring_festival_first": 3, "holiday": 1}  # 除夕, 初一, other days off
 ROSTER_FAIRNESS_LOOKBACK_DAYS = env.int("ROSTER_FAIRNESS_LOOKBACK_DAYS", default=365)
 ROSTER_REPORT_GRACE_MINUTES = env.int("ROSTER_REPORT_GRACE_MINUTES", default=60)  # after shift end, then flagged
-ROSTER_HANDOVER_OPEN_ITEMS = env("ROSTER_HANDOVER_OPEN_ITEMS", default="tickets.selectors.handover.handover_open_items")  # dotted callable(user=, shift=) -> open ticket rows
 # Content-Security-Policy sent on every response (core.middleware.SecurityHeadersMiddleware). Scripts
 # only from our own static files: no inline script, no eval. Inline style attributes are allowed.
 OPSDESK_CSP = {

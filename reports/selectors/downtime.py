@@ -1,79 +1,41 @@
-"""The downtime report (宕机报告, 8.2.12) of one P1 ticket: timeline, outage, targets, sign-off."""
+"""The downtime report (宕机报告, 8.2.12) of one P1 ticket: timeline, outage, targets, sign-off. The data
+comes from tickets.selectors.reporting; this module applies the reports' access rule and renders."""
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from .kpis import RESTORE_TARGET_MINUTES
+from accounts.selectors import user_sees_all_tenants, user_tenant_id
+from core.exceptions import NotFound
+from tickets.selectors import reporting as tickets_reporting
+from tickets.selectors.links import TicketLink
+
+from .access import require_report_reader, user_may_read_reports
 
 
 def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
     """Caller has checked that the user may read the ticket. Five queries."""
-    from tickets.models import DowntimeRecord, SlaClock, Ticket, TicketEvent
-
-    ticket = (
-        Ticket.objects.select_related("business_system", "organization", "requester", "assignee", "recorded_by")
-        .prefetch_related(
-            Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")),
-            Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "pk")),
-            Prefetch("downtimes", queryset=DowntimeRecord.objects.select_related("business_system").order_by("start", "pk")),
-        )
-        .get(pk=ticket_id)
-    )
-    downtimes = list(ticket.downtimes.all())
-    outage = sum(((d.end or now) - d.start).total_seconds() / 60 for d in downtimes if not d.planned)
-    ongoing = any(d.end is None for d in downtimes)
-    clocks = []
-    for c in ticket.clocks.all():
-        if c.stopped_at is not None:
-            state = "breached" if c.breached else "met"
-        elif c.breached or (c.due_at is not None and c.due_at < now):
-            state = "breached"
-        else:
-            state = "running"
-        clocks.append({"clock": c, "state": state})
-    from tickets.models import Contract
-
-    labels = dict(Ticket.Status.choices)
-    contract = Contract.objects.select_related("purchaser", "provider").filter(purchaser_id=ticket.organization_id).first()
-    return {
-        "ticket": ticket,
-        "contract": contract,
-        "events": [
-            {"event": e, "from": labels.get(e.from_status, e.from_status), "to": labels.get(e.to_status, e.to_status)}
-            for e in ticket.events.all()
-        ],
-        "downtimes": downtimes,
-        "outage_minutes": outage,
-        "ongoing": ongoing,
-        "clocks": clocks,
-        "restore_target_minutes": RESTORE_TARGET_MINUTES,
-        "targets_met": bool(clocks) and all(c["state"] == "met" for c in clocks),
-        "now": now,
-        # The narrative provider staff write on the ticket (blank lines to fill in by hand otherwise).
-        "impact": ticket.outage_impact,
-        "root_cause": ticket.root_cause,
-        "actions_taken": ticket.actions_taken or ticket.resolution,
-        "prevention": ticket.prevention,
-    }
+    return tickets_reporting.downtime_report_data(ticket_id=ticket_id, now=now)
 
 
 def downtime_report_pdf_for_user(*, user, ticket_id: int, now: dt.datetime) -> tuple[bytes, str]:
     """The downtime report of a P1 ticket the user may read (another organisation's ticket, or a ticket
     that is not P1, is a 404; requesters get 403 like every report)."""
-    from accounts.selectors import user_sees_all_tenants, user_tenant_id
-    from core.exceptions import NotFound
-    from tickets.models import Ticket
+    from ..pdf import render_pdf  # WeasyPrint loads on the first PDF, not with the URL conf
 
-    from ..pdf import render_pdf
-    from .access import _require_reader
-
-    _require_reader(user)
-    qs = Ticket.objects.filter(pk=ticket_id, severity="P1")
-    if not user_sees_all_tenants(user):
-        qs = qs.filter(organization_id=user_tenant_id(user))
-    number = qs.values_list("number", flat=True).first()
+    require_report_reader(user)
+    organization_id = None if user_sees_all_tenants(user) else user_tenant_id(user)
+    number = tickets_reporting.downtime_report_number(ticket_id=ticket_id, organization_id=organization_id)
     if number is None:
         raise NotFound()
     return render_pdf("reports/pdf/downtime.html", downtime_report_data(ticket_id=ticket_id, now=now)), number
+
+
+def downtime_report_link(*, user, ticket) -> TicketLink | None:
+    """The ticket page's link to the downtime report, for a P1 ticket and a user who may read reports
+    (registered with tickets.selectors.links in ReportsConfig.ready). No query (roles are cached)."""
+    if not tickets_reporting.ticket_has_downtime_report(ticket) or not user_may_read_reports(user):
+        return None
+    return TicketLink(label=_("下载宕机报告（PDF）"), url=reverse("api-ticket-downtime-report", args=[ticket.pk]), download=True)

@@ -9,9 +9,10 @@ Rules (issue 6):
   happened after the period; a running clock past its due time counts as a miss; a clock still
   running within its target is left out until it stops.
 - Values are unrounded fractions (rounding is for display); p90 by nearest rank.
-- Availability: unplanned downtime only; planned maintenance (planned records, and time inside the
-  maintenance windows of approved changes once completed, partial overlaps subtracted exactly) excluded; outages crossing a period boundary are split; an
-  ongoing outage counts up to `now`.
+- Availability: unplanned downtime only. Planned maintenance is what changes.selectors
+  (planned_minutes_by_system, 8.2.8) says: inside an approved, completed change's window, up to its
+  expected interruption; nothing stored on the downtime records counts (a provider's claim waits for
+  the purchaser). Outages crossing a period boundary are split; an ongoing outage counts up to `now`.
 
 Everything is aggregated in the database: one query for all SLA clocks (conditional aggregates), one
 per percentile (a single row at the nearest-rank offset), one for the ratings, one for major
@@ -27,11 +28,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
-from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from changes.selectors import planned_minutes_by_system
 from tickets.models import BusinessSystem
+from tickets.selectors.downtime import downtime_intervals_by_system, intervals_minutes
 from tickets.selectors.exclusions import kpi_ticket_q, tickets_reopened_count
 from tickets.selectors.sla import (
     clock_counted_q,
@@ -118,9 +120,10 @@ DEFINITIONS = (
     (KPI_LABELS["availability"], _(
         "逐个业务系统计算：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；每个已入云业务系统均不低于 99.99% 才判定达标，"
         "结果列示最低的系统值；总体（合并口径）1 − Σ非计划宕机分钟数 ÷（当月分钟数 × 已入云系统数）仅作参考。"
-        "已批准并实施完成的变更（有预计中断）的计划维护窗口内的中断不计，与窗口部分重叠的宕机只扣除重叠部分；"
-        "其他计划内或不可抗力停机须经采购人确认后才扣除；跨月的宕机按月拆分；"
-        "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。"
+        "计划内维护只认已批准并实施完成的变更：仅扣除其批准的计划时间窗口内、且不超过其预计中断分钟数的宕机；"
+        "窗口外或超出预计中断时长的部分（超时，哪怕一分钟）计为非计划宕机；变更被事后驳回或取消的，其分钟数随即计回；"
+        "未关联变更的计划停机申报须采购人确认，确认前照常计入；跨月的宕机按月拆分；"
+        "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
     )),
     (KPI_LABELS["major_incidents"], _("项目经理标记为重大并注明原因的安全事件数。目标 0 次（全年）。")),
     (KPI_LABELS["onboarding_rate"], _("已入云业务系统数 ÷ 业务系统总数（按统计时刻的登记状态）。目标 100%。")),
@@ -293,80 +296,22 @@ def _p90(period: Period, scope: Scope, key: str, stopped_count: int, bounds) -> 
 
 
 def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_ids: list[int]) -> dict[int, float]:
-    """Unplanned downtime minutes per system in the period (up to now), maintenance windows excluded."""
-    from tickets.models import DowntimeRecord
-
-    window_end = min(period.end, now)
-    if window_end <= period.start or not system_ids:
+    """Unplanned downtime minutes per system in the period (up to now): every outage (merged per
+    system, tickets.selectors.downtime) less the planned-maintenance minutes of the one rule
+    (changes.selectors.planned_minutes_by_system, 8.2.8). One query, two more when a system of the
+    scope had downtime and an approved, completed change's window in the period."""
+    if not system_ids:
         return {}
-    rows = (
-        DowntimeRecord.objects.filter(business_system_id__in=system_ids, planned=False, start__lt=window_end)
-        .filter(Q(end__isnull=True) | Q(end__gt=period.start))
-        .annotate(
-            clip_start=Greatest(F("start"), period.start),
-            clip_end=Least(Coalesce(F("end"), now), window_end),
-        )
-        .values_list("business_system_id", "clip_start", "clip_end")
-    )
-    # A record linked to a completed change is planned maintenance by definition.
-    rows = rows.filter(change__isnull=True)
-    intervals: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
-    for system_id, start, end in rows:
-        if end > start:
-            intervals.setdefault(system_id, []).append((start, end))
-    if not intervals:
+    total = {
+        system_id: intervals_minutes(spans)
+        for system_id, spans in downtime_intervals_by_system(
+            business_system_ids=system_ids, start=period.start, end=period.end, now=now
+        ).items()
+    }
+    if not total:
         return {}
-    windows = _maintenance_windows(period, list(intervals))
-    result: dict[int, float] = {}
-    for system_id, spans in intervals.items():
-        merged = _union(spans)
-        for w_start, w_end in windows.get(system_id, []):
-            merged = _subtract(merged, w_start, w_end)
-        result[system_id] = sum((e - s).total_seconds() for s, e in merged) / 60
-    return result
-
-
-def _maintenance_windows(period: Period, system_ids: list[int]) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Maintenance windows per system (completed changes with expected interruption), from the one
-    changes selector; downtime inside them is subtracted exactly, partial overlaps included."""
-    from tickets.selectors.changes import maintenance_windows
-
-    found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
-    for window in maintenance_windows(start=period.start, end=period.end, business_system_ids=system_ids):
-        system_id, start, end = _window_tuple(window)
-        found.setdefault(system_id, []).append((start, end))
-    return found
-
-
-def _window_tuple(window: Any) -> tuple[int, dt.datetime, dt.datetime]:
-    if isinstance(window, dict):
-        return window["business_system_id"], window["start"], window["end"]
-    if isinstance(window, tuple | list):
-        return window[0], window[1], window[2]
-    return window.business_system_id, window.start, window.end
-
-
-def _union(spans: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
-    merged: list[list[dt.datetime]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
-
-
-def _subtract(spans: list[tuple[dt.datetime, dt.datetime]], w_start: dt.datetime, w_end: dt.datetime):
-    out: list[tuple[dt.datetime, dt.datetime]] = []
-    for start, end in spans:
-        if end <= w_start or start >= w_end:
-            out.append((start, end))
-            continue
-        if start < w_start:
-            out.append((start, w_start))
-        if end > w_end:
-            out.append((w_end, end))
-    return out
+    planned = planned_minutes_by_system(start=period.start, end=period.end, now=now, business_system_ids=list(total))
+    return {system_id: max(0.0, minutes - planned.get(system_id, 0.0)) for system_id, minutes in total.items()}
 
 
 def ticket_list_url(**filters: Any) -> str:

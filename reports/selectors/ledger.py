@@ -1,11 +1,13 @@
 """The ticket ledger (工单台账) of a month: one row per ticket with its times and clock figures, for the
-acceptance package's spreadsheet and CSV. Read with one query (clock columns as subqueries), streamed."""
+acceptance package's spreadsheet and CSV. Read with one query (clock columns as subqueries), streamed,
+through tickets.selectors.reporting."""
 
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+
+from tickets.selectors.reporting import ledger_values, ticket_choice_labels
 
 from .kpis import Scope
 from .periods import Period
@@ -20,44 +22,27 @@ LEDGER_HEADER = (
 )
 
 
+# The ledger's three clock column groups, in the header's order (响应, 解决, 恢复).
+CLOCKS = ("response", "resolve", "restore")
+
+
 def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def ledger_rows(*, period: Period, scope: Scope) -> Iterator[tuple[Any, ...]]:
-    from tickets.models import SlaClock, Ticket
-
-    def clock(name: str, field: str):
-        return Subquery(SlaClock.objects.filter(ticket=OuterRef("pk"), name=name).values(field)[:1])
-
-    qs = (
-        Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q())
-        .annotate(
-            system_name=F("business_system__name"),
-            requester_name=F("requester__real_name"),
-            assignee_name=F("assignee__real_name"),
-            score=F("satisfaction__score"),
-            **{f"{n}_{f}": clock(n, f) for n in ("response", "resolve", "restore")
-               for f in ("elapsed_minutes", "target_minutes", "breached")},
-        )
-        .order_by("reported_at", "pk")
-    )
-    kinds, sev, status = dict(Ticket.Kind.choices), dict(Ticket.Severity.choices), dict(Ticket.Status.choices)
-    channels, resources, directions = dict(Ticket.Channel.choices), dict(Ticket.Resource.choices), dict(Ticket.Direction.choices)
-    for t in qs.values(
-        "number", "kind", "severity", "status", "system_name", "title", "requester_name", "channel", "reported_at",
-        "acknowledged_at", "located_at", "resolved_at", "closed_at", "cancelled_at", "assignee_name",
-        "response_elapsed_minutes", "response_target_minutes", "response_breached",
-        "resolve_elapsed_minutes", "resolve_target_minutes", "resolve_breached",
-        "restore_elapsed_minutes", "restore_target_minutes", "restore_breached",
-        "resource", "direction", "amount_before", "amount_after", "major_incident", "score",
-    ).iterator(chunk_size=2000):
+    """The ledger's rows in LEDGER_HEADER's order, from tickets.selectors.reporting.ledger_values
+    (one query, streamed), with coded values read as their labels."""
+    labels = ticket_choice_labels()
+    kinds, sev, status = labels["kind"], labels["severity"], labels["status"]
+    channels, resources, directions = labels["channel"], labels["resource"], labels["direction"]
+    for t in ledger_values(period=period, scope=scope):
         yield (
             t["number"], kinds.get(t["kind"], t["kind"]), sev.get(t["severity"], t["severity"]), status.get(t["status"], t["status"]),
             t["system_name"], t["title"], t["requester_name"] or "", channels.get(t["channel"], t["channel"]),
             _local(t["reported_at"]), _local(t["acknowledged_at"]), _local(t["located_at"]), _local(t["resolved_at"]),
             _local(t["closed_at"]), _local(t["cancelled_at"]), t["assignee_name"] or "",
-            *(v for n in ("response", "resolve", "restore") for v in (
+            *(v for n in CLOCKS for v in (
                 t[f"{n}_elapsed_minutes"], t[f"{n}_target_minutes"], _yes_no(t[f"{n}_breached"]))),
             resources.get(t["resource"], ""), directions.get(t["direction"], ""),
             t["amount_before"], t["amount_after"], "是" if t["major_incident"] else "", t["score"],

@@ -13,37 +13,20 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, Sum
 
-from tickets.models import OPEN_STATUSES, BusinessSystem, Contract, Host, ServiceItem
-from tickets.selectors.exclusions import exclusion_filter, exclusion_queryset, kpi_ticket_q
-from tickets.selectors.sla import sla_due_passed_q
+from tickets.models.reference import BusinessSystem, Contract, Host, ServiceItem
+from tickets.selectors import reporting as tickets_reporting
+from tickets.selectors.exclusions import exclusion_filter, exclusion_queryset
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
-from .kpis import (
-    DEFINITIONS,
-    KPI_LABELS,
-    KpiResult,
-    Scope,
-    clock_kpi_q,
-    counted_clock_q,
-    kpis_compute,
-    missed_clock_q,
-    within_clock_q,
-)
+from .kpis import DEFINITIONS, KPI_LABELS, KpiResult, Scope, kpis_compute
 from .periods import Period, tz
 
 # Service catalogue rows (序号) a resource adjustment draws on.
 RESOURCE_CATALOGUE_SEQ = {"vcpu": [1], "memory": [2], "storage": [3, 4], "bandwidth": [7], "public_ip": [8]}
 RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
-
-
-def report_tickets(*, period: Period, scope: Scope):
-    from tickets.models import Ticket
-
-    return Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q())
 
 
 def _exclusions(period: Period, scope: Scope) -> list:
@@ -56,7 +39,8 @@ def _exclusions(period: Period, scope: Scope) -> list:
 
 
 def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
-    """Everything the PDF shows, as plain values. The caller adds version and generation metadata."""
+    """Clause 8.2.9 (the monthly operations report): everything the PDF shows, as plain values. The caller
+    adds version and generation metadata."""
     scope = Scope(organization_id=contract.purchaser_id)
     kpis = kpis_compute(period=period, scope=scope, now=now)
     systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
@@ -68,14 +52,14 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "kpi_rows": kpis.rows(),
         "systems_table": _systems_table(kpis, period, scope, now, systems),
         "ticket_summary": _ticket_summary(period, scope),
-        "charts": _charts(period, scope, now),
+        "charts": _charts(period, scope, now, kpis),
         "resources": _resources(contract, period, scope, now),
         "catalogue": _catalogue(contract),
         "hosts": _host_totals(contract),
         "heavy_protection": sources.heavy_protection_periods(period=period),
         "duty": sources.duty_summary(period=period, now=now),
         "incidents": _incidents(period, scope, now),
-        "downtimes": _downtimes(period, scope),
+        "downtimes": _downtimes(period, scope, now),
         "exclusions": _exclusions(period, scope),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "satisfaction": _satisfaction(period, scope, kpis),
@@ -88,25 +72,8 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
 
 def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.datetime, systems: dict) -> list[dict]:
     """Per business system: clock shares (one grouped query) and availability (from the KPI result)."""
-    from tickets.models import SlaClock
-
-    counted, within = counted_clock_q(now), within_clock_q()
-    grouped = (
-        SlaClock.objects.filter(
-            Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-            & kpi_ticket_q("ticket__")
-            & scope.ticket_q("ticket__")
-        )
-        .values("ticket__business_system_id")
-        .annotate(
-            **{
-                f"{key}_{part}": Count("pk", filter=clock_kpi_q(key) & counted & (within if part == "within" else Q()))
-                for key in ("response_time", "resolve_time", "restore_time")
-                for part in ("count", "within")
-            }
-        )
-    )
-    by_system = {row["ticket__business_system_id"]: row for row in grouped}
+    keys = ("response_time", "resolve_time", "restore_time")
+    by_system = tickets_reporting.clock_shares_by_system(period=period, scope=scope, now=now, keys=keys)
     availability = {entry["business_system"]: entry for entry in kpis.figures["availability"]["by_system"]}
     table = []
     for pk, system in systems.items():
@@ -115,9 +82,9 @@ def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.dateti
         table.append(
             {
                 "system": system,
-                "response": (row.get("response_time_within", 0), row.get("response_time_count", 0)),
-                "resolve": (row.get("resolve_time_within", 0), row.get("resolve_time_count", 0)),
-                "restore": (row.get("restore_time_within", 0), row.get("restore_time_count", 0)),
+                "response": row.get("response_time", (0, 0)),
+                "resolve": row.get("resolve_time", (0, 0)),
+                "restore": row.get("restore_time", (0, 0)),
                 "availability": avail["value"] if avail else None,
                 "availability_met": avail["met"] if avail else None,
                 "downtime_minutes": avail["downtime_minutes"] if avail else None,
@@ -127,39 +94,12 @@ def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.dateti
 
 
 def _ticket_summary(period: Period, scope: Scope) -> dict[str, Any]:
-    from tickets.models import Ticket
-
-    rows = report_tickets(period=period, scope=scope).values("kind", "severity", "status").annotate(n=Count("pk"))
-    kinds = dict(Ticket.Kind.choices)
-    severities = [s for s, _label in Ticket.Severity.choices]
-    matrix: dict[str, dict[str, int]] = {k: dict.fromkeys(severities, 0) for k in kinds}
-    totals = {"reported": 0, "cancelled": 0, "open": 0, "resolved": 0}
-    for row in rows:
-        if row["status"] == "cancelled":
-            totals["cancelled"] += row["n"]
-            continue
-        totals["reported"] += row["n"]
-        matrix[row["kind"]][row["severity"]] += row["n"]
-        if row["status"] in OPEN_STATUSES:
-            totals["open"] += row["n"]
-        else:
-            totals["resolved"] += row["n"]
-    return {
-        "severities": severities,
-        "rows": [{"kind": kinds[k], "counts": [matrix[k][s] for s in severities], "total": sum(matrix[k].values())}
-                 for k in kinds],
-        "totals": totals,
-    }
+    return tickets_reporting.ticket_summary(period=period, scope=scope)
 
 
-def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
-    from tickets.models import SlaClock
-
+def _charts(period: Period, scope: Scope, now: dt.datetime, kpis: KpiResult) -> list[Chart]:
     zone = tz()
-    tickets = report_tickets(period=period, scope=scope).filter(kpi_ticket_q())
-    per_day = dict(
-        tickets.annotate(day=TruncDate("reported_at", tzinfo=zone)).values("day").annotate(n=Count("pk")).values_list("day", "n")
-    )
+    per_day = tickets_reporting.ticket_counts_by_day(period=period, scope=scope, zone=zone)
     days = period.days()
     daily = bar_chart(
         title="每日工单量",
@@ -171,20 +111,8 @@ def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
 
     # SLA compliance by week: weeks are Monday-based and clipped to the period (第 1 周 starts on the 1st).
     week_starts = sorted({period.first_day} | {d for d in days if d.weekday() == 0})
-    clocks = SlaClock.objects.filter(
-        Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-        & kpi_ticket_q("ticket__")
-        & scope.ticket_q("ticket__")
-        & counted_clock_q(now)
-    )
-    weekly_rows = (
-        clocks.annotate(day=TruncDate("ticket__reported_at", tzinfo=zone))
-        .values("day")
-        .annotate(n=Count("pk"), ok=Count("pk", filter=within_clock_q()))
-        .values_list("day", "n", "ok")
-    )
     week_n: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for day, n, ok in weekly_rows:
+    for day, n, ok in tickets_reporting.clock_compliance_by_day(period=period, scope=scope, now=now, zone=zone):
         index = max(i for i, start in enumerate(week_starts) if start <= day)
         week_n[index][0] += n
         week_n[index][1] += ok
@@ -196,16 +124,13 @@ def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
         values.append(ok / n if n else None)
     weekly = percent_line_chart(title="各周 SLA 达标率（全部计时）", labels=labels, values=values, target=1.0)
 
-    buckets = {}
-    for low, high in RESPONSE_BUCKETS:
-        q = Q(elapsed_minutes__gte=low) if high is None else Q(elapsed_minutes__gte=low, elapsed_minutes__lt=high)
-        buckets[f"b{low}"] = Count("pk", filter=q)
-    dist = clocks.filter(clock_kpi_q("response_time"), stopped_at__isnull=False).aggregate(**buckets)
+    target = kpis.figures["response_time"]["target_minutes"]
+    counts = tickets_reporting.clock_response_distribution(period=period, scope=scope, now=now, buckets=RESPONSE_BUCKETS)
     response = bar_chart(
         title="响应时间分布（故障及安全事件）",
         labels=[f"{low}–{high}" if high else f"≥{low}" for low, high in RESPONSE_BUCKETS],
-        values=[dist[f"b{low}"] for low, _high in RESPONSE_BUCKETS],
-        highlight=[low >= 15 for low, _high in RESPONSE_BUCKETS],
+        values=counts,
+        highlight=[low >= target for low, _high in RESPONSE_BUCKETS],
         y_label="横轴：分钟；纵轴：张",
     )
     return [daily, weekly, response]
@@ -214,31 +139,14 @@ def _charts(period: Period, scope: Scope, now: dt.datetime) -> list[Chart]:
 def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     """Every resource adjustment of the month with its resolve clock, and the totals against the
     contracted catalogue."""
-    from tickets.models import Ticket
-
-    qs = report_tickets(period=period, scope=scope).filter(kind="resource").filter(kpi_ticket_q())
-    sums = qs.exclude(status__in=OPEN_STATUSES).filter(amount_before__isnull=False, amount_after__isnull=False).values(
-        "resource", "direction").annotate(delta=Sum(F("amount_after") - F("amount_before")))
-    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in sums:
-        totals[(row["resource"], row["direction"])] += row["delta"] or Decimal(0)
-    # One LEFT JOIN to the resolve clock (one per ticket at most: unique ticket + name).
-    rows = list(
-        qs.annotate(
-            rc=FilteredRelation("clocks", condition=Q(clocks__name="resolve")),
-            elapsed_minutes=F("rc__elapsed_minutes"),
-            state=Case(When(rc__pk__isnull=True, then=Value("none")), default=clock_state(now, "rc__")),
-        )
-        .order_by("reported_at", "pk")
-        .values("number", "business_system__name", "resource", "direction", "amount_before", "amount_after",
-                "reported_at", "resolved_at", "elapsed_minutes", "state")
-    )
+    found = tickets_reporting.resource_adjustments(period=period, scope=scope, now=now)
+    totals, rows = found["totals"], found["rows"]
     items = {i.seq: i for i in ServiceItem.objects.filter(contract=contract)}
-    labels = dict(Ticket.Resource.choices)
+    labels = tickets_reporting.ticket_choice_labels()["resource"]
     total_rows = []
     for resource, seqs in RESOURCE_CATALOGUE_SEQ.items():
-        inc = totals.get((resource, "increase"), Decimal(0))
-        dec = totals.get((resource, "decrease"), Decimal(0))
+        inc = totals.get((resource, found["increase"]), Decimal(0))
+        dec = totals.get((resource, found["decrease"]), Decimal(0))
         if not inc and not dec:
             continue
         catalogue = [items[s] for s in seqs if s in items]
@@ -250,19 +158,6 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
             "contracted": " + ".join(f"{i.quantity} {i.unit}" for i in catalogue) or "—",
         })
     return {"rows": rows, "totals": total_rows, "count": len(rows)}
-
-
-def clock_state(now: dt.datetime, prefix: str = "") -> Case:
-    """A clock's state at `now`, in SQL: met, breached, or running. A running clock past its due time
-    counts as breached, as in the KPIs. (Computed in the query: a pathological month lists ~11 000
-    clocks, whose timestamps would otherwise be loaded only to be compared.)"""
-    return Case(
-        When(**{f"{prefix}stopped_at__isnull": False, f"{prefix}breached": True}, then=Value("breached")),
-        When(**{f"{prefix}stopped_at__isnull": False}, then=Value("met")),
-        When(Q(**{f"{prefix}breached": True}) | sla_due_passed_q(now, prefix), then=Value("breached")),
-        default=Value("running"),
-        output_field=CharField(),
-    )
 
 
 def _catalogue(contract: Contract) -> list[ServiceItem]:
@@ -293,75 +188,20 @@ def _host_totals(contract: Contract) -> dict[str, Any]:
 def _incidents(period: Period, scope: Scope, now: dt.datetime) -> dict[str, Any]:
     """Every P1/P2 and every breached fault or security incident, with its times and clocks; the rest
     summarised. Three queries whatever the number of tickets."""
-    from tickets.models import SlaClock, Ticket
-
-    base = report_tickets(period=period, scope=scope).filter(kind__in=("fault", "security")).filter(kpi_ticket_q())
-    # A correlated EXISTS keeps this a semi-join whatever the planner knows about the tables.
-    missed = SlaClock.objects.filter(ticket=OuterRef("pk")).filter(missed_clock_q(now))
-    listed_q = Q(severity__in=("P1", "P2")) | Q(Exists(missed))
-    listed_qs = base.filter(listed_q)
-    rows = list(
-        listed_qs.order_by("reported_at", "pk").values(
-            "pk", "number", "severity", "title", "business_system__name", "reported_at", "acknowledged_at", "located_at",
-            "resolved_at",
-        )
-    )
-    clocks: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for ticket_id, name, elapsed, target, state in (
-        SlaClock.objects.filter(ticket__in=listed_qs.values("pk"))
-        .annotate(state=clock_state(now))
-        .order_by("ticket_id", "pk")
-        .values_list("ticket_id", "name", "elapsed_minutes", "target_minutes", "state")
-    ):
-        clocks[ticket_id].append({"name": name, "elapsed_minutes": elapsed, "target_minutes": target, "state": state})
-    for row in rows:
-        row["clocks"] = clocks.pop(row["pk"], [])
-        row["breached"] = any(c["state"] == "breached" for c in row["clocks"])
-    rest = (
-        base.exclude(listed_q)
-        .values("kind", "severity")
-        .annotate(n=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
-        .order_by("kind", "severity")
-    )
-    kinds, sev = dict(Ticket.Kind.choices), dict(Ticket.Severity.choices)
-    return {
-        "rows": rows,
-        "total": len(rows),
-        "breached": sum(1 for r in rows if r["breached"]),
-        "rest": [{"kind": kinds[r["kind"]], "severity": sev[r["severity"]], "n": r["n"], "open": r["open"]} for r in rest],
-    }
+    return tickets_reporting.incidents_listed(period=period, scope=scope, now=now)
 
 
-def _downtimes(period: Period, scope: Scope) -> list:
-    from tickets.models import DowntimeRecord
-
-    qs = DowntimeRecord.objects.filter(start__lt=period.end).filter(Q(end__isnull=True) | Q(end__gt=period.start))
-    if scope.organization_id is not None:
-        qs = qs.filter(business_system__organization_id=scope.organization_id)
-    return list(qs.order_by("start", "pk").values("business_system__name", "ticket__number", "start", "end", "planned"))
+def _downtimes(period: Period, scope: Scope, now: dt.datetime) -> list:
+    return tickets_reporting.downtime_records_in(period=period, organization_id=scope.organization_id, now=now)
 
 
 def _satisfaction(period: Period, scope: Scope, kpis: KpiResult) -> dict[str, Any]:
-    from tickets.models import SatisfactionRating
-
-    ratings = SatisfactionRating.objects.filter(ticket__in=report_tickets(period=period, scope=scope).filter(kpi_ticket_q()))
-    by_score = dict(ratings.values("score").annotate(n=Count("pk")).values_list("score", "n"))
-    low = list(ratings.filter(score__lte=3).order_by("rated_at", "pk").values("ticket__number", "score", "comment", "rated_at"))
-    return {"figure": kpis.figures["satisfaction_rate"], "by_score": [(s, by_score.get(s, 0)) for s in range(5, 0, -1)],
-            "low": low}
+    return {"figure": kpis.figures["satisfaction_rate"], **tickets_reporting.rating_summary(period=period, scope=scope)}
 
 
 def _open_issues(period: Period, scope: Scope) -> dict[str, Any]:
     """Every ticket reported up to the end of the period and still open."""
-    from tickets.models import Ticket
-
-    qs = Ticket.objects.filter(Q(reported_at__lt=period.end, status__in=OPEN_STATUSES) & scope.ticket_q())
-    rows = list(
-        qs.order_by("reported_at", "pk").values(
-            "number", "severity", "business_system__name", "title", "reported_at", "status", "assignee__real_name",
-            "assignee__username",
-        )
-    )
+    rows = tickets_reporting.tickets_open_at(end=period.end, scope=scope)
     return {"count": len(rows), "rows": rows}
 
 
@@ -377,19 +217,8 @@ def _recommendations(kpis: KpiResult, period: Period, scope: Scope, systems: dic
             out.append(
                 f"业务系统“{name}”本月非计划停机 {entry['downtime_minutes']:.0f} 分钟，建议复核其高可用部署与监控告警策略。"
             )
-    from tickets.models import Ticket
-
-    repeated = (
-        report_tickets(period=period, scope=scope)
-        .filter(kind="resource", direction="increase")
-        .filter(kpi_ticket_q())
-        .values("business_system_id", "resource")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-        .order_by("-n")
-    )
-    resource_labels = dict(Ticket.Resource.choices)
-    for r in repeated:
+    resource_labels = tickets_reporting.ticket_choice_labels()["resource"]
+    for r in tickets_reporting.resource_increases_repeated(period=period, scope=scope):
         name = systems.get(r["business_system_id"], "")
         out.append(
             f"业务系统“{name}”本月 {r['n']} 次申请{resource_labels.get(r['resource'], r['resource'])}扩容，"

@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,9 @@ from accounts.selectors import user_has_role, user_is_manager, users_with_role
 from core.db import after_commit, lock_one
 from core.dispatch import enqueue
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.heartbeat import heartbeat
 from core.services import notification_send
-from tickets.models import Contract
+from tickets.models.reference import Contract
 
 from ..models import MonthlyReport, TaskState
 from ..selectors.periods import Period, month_of, month_period
@@ -51,9 +52,9 @@ def _check_period(contract: Contract, period: Period, now: dt.datetime) -> None:
 def monthly_report_request(
     *, actor, contract: Contract, period: Period, automatic: bool = False, now: dt.datetime | None = None
 ) -> MonthlyReport:
-    """Queue a new version of the month's report. Provider managers (duty leader, project manager) may
-    ask; the periodic job passes actor=None with automatic=True. Refuses while another version of the
-    same month is still being generated."""
+    """Clauses 8.2.9 and 验收 2.1 (the monthly operations report): Queue a new version of the month's report.
+    Provider managers (duty leader, project manager) may ask; the periodic job passes actor=None with
+    automatic=True. Refuses while another version of the same month is still being generated."""
     now = now or timezone.now()
     if not automatic and not user_is_manager(actor):
         raise PermissionDenied(_("只有值班负责人或项目经理可以生成月报"))
@@ -83,7 +84,8 @@ def _progress(report_id: int, percent: int, note: str) -> None:
 
 
 def stale_before(now: dt.datetime) -> dt.datetime:
-    """A `running` generation whose last progress is older than this lost its worker."""
+    """A `running` generation whose heartbeat (progress_at, touched every REPORTS_HEARTBEAT_SECONDS
+    while it runs) is older than this lost its worker."""
     return now - dt.timedelta(minutes=settings.REPORTS_STALE_RUNNING_MINUTES)
 
 
@@ -95,6 +97,53 @@ def claimable(row, *, now: dt.datetime) -> bool:
     return row.task_state == TaskState.RUNNING and (row.progress_at is None or row.progress_at < stale_before(now))
 
 
+def generation_claim(model, row_id: int, *, note: str):
+    """Lock a queued generation (monthly report or acceptance package) with its contract and mark it
+    running, or take over one whose worker went silent (claimable). None when the row is gone or not
+    claimable: a re-run never makes another version. Commits, so the page shows the progress."""
+    with transaction.atomic():
+        try:
+            row = lock_one(model.objects.select_related("contract__purchaser", "contract__provider"), row_id)
+        except model.DoesNotExist:
+            return None
+        if not claimable(row, now=timezone.now()):
+            return None
+        if row.task_state == TaskState.RUNNING:
+            logger.warning("%s %s: taking over a generation whose worker went silent", model._meta.model_name, row_id)
+        row.task_state = TaskState.RUNNING
+        row.progress, row.progress_note, row.progress_at = 5, note, timezone.now()
+        row.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
+    return row
+
+
+def generation_failed(model, row_id: int, exc: Exception) -> None:
+    """A generation (monthly report or acceptance package) failed: log it and keep the error on the row,
+    in its own transaction, so the page shows it and a retry can start again."""
+    logger.exception("%s %s failed", model._meta.model_name, row_id)
+    with transaction.atomic():
+        model.objects.filter(pk=row_id).update(
+            task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
+        )
+
+
+def generation_archive(model, row_id: int, *, name: str, content: bytes, **fields) -> tuple:
+    """Lock a generation's row and, while it is still running, store its file with the SHA-256 and size,
+    and `fields`, and mark it done. Returns (the row, whether this call archived it). Caller runs in a
+    transaction."""
+    row = lock_one(model.objects.all(), row_id)
+    if row.task_state != TaskState.RUNNING:
+        return row, False
+    row.file.save(name, ContentFile(content), save=False)
+    row.sha256 = hashlib.sha256(content).hexdigest()
+    row.size = len(content)
+    for field_name, value in fields.items():
+        setattr(row, field_name, value)
+    row.task_state, row.progress, row.progress_note = TaskState.DONE, 100, _("已完成")
+    row.generated_at = timezone.now()
+    row.save(update_fields=["file", "sha256", "size", *fields, "task_state", "progress", "progress_note", "generated_at"])
+    return row, True
+
+
 def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -> MonthlyReport | None:
     """Render one requested version, finishing THAT row: a re-run never makes another version.
     Idempotent: returns quietly when the row is gone, done, failed, or running under a live worker;
@@ -103,54 +152,36 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
     from ..pdf import render_pdf
     from ..selectors.monthly import monthly_report_data
 
-    with transaction.atomic():
-        try:
-            report = lock_one(MonthlyReport.objects.select_related("contract__purchaser", "contract__provider"), report_id)
-        except MonthlyReport.DoesNotExist:
-            return None
-        if not claimable(report, now=timezone.now()):
-            return None
-        if report.task_state == TaskState.RUNNING:
-            logger.warning("monthly report %s: taking over a generation whose worker went silent", report_id)
-        report.task_state = TaskState.RUNNING
-        report.progress, report.progress_note, report.progress_at = 5, _("正在汇总数据"), timezone.now()
-        report.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
+    report = generation_claim(MonthlyReport, report_id, note=_("正在汇总数据"))
+    if report is None:
+        return None
     try:
-        now = now or timezone.now()
-        period = month_period(report.month)
-        data = monthly_report_data(contract=report.contract, period=period, now=now)
-        _progress(report_id, 50, _("正在排版 PDF"))
-        data.update(
-            version=report.version,
-            generated_at=now,
-            generated_by_name=report.generated_by.display_name if report.generated_by_id else "",
-        )
-        pdf = render_pdf("reports/pdf/monthly.html", data)
-        _progress(report_id, 90, _("正在归档"))
-        snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
-    except Exception as exc:
-        logger.exception("monthly report %s failed", report_id)
-        with transaction.atomic():
-            MonthlyReport.objects.filter(pk=report_id).update(
-                task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
+        with heartbeat(MonthlyReport.objects.filter(pk=report_id, task_state=TaskState.RUNNING),
+                       every=settings.REPORTS_HEARTBEAT_SECONDS):
+            now = now or timezone.now()
+            period = month_period(report.month)
+            data = monthly_report_data(contract=report.contract, period=period, now=now)
+            _progress(report_id, 50, _("正在排版 PDF"))
+            data.update(
+                version=report.version,
+                generated_at=now,
+                generated_by_name=report.generated_by.display_name if report.generated_by_id else "",
             )
+            pdf = render_pdf("reports/pdf/monthly.html", data)
+            _progress(report_id, 90, _("正在归档"))
+            snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
+    except Exception as exc:  # noqa: BLE001 (any failure is kept on the row; generation_failed logs it)
+        generation_failed(MonthlyReport, report_id, exc)
         return None
     with transaction.atomic():
-        report = lock_one(MonthlyReport.objects.all(), report_id)
-        if report.task_state != TaskState.RUNNING:
+        report, archived = generation_archive(
+            MonthlyReport, report_id, name=f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", content=pdf,
+            kpi_snapshot=snapshot,
+        )
+        if not archived:
             return report
-        report.file.save(f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", ContentFile(pdf), save=False)
-        report.sha256 = hashlib.sha256(pdf).hexdigest()
-        report.size = len(pdf)
-        report.kpi_snapshot = snapshot
-        report.task_state = TaskState.DONE
-        report.progress, report.progress_note = 100, _("已完成")
-        report.generated_at = timezone.now()
-        report.save(update_fields=["file", "sha256", "size", "kpi_snapshot", "task_state", "progress", "progress_note",
-                                   "generated_at"])
-        recipients = users_with_role(Role.PROJECT_MANAGER)
         notification_send(
-            recipients=recipients,
+            recipients=users_with_role(Role.PROJECT_MANAGER),
             kind="report_ready",
             title=_("%(month)s 运维月报第 %(v)s 版已生成，待审阅签发") % {"month": f"{report.month:%Y-%m}", "v": report.version},
             url=f"/reports/monthly/{report.pk}/",
@@ -186,31 +217,10 @@ def monthly_report_issue(*, actor, report_id: int, now: dt.datetime | None = Non
 
 
 def monthly_report_retry_queued(*, now: dt.datetime | None = None, limit: int = 10) -> int:
-    """Periodic sweep: hand still-queued versions (broker outage at request time) to the workers again,
-    and re-queue versions stuck in `running` past the stale timeout (a killed worker whose task was not
-    redelivered). Only versions queued for more than two minutes, a bounded batch."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        stale = list(
-            MonthlyReport.objects.select_for_update(skip_locked=True)
-            .filter(Q(progress_at__lt=stale_before(now)) | Q(progress_at__isnull=True), task_state=TaskState.RUNNING)
-            .order_by("requested_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        MonthlyReport.objects.filter(pk__in=stale, task_state=TaskState.RUNNING).update(
-            task_state=TaskState.QUEUED, progress_note=_("生成中断，已重新排队")
-        )
-    for report_id in stale:
-        logger.warning("monthly report %s: stale running generation re-queued", report_id)
-    ids = list(
-        MonthlyReport.objects.filter(task_state=TaskState.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2))
-        .order_by("requested_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    ids += [pk for pk in stale if pk not in ids]
-    for report_id in ids:
-        _enqueue_generation(report_id)
-    return len(ids)
+    """Kept for the daily job: the minute sweep (`generations_resume`) does the same for every kind."""
+    from .generations import generations_resume
+
+    return generations_resume(now=now, limit=limit)["monthly"]
 
 
 def monthly_report_draft_previous_month(*, now: dt.datetime | None = None) -> list[MonthlyReport]:
@@ -249,8 +259,9 @@ def report_status_for(*, contract: Contract, period: Period, now: dt.datetime) -
 
 
 def monthly_report_remind(*, now: dt.datetime | None = None) -> int:
-    """Daily: while last month's report is not issued, remind the project managers once a day; after
-    the 15th, flag it overdue (also to the group webhook). Dedupe keys make reruns harmless."""
+    """验收 2.1 (by the middle of the next month): Daily: while last month's report is not issued, remind the
+    project managers once a day; after the 15th, flag it overdue (also to the group webhook). Dedupe keys make
+    reruns harmless."""
     now = now or timezone.now()
     previous = month_of(now).previous()
     today = timezone.localdate(now)

@@ -11,9 +11,9 @@ import logging
 import zipfile
 from collections.abc import Iterable, Sequence
 
-from django.core.files.base import ContentFile
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -22,13 +22,23 @@ from accounts.selectors import user_is_manager
 from core.db import after_commit, lock_one
 from core.dispatch import enqueue
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from tickets.models import Contract
+from core.heartbeat import heartbeat
+from roster.selectors.records import (
+    duty_log_entries_between,
+    duty_record_labels,
+    duty_reports_between,
+    handovers_between,
+    rosters_between,
+    shifts_between,
+)
+from tickets.models.reference import Contract
+from tickets.selectors import reporting as tickets_reporting
 
 from ..models import AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
 from ..selectors.periods import Period, month_period
-from .monthly import claimable
+from .monthly import generation_archive, generation_claim, generation_failed
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +62,9 @@ def _enqueue(package_id: int) -> None:
 
 @transaction.atomic
 def acceptance_package_request(*, actor, contract: Contract, period: Period, now: dt.datetime | None = None) -> AcceptancePackage:
-    """Queue a new version of the month's package. Provider managers only. The month needs a finished
-    monthly report (the issued one is used; otherwise the newest finished draft, marked as such)."""
+    """验收 2.1 (the month's evidence for acceptance): Queue a new version of the month's package. Provider
+    managers only. The month needs a finished monthly report (the issued one is used; otherwise the newest
+    finished draft, marked as such)."""
     now = now or timezone.now()
     if not user_is_manager(actor):
         raise PermissionDenied(_("只有值班负责人或项目经理可以生成查验材料包"))
@@ -111,8 +122,6 @@ def _local(value) -> str:
 
 def package_files(*, contract: Contract, period: Period, report: MonthlyReport, now: dt.datetime) -> list[tuple[str, bytes, str]]:
     """(path in zip, bytes, description) of every file of the package, manifest excluded."""
-    from tickets.models import DowntimeRecord, SatisfactionRating, Ticket, TicketEvent
-
     from ..pdf import render_pdf
     from ..selectors.downtime import downtime_report_data
     from ..selectors.ledger import LEDGER_HEADER, ledger_rows
@@ -137,23 +146,17 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
     duty_sheets.extend(_duty_sheets(period))
     files.append((f"03-重保记录与值班日志-{ym}.xlsx", _xlsx(duty_sheets), _("重保时期、值班班次与值班日志")))
 
-    tickets = Ticket.objects.filter(
-        Q(reported_at__gte=period.start, reported_at__lt=period.end, kind__in=("fault", "security")) & scope.ticket_q()
-    )
+    records = tickets_reporting.incident_records(period=period, scope=scope)
+    labels = tickets_reporting.ticket_choice_labels()
+    ticket_kinds, ticket_statuses = labels["kind"], labels["status"]
     incident_rows = [
-        (t["number"], dict(Ticket.Kind.choices)[t["kind"]], t["severity"], dict(Ticket.Status.choices)[t["status"]],
+        (t["number"], ticket_kinds[t["kind"]], t["severity"], ticket_statuses[t["status"]],
          t["business_system__name"], t["title"], _local(t["reported_at"]), _local(t["acknowledged_at"]), _local(t["located_at"]),
          _local(t["resolved_at"]), _local(t["closed_at"]), t["resolution"], "是" if t["major_incident"] else "", t["major_incident_reason"])
-        for t in tickets.order_by("reported_at", "pk").values(
-            "number", "kind", "severity", "status", "business_system__name", "title", "reported_at", "acknowledged_at",
-            "located_at", "resolved_at", "closed_at", "resolution", "major_incident", "major_incident_reason")
+        for t in records["tickets"]
     ]
-    events = (
-        TicketEvent.objects.filter(ticket__in=tickets)
-        .order_by("ticket__reported_at", "ticket_id", "at", "pk")
-        .values_list("ticket__number", "at", "kind", "actor__real_name", "from_status", "to_status", "note")
-    )
-    kinds = dict(TicketEvent.Kind.choices)
+    events = records["events"]
+    kinds = labels["event"]
     files.append((
         f"04-故障及安全事件处置记录-{ym}.xlsx",
         _xlsx([
@@ -165,22 +168,12 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
         _("故障及安全事件处置记录（含时间线）"),
     ))
 
-    p1_ids = list(
-        DowntimeRecord.objects.filter(ticket__in=tickets.filter(severity="P1"))
-        .values_list("ticket_id", flat=True).distinct()
-    ) + list(tickets.filter(severity="P1").values_list("pk", flat=True))
-    for ticket_id in sorted(set(p1_ids)):
+    for ticket_id in tickets_reporting.downtime_report_ticket_ids(records["p1"]):
         data = downtime_report_data(ticket_id=ticket_id, now=now)
         files.append((f"05-宕机报告/宕机报告-{data['ticket'].number}.pdf", render_pdf("reports/pdf/downtime.html", data),
                       _("宕机报告 %(n)s") % {"n": data["ticket"].number}))
 
-    ratings = (
-        SatisfactionRating.objects.filter(ticket__in=Ticket.objects.filter(
-            Q(reported_at__gte=period.start, reported_at__lt=period.end) & scope.ticket_q()).exclude(status="cancelled"))
-        .order_by("rated_at", "pk")
-        .values_list("ticket__number", "ticket__title", "ticket__business_system__name", "score", "comment",
-                     "rated_by__real_name", "rated_at")
-    )
+    ratings = tickets_reporting.rating_rows(period=period, scope=scope)
     files.append((
         f"06-满意度评价表-{ym}.xlsx",
         _xlsx([("满意度评价", ("工单编号", "工单标题", "业务系统", "评分（1-5）", "评价", "评价人", "评价时间"),
@@ -193,16 +186,8 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
 def _duty_sheets(period: Period) -> list[tuple[str, Sequence[str], Iterable[Sequence]]]:
     """Rosters, shifts with their people, duty-log entries, end-of-shift / daily reports (zero-reports)
     and handovers of the month, read through the roster's record selectors."""
-    from roster.models import DutyLogEntry, DutyReport, Handover, Position
-    from roster.selectors.records import (
-        duty_log_entries_between,
-        duty_reports_between,
-        handovers_between,
-        rosters_between,
-        shifts_between,
-    )
-
-    positions = dict(Position.choices)
+    labels = duty_record_labels()
+    positions = labels["position"]
     rosters = [
         (r.name, r.period.name if r.period_id else "", r.start_date.isoformat(), r.end_date.isoformat(), r.version, r.shifts_in_range)
         for r in rosters_between(first_day=period.first_day, last_day=period.last_day)
@@ -213,13 +198,13 @@ def _duty_sheets(period: Period) -> list[tuple[str, Sequence[str], Iterable[Sequ
         .values_list("date", "template__name", "start", "end", "assignments__position", "assignments__member__user__real_name",
                      "assignments__unfilled_reason")
     )
-    log_kinds = dict(DutyLogEntry.Kind.choices)
+    log_kinds = labels["log"]
     logs = duty_log_entries_between(start=period.start, end=period.end).values_list(
         "at", "shift__date", "shift__template__name", "kind", "text", "ticket_ref", "author__real_name")
-    report_kinds = dict(DutyReport.Kind.choices)
+    report_kinds = labels["report"]
     reports = duty_reports_between(start=period.start, end=period.end, first_day=period.first_day, last_day=period.last_day).values_list(
         "roster__name", "shift__date", "shift__template__name", "day", "kind", "summary", "author__real_name", "submitted_at")
-    handover_status = dict(Handover.Status.choices)
+    handover_status = labels["handover"]
     handovers = handovers_between(start=period.start, end=period.end).values_list(
         "shift__date", "shift__template__name", "from_user__real_name", "to_user__real_name", "status", "open_items",
         "manual_items", "notes", "submitted_at", "signed_at", "sign_note")
@@ -254,58 +239,41 @@ def _zip(files: list[tuple[str, bytes, str]], manifest: dict) -> bytes:
 
 def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None) -> AcceptancePackage | None:
     """Build one queued package. Idempotent like the report generation."""
-    with transaction.atomic():
-        try:
-            package = lock_one(AcceptancePackage.objects.select_related("contract__purchaser", "contract__provider"), package_id)
-        except AcceptancePackage.DoesNotExist:
-            return None
-        if not claimable(package, now=timezone.now()):
-            return None
-        package.task_state, package.progress, package.progress_note = TaskState.RUNNING, 5, _("正在收集材料")
-        package.progress_at = timezone.now()
-        package.save(update_fields=["task_state", "progress", "progress_note", "progress_at"])
+    package = generation_claim(AcceptancePackage, package_id, note=_("正在收集材料"))
+    if package is None:
+        return None
     try:
-        now = now or timezone.now()
-        period = month_period(package.month)
-        reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
-        report = reports.filter(status=MonthlyReport.Status.ISSUED).order_by("-version").first() or reports.order_by("-version").first()
-        if report is None:
-            raise NotFound(_("该月尚无已生成的运维月报"))
-        files = package_files(contract=package.contract, period=period, report=report, now=now)
-        with transaction.atomic():
-            AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
-        manifest = {
-            "contract": package.contract.code,
-            "purchaser": package.contract.purchaser.name,
-            "provider": package.contract.provider.name,
-            "month": period.code,
-            "version": package.version,
-            "generated_at": now.isoformat(),
-            "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256},
-            "files": [
-                {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "description": str(desc)}
-                for name, content, desc in files
-            ],
-        }
-        blob = _zip(files, manifest)
-    except Exception as exc:
-        logger.exception("acceptance package %s failed", package_id)
-        with transaction.atomic():
-            AcceptancePackage.objects.filter(pk=package_id).update(
-                task_state=TaskState.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000], progress_note=_("生成失败")
-            )
+        with heartbeat(AcceptancePackage.objects.filter(pk=package_id, task_state=TaskState.RUNNING),
+                       every=settings.REPORTS_HEARTBEAT_SECONDS):
+            now = now or timezone.now()
+            period = month_period(package.month)
+            reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
+            report = reports.filter(status=MonthlyReport.Status.ISSUED).order_by("-version").first() or reports.order_by("-version").first()
+            if report is None:
+                raise NotFound(_("该月尚无已生成的运维月报"))
+            files = package_files(contract=package.contract, period=period, report=report, now=now)
+            with transaction.atomic():
+                AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
+            manifest = {
+                "contract": package.contract.code,
+                "purchaser": package.contract.purchaser.name,
+                "provider": package.contract.provider.name,
+                "month": period.code,
+                "version": package.version,
+                "generated_at": now.isoformat(),
+                "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256},
+                "files": [
+                    {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "description": str(desc)}
+                    for name, content, desc in files
+                ],
+            }
+            blob = _zip(files, manifest)
+    except Exception as exc:  # noqa: BLE001 (any failure is kept on the row; generation_failed logs it)
+        generation_failed(AcceptancePackage, package_id, exc)
         return None
     with transaction.atomic():
-        package = lock_one(AcceptancePackage.objects.all(), package_id)
-        if package.task_state != TaskState.RUNNING:
-            return package
-        package.file.save(f"acceptance-{package.month:%Y-%m}-v{package.version}.zip", ContentFile(blob), save=False)
-        package.sha256 = hashlib.sha256(blob).hexdigest()
-        package.size = len(blob)
-        package.manifest = manifest["files"]
-        package.report = report
-        package.task_state, package.progress, package.progress_note = TaskState.DONE, 100, _("已完成")
-        package.generated_at = timezone.now()
-        package.save(update_fields=["file", "sha256", "size", "manifest", "report", "task_state", "progress",
-                                    "progress_note", "generated_at"])
+        package, _archived = generation_archive(
+            AcceptancePackage, package_id, name=f"acceptance-{package.month:%Y-%m}-v{package.version}.zip",
+            content=blob, manifest=manifest["files"], report=report,
+        )
     return package

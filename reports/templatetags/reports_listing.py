@@ -7,11 +7,12 @@ more box for WeasyPrint (about 2 ms), and a pathological month breaches thousand
 """
 
 import datetime as dt
+import math
 
 from django import template
 from django.template.defaultfilters import floatformat
 
-from tickets.models import ClockName, Direction, ResourceKind, Ticket
+from tickets.selectors.reporting import ticket_choice_labels
 
 from ..listing import Column, Listing, format_listing, text_width
 from ..selectors.periods import tz
@@ -72,12 +73,13 @@ def clock_text(clock: dict | None, mark_at: int = 0) -> str:
     return text + " " * max(1, mark_at - text_width(text)) + BREACHED
 
 
-# One column per SLA clock, so that the 超时 marks line up down the page.
-CLOCK_COLUMNS = (
-    (ClockName.RESPONSE, Column("响应用时/目标", 18)),
-    (ClockName.RESOLVE, Column("解决用时/目标", 20)),
-    (ClockName.RESTORE, Column("恢复用时/目标", 20)),
-)
+# One column per SLA clock (tickets' clock names, in their order: response, resolve, restore), so that
+# the 超时 marks line up down the page.
+CLOCK_COLUMNS = tuple(zip(
+    ticket_choice_labels()["clock"],
+    (Column("响应用时/目标", 18), Column("解决用时/目标", 20), Column("恢复用时/目标", 20)),
+    strict=True,
+))
 INCIDENT_COLUMNS = _last(
     Column("编号", 16), Column("级别", 4), Column("业务系统", 22),
     Column("报告", 11), Column("响应", 11), Column("定位", 11), Column("解决", 11),
@@ -116,7 +118,8 @@ def amount(value) -> str:
 
 @register.filter
 def resource_listing(rows: list[dict]) -> Listing:
-    resources, directions = _labels(ResourceKind.choices), _labels(Direction.choices)
+    labels = ticket_choice_labels()
+    resources, directions = _labels(labels["resource"].items()), _labels(labels["direction"].items())
     return format_listing(RESOURCE_COLUMNS, (
         (r["number"], resources.get(r["resource"], r["resource"]), directions.get(r["direction"], r["direction"]),
          amount(r["amount_before"]), amount(r["amount_after"]), when(r["reported_at"]), when(r["resolved_at"]),
@@ -134,7 +137,7 @@ OPEN_COLUMNS = _last(
 
 @register.filter
 def open_ticket_listing(rows: list[dict]) -> Listing:
-    statuses = _labels(Ticket.Status.choices)
+    statuses = _labels(ticket_choice_labels()["status"].items())
     return format_listing(OPEN_COLUMNS, (
         (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"], year=True),
          statuses.get(r["status"], r["status"]), r["assignee__real_name"] or r["assignee__username"] or NONE, r["title"])
@@ -143,16 +146,25 @@ def open_ticket_listing(rows: list[dict]) -> Listing:
 
 
 DOWNTIME_COLUMNS = _last(
-    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 10),
+    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 24),
     header="业务系统",
 )
+
+
+def _downtime_nature(row: dict) -> str:
+    """计划内维护 only for minutes inside an approved, completed change's window (8.2.8)."""
+    if not row["planned_minutes"]:
+        return "非计划停机（申报待确认）" if row["claimed_planned"] else "非计划停机"
+    if row["unplanned_minutes"] >= 1 / 60:
+        return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分"
+    return "计划内维护"
 
 
 @register.filter
 def downtime_listing(rows: list[dict]) -> Listing:
     return format_listing(DOWNTIME_COLUMNS, (
         (r["ticket__number"] or NONE, when(r["start"], year=True), when(r["end"], year=True) if r["end"] else "尚未恢复",
-         "计划内维护" if r["planned"] else "非计划停机", r["business_system__name"])
+         _downtime_nature(r), r["business_system__name"])
         for r in rows
     ))
 

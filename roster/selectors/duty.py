@@ -12,8 +12,9 @@ from ..models import POSITION_ORDER, Assignment, Roster
 
 
 def on_duty_at(*, at: dt.datetime) -> list[Assignment]:
-    """Filled seats of published rosters whose shift covers `at` ([start, end): a night shift
-    17:30–08:30 is on duty at 23:00 and 08:29 but not at 08:30), leader first. One query."""
+    """Clause 8.1.8 (the on-duty engineer always known): Filled seats of published rosters whose shift covers
+    `at` ([start, end): a night shift 17:30–08:30 is on duty at 23:00 and 08:29 but not at 08:30), leader
+    first. One query."""
     seats = list(
         Assignment.objects.filter(
             shift__roster__status=Roster.Status.PUBLISHED, shift__start__lte=at, shift__end__gt=at, member__isnull=False

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ..models import Assignment, DutyLogEntry, DutyReport, Handover, Roster, Shift
+from ..models import Assignment, DutyLogEntry, DutyReport, Handover, Position, Roster, Shift
 
 
 def shifts_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Shift]:
@@ -68,3 +68,35 @@ def handovers_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Hando
         .select_related("from_user", "to_user", "shift__template")
         .order_by("shift__end", "pk")
     )
+
+
+def duty_record_labels() -> dict[str, dict[str, str]]:
+    """The labels of the duty records' coded values: position, log (entry kind), report (kind) and
+    handover (status); lazy translations. No query."""
+    return {
+        "position": dict(Position.choices),
+        "log": dict(DutyLogEntry.Kind.choices),
+        "report": dict(DutyReport.Kind.choices),
+        "handover": dict(Handover.Status.choices),
+    }
+
+
+def duty_record_counts(
+    *, start: dt.datetime, end: dt.datetime, first_day: dt.date, last_day: dt.date, now: dt.datetime
+) -> dict[str, int]:
+    """How many shifts, duty-log entries (inspections among them, 6.2.2), end-of-shift and daily reports
+    (zero-reports among them), shifts ended by `now` without a report and handovers (unsigned among
+    them) the range holds (8.1.8, 8.2.9). Eight queries."""
+    logs = duty_log_entries_between(start=start, end=end)
+    reports = duty_reports_between(start=start, end=end, first_day=first_day, last_day=last_day)
+    handovers = handovers_between(start=start, end=end)
+    return {
+        "shifts": shifts_between(start=start, end=end).count(),
+        "logs": logs.count(),
+        "inspections": logs.filter(kind=DutyLogEntry.Kind.INSPECTION).count(),
+        "reports": reports.count(),
+        "zero_reports": reports.filter(kind=DutyReport.Kind.ZERO).count(),
+        "missing_reports": shifts_missing_report(start=start, end=end, now=now).count(),
+        "handovers": handovers.count(),
+        "unsigned_handovers": handovers.exclude(status=Handover.Status.SIGNED).count(),
+    }

@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.selectors import user_is_manager, users_with_role
 from core.db import lock_one
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, text_lengths_check
 from core.services import notification_send
 
 from ..models import Assignment, DutyLogEntry, DutyReport, Handover, Position, Roster, Shift
@@ -41,6 +42,8 @@ def _require_on_shift_or_manager(actor, shift: Shift) -> None:
 
 @transaction.atomic
 def duty_log_add(*, actor, shift_id: int, kind: str, text: str, ticket_ref: str = "", at: dt.datetime | None = None) -> DutyLogEntry:
+    """Clauses 8.1.8 and 6.2.2: a duty-log entry (inspection, event, call, note) by a person on the shift."""
+    text_lengths_check(text=(text, NOTE_MAX_LENGTH), ticket_ref=(ticket_ref, 40))
     shift = _shift(shift_id)
     _require_on_shift_or_manager(actor, shift)
     at = at or timezone.now()
@@ -63,8 +66,9 @@ def duty_log_add(*, actor, shift_id: int, kind: str, text: str, ticket_ref: str 
 def duty_report_submit(
     *, actor, kind: str, summary: str = "", shift_id: int | None = None, roster_id: int | None = None, day: dt.date | None = None
 ) -> DutyReport:
-    """The report that closes a shift, or (in a heavy-protection period) a day: events, or a
-    zero-report (零报告：无情况报平安). One per shift / per roster-day."""
+    """Clause 8.1.8 (7×24 watch) and 8.2.9 (the month's duty evidence): The report that closes a shift, or (in a
+    heavy-protection period) a day: events, or a zero-report (零报告：无情况报平安). One per shift / per roster-day."""
+    text_lengths_check(summary=(summary, TEXT_MAX_LENGTH))
     if (shift_id is None) == (day is None):
         raise ValidationFailed(fields={"shift": ["请指定班次或日期（二选一）"]})
     if kind not in DutyReport.Kind.values:
@@ -124,6 +128,7 @@ def _clean_open_items(items: list) -> list[dict]:
 def handover_submit(*, actor, shift_id: int, open_items: list | None = None, manual_items: list | None = None, notes: str = "") -> Handover:
     """The outgoing person lists what the next shift must carry on. `open_items` are passed in by
     the caller (the page fills them from a tickets selector); `manual_items` are free text."""
+    text_lengths_check(notes=(notes, NOTE_MAX_LENGTH))
     shift = _shift(shift_id)
     _require_on_shift_or_manager(actor, shift)
     if Handover.objects.filter(shift=shift).exists():
@@ -138,6 +143,7 @@ def handover_submit(*, actor, shift_id: int, open_items: list | None = None, man
 @transaction.atomic
 def handover_sign(*, actor, handover_id: int, note: str = "") -> Handover:
     """The incoming person (anyone on the next shift, or a manager) signs the handover off."""
+    text_lengths_check(note=(note, Handover._meta.get_field("sign_note").max_length))
     try:
         handover = lock_one(Handover.objects.all(), handover_id)
     except Handover.DoesNotExist as exc:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.selectors import user_is_manager, user_is_provider_staff
 from core.exceptions import PermissionDenied, ValidationFailed
+from core.limits import text_lengths_check
 
 from ..models import DutyMember, Position, Qualification, Unavailability, _new_token
 from .access import require_manager
@@ -51,6 +52,7 @@ def _require_self_or_manager(actor, member: DutyMember) -> None:
 def unavailability_add(*, actor, member: DutyMember, kind: str, start: dt.datetime, end: dt.datetime, note: str = "") -> Unavailability:
     """Leave, trip or training. Generation and edits will not put the person on duty then; seats
     already held are not changed (ask for a substitute)."""
+    text_lengths_check(note=(note, Unavailability._meta.get_field("note").max_length))
     _require_self_or_manager(actor, member)
     if end <= start:
         raise ValidationFailed(fields={"end": ["结束时间必须晚于开始时间"]})

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core.exceptions import ValidationFailed
+from core.limits import NOTE_MAX_LENGTH, text_lengths_check
 
 from ..models import CalendarDay, HeavyProtectionPeriod
 from .access import require_manager
@@ -32,6 +33,8 @@ def _validate(*, name: str, kind: str, start: dt.date, end: dt.date, level: int)
 
 @transaction.atomic
 def period_create(*, actor, name: str, kind: str, start: dt.date, end: dt.date, level: int = 2, notes: str = "") -> HeavyProtectionPeriod:
+    """Clauses 3.2.11, 8.1.7, 8.2.13: a heavy-protection (重保) period, by a manager."""
+    text_lengths_check(notes=(notes, NOTE_MAX_LENGTH))
     require_manager(actor)
     _validate(name=name, kind=kind, start=start, end=end, level=level)
     return HeavyProtectionPeriod.objects.create(
@@ -81,8 +84,8 @@ def _festival_run(days: dict[dt.date, CalendarDay], anchor: dt.date) -> tuple[dt
 
 
 def period_propose(*, year: int, lead_days: int | None = None, trail_days: int | None = None) -> list[dict]:
-    """Unsaved proposals for `year`: Spring Festival and National Day from the holiday calendar,
-    widened by lead/trail days, and the Two Sessions from the configured window."""
+    """Clauses 3.2.11, 8.1.7: Unsaved proposals for `year`: Spring Festival and National Day from the holiday
+    calendar, widened by lead/trail days, and the Two Sessions from the configured window."""
     lead = settings.ROSTER_PROPOSE_LEAD_DAYS if lead_days is None else lead_days
     trail = settings.ROSTER_PROPOSE_TRAIL_DAYS if trail_days is None else trail_days
     errors: dict[str, list[str]] = {}

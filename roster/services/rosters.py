@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.db import lock_one
 from core.exceptions import IllegalTransition, NotFound, ValidationFailed
+from core.limits import text_lengths_check
 from core.services import notification_send
 
 from ..models import (
@@ -341,6 +342,7 @@ def apply_seat_changes(*, actor, roster: Roster, changes: dict[int, int | None],
 @transaction.atomic
 def roster_seats_edit(*, actor, roster_id: int, changes: dict[int, int | None], reason: str = "") -> RosterVersion | None:
     """Manual edit of seats, validated by the same hard rules as generation."""
+    text_lengths_check(reason=(reason, RosterVersion._meta.get_field("reason").max_length))
     require_manager(actor)
     roster = _roster_locked(roster_id)
     if not changes:

@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.selectors import users_with_role
 from core.db import lock_one
 from core.exceptions import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from core.limits import text_lengths_check
 from core.services import notification_send
 
 from ..models import Assignment, DutyMember, Roster, RosterEvent, SwapEvent, SwapRequest
@@ -49,6 +50,7 @@ def _describe(a: Assignment) -> str:
 
 
 def _move(swap: SwapRequest, new: str, *, actor, note: str = "") -> None:
+    text_lengths_check(note=(note, SwapEvent._meta.get_field("note").max_length))
     if new not in TRANSITIONS[swap.status]:
         raise IllegalTransition(f"申请当前为“{swap.get_status_display()}”，不能执行此操作")
     old = swap.status
@@ -89,6 +91,7 @@ def shift_swap_request(
 ) -> SwapRequest:
     """The member holding `assignment_id` asks `counterpart_id` to take it (substitute), or to trade it
     for `counterpart_assignment_id` (swap)."""
+    text_lengths_check(reason=(reason, SwapRequest._meta.get_field("reason").max_length))
     seat = _seat(assignment_id)
     roster = lock_one(Roster.objects.all(), seat.shift.roster_id)
     if seat.member is None or seat.member.user_id != actor.pk:

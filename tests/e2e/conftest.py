@@ -95,15 +95,12 @@ def pytest_runtest_teardown(item):
 def _seed_demo() -> None:
     """The demo data of `seed_demo`; three months of ticket history only with E2E_DEMO_HISTORY=1
     (the README screenshots), since it takes ~25 s and no journey needs it."""
-    from importlib import import_module
+    from core.demo import demo_seeders
 
-    from core.management.commands.seed_demo import SEEDERS
-
-    for dotted in SEEDERS:
-        if dotted == "tickets.demo.seed_tickets" and not os.environ.get("E2E_DEMO_HISTORY"):
+    for seeder in demo_seeders():
+        if seeder.history and not os.environ.get("E2E_DEMO_HISTORY"):
             continue
-        module, func = dotted.rsplit(".", 1)
-        getattr(import_module(module), func)()
+        seeder.run()
 
 
 @pytest.fixture

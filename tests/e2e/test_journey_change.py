@@ -10,10 +10,11 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.selectors import user_tenant_id
+from changes.models import ChangeRequest
 from roster.models import HeavyProtectionPeriod
 from roster.services.periods import period_create
 from tests.e2e.conftest import E2E_DB
-from tickets.models import BusinessSystem, ChangeRequest
+from tickets.models import BusinessSystem
 
 pytestmark = E2E_DB
 

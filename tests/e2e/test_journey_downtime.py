@@ -55,7 +55,7 @@ def test_p1_outage_and_its_downtime_report(e2e):
     expect(engineer.locator(".ticket-head .status")).to_have_text("已解决")
     ticket.refresh_from_db()
     record = ticket.downtimes.get()
-    assert record.start == called_at and record.end == ticket.resolved_at and not record.planned
+    assert record.start == called_at and record.end == ticket.resolved_at and not record.claimed_planned
     e2e.shot(engineer, "p1-resolved")
 
     manager = e2e.login("pm")

@@ -68,6 +68,7 @@ def october(users, systems, purchaser):
     ticket_acknowledge(actor=eng, ticket=t1, now=at(10, 5, 10, 10))
     ticket_resolve(actor=eng, ticket=t1, resolution="扩容负载均衡", now=at(10, 5, 10, 25))
     ticket_rate(actor=req, ticket=t1, score=5, now=at(10, 6, 9))
+    # Claimed as planned, but no approved change behind it: it counts until the purchaser confirms (8.2.8).
     downtime_record_create(actor=eng, ticket=t1, start=at(10, 18, 2), end=at(10, 18, 4), planned=True,
                            reason="计划内维护窗口", now=at(10, 18, 5))
 

@@ -10,6 +10,14 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from changes.services import (
+    change_approve,
+    change_complete,
+    change_create,
+    change_reject,
+    change_start,
+    change_submit,
+)
 from reports.selectors import sources
 from reports.selectors.periods import parse_month
 from reports.services.monthly import monthly_report_request
@@ -18,14 +26,6 @@ from roster.models import Assignment
 from roster.services.duty import duty_log_add, duty_report_submit, handover_sign, handover_submit
 from roster.services.periods import period_create
 from tests.roster.conftest import local, make_roster, manager, team  # noqa: F401 (the roster fixtures, reused)
-from tickets.services.changes import (
-    change_approve,
-    change_complete,
-    change_create,
-    change_reject,
-    change_start,
-    change_submit,
-)
 
 from .conftest import EVAL_AT
 

@@ -166,8 +166,15 @@ def fake_open_items(*, user, shift):
     return [{"ticket": "GD-2026-0042", "title": "数据库主从延迟", "remaining_minutes": 18, "note": f"{shift.template.name}"}]
 
 
-def test_handover_page_fills_open_items_from_the_configured_provider_and_is_signed_off(client, settings, roster, time_machine):
-    settings.ROSTER_HANDOVER_OPEN_ITEMS = "tests.roster.test_views.fake_open_items"
+@pytest.fixture
+def fake_provider():
+    from roster.selectors.handover import HANDOVER_OPEN_ITEMS
+
+    with HANDOVER_OPEN_ITEMS.replaced(tests=[fake_open_items]):
+        yield
+
+
+def test_handover_page_fills_open_items_from_the_registered_provider_and_is_signed_off(client, fake_provider, roster, time_machine):
     first, second = roster.shifts.order_by("start")[:2]
     outgoing = Assignment.objects.filter(shift=first, position="engineer").select_related("member__user").first().member.user
     incoming = Assignment.objects.filter(shift=second, position="engineer").select_related("member__user").first().member.user

@@ -63,7 +63,7 @@ class MatrixObjects(dict):
         return SlaPolicy.objects.order_by("pk").first().pk
 
     def _change_template(self):
-        from tickets.models import ChangeTemplate
+        from changes.models import ChangeTemplate
 
         return ChangeTemplate.objects.create(  # reference data kept by the admin; no service
             name="矩阵测试：日志清理", plan="清理 30 天前日志", rollback_plan="无需回退", verification_plan="检查磁盘"
@@ -151,7 +151,7 @@ class MatrixObjects(dict):
 
     # --- changes ------------------------------------------------------------------------------------
     def _change(self, side: str):
-        from tickets.services.changes import change_create
+        from changes.services import change_create
 
         window = timezone.now().astimezone(SH).replace(hour=22, minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
         return change_create(actor=self.users["engineer"], data={

@@ -260,7 +260,9 @@ def test_list_and_queue_query_counts_are_constant_in_the_number_of_tickets(
 
 @pytest.mark.parametrize("path", ["events/", "comments/", "attachments/", "downtime/"])
 def test_sub_list_query_counts_are_constant(api, users, new_ticket, django_assert_num_queries, path):
-    """ticket (access check), count, page."""
+    """ticket (access check), count, page; the downtime list one more: the approved change windows
+    its planned minutes are computed from (a second one only where a window exists, 8.2.8)."""
+    queries = 4 if path == "downtime/" else 3
     from tickets.services.comments import ticket_attachment_add, ticket_comment
     from tickets.services.downtime import downtime_record_create
 
@@ -275,11 +277,11 @@ def test_sub_list_query_counts_are_constant(api, users, new_ticket, django_asser
 
     add(0)
     client.get(f"/api/v1/tickets/{ticket.pk}/{path}")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(queries):
         assert client.get(f"/api/v1/tickets/{ticket.pk}/{path}").status_code == 200
     for i in range(1, 6):
         add(i)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(queries):
         assert client.get(f"/api/v1/tickets/{ticket.pk}/{path}").status_code == 200
 
 

@@ -47,16 +47,16 @@ def test_the_dropped_indexes_are_gone():
 
 def test_the_queue_indexes_use_the_one_list_of_open_statuses():
     """A partial index serves a query only when its condition is the query's: the queue indexes, the
-    selectors, the transition table and the reports all use tickets.models.OPEN_STATUSES."""
-    from reports.selectors import monthly
+    selectors (the reports' among them), the transition table all use tickets.models.OPEN_STATUSES."""
     from tickets.models import OPEN_STATUSES
+    from tickets.selectors import reporting
     from tickets.selectors import tickets as ticket_selectors
     from tickets.services import transitions
 
     conditions = [index.condition for index in Ticket._meta.indexes if index.condition is not None]
     open_conditions = [c for c in conditions if ("status__in", list(OPEN_STATUSES)) in c.children]
     assert len(open_conditions) == 3  # ticket_open_due_idx, ticket_open_assignee_idx, ticket_unassigned_due_idx
-    assert ticket_selectors.OPEN_STATUSES is OPEN_STATUSES and monthly.OPEN_STATUSES is OPEN_STATUSES
+    assert ticket_selectors.OPEN_STATUSES is OPEN_STATUSES and reporting.OPEN_STATUSES is OPEN_STATUSES
     assert transitions.OPEN_STATUSES == frozenset(OPEN_STATUSES)
     assert set(OPEN_STATUSES) <= set(Ticket.Status.values)
 

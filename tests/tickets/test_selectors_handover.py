@@ -1,10 +1,9 @@
 """The handover's open items (交接班): the roster page asks tickets.selectors.handover through
-settings.ROSTER_HANDOVER_OPEN_ITEMS; remaining time comes from the one SLA function."""
+the registry roster.selectors.handover offers and TicketsConfig.ready fills; remaining time comes from the one SLA function."""
 
 import datetime as dt
 
 import pytest
-from django.conf import settings
 
 from roster.models import Assignment
 from tests.roster.conftest import make_roster, manager, team  # noqa: F401 (the roster fixtures, reused)
@@ -24,8 +23,10 @@ def shift(make_roster):  # noqa: F811
     return roster.shifts.order_by("start").first()
 
 
-def test_the_default_provider_is_the_tickets_selector():
-    assert settings.ROSTER_HANDOVER_OPEN_ITEMS == "tickets.selectors.handover.handover_open_items"
+def test_the_registered_provider_is_the_tickets_selector():
+    from roster.selectors.handover import HANDOVER_OPEN_ITEMS
+
+    assert HANDOVER_OPEN_ITEMS.by_owner() == [("tickets", (handover_open_items,))]
 
 
 def test_the_handover_page_shows_an_open_ticket_with_its_remaining_time(client, users, new_ticket, shift, time_machine):

@@ -185,7 +185,7 @@ def test_downtime_defaults_and_corrections_with_reason(api, users, new_ticket, t
     time_machine.move_to(later(90), tick=False)
     svc.ticket_resolve(actor=users["engineer"], ticket=ticket, resolution="恢复")
     record = ticket.downtimes.get()
-    assert (record.start, record.end, record.planned) == (T0, later(90), False)
+    assert (record.start, record.end, record.claimed_planned) == (T0, later(90), False)
     with pytest.raises(ValidationFailed):
         downtime_record_correct(actor=users["engineer"], record=record, start=later(-10), reason="")
     with pytest.raises(PermissionDenied):

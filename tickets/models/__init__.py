@@ -53,26 +53,3 @@ __all__ = [
     "TicketKind",
     "TicketNumberCounter",
 ]
-from .change import (
-    ApprovalChain,
-    ApprovalStep,
-    ChangeApproval,
-    ChangeCategory,
-    ChangeEvent,
-    ChangeNumberCounter,
-    ChangeRequest,
-    ChangeRisk,
-    ChangeTemplate,
-)
-
-__all__ += [
-    "ApprovalChain",
-    "ApprovalStep",
-    "ChangeApproval",
-    "ChangeCategory",
-    "ChangeEvent",
-    "ChangeNumberCounter",
-    "ChangeRequest",
-    "ChangeRisk",
-    "ChangeTemplate",
-]

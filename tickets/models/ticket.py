@@ -73,9 +73,9 @@ NUMBER_PREFIX = {
 
 
 class SlaPolicy(models.Model):
-    """One SLA target as data. The most specific active policy matching a ticket wins (see
-    tickets.services.sla.sla_policies_for). Tickets snapshot the figures at creation, so editing a
-    policy never rewrites history."""
+    """Clause 8.2.12 (and 8.2.3, 1.1, 2.1): One SLA target as data. The most specific active policy matching a
+    ticket wins (see tickets.services.sla.sla_policies_for). Tickets snapshot the figures at creation, so
+    editing a policy never rewrites history."""
 
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("工单类型"), max_length=20, choices=TicketKind.choices)
@@ -462,7 +462,8 @@ class TicketAttachment(models.Model):
 
 class DowntimeRecord(models.Model):
     """An outage of a business system. By default reported_at → resolved_at of its P1 ticket; staff
-    may correct either end with a reason (kept on the timeline). Reports compute availability here."""
+    may correct either end with a reason (kept on the timeline). Reports compute availability here;
+    the planned part of it comes from the changes app (tickets.selectors.downtime)."""
 
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="downtimes")
     business_system = models.ForeignKey(
@@ -470,10 +471,14 @@ class DowntimeRecord(models.Model):
     )
     start = models.DateTimeField(_("停机开始"))
     end = models.DateTimeField(_("停机结束"), null=True, blank=True)
-    planned = models.BooleanField(_("计划内"), default=False)
     reason_corrected = models.TextField(_("更正原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"))
-    change = models.ForeignKey("tickets.ChangeRequest", verbose_name=_("计划维护（变更）"), null=True, blank=True, on_delete=models.PROTECT, related_name="downtimes")
+    # Whether minutes are planned maintenance is never stored: it is computed from approved, completed
+    # changes (changes.selectors.planned_spans_by_system, 8.2.8). What is stored is a provider's claim
+    # that an outage was planned or force majeure without such a change: it counts as unplanned until
+    # the purchaser confirms it through the exclusion ledger (issue 15).
+    claimed_planned = models.BooleanField(_("申报计划内（待确认）"), default=False)
+    claim_reason = models.TextField(_("申报理由"), blank=True)
 
     class Meta:
         verbose_name = _("停机记录")

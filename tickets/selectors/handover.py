@@ -1,5 +1,5 @@
 """Open tickets the outgoing shift hands over (交接班). The roster's handover page asks this through
-settings.ROSTER_HANDOVER_OPEN_ITEMS, so the roster itself never imports tickets.
+roster.selectors.handover's registry (TicketsConfig.ready), so the roster itself never imports tickets.
 
 Which tickets: the leader on duty (带班领导) of the shift — and a duty leader or project manager
 handing over for the shift — hands over the whole desk: every open ticket. Anyone else on the shift
@@ -47,7 +47,7 @@ def handover_open_tickets(*, user: User, shift) -> list[Ticket]:
 
 def handover_open_items(*, user: User, shift, now: dt.datetime | None = None) -> list[dict]:
     """Rows {ticket, title, remaining_minutes, note} for roster's handover (the callable named by
-    ROSTER_HANDOVER_OPEN_ITEMS)."""
+    registered with roster.selectors.handover)."""
     now = now or timezone.now()
     days = WorkingDays()
     rows = []

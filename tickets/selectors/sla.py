@@ -3,12 +3,12 @@
 import datetime as dt
 import math
 
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, WorkingDays, working_minutes_between
 
-from ..models import ClockName, SlaClock, Ticket
+from ..models import ClockName, Severity, SlaClock, Ticket, TicketKind
 
 # ---------------------------------------------------------------- met means strictly less than
 # 验收 1(4)(5): 小于 15 / 30 分钟. A clock is met when its elapsed time, to the second, is strictly less
@@ -156,3 +156,54 @@ def clock_state_q(state: str, *, now: dt.datetime) -> Q:
     if state == "unstopped":
         return counted & ~clock_responded_q()
     raise ValueError(state)
+
+
+def clock_missed_q(now: dt.datetime) -> Q:
+    """A clock that has missed its target at `now` (8.2.12): breached, or still running past its due time."""
+    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now))
+
+
+def clock_state_case(now: dt.datetime, prefix: str = "", *, missing: str | None = None) -> Case:
+    """A clock's state at `now`, in SQL: met, breached, or running. A running clock past its due time
+    counts as breached, as in the KPIs. With `missing`, a row without the clock (a LEFT JOIN through
+    `prefix`) reads as that word. (Computed in the query: a pathological month lists ~11 000 clocks,
+    whose timestamps would otherwise be loaded only to be compared.)"""
+    state = Case(
+        When(**{f"{prefix}stopped_at__isnull": False, f"{prefix}breached": True}, then=Value("breached")),
+        When(**{f"{prefix}stopped_at__isnull": False}, then=Value("met")),
+        When(Q(**{f"{prefix}breached": True}) | sla_due_passed_q(now, prefix), then=Value("breached")),
+        default=Value("running"),
+        output_field=CharField(),
+    )
+    if missing is None:
+        return state
+    return Case(When(**{f"{prefix}pk__isnull": True}, then=Value(missing)), default=state)
+
+
+# The contract's clock figures (clause 8.2.12; 验收 1(4), 1(5); 1.1 and 2.1 for resource adjustments):
+# figure key -> (clock, ticket kinds, severity or None). The reports' KPIs, the monthly report's
+# per-system table and its response chart count these clocks and no others.
+CLOCK_FIGURES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "response_time": (ClockName.RESPONSE, (TicketKind.FAULT, TicketKind.SECURITY), None),
+    "resolve_time": (ClockName.RESOLVE, (TicketKind.FAULT,), None),
+    "restore_time": (ClockName.RESTORE, (TicketKind.FAULT, TicketKind.SECURITY), Severity.P1),
+    "resource_on_time": (ClockName.RESOLVE, (TicketKind.RESOURCE,), None),
+}
+
+
+def clock_figure_q(key: str) -> Q:
+    """The clocks a contract figure counts (8.2.12), as a condition on SlaClock: e.g. "restore_time" is
+    the restore clock of P1 faults and security incidents. KeyError for an unknown key."""
+    name, kinds, severity = CLOCK_FIGURES[key]
+    q = Q(name=name, ticket__kind__in=kinds)
+    return q & Q(ticket__severity=severity) if severity else q
+
+
+def sla_target_minutes(*, kind: str, clock: str, severity: str = "") -> int | None:
+    """The target of `clock` for a ticket of `kind` and `severity` in the active SLA policies (clause
+    8.2.12: response 15 min, fault cleared 30 min, P1 restored 4 h), or None when no policy applies.
+    Tickets snapshot their targets at creation; this is the target a new ticket would get. One query."""
+    from ..services.sla import sla_policies_for
+
+    policy = sla_policies_for(kind=kind, severity=severity).get(clock)
+    return policy.target_minutes if policy else None

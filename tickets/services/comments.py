@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import user_is_provider_staff
 from core.exceptions import ValidationFailed
+from core.limits import TEXT_MAX_LENGTH, text_lengths_check
 
 from ..models import Ticket, TicketAttachment, TicketComment, TicketEvent
 from .events import ticket_event_record
@@ -30,6 +31,7 @@ def ticket_comment(
 ) -> TicketComment:
     """A comment, visible to the requester's organisation unless `internal` (provider staff only)."""
     now = now or timezone.now()
+    text_lengths_check(body=(body, TEXT_MAX_LENGTH))
     ticket_action_check(action="comment", user=actor, ticket=ticket)
     if not body.strip():
         raise ValidationFailed(fields={"body": ["请填写评论内容"]})

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import lock_one, lock_rows
+from core.db import lock_one
 from core.exceptions import NotFound, ValidationFailed
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH, text_lengths_check
 
 from ..models import DowntimeRecord, Ticket, TicketEvent
-from .changes import downtime_link_maintenance
 from .events import ticket_event_record
 from .transitions import ticket_action_check
 
@@ -24,9 +24,16 @@ def downtime_record_create(
     *, actor: User, ticket: Ticket, start: dt.datetime | None = None, end: dt.datetime | None = None,
     planned: bool = False, reason: str = "", now: dt.datetime | None = None,
 ) -> DowntimeRecord:
-    """Record an outage for a ticket (a P1 gets one automatically at creation). Default: from the
-    ticket's reported_at to its resolve time (open while unresolved)."""
+    """Clauses 8.2.12 and 1.2.9 (system down; availability): record an outage for a ticket (a P1 gets one
+    automatically at creation). Default: from the ticket's reported_at to its resolve time (open while
+    unresolved).
+
+    `planned=True` no longer takes any minute out of availability (8.2.8): only an approved, completed
+    change's window does, computed when read (changes.selectors.planned_spans_by_system). The claim
+    is kept as `claimed_planned` with its reason, for the purchaser to confirm or reject through the
+    exclusion ledger (issue 15); until then it counts as unplanned."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     ticket_action_check(action="downtime", user=actor, ticket=ticket)
     start = start or ticket.reported_at
     end = end if end is not None else ticket.resolved_at
@@ -34,30 +41,15 @@ def downtime_record_create(
     custom = start != ticket.reported_at or end != ticket.resolved_at
     if custom and not reason.strip():
         raise ValidationFailed(fields={"reason": ["停机时间与工单报告/解决时间不同，请说明原因"]})
+    if planned and not reason.strip():
+        raise ValidationFailed(fields={"reason": ["申报计划内停机须说明原因（待采购人确认）"]})
     record = DowntimeRecord.objects.create(
-        ticket=ticket, business_system=ticket.business_system, start=start, end=end, planned=planned,
-        reason_corrected=reason if custom else "", created_at=now,
+        ticket=ticket, business_system=ticket.business_system, start=start, end=end, claimed_planned=planned,
+        claim_reason=reason.strip() if planned else "", reason_corrected=reason if custom else "", created_at=now,
     )
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.DOWNTIME_RECORDED, actor=actor, at=now, note=reason,
-                        data={"downtime": record.pk, "start": _iso(start), "end": _iso(end), "planned": planned})
-    downtime_planned_sync(record_ids=[record.pk], now=now)
-    record.refresh_from_db(fields=["planned", "change"])
+                        data={"downtime": record.pk, "start": _iso(start), "end": _iso(end), "claimed_planned": planned})
     return record
-
-
-def downtime_planned_sync(*, record_ids: list[int], now: dt.datetime) -> None:
-    """Keep `planned` / `change` right once outages got, lost or changed their end (create, correct,
-    resolve, reopen, cancel). A record linked to a change's maintenance window that no longer lies
-    wholly inside it (or is open again) is unlinked and unplanned; then the changes helper links it
-    to a completed change whose window wholly contains it, if any. Records marked planned by hand
-    (no change) are left alone. Runs inside the caller's transaction."""
-    for record in lock_rows(DowntimeRecord.objects.filter(pk__in=record_ids).select_related("change")):
-        change = record.change
-        if change is not None and (record.end is None or record.start < change.window_start or record.end > change.window_end):
-            record.change = None
-            record.planned = False
-            record.save(update_fields=["change", "planned"])
-        downtime_link_maintenance(record_id=record.pk, now=now)
 
 
 def _check(*, start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:
@@ -76,6 +68,7 @@ def downtime_record_correct(
 ) -> DowntimeRecord:
     """Staff correct either end of an outage with a reason; old and new times stay on the timeline."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if record.ticket is None:
         raise NotFound("停机记录不存在")
     ticket_action_check(action="downtime", user=actor, ticket=record.ticket)
@@ -92,8 +85,6 @@ def downtime_record_correct(
     record.save(update_fields=["start", "end", "reason_corrected"])
     ticket_event_record(ticket=record.ticket, kind=TicketEvent.Kind.DOWNTIME_CORRECTED, actor=actor, at=now, note=reason,
                         data={"downtime": record.pk, "old": old, "new": {"start": _iso(new_start), "end": _iso(new_end)}})
-    downtime_planned_sync(record_ids=[record.pk], now=now)
-    record.refresh_from_db(fields=["planned", "change"])
     return record
 
 
@@ -105,6 +96,7 @@ def ticket_downtime_report_update(*, actor: User, ticket: Ticket, now: dt.dateti
     """Provider staff write the downtime report's narrative: impact (影响范围), root cause (故障原因),
     actions taken (处置措施), prevention (预防措施). Old and new texts go on the timeline."""
     now = now or timezone.now()
+    text_lengths_check(**{name: (value, TEXT_MAX_LENGTH) for name, value in fields.items() if isinstance(value, str)})
     unknown = sorted(set(fields) - set(DOWNTIME_REPORT_FIELDS))
     if unknown:
         raise ValidationFailed(fields={name: ["不是宕机报告的字段"] for name in unknown})

@@ -67,8 +67,9 @@ def _recipients(clock: SlaClock, threshold: int, now: dt.datetime) -> list:
 
 
 def sla_clock_escalate(*, clock_id: int, now: dt.datetime | None = None) -> list[int]:
-    """Announce the thresholds a clock has reached and not yet announced. Returns those announced
-    by this call (empty when another run did it, or the clock stopped meanwhile)."""
+    """Clause 8.1.8 (7×24 watch, emergency response): Announce the thresholds a clock has reached and not yet
+    announced. Returns those announced by this call (empty when another run did it, or the clock stopped
+    meanwhile)."""
     now = now or timezone.now()
     announced: list[int] = []
     with transaction.atomic():

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.consent import consent_decide, consent_open
 from core.exceptions import Conflict, ValidationFailed
+from core.limits import REASON_MAX_LENGTH, text_lengths_check
 
 from ..models import (
     TICKET_EXCLUSION_KINDS,
@@ -33,6 +34,7 @@ K = ExclusionKind
 
 
 def _check_reason(reason: str, field: str = "reason") -> str:
+    text_lengths_check(**{field: (reason, REASON_MAX_LENGTH)})
     if not (reason or "").strip():
         raise ValidationFailed(fields={field: ["请填写理由"]})
     return reason.strip()

@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from core.limits import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, text_lengths_check
 
 from ..models import SatisfactionFollowUp, SatisfactionRating, Ticket, TicketEvent
 from .events import ticket_event_record
@@ -23,9 +24,10 @@ LOW_SCORE = 2
 def ticket_rate(
     *, actor: User, ticket: Ticket, score: int, comment: str = "", now: dt.datetime | None = None
 ) -> SatisfactionRating:
-    """Once, after resolution, by the requester's organisation: 1–5 and a comment. A score of 2 or
-    less opens a follow-up (回访) for the project managers, who are notified."""
+    """验收 1(7) (satisfaction ≥ 95 %): Once, after resolution, by the requester's organisation: 1–5 and a comment.
+    A score of 2 or less opens a follow-up (回访) for the project managers, who are notified."""
     now = now or timezone.now()
+    text_lengths_check(comment=(comment, REASON_MAX_LENGTH))
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationFailed(fields={"score": ["评分应为 1 到 5 的整数"]})
     ticket = _lock(ticket)
@@ -57,6 +59,7 @@ def satisfaction_follow_up_close(
 ) -> SatisfactionFollowUp:
     """The project manager records the follow-up call and closes it."""
     now = now or timezone.now()
+    text_lengths_check(note=(note, NOTE_MAX_LENGTH))
     if not user_has_role(actor, Role.PROJECT_MANAGER):
         raise PermissionDenied("只有项目经理可以完成回访")
     if not note.strip():

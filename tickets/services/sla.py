@@ -30,9 +30,11 @@ def sla_policies_for(
     *, kind: str, severity: str, resource: str = "", direction: str = "", heavy_important: bool = False,
     policies: QuerySet[SlaPolicy] | None = None,
 ) -> dict[str, SlaPolicy]:
-    """The policy per clock name for a ticket of this shape: among the active policies that match,
-    the most specific wins (heavy-protection rule first, then severity, resource, direction; lowest
-    id on a tie). A clock without a matching policy does not apply."""
+    """Clauses 8.2.12 (fault and security response 15 min, fault cleared 30 min, P1 restored 4 h), 8.2.3 and 1.1
+    (resource adjustment 4 h, in key periods for important systems too), 2.1 (storage decrease 8 h): the
+    targets are SlaPolicy rows. The policy per clock name for a ticket of this shape: among the active
+    policies that match, the most specific wins (heavy-protection rule first, then severity, resource,
+    direction; lowest id on a tie). A clock without a matching policy does not apply."""
     qs = policies if policies is not None else SlaPolicy.objects.filter(active=True, kind=kind)
     chosen: dict[str, tuple[tuple, SlaPolicy]] = {}
     for policy in qs.order_by("pk"):
@@ -87,9 +89,10 @@ def _set_next_escalation(clock: SlaClock, days: WorkingDays) -> None:
 
 
 def sla_clocks_build(*, ticket: Ticket, heavy_important: bool, days: WorkingDays | None = None) -> list[SlaClock]:
-    """The ticket's clocks, not yet saved: the matching policies snapshot, all started at reported_at,
-    with due_at and the first escalation moment. Needs only the ticket's fields, so ticket_create can
-    write `next_due_at` with the ticket's INSERT and the clocks after it."""
+    """Clause 8.2.12: every clock starts when the fault is reported. The ticket's clocks, not yet saved: the
+    matching policies snapshot, all started at reported_at, with due_at and the first escalation moment. Needs
+    only the ticket's fields, so ticket_create can write `next_due_at` with the ticket's INSERT and the clocks
+    after it."""
     days = days or WorkingDays()
     policies = sla_policies_for(
         kind=ticket.kind, severity=ticket.severity, resource=ticket.resource, direction=ticket.direction,

@@ -18,6 +18,14 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
 from core.exceptions import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from core.limits import (
+    DESCRIPTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    text_lengths_check,
+)
 from roster.selectors.calendar import WorkingDays
 from roster.selectors.duty import duty_contacts
 
@@ -150,7 +158,8 @@ def ticket_create(
     now: dt.datetime | None = None,
     days: WorkingDays | None = None,
 ) -> Ticket:
-    """Open a ticket and start its clocks at reported_at.
+    """Clause 8.1.6 (every fault report taken, 7×24, with its real report time): Open a ticket and start its
+    clocks at reported_at.
 
     Purchaser staff report for themselves on the web. Provider staff record phone / e-mail /
     monitoring reports for a requester of the system's organisation (default: themselves for
@@ -160,6 +169,7 @@ def ticket_create(
     hosts, no rating yet), so the caller can show it without reading it back. `days`: the caller's
     working-day calendar, when it has one for the same request."""
     now = now or timezone.now()
+    text_lengths_check(title=(title, TITLE_MAX_LENGTH), description=(description, DESCRIPTION_MAX_LENGTH))
     hosts = list(hosts or [])
     if user_is_auditor(actor) and not user_is_provider_staff(actor):
         raise PermissionDenied("审计员只能查看")
@@ -243,7 +253,7 @@ def ticket_create(
     )
     if kind == TicketKind.FAULT and severity == Severity.P1:
         DowntimeRecord.objects.create(
-            ticket=ticket, business_system=business_system, start=reported_at, end=None, planned=False, created_at=now
+            ticket=ticket, business_system=business_system, start=reported_at, end=None, created_at=now
         )
     return ticket
 
@@ -280,14 +290,9 @@ def _incident_announce(*, ticket: Ticket, clocks: list, actor: User, now: dt.dat
 
 
 def _downtime_set_end(records, *, end: dt.datetime | None, now: dt.datetime) -> None:
-    """Set (or clear, on reopen) the end of the ticket's outage records, then re-check whether each
-    lies in a completed change's maintenance window (planned)."""
-    from .downtime import downtime_planned_sync
-
-    ids = list(records.values_list("pk", flat=True))
-    if ids:
-        DowntimeRecord.objects.filter(pk__in=ids).update(end=end)
-        downtime_planned_sync(record_ids=ids, now=now)
+    """Set (or clear, on reopen) the end of the ticket's outage records. Whether any of their minutes
+    were planned maintenance is computed when read (changes.selectors), never stored."""
+    records.update(end=end)
 
 
 EDITABLE_FIELDS = ("title", "description", "hosts", "service_item", "amount_before", "amount_after")
@@ -298,6 +303,7 @@ def ticket_update(*, actor: User, ticket: Ticket, now: dt.datetime | None = None
     """Change the editable fields (title, description, hosts, service item, amounts). Kind, severity,
     business system and reported_at fix the SLA targets and cannot change after creation."""
     now = now or timezone.now()
+    text_lengths_check(**{name: (changes[name], limit) for name, limit in (("title", TITLE_MAX_LENGTH), ("description", DESCRIPTION_MAX_LENGTH)) if isinstance(changes.get(name), str)})
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(fields={name: ["创建后不能修改此字段"] for name in sorted(unknown)})
@@ -413,6 +419,7 @@ def ticket_start(*, actor: User, ticket: Ticket, now: dt.datetime | None = None)
 def ticket_pend(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
     """待用户反馈: pauses the clocks whose policy allows it (not faults by default), with the reason."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if not reason.strip():
         raise ValidationFailed(fields={"reason": ["请说明需要用户反馈的内容"]})
     ticket = _lock(ticket)
@@ -431,6 +438,7 @@ def ticket_pend(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | 
 def ticket_resume(*, actor: User, ticket: Ticket, note: str = "", now: dt.datetime | None = None) -> Ticket:
     """Back from pending to the status it had; paused clocks run again and their due times move later."""
     now = now or timezone.now()
+    text_lengths_check(note=(note, REASON_MAX_LENGTH))
     ticket = _lock(ticket)
     ticket_action_check(action="resume", user=actor, ticket=ticket)
     back_to = ticket.status_before_pending or S.IN_PROGRESS
@@ -446,6 +454,7 @@ def ticket_resume(*, actor: User, ticket: Ticket, note: str = "", now: dt.dateti
 def ticket_locate(*, actor: User, ticket: Ticket, note: str = "", now: dt.datetime | None = None) -> Ticket:
     """已定位: stops the clocks that stop at locate (a P1 fault's resolve clock)."""
     now = now or timezone.now()
+    text_lengths_check(note=(note, NOTE_MAX_LENGTH))
     ticket = _lock(ticket)
     ticket_action_check(action="locate", user=actor, ticket=ticket)
     ticket.located_at = now
@@ -482,6 +491,7 @@ def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str, now: dt.date
     """已解决 / 已恢复. Stops the resolve and restore clocks; a P1 resolved without a locate step is
     taken as located at this moment. A P1 outage record ends here unless staff corrected its end."""
     now = now or timezone.now()
+    text_lengths_check(resolution=(resolution, TEXT_MAX_LENGTH))
     if not resolution.strip():
         raise ValidationFailed(fields={"resolution": ["请填写解决说明"]})
     ticket = _lock(ticket)
@@ -539,6 +549,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     """Back to in progress from resolved or closed, with a reason. The clocks that stopped at resolve run
     again (the time with the requester counts as paused); a P1 outage record is open again."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if not reason.strip():
         raise ValidationFailed(fields={"reason": ["请说明重新打开的原因"]})
     ticket = _lock(ticket)
@@ -584,8 +595,10 @@ def ticket_lock(ticket: Ticket) -> Ticket:
 
 @transaction.atomic
 def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
-    """The project manager marks a security incident as major (重大安全事件), with the reason."""
+    """验收 1(3) (major liability security incidents: 0 a year): The project manager marks a security incident as
+    major (重大安全事件), with the reason."""
     now = now or timezone.now()
+    text_lengths_check(reason=(reason, NOTE_MAX_LENGTH))
     if not reason.strip():
         raise ValidationFailed(fields={"reason": ["请填写认定理由"]})
     ticket = _lock(ticket)

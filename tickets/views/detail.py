@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import user_may_read_reports
 from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, ValidationFailed
 from core.models import AuditLog
@@ -29,7 +28,9 @@ from ..forms import (
     DowntimeReportForm,
     form_add_service_errors,
 )
-from ..models import Severity, Ticket
+from ..models import Ticket
+from ..selectors.downtime import downtime_planned_parts
+from ..selectors.links import ticket_links_for
 from ..selectors.sla import ticket_sla
 from ..selectors.tickets import (
     downtime_list,
@@ -157,13 +158,14 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         # the downtime forms are placed by their own section.
         action_forms.update({key: form for key, form in bound.items() if not key.startswith("downtime")})
     downtimes = list(downtime_list(user=request.user, ticket=ticket))
+    planned = downtime_planned_parts(records=downtimes, now=now)  # computed from approved changes (8.2.8)
     downtime_forms = []
     if "downtime" in allowed:
         for record in downtimes:
             form = (bound or {}).get(f"downtime-{record.pk}") or _DowntimeForm(initial={"record": record.pk})
-            downtime_forms.append((record, form))
+            downtime_forms.append((record, form, planned.get(record.pk)))
     else:
-        downtime_forms = [(record, None) for record in downtimes]
+        downtime_forms = [(record, None, planned.get(record.pk)) for record in downtimes]
     report_form = None
     if "downtime" in allowed and downtimes:
         report_form = (bound or {}).get("downtime_report") or DowntimeReportForm(
@@ -180,7 +182,7 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "events": list(ticket_event_list(user=request.user, ticket=ticket)),
         "downtimes": downtime_forms,
         "downtime_report_form": report_form,
-        "downtime_report": ticket.severity == Severity.P1 and user_may_read_reports(request.user),
+        "ticket_links": ticket_links_for(user=request.user, ticket=ticket),
         "status_labels": dict(Ticket.Status.choices),
         "error_action": error_action,
         "now": now,

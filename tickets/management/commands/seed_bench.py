@@ -549,13 +549,15 @@ class BenchSeeder:
         FROM tickets_satisfactionrating r WHERE r.score <= 2
         """),
         ("P1 downtime", """
-        INSERT INTO tickets_downtimerecord (ticket_id, business_system_id, start, "end", planned, reason_corrected, created_at)
-        SELECT id, business_system_id, reported_at, resolved_at, false, '', reported_at
+        INSERT INTO tickets_downtimerecord (ticket_id, business_system_id, start, "end", claimed_planned, claim_reason,
+                                            reason_corrected, created_at)
+        SELECT id, business_system_id, reported_at, resolved_at, false, '', '', reported_at
         FROM tickets_ticket WHERE kind = 'fault' AND severity = 'P1' AND status <> 'cancelled'
         """),
         ("planned maintenance", """
-        INSERT INTO tickets_downtimerecord (ticket_id, business_system_id, start, "end", planned, reason_corrected, created_at)
-        SELECT NULL, s.id, m + interval '1 day 22 hours', m + interval '1 day 23 hours', true, '', m
+        INSERT INTO tickets_downtimerecord (ticket_id, business_system_id, start, "end", claimed_planned, claim_reason,
+                                            reason_corrected, created_at)
+        SELECT NULL, s.id, m + interval '1 day 22 hours', m + interval '1 day 23 hours', true, '压测：计划维护申报', '', m
         FROM tickets_businesssystem s
         CROSS JOIN generate_series(date_trunc('month', %(start)s::timestamptz), %(now)s::timestamptz - interval '2 days',
                                    interval '1 month') m

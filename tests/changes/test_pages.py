@@ -1,0 +1,154 @@
+"""Pages of change requests: rendering, the actions shown, the form keeping input, the calendar,
+the approval inbox, tenant isolation and query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from changes.models import ChangeRequest
+from changes.services import change_approve, change_submit
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def submitted(draft, users, **kw):
+    change = draft(**kw)
+    change_submit(actor=users["engineer"], change_id=change.pk)
+    return change
+
+
+def test_detail_shows_chain_and_only_the_users_actions(draft, users):
+    change = submitted(draft, users)
+    page = client_for(users["tech_lead"]).get(f"/changes/{change.pk}/").content.decode()
+    assert "服务商技术负责人审批" in page and "业务系统所属采购人审批" in page
+    assert f"/changes/{change.pk}/approve/" in page and f"/changes/{change.pk}/reject/" in page
+    assert f"/changes/{change.pk}/start/" not in page
+    page = client_for(users["approver"]).get(f"/changes/{change.pk}/").content.decode()
+    assert f"/changes/{change.pk}/approve/" not in page  # not their step yet
+    page = client_for(users["auditor"]).get(f"/changes/{change.pk}/").content.decode()
+    assert "可执行的操作" not in page
+
+
+def test_approve_through_the_page(draft, users):
+    change = submitted(draft, users)
+    r = client_for(users["tech_lead"]).post(f"/changes/{change.pk}/approve/", {"comment": "同意"})
+    assert r.status_code == 302
+    change.refresh_from_db()
+    assert change.status == "in_approval"
+    r = client_for(users["approver"]).post(f"/changes/{change.pk}/reject/", {"comment": ""}, follow=True)
+    assert "驳回时必须填写审批意见" in r.content.decode()
+    change.refresh_from_db()
+    assert change.status == "in_approval"
+
+
+def test_user_text_is_escaped(draft, users):
+    change = draft(title="<script>alert(1)</script>", reason="<b>x</b>")
+    page = client_for(users["engineer"]).get(f"/changes/{change.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_form_keeps_input_and_shows_chinese_errors(users, systems):
+    c = client_for(users["engineer"])
+    data = {
+        "title": "数据库扩容", "category": "normal", "risk": "medium", "business_systems": [systems["own"].pk],
+        "window_start": "2026-06-02T22:00", "window_end": "2026-06-02T21:00", "reason": "容量不足",
+        "plan": "", "rollback_plan": "", "verification_plan": "",
+    }
+    r = c.post("/changes/new/", data)
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "计划结束时间必须晚于开始时间" in page
+    assert 'value="数据库扩容"' in page and "容量不足" in page
+    assert ChangeRequest.objects.count() == 0
+    data["window_end"] = "2026-06-03T01:00"
+    data["submit"] = "1"
+    r = c.post("/changes/new/", data)
+    page = r.content.decode()
+    assert r.status_code == 200 and "提交前必须填写此项" in page  # saved as draft, submission refused
+    change = ChangeRequest.objects.get()
+    assert change.status == "draft" and f"/changes/{change.pk}/edit/" in page
+    data.update(plan="扩容", rollback_plan="缩回", verification_plan="检查")
+    r = c.post(f"/changes/{change.pk}/edit/", data)
+    assert r.status_code == 302
+    change.refresh_from_db()
+    assert change.status == "submitted"
+    assert change.window_start == at(2026, 6, 2, 22)
+
+
+def test_create_page_forbidden_to_auditors_and_purchaser_approvers(users):
+    assert client_for(users["auditor"]).get("/changes/new/").status_code == 403
+    assert client_for(users["approver"]).get("/changes/new/").status_code == 403
+    assert client_for(users["requester"]).get("/changes/new/").status_code == 200
+
+
+def test_other_purchaser_gets_404(draft, users, systems):
+    change = draft()
+    other = client_for(users["other_requester"])
+    assert other.get(f"/changes/{change.pk}/").status_code == 404
+    assert other.post(f"/changes/{change.pk}/cancel/").status_code == 404
+    assert change.number not in other.get("/changes/").content.decode()
+    assert change.number in client_for(users["requester"]).get("/changes/").content.decode()
+
+
+def test_inbox_lists_changes_awaiting_the_user(draft, users, systems):
+    change = submitted(draft, users)
+    assert change.number in client_for(users["tech_lead"]).get("/changes/inbox/").content.decode()
+    assert change.number not in client_for(users["approver"]).get("/changes/inbox/").content.decode()
+    change_approve(actor=users["tech_lead"], change_id=change.pk)
+    assert change.number in client_for(users["approver"]).get("/changes/inbox/").content.decode()
+    assert change.number not in client_for(users["other_approver"]).get("/changes/inbox/").content.decode()
+    assert change.number not in client_for(users["tech_lead"]).get("/changes/inbox/").content.decode()
+
+
+def test_calendar_shows_windows_and_shades_periods(draft, users, period):
+    period(dt.date(2026, 3, 4), dt.date(2026, 3, 11))
+    change = submitted(draft, users, window_start=at(2026, 3, 20, 22), window_end=at(2026, 3, 21, 2))
+    page = client_for(users["engineer"]).get("/changes/calendar/?month=2026-03").content.decode()
+    assert page.count(change.number) == 2  # the 20th and the 21st
+    assert page.count(" period") == 8  # 03-04 .. 03-11 shaded
+    assert page.count('<span class="period-name">全国两会</span>') == 8
+    assert client_for(users["engineer"]).get("/changes/calendar/?month=bad").status_code == 200
+
+
+def _many(draft, users, n):
+    for i in range(n):
+        submitted(draft, users, window_start=at(2026, 3, 1 + i, 22), window_end=at(2026, 3, 2 + i, 1))
+
+
+@pytest.mark.parametrize("url", ["/changes/", "/changes/inbox/", "/changes/calendar/?month=2026-03"])
+def test_page_query_counts_are_constant(draft, users, url):
+    _many(draft, users, 2)
+    counts = []
+    for extra in (0, 3):
+        _many(draft, users, extra)
+        c = client_for(User.objects.get(pk=users["tech_lead"].pk))
+        c.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts == [EXPECTED[url]] * 2, counts
+
+
+def test_detail_query_count(draft, users, django_assert_num_queries):
+    change = submitted(draft, users)
+    c = client_for(users["tech_lead"])
+    c.get(f"/changes/{change.pk}/")
+    with django_assert_num_queries(EXPECTED_DETAIL_QUERIES):
+        c.get(f"/changes/{change.pk}/")
+
+
+EXPECTED_DETAIL_QUERIES = 13
+# session, user, roles, nav/unread badge … constant in the number of changes shown.
+EXPECTED = {"/changes/": 8, "/changes/inbox/": 9, "/changes/calendar/?month=2026-03": 6}
