@@ -6,6 +6,7 @@ from .models import (
     BusinessSystem,
     Contract,
     DowntimeRecord,
+    Exclusion,
     Host,
     SatisfactionFollowUp,
     SatisfactionRating,
@@ -109,3 +110,12 @@ class TicketChildAdmin(ReadOnlyAdmin):
 @admin.register(DowntimeRecord, SatisfactionFollowUp)
 class TicketRecordAdmin(TicketChildAdmin):
     """Corrections go through the services (timeline entry with the reason), not the admin."""
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(ReadOnlyAdmin):
+    """The exclusion ledger is decided only through tickets.services.exclusions (core.consent): nobody,
+    not even a superuser, confirms, edits or deletes an exclusion here."""
+
+    list_display = ("requested_at", "kind", "state", "ticket", "business_system", "requested_by", "decided_by")
+    list_filter = ("state", "kind")

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import apis
+from . import apis_exclusions as exl
 from . import apis_reference as ref
 from .services.actions import ticket_action_url_slug
 
@@ -19,6 +20,14 @@ urlpatterns = [
         path(f"tickets/<int:pk>/{slug}/", apis.ticket_action_view(action), name=f"api-ticket-{slug}")
         for action in apis.ACTION_INPUTS
         for slug in [ticket_action_url_slug(action)]
+    ],
+    path("tickets/<int:pk>/cancel/", apis.TicketCancelApi.as_view(), name="api-ticket-cancel"),
+    path("tickets/<int:pk>/merge/", apis.TicketMergeApi.as_view(), name="api-ticket-merge"),
+    path("exclusions/", exl.ExclusionListApi.as_view(), name="api-exclusions"),
+    path("exclusions/<int:pk>/", exl.ExclusionDetailApi.as_view(), name="api-exclusion"),
+    *[
+        path(f"exclusions/<int:pk>/{action}/", exl.exclusion_action_view(action), name=f"api-exclusion-{action}")
+        for action in exl.EXCLUSION_ACTIONS
     ],
     path("tickets/<int:pk>/comments/", apis.TicketCommentApi.as_view(), name="api-ticket-comments"),
     path("tickets/<int:pk>/attachments/", apis.TicketAttachmentApi.as_view(), name="api-ticket-attachments"),

@@ -15,13 +15,16 @@ from accounts.selectors import user_list
 from core import filters as core_filters
 from core.exceptions import NotFound, ValidationFailed
 from core.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from core.models import ConsentState
 from core.pagination import CappedCountPaginator, PageNumberPagination
 from core.serializers import BuiltFieldsModelSerializer
 from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
+from .apis_exclusions import ExclusionSerializer
 from .models import (
     DowntimeRecord,
+    Exclusion,
     Host,
     SatisfactionFollowUp,
     SatisfactionRating,
@@ -32,6 +35,7 @@ from .models import (
     TicketEvent,
 )
 from .selectors.downtime import downtime_planned_parts
+from .selectors.exclusions import exclusion_get_for_user
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
 from .selectors.sla import sla_working_days_for, ticket_sla
 from .selectors.tickets import (
@@ -56,6 +60,7 @@ from .services.downtime import (
     downtime_record_create,
     ticket_downtime_report_update,
 )
+from .services.exclusions import ticket_cancel, ticket_merge
 from .services.policies import sla_policy_create, sla_policy_update
 from .services.satisfaction import satisfaction_follow_up_close, ticket_rate
 from .services.transitions import ticket_actions_for
@@ -76,6 +81,7 @@ class SlaClockFiguresSerializer(serializers.Serializer):
     stopped_at = serializers.DateTimeField(allow_null=True)
     paused_at = serializers.DateTimeField(allow_null=True)
     elapsed_minutes = serializers.IntegerField(allow_null=True)
+    elapsed_seconds = serializers.IntegerField(allow_null=True, help_text="To the second; met means strictly less than target_minutes × 60")
     paused_minutes = serializers.IntegerField()
     breached = serializers.BooleanField()
     remaining = serializers.IntegerField(source="remaining_minutes", allow_null=True)
@@ -360,7 +366,6 @@ ACTION_INPUTS: dict[str, type[serializers.Serializer]] = {
     "resolve": _Resolution,
     "close": _Empty,
     "reopen": _Reason,
-    "cancel": _Reason,
     "mark_major": _Reason,
 }
 
@@ -380,6 +385,46 @@ def ticket_action_view(action: str):
     TicketActionApi.__name__ = f"Ticket{action.title().replace('_', '')}Api"
     TicketActionApi.__qualname__ = TicketActionApi.__name__
     return TicketActionApi.as_view()
+
+
+# ---------------------------------------------------------------- ticket actions that open one
+
+
+class _Merge(serializers.Serializer):
+    duplicate_of = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+def _answer(request, exclusion: Exclusion, render_ticket):
+    """The purchaser's own act took effect: 200 with the ticket. The provider's request waits for the
+    purchaser: 202 with the exclusion."""
+    if exclusion.state == ConsentState.REQUESTED:
+        exclusion = exclusion_get_for_user(user=request.user, exclusion_id=exclusion.pk)
+        return Response(ExclusionSerializer(exclusion, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+    return render_ticket()
+
+
+class TicketCancelApi(APIView):
+    @extend_schema(request=_Reason, responses={200: dict, 202: ExclusionSerializer}, operation_id="tickets_cancel")
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = _Reason(data=request.data)
+        data.is_valid(raise_exception=True)
+        exclusion = ticket_cancel(actor=request.user, ticket=ticket, reason=data.validated_data["reason"])
+        return _answer(request, exclusion, lambda: _render(self, ticket))
+
+
+class TicketMergeApi(APIView):
+    @extend_schema(request=_Merge, responses={200: dict, 202: ExclusionSerializer}, operation_id="tickets_merge")
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = _Merge(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = _pick(ticket_list_for_user(user=request.user, for_display=False), data.validated_data["duplicate_of"],
+                       "duplicate_of", "工单不存在")
+        exclusion = ticket_merge(actor=request.user, ticket=ticket, duplicate_of=target,
+                                 reason=data.validated_data["reason"])
+        return _answer(request, exclusion, lambda: _render(self, ticket))
 
 
 # ---------------------------------------------------------------- comments, attachments, events

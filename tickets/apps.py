@@ -26,3 +26,10 @@ class TicketsConfig(AppConfig):
         home_panels_register(self.label, *HOME_PANELS)
         # The open tickets a roster handover carries over (the roster does not import tickets).
         handover_open_items_register(self.label, handover_open_items)
+        from core.consent import consent_register
+
+        from .models import Exclusion
+        from .selectors.exclusions import exclusion_queryset
+
+        # Exclusions appear in the purchaser approver's consent inbox.
+        consent_register(Exclusion, label=_("指标排除"), queryset=exclusion_queryset)

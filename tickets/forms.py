@@ -140,6 +140,11 @@ class CancelForm(PageForm):
     reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
 
 
+class MergeForm(PageForm):
+    duplicate_of = forms.CharField(label=_("重复于（更早的工单编号）"), max_length=30)
+    reason = forms.CharField(label=_("合并理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
+
+
 class MarkMajorForm(PageForm):
     reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
 
@@ -208,6 +213,7 @@ ACTION_FORMS: dict[str, type[forms.Form] | None] = {
     "resolve": ResolveForm,
     "reopen": ReopenForm,
     "cancel": CancelForm,
+    "merge": MergeForm,
     "assign": AssignForm,
     "mark_major": MarkMajorForm,
     "rate": RateForm,

@@ -22,3 +22,8 @@ NAV_ITEMS = (
     NavItem(_("业务系统"), "business-systems", order=80, group="admin"),
     NavItem(_("服务目录"), "service-catalogue", order=85, group="admin"),
 )
+
+NAV_ITEMS += (
+    NavItem(_("指标排除"), "exclusion-list", order=60),
+    NavItem(_("待我确认的排除"), "exclusion-inbox", roles=frozenset({Role.APPROVER}), order=61),
+)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views_reference
-from .views import detail, queues, submit
+from .views import detail, exclusions, queues, submit
 
 urlpatterns = [
     path("systems/", views_reference.business_system_list, name="business-systems"),
@@ -16,6 +16,10 @@ urlpatterns = [
     path("tickets/queue/<slug:queue>/", queues.ticket_queue_page, name="ticket-queue-named"),
     path("tickets/<int:pk>/", detail.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/do/<slug:action>/", detail.ticket_action, name="ticket-action"),
+    path("exclusions/", exclusions.exclusion_list, name="exclusion-list"),
+    path("exclusions/inbox/", exclusions.exclusion_inbox, name="exclusion-inbox"),
+    path("exclusions/<int:pk>/", exclusions.exclusion_detail, name="exclusion-detail"),
+    path("exclusions/<int:pk>/<slug:action>/", exclusions.exclusion_action, name="exclusion-action"),
     path(
         "tickets/<int:pk>/attachments/<int:attachment_id>/download/",
         detail.ticket_attachment_download,

@@ -2,8 +2,9 @@
 the monthly report PDF and its appendix (DEFINITIONS below is printed there verbatim).
 
 Rules (issue 6):
-- Tickets of a period are those whose reported_at lies in it (Asia/Shanghai); cancelled tickets are
-  excluded; ratings count in the period of their ticket.
+- Tickets of a period are those whose reported_at lies in it (Asia/Shanghai); a ticket leaves the
+  figures only through a confirmed exclusion (tickets.selectors.exclusions.kpi_ticket_q); ratings count
+  in the period of their ticket. Met means strictly less than the target (tickets.selectors.sla.sla_met).
 - Figures are evaluated at `now`: a clock counts once it has stopped or breached, even if that
   happened after the period; a running clock past its due time counts as a miss; a clock still
   running within its target is left out until it stops.
@@ -33,7 +34,14 @@ from django.utils.translation import gettext_lazy as _
 from changes.selectors import planned_minutes_by_system
 from tickets.models import BusinessSystem
 from tickets.selectors.downtime import downtime_intervals_by_system, intervals_minutes
-from tickets.selectors.sla import clock_counted_q, clock_within_q
+from tickets.selectors.exclusions import kpi_ticket_q, tickets_reopened_count
+from tickets.selectors.sla import (
+    clock_counted_q,
+    clock_responded_q,
+    clock_stopped_by_cancel_q,
+    clock_within_q,
+    sla_due_passed_q,
+)
 
 from .periods import Period
 
@@ -59,43 +67,60 @@ KPI_KEYS = (
     "major_incidents",
     "onboarding_rate",
     "satisfaction_rate",
+    "reopened",
 )
 
 KPI_LABELS = {
     "response_rate": _("故障及安全事件响应率"),
     "response_time": _("故障及安全事件响应时间（< 15 分钟）"),
     "resolve_time": _("故障定位排除时间（< 30 分钟）"),
-    "restore_time": _("系统宕机恢复时间（P1，≤ 4 小时）"),
+    "restore_time": _("系统宕机恢复时间（P1，< 4 小时）"),
     "resource_on_time": _("资源调整按时完成率（4 小时；存储缩容 8 小时）"),
-    "availability": _("云服务可用性（≥ 99.99%）"),
+    "availability": _("云服务可用性（每个业务系统 ≥ 99.99%）"),
     "major_incidents": _("重大责任安全事件（次）"),
     "onboarding_rate": _("业务系统入云率"),
     "satisfaction_rate": _("使用人员满意度（≥ 95%）"),
+    "reopened": _("解决后被重新打开的故障及安全事件（张）"),
 }
 
 DEFINITIONS = (
     (_("统计口径"), _(
-        "按工单报告时间（reported_at，北京时间）归属月份；已撤销工单不计。指标在生成时计算："
-        "计时器已停止或已超时即计入（即使停止发生在次月）；仍在计时且已过期限的视为未达标；"
-        "仍在计时且未超期限的暂不计入，待其停止后计入。比例不做舍入（显示时保留两位小数）；"
+        "按工单报告时间（reported_at，北京时间）归属月份。指标在生成时计算："
+        "计时器已停止或已超时即计入（即使停止发生在次月）；仍在计时且已到期限的视为未达标；"
+        "仍在计时且未到期限的暂不计入，待其停止后计入。比例不做舍入（显示时保留两位小数）；"
         "P90 采用最近秩法（将 n 个时长升序排列，取第 ⌈0.9n⌉ 个）。"
     )),
+    (_("达标的含义"), _(
+        "计时达标 = 耗时严格小于目标，精确到秒（验收 1(4)(5)“小于”）：响应 14 分 59 秒达标，15 分 00 秒不达标。"
+        "接口、页面徽标与本报告使用同一判定。"
+    )),
+    (_("指标排除须经采购人确认"), _(
+        "取消、重复合并、计划维护或不可抗力、合同时钟暂停、降级等使工单、时钟或停机分钟数不计入指标的操作，"
+        "均记入指标排除台账。服务商提出的排除须经采购人审批人确认后才计入；待确认、已驳回、有异议或已撤回的，"
+        "指标按未排除计算。采购人本单位人员对本单位工单的操作（如报障人撤销自己的报障）即时生效。"
+        "未经确认而被取消的工单仍然计入，其因取消而停止的计时视为未达标。"
+    )),
+    (_("重新打开不抵扣时间"), _(
+        "已解决的故障或安全事件被重新打开后，解决（及恢复）计时从原起点继续，处于“已解决”状态的时间照常计入；"
+        "重新打开时已超过期限的即为未达标。报告列出本期被重新打开的工单数。"
+    )),
     (KPI_LABELS["response_rate"], _(
-        "已响应（响应计时已停止）的故障及安全事件数 ÷ 计入的故障及安全事件数。目标 100%。"
+        "已响应（响应计时在响应时停止）的故障及安全事件数 ÷ 计入的故障及安全事件数。目标 100%。"
     )),
     (KPI_LABELS["response_time"], _(
-        "故障及安全事件的响应计时（7×24，暂停时间不计）。达标 = 计时停止且未超时。"
+        "故障及安全事件的响应计时（7×24，暂停时间不计）。达标 = 计时停止且耗时小于 15 分钟。"
         "平均、P90、最大值只统计已停止的计时。目标：全部小于 15 分钟。"
     )),
-    (KPI_LABELS["resolve_time"], _("故障工单的定位排除计时，口径同上，目标 30 分钟。")),
-    (KPI_LABELS["restore_time"], _("P1（系统宕机）工单的恢复计时，口径同上，目标 4 小时。")),
+    (KPI_LABELS["resolve_time"], _("故障工单的定位排除计时，口径同上，目标小于 30 分钟。")),
+    (KPI_LABELS["restore_time"], _("P1（系统宕机）工单的恢复计时，口径同上，目标小于 4 小时。")),
     (KPI_LABELS["resource_on_time"], _(
         "资源调整工单的完成计时按时完成数 ÷ 计入数；vCPU、内存、存储扩容 4 小时，存储缩容 8 小时，"
         "重保期间按重保时限。"
     )),
     (KPI_LABELS["availability"], _(
-        "单个业务系统：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；总体：1 − Σ非计划宕机分钟数 ÷ "
-        "（当月分钟数 × 已入云系统数）。计划内维护只认已批准并实施完成的变更：仅扣除其批准的计划时间窗口内、且不超过其预计中断分钟数的宕机；"
+        "逐个业务系统计算：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；每个已入云业务系统均不低于 99.99% 才判定达标，"
+        "结果列示最低的系统值；总体（合并口径）1 − Σ非计划宕机分钟数 ÷（当月分钟数 × 已入云系统数）仅作参考。"
+        "计划内维护只认已批准并实施完成的变更：仅扣除其批准的计划时间窗口内、且不超过其预计中断分钟数的宕机；"
         "窗口外或超出预计中断时长的部分（超时，哪怕一分钟）计为非计划宕机；变更被事后驳回或取消的，其分钟数随即计回；"
         "未关联变更的计划停机申报须采购人确认，确认前照常计入；跨月的宕机按月拆分；"
         "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
@@ -105,6 +130,7 @@ DEFINITIONS = (
     (KPI_LABELS["satisfaction_rate"], _(
         "评分为 4 或 5 的满意度评价数 ÷ 全部评价数（评价归属其工单的月份），并给出评价数。目标 95%。"
     )),
+    (KPI_LABELS["reopened"], _("本期报告、解决后又被重新打开过的故障及安全事件张数（不设目标，供复核）。")),
 )
 
 
@@ -189,14 +215,14 @@ def _clocks_queryset(period: Period, scope: Scope, bounds: tuple[int, int] | Non
     return SlaClock.objects.filter(
         Q(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
         & Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-        & ~Q(ticket__status="cancelled")
+        & kpi_ticket_q("ticket__")
         & scope.ticket_q("ticket__")
     )
 
 
 def missed_clock_q(now: dt.datetime) -> Q:
     """A clock that has missed its target at `now`: breached, or still running past its due time."""
-    return Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now)
+    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now)) | clock_stopped_by_cancel_q()
 
 
 def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:
@@ -242,7 +268,7 @@ def clock_kpi_q(key: str) -> Q:
 def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime, bounds) -> dict[str, Any]:
     counted = counted_clock_q(now)
     within = within_clock_q()
-    stopped = Q(stopped_at__isnull=False)
+    stopped = clock_responded_q()
     aggregates: dict[str, Any] = {}
     for key, *_rest in CLOCK_KPIS:
         base = clock_kpi_q(key)
@@ -261,7 +287,7 @@ def _p90(period: Period, scope: Scope, key: str, stopped_count: int, bounds) -> 
     rank = max(1, math.ceil(0.9 * stopped_count))
     row = (
         _clocks_queryset(period, scope, bounds)
-        .filter(clock_kpi_q(key), stopped_at__isnull=False)
+        .filter(clock_kpi_q(key) & clock_responded_q())
         .order_by("elapsed_minutes")
         .values_list("elapsed_minutes", flat=True)[rank - 1 : rank]
     )
@@ -368,19 +394,26 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     minutes = period.minutes_until(now)
     downtime = _downtime_by_system(period, scope, now, in_cloud)
     total_down = sum(downtime.values())
-    by_system = [
-        {
+    by_system = []
+    for pk in in_cloud:
+        value = (1 - downtime.get(pk, 0.0) / minutes) if minutes else None
+        by_system.append({
             "business_system": pk,
-            "value": (1 - downtime.get(pk, 0.0) / minutes) if minutes else None,
+            "value": value,
             "downtime_minutes": downtime.get(pk, 0.0),
-        }
-        for pk in in_cloud
-    ]
-    availability = (1 - total_down / (minutes * len(in_cloud))) if minutes and in_cloud else None
+            "met": None if value is None else value >= AVAILABILITY_TARGET,
+        })
+    # Issue 15 item 4: every system must meet the target on its own; a pooled figure would let one
+    # system's outage hide behind the others' uptime. The headline value is the worst system's.
+    pooled = (1 - total_down / (minutes * len(in_cloud))) if minutes and in_cloud else None
+    verdicts = [entry["met"] for entry in by_system]
+    worst = min((entry["value"] for entry in by_system if entry["value"] is not None), default=None)
     figures["availability"] = {
-        "value": availability,
+        "value": worst,
+        "pooled_value": pooled,
         "target": AVAILABILITY_TARGET,
-        "met": None if availability is None else availability >= AVAILABILITY_TARGET,
+        "met": None if worst is None else all(verdicts),
+        "systems_met": sum(1 for v in verdicts if v),
         "downtime_minutes": total_down,
         "period_minutes": minutes,
         "systems": len(in_cloud),
@@ -389,9 +422,11 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     figures["onboarding_rate"] = _share(len(in_cloud), len(systems), ONBOARDING_TARGET)
 
     tickets = Ticket.objects.filter(
-        Q(reported_at__gte=period.start, reported_at__lt=period.end) & ~Q(status="cancelled") & scope.ticket_q()
+        Q(reported_at__gte=period.start, reported_at__lt=period.end) & kpi_ticket_q() & scope.ticket_q()
     )
     major = tickets.filter(kind="security", major_incident=True).count()
+    reopened = tickets_reopened_count(tickets.filter(kind__in=("fault", "security")))
+    figures["reopened"] = {"value": reopened, "target": None, "met": None, "count": reopened}
     figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,
                                   "count": major}
 

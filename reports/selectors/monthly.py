@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from routine.selectors.report import routine_month
 from tickets.models.reference import BusinessSystem, Contract, Host, ServiceItem
 from tickets.selectors import reporting as tickets_reporting
+from tickets.selectors.exclusions import exclusion_filter, exclusion_queryset
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
@@ -27,6 +28,15 @@ from .periods import Period, tz
 # Service catalogue rows (序号) a resource adjustment draws on.
 RESOURCE_CATALOGUE_SEQ = {"vcpu": [1], "memory": [2], "storage": [3, 4], "bandwidth": [7], "public_ip": [8]}
 RESPONSE_BUCKETS = ((0, 5), (5, 10), (10, 15), (15, 30), (30, 60), (60, None))
+
+
+def _exclusions(period: Period, scope: Scope) -> list:
+    """Every exclusion of the month (issue 15 item 1), whatever its state: the reviewer sees what was
+    asked, what the purchaser confirmed and what it refused; only the confirmed ones moved a figure."""
+    return list(
+        exclusion_filter(exclusion_queryset(), start=period.start, end=period.end, organization_id=scope.organization_id,
+                         business_system_id=scope.business_system_id).order_by("effective_at", "pk")
+    )
 
 
 def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
@@ -53,6 +63,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
                                  today=now.astimezone(tz()).date()),
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope, now),
+        "exclusions": _exclusions(period, scope),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "satisfaction": _satisfaction(period, scope, kpis),
         "open_issues": _open_issues(period, scope),
@@ -78,6 +89,7 @@ def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.dateti
                 "resolve": row.get("resolve_time", (0, 0)),
                 "restore": row.get("restore_time", (0, 0)),
                 "availability": avail["value"] if avail else None,
+                "availability_met": avail["met"] if avail else None,
                 "downtime_minutes": avail["downtime_minutes"] if avail else None,
             }
         )

@@ -44,10 +44,10 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
 def october(users, systems, purchaser):
     from tickets.models import BusinessSystem
     from tickets.services.downtime import downtime_record_create
+    from tickets.services.exclusions import ticket_cancel
     from tickets.services.satisfaction import ticket_rate
     from tickets.services.tickets import (
         ticket_acknowledge,
-        ticket_cancel,
         ticket_create,
         ticket_locate,
         ticket_mark_major,

@@ -9,7 +9,7 @@ from .conftest import EVAL_AT
 pytestmark = pytest.mark.django_db
 
 KEYS = {"response_rate", "response_time", "resolve_time", "restore_time", "resource_on_time", "availability",
-        "major_incidents", "onboarding_rate", "satisfaction_rate"}
+        "major_incidents", "onboarding_rate", "satisfaction_rate", "reopened"}
 
 
 def test_kpi_api_keys_and_shapes(october, users, api, purchaser, time_machine):
@@ -21,7 +21,7 @@ def test_kpi_api_keys_and_shapes(october, users, api, purchaser, time_machine):
     assert body["response_time"]["value"] == 0.6 and body["response_time"]["p90_minutes"] == 20
     assert {"value", "target", "met", "count", "within_target", "mean_minutes", "p90_minutes", "max_minutes"} <= set(body["resolve_time"])
     assert {"downtime_minutes", "by_system"} <= set(body["availability"])
-    assert set(body["availability"]["by_system"][0]) == {"business_system", "value", "downtime_minutes"}
+    assert set(body["availability"]["by_system"][0]) == {"business_system", "value", "downtime_minutes", "met"}
     assert {"rated", "satisfied"} <= set(body["satisfaction_rate"])
     assert body["major_incidents"]["value"] == 1
     assert "/tickets/" in body["response_time"]["tickets_url"]

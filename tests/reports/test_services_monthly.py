@@ -146,3 +146,38 @@ def test_the_page_offers_issue_only_where_the_service_would_issue(october, users
     issue_url = "/reports/monthly/{}/issue/"
     assert issue_url.format(older.pk) not in client.get(f"/reports/monthly/{older.pk}/").content.decode()
     assert issue_url.format(newer.pk) in client.get(f"/reports/monthly/{newer.pk}/").content.decode()
+def test_dispute_after_issue_keeps_the_issued_figures_and_the_next_version_shows_it(
+    october, users, contract, django_capture_on_commit_callbacks
+):
+    """Issue 15: a confirmed provider cancellation leaves the month's figures; disputed after the report
+    was issued, the issued PDF keeps its figures and the next version counts the ticket again."""
+    from pathlib import Path
+
+    from tickets.services.exclusions import exclusion_decide, ticket_cancel
+    from tickets.services.tickets import ticket_create
+
+    t9 = ticket_create(actor=users["requester"], title="门户无法登录", kind="fault", severity="P3",
+                       business_system=october["own"], now=at(10, 28, 9))
+    exclusion = ticket_cancel(actor=users["duty_leader"], ticket=t9, reason="用户已自行恢复", now=at(10, 28, 9, 5))
+    exclusion_decide(actor=users["approver"], exclusion=exclusion, action="confirm", note="同意", now=at(10, 28, 10))
+    first = _generate(users["project_manager"], contract, django_capture_on_commit_callbacks)
+    monthly_report_issue(actor=users["project_manager"], report_id=first.pk, now=EVAL_AT)
+    data = first.file.read()
+    out = Path("test-artifacts/fig")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "monthly-v1.pdf").write_bytes(data)
+    # Narrow table cells wrap: compare without line breaks and spaces.
+    text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+    assert "指标排除（须经采购人确认）" in text and t9.number in text
+    assert "达标的含义" in text and "总体（合并口径）" in text
+    assert first.kpi_snapshot["figures"]["response_time"]["count"] == 5  # T9 left out
+
+    exclusion_decide(actor=users["approver"], exclusion=exclusion, action="dispute", note="实际未恢复", now=EVAL_AT)
+    second = _generate(users["project_manager"], contract, django_capture_on_commit_callbacks)
+    assert second.version == 2
+    assert second.kpi_snapshot["figures"]["response_time"]["count"] == 6  # T9 counts again, as a miss
+    assert second.kpi_snapshot["figures"]["response_time"]["within_target"] == 3
+    first.refresh_from_db()
+    assert first.kpi_snapshot["figures"]["response_time"]["count"] == 5
+    second.file.seek(0)
+    (out / "monthly.pdf").write_bytes(second.file.read())

@@ -221,7 +221,7 @@ def test_project_manager_marks_a_security_incident_major(users, new_ticket):
 @pytest.mark.django_db
 def test_actions_for_each_role(users, new_ticket):
     ticket = new_ticket()
-    assert ticket_actions_for(user=users["requester"], ticket=ticket) == ["cancel", "update", "comment", "attach"]
+    assert ticket_actions_for(user=users["requester"], ticket=ticket) == ["cancel", "merge", "update", "comment", "attach"]
     assert ticket_actions_for(user=users["engineer"], ticket=ticket) == [
         "acknowledge", "claim", "update", "comment", "attach", "downtime"
     ]

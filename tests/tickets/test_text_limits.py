@@ -7,6 +7,7 @@ from core.exceptions import ValidationFailed
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from tickets.services import comments as comment_svc
 from tickets.services import downtime as downtime_svc
+from tickets.services import exclusions as exclusion_svc
 from tickets.services import tickets as svc
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_lifecycle_reasons_at_the_edge(users, new_ticket):
     _edge(lambda text: svc.ticket_resolve(actor=engineer, ticket=ticket, resolution=text), "resolution", TEXT_MAX_LENGTH)
     _edge(lambda text: svc.ticket_reopen(actor=users["requester"], ticket=ticket, reason=text), "reason", REASON_MAX_LENGTH)
     fresh = new_ticket(kind="request", severity="P3")
-    _edge(lambda text: svc.ticket_cancel(actor=users["requester"], ticket=fresh, reason=text), "reason", REASON_MAX_LENGTH)
+    _edge(lambda text: exclusion_svc.ticket_cancel(actor=users["requester"], ticket=fresh, reason=text), "reason", REASON_MAX_LENGTH)
 
 
 def test_fault_conclusions_at_the_edge(users, new_ticket):

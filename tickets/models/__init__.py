@@ -1,3 +1,4 @@
+from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, ExclusionKind
 from .reference import BusinessSystem, Contract, Host, ServiceItem
 from .ticket import (
     NUMBER_PREFIX,
@@ -23,14 +24,18 @@ from .ticket import (
 )
 
 __all__ = [
+    "DOWNTIME_EXCLUSION_KINDS",
     "NUMBER_PREFIX",
     "OPEN_STATUSES",
+    "TICKET_EXCLUSION_KINDS",
     "BusinessSystem",
     "CalendarKind",
     "ClockName",
     "Contract",
     "Direction",
     "DowntimeRecord",
+    "Exclusion",
+    "ExclusionKind",
     "Host",
     "ResourceKind",
     "SatisfactionFollowUp",

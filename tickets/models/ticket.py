@@ -299,6 +299,8 @@ class SlaClock(models.Model):
     paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
     paused_minutes = models.PositiveIntegerField(_("已暂停（分钟）"), default=0)
     elapsed_minutes = models.PositiveIntegerField(_("耗时（分钟）"), null=True, blank=True)
+    # To the second: met means strictly less than the target (tickets.selectors.sla.sla_met).
+    elapsed_seconds = models.PositiveIntegerField(_("耗时（秒）"), null=True, blank=True)
     breached = models.BooleanField(_("已超时"), default=False)
     # When the next escalation threshold (50 %, 80 %, breach) not yet announced is reached; null when
     # none is left or the clock does not run. The escalation scan reads this through an index.
@@ -391,6 +393,10 @@ class TicketEvent(AppendOnlyModel):
         SLA_ESCALATED = "sla_escalated", _("SLA 预警/超时")
         ALERTS_ATTACHED = "alerts_attached", _("告警合并")
         MONITOR_RECOVERED = "monitor_recovered", _("监控恢复")
+        EXCLUSION_REQUESTED = "exclusion_requested", _("申请指标排除")
+        EXCLUSION_DECIDED = "exclusion_decided", _("指标排除决定")
+        MERGED = "merged", _("合并为重复工单")
+        REGRADED = "regraded", _("调整级别")
 
     # Looked up through ticket_event_ticket_at_idx (ticket, at): no second index on ticket alone.
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)

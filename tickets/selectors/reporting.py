@@ -36,6 +36,7 @@ from ..models import (
     TicketKind,
 )
 from .downtime import downtime_planned_parts
+from .exclusions import kpi_ticket_q
 from .sla import clock_counted_q, clock_figure_q, clock_missed_q, clock_state_case, clock_within_q, sla_target_minutes
 
 
@@ -82,16 +83,17 @@ def ticket_choice_labels() -> dict[str, dict[str, Any]]:
 
 def tickets_reported_in(*, period: PeriodLike, scope: ScopeLike, counted: bool = False) -> QuerySet[Ticket]:
     """The tickets reported in the period (Asia/Shanghai month) within the scope; `counted` leaves out
-    cancelled tickets, which no figure counts (KPI rules, issue 6)."""
+    tickets a confirmed exclusion takes out (tickets.selectors.exclusions.kpi_ticket_q; an unconsented
+    cancellation still counts)."""
     qs = Ticket.objects.filter(Q(reported_at__gte=period.start, reported_at__lt=period.end) & ticket_scope_q(scope))
-    return qs.exclude(status=CANCELLED) if counted else qs
+    return qs.filter(kpi_ticket_q()) if counted else qs
 
 
 def clocks_counted_in(*, period: PeriodLike, scope: ScopeLike) -> QuerySet[SlaClock]:
-    """The clocks of the period's tickets (reported in it, not cancelled) within the scope."""
+    """The clocks of the period's tickets (reported in it, not excluded) within the scope."""
     return SlaClock.objects.filter(
         Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-        & ~Q(ticket__status=CANCELLED)
+        & kpi_ticket_q("ticket__")
         & ticket_scope_q(scope, "ticket__")
     )
 
@@ -385,12 +387,12 @@ def ledger_values(*, period: PeriodLike, scope: ScopeLike) -> Iterator[dict[str,
 
 
 def clocks_at_risk(*, scope: ScopeLike, now: dt.datetime, window: dt.timedelta, limit: int) -> list[SlaClock]:
-    """Running clocks (not paused, not breached, not cancelled) due within `window` of `now`, soonest
+    """Running clocks (not paused, not breached, not excluded by a confirmed exclusion) due within `window` of `now`, soonest
     first, with their ticket, system and assignee. One query."""
     return list(
-        SlaClock.objects.filter(~Q(ticket__status=CANCELLED) & ticket_scope_q(scope, "ticket__"))
+        SlaClock.objects.filter(kpi_ticket_q("ticket__") & ticket_scope_q(scope, "ticket__"))
         .select_related("ticket__business_system", "ticket__assignee")
-        .filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gte=now, due_at__lt=now + window)
+        .filter(stopped_at__isnull=True, paused_at__isnull=True, breached=False, due_at__gt=now, due_at__lt=now + window)
         .order_by("due_at")[:limit]
     )
 

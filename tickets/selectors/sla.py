@@ -3,12 +3,34 @@
 import datetime as dt
 import math
 
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, WorkingDays, working_minutes_between
 
 from ..models import ClockName, Severity, SlaClock, Ticket, TicketKind
+
+# ---------------------------------------------------------------- met means strictly less than
+# 验收 1(4)(5): 小于 15 / 30 分钟. A clock is met when its elapsed time, to the second, is strictly less
+# than its target: 14:59 is met, 15:00 is not. The one definition: the services set `breached` with it
+# when a clock stops, the figures below use it for running clocks, and every count, filter and badge
+# (API, pages, PDFs) reads `breached` or `sla_due_passed_q`, which agree with it.
+
+
+def sla_elapsed_seconds(exact_minutes: float) -> int:
+    """Whole seconds of a business-minute figure (a started second is not counted: to the second)."""
+    return max(0, math.floor(exact_minutes * 60 + 1e-6))
+
+
+def sla_met(*, elapsed_seconds: int, target_minutes: int) -> bool:
+    """The rule: met when the elapsed time is strictly less than the target."""
+    return elapsed_seconds < target_minutes * 60
+
+
+def sla_due_passed_q(now: dt.datetime, prefix: str = "") -> Q:
+    """A running clock whose target time has been reached at `now` (due_at is the moment elapsed equals
+    the target, which is already not met)."""
+    return Q(**{f"{prefix}due_at__lte": now})
 
 
 def _exact_elapsed(clock: SlaClock, *, until: dt.datetime, days: WorkingDays | None) -> float:
@@ -18,13 +40,13 @@ def _exact_elapsed(clock: SlaClock, *, until: dt.datetime, days: WorkingDays | N
 
 
 def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | None = None) -> dict:
-    """target_minutes, due_at, stopped_at, elapsed_minutes, paused_minutes, breached,
+    """target_minutes, due_at, stopped_at, elapsed_seconds, elapsed_minutes, paused_minutes, breached,
     remaining_minutes, state ("running" | "paused" | "met" | "breached" | "unknown"), calendar,
     calendar_warning.
 
-    Elapsed minutes count a started minute as a whole one (15 min 01 s is 16): a clock is met when
-    elapsed_minutes <= target_minutes, i.e. when it stopped at or before due_at. `remaining_minutes`
-    is negative once breached. `days` lets a list share one calendar cache."""
+    A clock is met when its elapsed seconds are strictly less than the target (`sla_met`), i.e. when
+    it stopped before due_at. Elapsed minutes, for display, count a started minute as a whole one.
+    `remaining_minutes` is negative once breached. `days` lets a list share one calendar cache."""
     figures = {
         "name": clock.name,
         "target_minutes": clock.target_minutes,
@@ -38,6 +60,7 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
     if clock.stopped_at is not None:
         elapsed = clock.elapsed_minutes
         figures.update(
+            elapsed_seconds=clock.elapsed_seconds,
             elapsed_minutes=elapsed,
             breached=clock.breached,
             remaining_minutes=None if elapsed is None else clock.target_minutes - elapsed,
@@ -49,6 +72,7 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
         exact = _exact_elapsed(clock, until=until, days=days)
     except CalendarDataMissing as missing:
         figures.update(
+            elapsed_seconds=None,
             elapsed_minutes=None,
             breached=clock.breached,
             remaining_minutes=None,
@@ -56,9 +80,11 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
             calendar_warning=clock.calendar_warning or str(missing),
         )
         return figures
-    breached = clock.breached or exact > clock.target_minutes
+    seconds = sla_elapsed_seconds(exact)
+    breached = clock.breached or not sla_met(elapsed_seconds=seconds, target_minutes=clock.target_minutes)
     figures.update(
-        elapsed_minutes=math.ceil(exact - 1e-9),
+        elapsed_seconds=seconds,
+        elapsed_minutes=math.ceil(seconds / 60),
         breached=breached,
         remaining_minutes=math.floor(clock.target_minutes - exact),
         state="paused" if clock.paused_at else ("breached" if breached else "running"),
@@ -98,14 +124,25 @@ CLOCK_STATES = ("counted", "missed", "unstopped")
 
 
 def clock_counted_q(now: dt.datetime) -> Q:
-    """Clocks that count at `now`: stopped, breached, or running (not paused) past their due time. A
-    clock still running within its target, or paused before its due time, is left out until it stops."""
-    return Q(stopped_at__isnull=False) | Q(breached=True) | Q(paused_at__isnull=True, due_at__lt=now)
+    """Clocks that count at `now`: stopped, breached, or running (not paused) at or past their due time.
+    A clock still running within its target, or paused before its due time, is left out until it stops."""
+    return Q(stopped_at__isnull=False) | Q(breached=True) | (Q(paused_at__isnull=True) & sla_due_passed_q(now))
+
+
+def clock_stopped_by_cancel_q(prefix: str = "") -> Q:
+    """A clock stopped only because its ticket was cancelled: it never met anything. It matters when
+    the cancellation does not count (no confirmed exclusion): such a clock is a miss, not a response."""
+    return Q(**{f"{prefix}ticket__status": Ticket.Status.CANCELLED, f"{prefix}stopped_at": F(f"{prefix}ticket__cancelled_at")})
+
+
+def clock_responded_q() -> Q:
+    """A clock that really stopped (at its milestone, not by a cancellation)."""
+    return Q(stopped_at__isnull=False) & ~clock_stopped_by_cancel_q()
 
 
 def clock_within_q() -> Q:
-    """Counted clocks that met their target: stopped, not breached."""
-    return Q(stopped_at__isnull=False, breached=False)
+    """Counted clocks that met their target: stopped at their milestone, not breached."""
+    return clock_responded_q() & Q(breached=False)
 
 
 def clock_state_q(state: str, *, now: dt.datetime) -> Q:
@@ -117,13 +154,13 @@ def clock_state_q(state: str, *, now: dt.datetime) -> Q:
     if state == "missed":
         return counted & ~clock_within_q()
     if state == "unstopped":
-        return counted & Q(stopped_at__isnull=True)
+        return counted & ~clock_responded_q()
     raise ValueError(state)
 
 
 def clock_missed_q(now: dt.datetime) -> Q:
     """A clock that has missed its target at `now` (8.2.12): breached, or still running past its due time."""
-    return Q(breached=True) | Q(stopped_at__isnull=True, due_at__lt=now)
+    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now))
 
 
 def clock_state_case(now: dt.datetime, prefix: str = "", *, missing: str | None = None) -> Case:
@@ -134,7 +171,7 @@ def clock_state_case(now: dt.datetime, prefix: str = "", *, missing: str | None 
     state = Case(
         When(**{f"{prefix}stopped_at__isnull": False, f"{prefix}breached": True}, then=Value("breached")),
         When(**{f"{prefix}stopped_at__isnull": False}, then=Value("met")),
-        When(Q(**{f"{prefix}breached": True}) | Q(**{f"{prefix}due_at__lt": now}), then=Value("breached")),
+        When(Q(**{f"{prefix}breached": True}) | sla_due_passed_q(now, prefix), then=Value("breached")),
         default=Value("running"),
         output_field=CharField(),
     )

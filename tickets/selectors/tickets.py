@@ -23,7 +23,8 @@ from ..models import (
     TicketComment,
     TicketEvent,
 )
-from .sla import clock_state_q
+from .exclusions import kpi_ticket_q
+from .sla import clock_state_q, sla_due_passed_q
 
 QUEUES = ("unassigned", "mine", "team", "breaching", "open")
 
@@ -112,7 +113,7 @@ def ticket_filter(
     if organization:
         qs = qs.filter(organization_id=organization)
     if exclude_cancelled:
-        qs = qs.exclude(status=Ticket.Status.CANCELLED)
+        qs = qs.filter(kpi_ticket_q())  # the figures' rule: out only with the purchaser's consent
     if clock:
         clocks = SlaClock.objects.filter(ticket=OuterRef("pk"), name=clock)
         if clock_state:
@@ -141,7 +142,7 @@ def ticket_filter(
     if breached is not None:
         over = Q(clocks__breached=True)
         if now is not None:
-            over |= Q(clocks__stopped_at__isnull=True, clocks__paused_at__isnull=True, clocks__due_at__lt=now)
+            over |= Q(clocks__stopped_at__isnull=True, clocks__paused_at__isnull=True) & sla_due_passed_q(now, "clocks__")
         matching = Ticket.objects.filter(over).values("pk")
         qs = qs.filter(pk__in=matching) if breached else qs.exclude(pk__in=matching)
     if search:

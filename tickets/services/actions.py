@@ -9,10 +9,11 @@ its own map of which service an action calls. URLs may spell a name with hyphens
 
 from collections.abc import Callable
 
-from core.exceptions import NotFound
+from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket
-from . import comments, downtime, satisfaction, tickets
+from ..selectors.tickets import ticket_list_for_user
+from . import comments, downtime, exclusions, satisfaction, tickets
 
 
 def _downtime_correct(*, actor, ticket: Ticket, record: DowntimeRecord, **data):
@@ -20,6 +21,16 @@ def _downtime_correct(*, actor, ticket: Ticket, record: DowntimeRecord, **data):
     if record.ticket_id != ticket.pk:
         raise NotFound("停机记录不存在")
     return downtime.downtime_record_correct(actor=actor, record=record, **data)
+
+
+def _merge(*, actor, ticket: Ticket, duplicate_of, reason: str):
+    """Merge into the ticket the page names by its number (the API resolves its id itself)."""
+    if isinstance(duplicate_of, str):
+        target = ticket_list_for_user(user=actor, for_display=False).filter(number=duplicate_of.strip()).first()
+        if target is None:
+            raise ValidationFailed(fields={"duplicate_of": ["工单不存在"]})
+        duplicate_of = target
+    return exclusions.ticket_merge(actor=actor, ticket=ticket, duplicate_of=duplicate_of, reason=reason)
 
 
 # action -> service, called as service(actor=, ticket=, **the parsed input)
@@ -34,7 +45,8 @@ TICKET_ACTIONS: dict[str, Callable] = {
     "resolve": tickets.ticket_resolve,
     "close": tickets.ticket_close,
     "reopen": tickets.ticket_reopen,
-    "cancel": tickets.ticket_cancel,
+    "cancel": exclusions.ticket_cancel,
+    "merge": _merge,
     "mark_major": tickets.ticket_mark_major,
     "rate": satisfaction.ticket_rate,
     "comment": comments.ticket_comment,

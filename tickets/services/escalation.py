@@ -17,6 +17,7 @@ from roster.selectors.calendar import CalendarDataMissing, WorkingDays, working_
 from roster.selectors.duty import duty_contacts
 
 from ..models import SlaClock, SlaEscalation, TicketEvent
+from ..selectors.sla import sla_elapsed_seconds, sla_met
 from .events import ticket_event_record
 from .notify import ticket_url
 from .sla import ESCALATION_THRESHOLDS, sla_clock_next_escalation_set, sla_clocks_calendar_retry
@@ -38,7 +39,7 @@ def sla_escalation_due_ids(*, now: dt.datetime, limit: int = BATCH) -> list[int]
 
 def _reached(clock: SlaClock, now: dt.datetime) -> list[int]:
     """Thresholds whose moment has passed: 50 %/80 % once that share of the target has elapsed,
-    breach once more than the target has."""
+    breach once the target has (met means strictly less than it)."""
     try:
         exact = working_minutes_between(clock.started_at, now, clock.calendar) - clock.paused_minutes
     except CalendarDataMissing:
@@ -46,7 +47,7 @@ def _reached(clock: SlaClock, now: dt.datetime) -> list[int]:
     reached = []
     for threshold in ESCALATION_THRESHOLDS:
         if threshold == SlaEscalation.Threshold.BREACH:
-            if clock.breached or exact > clock.target_minutes:
+            if clock.breached or not sla_met(elapsed_seconds=sla_elapsed_seconds(exact), target_minutes=clock.target_minutes):
                 reached.append(threshold)
         elif exact >= clock.target_minutes * threshold / 100:
             reached.append(threshold)

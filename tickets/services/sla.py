@@ -9,11 +9,13 @@ import datetime as dt
 import math
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, add_working_minutes, working_minutes_between
 from roster.selectors.periods import period_active_at
 
 from ..models import BusinessSystem, SlaClock, SlaEscalation, SlaPolicy, StopMilestone, Ticket, TicketEvent
+from ..selectors.sla import sla_elapsed_seconds, sla_met
 from .events import ticket_event_record
 
 ESCALATION_THRESHOLDS = (SlaEscalation.Threshold.HALF, SlaEscalation.Threshold.EIGHTY, SlaEscalation.Threshold.BREACH)
@@ -75,8 +77,8 @@ def _set_next_escalation(clock: SlaClock, days: WorkingDays) -> None:
         if threshold in done:
             continue
         if threshold == SlaEscalation.Threshold.BREACH:
-            # Announced once due_at has passed (strictly: a clock stopped at due_at is met).
-            clock.next_escalation_at = clock.due_at + dt.timedelta(seconds=1)
+            # Announced at due_at: elapsed equal to the target is already not met (sla_met).
+            clock.next_escalation_at = clock.due_at
             return
         try:
             clock.next_escalation_at = _due(clock, clock.target_minutes * threshold / 100 + clock.paused_minutes, days)
@@ -114,9 +116,13 @@ def sla_clocks_next_due(clocks: list[SlaClock]) -> dt.datetime | None:
     return min(running) if running else None
 
 
-def _elapsed(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> int:
+def _stop_figures(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> None:
+    """elapsed_seconds (to the second), elapsed_minutes (a started minute counts whole, for display)
+    and `breached` by the one rule, sla_met. Raises CalendarDataMissing."""
     exact = working_minutes_between(clock.started_at, at, clock.calendar, days=days) - clock.paused_minutes
-    return max(0, math.ceil(exact - 1e-9))
+    clock.elapsed_seconds = sla_elapsed_seconds(exact)
+    clock.elapsed_minutes = math.ceil(clock.elapsed_seconds / 60)
+    clock.breached = clock.breached or not sla_met(elapsed_seconds=clock.elapsed_seconds, target_minutes=clock.target_minutes)
 
 
 def _pause_minutes(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> int:
@@ -133,7 +139,7 @@ def _clocks(ticket: Ticket) -> list[SlaClock]:
 
 
 _CLOCK_FIELDS = ["due_at", "calendar_warning", "stopped_at", "paused_at", "paused_minutes", "elapsed_minutes",
-                 "breached", "next_escalation_at"]
+                 "elapsed_seconds", "breached", "next_escalation_at"]
 
 
 def sla_clocks_stop(*, ticket: Ticket, milestones: set[str], at: dt.datetime, actor, event_kind_note: str = "") -> None:
@@ -149,10 +155,9 @@ def sla_clocks_stop(*, ticket: Ticket, milestones: set[str], at: dt.datetime, ac
             clock.paused_at = None
         clock.stopped_at = at
         try:
-            clock.elapsed_minutes = _elapsed(clock, at, days)
-            clock.breached = clock.breached or clock.elapsed_minutes > clock.target_minutes
+            _stop_figures(clock, at, days)
         except CalendarDataMissing as missing:
-            clock.elapsed_minutes = None
+            clock.elapsed_minutes = clock.elapsed_seconds = None
             clock.calendar_warning = str(missing)
         clock.next_escalation_at = None
         clock.save(update_fields=_CLOCK_FIELDS)
@@ -178,7 +183,7 @@ def sla_clocks_pause(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> 
         clock.paused_at = at
         clock.next_escalation_at = None
         # Already past due when paused: it stays breached (filters and reports read the flag).
-        clock.breached = clock.breached or (clock.due_at is not None and at > clock.due_at)
+        clock.breached = clock.breached or (clock.due_at is not None and at >= clock.due_at)
         clock.save(update_fields=["paused_at", "next_escalation_at", "breached"])
         paused.append(clock.name)
     if paused or kept:
@@ -221,32 +226,28 @@ def sla_clocks_resume(*, ticket: Ticket, at: dt.datetime, actor, reason: str = "
 
 def sla_clocks_restart(*, ticket: Ticket, at: dt.datetime, actor, reason: str) -> list[str]:
     """Reopen: clocks that stopped at resolve (or at locate, for a P1 reopened before it was cleared)
-    run again. The time between the stop and the reopening was with the requester for confirmation and
-    counts as paused; it is on the timeline."""
+    run again from where they started. Reopening gives no credit (issue 15 item 7): the time the
+    ticket sat resolved counts, so a clock past its target at the reopening is breached at once, and a
+    clock that was breached stays breached."""
     days = WorkingDays()
     clocks = _clocks(ticket)
-    restarted: dict[str, int] = {}
+    restarted: dict[str, str] = {}
     for clock in clocks:
         if clock.stopped_at is None or clock.stop_on == StopMilestone.ACKNOWLEDGE:
             continue
         if clock.stop_on == StopMilestone.LOCATE and ticket.located_at is not None:
             continue  # it was really located; reopening does not undo that
-        try:
-            gap = math.floor(working_minutes_between(clock.stopped_at, at, clock.calendar, days=days))
-        except CalendarDataMissing:
-            gap = 0
-        clock.paused_minutes += gap
+        restarted[clock.name] = timezone.localtime(clock.stopped_at).isoformat()
         clock.stopped_at = None
-        clock.elapsed_minutes = None
-        clock.breached = False
+        clock.elapsed_minutes = clock.elapsed_seconds = None
         _set_due(clock, days)
+        clock.breached = clock.breached or (clock.due_at is not None and at >= clock.due_at)
         _set_next_escalation(clock, days)
         clock.save(update_fields=_CLOCK_FIELDS)
-        restarted[clock.name] = gap
     if restarted:
         ticket_event_record(
             ticket=ticket, kind=TicketEvent.Kind.CLOCK_RESUMED, actor=actor, at=at, note=reason,
-            data={"restarted": True, "paused_minutes": restarted},
+            data={"restarted": True, "stopped_at": restarted, "credit_minutes": 0},
         )
     _refresh_next_due(ticket, clocks)
     return list(restarted)
@@ -287,8 +288,7 @@ def sla_clocks_calendar_retry(*, limit: int = 100) -> int:
                 _set_due(clock, days)
                 if clock.stopped_at is not None and clock.elapsed_minutes is None and not clock.calendar_warning:
                     try:
-                        clock.elapsed_minutes = _elapsed(clock, clock.stopped_at, days)
-                        clock.breached = clock.breached or clock.elapsed_minutes > clock.target_minutes
+                        _stop_figures(clock, clock.stopped_at, days)
                     except CalendarDataMissing as missing:
                         clock.calendar_warning = str(missing)
                 _set_next_escalation(clock, days)

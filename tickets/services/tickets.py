@@ -54,7 +54,7 @@ from .sla import (
     sla_clocks_resume,
     sla_clocks_stop,
 )
-from .transitions import ticket_action_check
+from .transitions import OPEN_STATUSES, ticket_action_check
 
 S = Ticket.Status
 
@@ -568,22 +568,29 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     return ticket
 
 
-@transaction.atomic
-def ticket_cancel(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
-    """Before acknowledgement, by the requester's organisation or a manager, with a reason. All clocks stop."""
-    now = now or timezone.now()
-    text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
-    if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["请填写取消原因"]})
-    ticket = _lock(ticket)
-    ticket_action_check(action="cancel", user=actor, ticket=ticket)
+def ticket_cancel_apply(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime,
+                        kind: str = TicketEvent.Kind.CANCELLED, data: dict | None = None) -> Ticket:
+    """Carry out a cancellation the purchaser consented to (tickets.services.exclusions decides that):
+    status cancelled, all running clocks stop, an open outage ends. Caller holds the ticket row lock
+    (`ticket` is the locked copy). A ticket already closed or cancelled keeps its status: the
+    exclusion alone takes it out of the figures."""
+    if ticket.status not in OPEN_STATUSES and ticket.status != S.RESOLVED:
+        return ticket
+    from_status = ticket.status
     ticket.cancelled_at = now
     ticket.cancel_reason = reason
     sla_clocks_stop(ticket=ticket, milestones=set(StopMilestone.values), at=now, actor=actor, event_kind_note="工单取消")
     _downtime_set_end(ticket.downtimes.filter(end__isnull=True), end=now, now=now)
-    _move(ticket, action="cancel", actor=actor, now=now, note=reason, kind=TicketEvent.Kind.CANCELLED,
-          extra_fields=("cancelled_at", "cancel_reason"))
+    ticket.status = S.CANCELLED
+    _save(ticket, now, "status", "next_due_at", "cancelled_at", "cancel_reason")
+    ticket_event_record(ticket=ticket, kind=kind, actor=actor, at=now, from_status=from_status, to_status=ticket.status,
+                        note=reason, data=data)
     return ticket
+
+
+def ticket_lock(ticket: Ticket) -> Ticket:
+    """The ticket re-read under its row lock (for services of this app beside this module)."""
+    return _lock(ticket)
 
 
 @transaction.atomic

@@ -155,7 +155,10 @@ TRANSITIONS = TransitionTable(
         Transition("resolve", WORKING_STATUSES, S.RESOLVED, staff, pgettext_lazy("ticket action", "解决")),
         Transition("close", frozenset({S.RESOLVED}), S.CLOSED, tenant_or_manager, pgettext_lazy("ticket action", "确认关闭")),
         Transition("reopen", frozenset({S.RESOLVED, S.CLOSED}), S.IN_PROGRESS, tenant_or_staff, pgettext_lazy("ticket action", "重新打开")),
+        # Cancel and merge open an exclusion (tickets.services.exclusions): the purchaser's own act takes
+        # effect at once, the provider's once the purchaser confirms.
         Transition("cancel", frozenset({S.NEW}), S.CANCELLED, tenant_or_manager, pgettext_lazy("ticket action", "取消")),
+        Transition("merge", OPEN_STATUSES, S.CANCELLED, tenant_or_manager, pgettext_lazy("ticket action", "合并为重复")),
         Transition("claim", OPEN_STATUSES, None, staff, pgettext_lazy("ticket action", "认领"), _unclaimed),
         Transition("assign", OPEN_STATUSES, None, manager, pgettext_lazy("ticket action", "指派")),
         Transition("update", OPEN_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "修改"), _editable),

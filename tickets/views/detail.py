@@ -67,6 +67,9 @@ DONE_MESSAGES = {
     "resolve": gettext_lazy("已解决。"),
     "reopen": gettext_lazy("工单已重新打开。"),
     "cancel": gettext_lazy("工单已取消。"),
+    "merge": gettext_lazy("已合并为重复工单。"),
+    "merge_requested": gettext_lazy("合并申请已提交，采购人确认后生效；在此之前工单照常计时。"),
+    "cancel_requested": gettext_lazy("取消申请已提交，采购人确认后工单才会取消；在此之前工单照常计时。"),
     "assign": gettext_lazy("已指派。"),
     "mark_major": gettext_lazy("已认定为重大安全事件。"),
     "rate": gettext_lazy("感谢您的评价。"),
@@ -175,25 +178,28 @@ def ticket_action(request, pk: int, action: str):
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
     words = ""
+    action_done = action
     if form is not None and not form.is_valid():
         error = ValidationFailed()
         words = str(error.message)
     else:
         try:
             data = _service_input(request, ticket, action, form.cleaned_data if form is not None else {})
-            ticket_action_run(action=action, actor=request.user, ticket=ticket, **data)
+            result = ticket_action_run(action=action, actor=request.user, ticket=ticket, **data)
         except DomainError as caught:
             error = caught
             # fields beside the form's inputs, the rest once in the page's alert (not again in the form)
             words = page_domain_error(caught, form=form, words_on_form=False)
         else:
             error = None
+            if getattr(result, "state", None) == "requested":  # an exclusion waiting for the purchaser
+                action_done = f"{action}_requested"
     if request.htmx:
         # A queue row: always answer with the row (htmx swaps 2xx), the outcome in words.
-        message = str(DONE_MESSAGES[action]) if error is None else words
+        message = str(DONE_MESSAGES[action_done]) if error is None else words
         return _row_response(request, pk, message=message, ok=error is None)
     if error is None:
-        messages.success(request, DONE_MESSAGES[action])
+        messages.success(request, DONE_MESSAGES[action_done])
         return redirect("ticket-detail", pk)
     if isinstance(error, NotFound):
         raise Http404(str(error.message))

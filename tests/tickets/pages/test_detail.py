@@ -25,10 +25,10 @@ def _page(client, ticket) -> str:
     ("role", "expected"),
     [
         ("engineer", {"acknowledge", "claim", "comment", "attach"}),
-        ("duty_leader", {"acknowledge", "claim", "assign", "cancel", "comment", "attach"}),
-        ("project_manager", {"acknowledge", "claim", "assign", "cancel", "comment", "attach"}),
-        ("requester", {"cancel", "comment", "attach"}),
-        ("approver", {"cancel", "comment", "attach"}),
+        ("duty_leader", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach"}),
+        ("project_manager", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach"}),
+        ("requester", {"cancel", "merge", "comment", "attach"}),
+        ("approver", {"cancel", "merge", "comment", "attach"}),
         ("auditor", set()),
     ],
 )
