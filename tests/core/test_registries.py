@@ -44,7 +44,7 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
     nav = nav_for(_Superuser())
     assert nav["daily"] == []
     assert {group["key"]: [item["url_name"] for item in group["items"]] for group in nav["groups"]} == {
-        "tickets": ["ticket-queue", "ticket-submit", "ticket-intake", "ticket-list"],
+        "tickets": ["ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "exclusion-list", "exclusion-inbox"],
         "changes": ["change-list", "change-calendar", "change-inbox"],
         "roster": [
             "roster-on-duty", "roster-list", "roster-my-shifts", "roster-swaps", "roster-log", "roster-handover",
@@ -58,6 +58,7 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
     assert [item["url_name"] for item in nav_items_for(_Superuser())] == [
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
-        "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "reports-monthly", "reports-packages", "business-systems",
+        "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "exclusion-list",
+        "exclusion-inbox", "reports-monthly", "reports-packages", "business-systems",
         "service-catalogue", "monitoring-integrations", "audit-log",
     ]
