@@ -109,3 +109,15 @@ def _broker_pause_reset():
     dispatch.broker_pause_reset()
     yield
     dispatch.broker_pause_reset()
+
+
+@pytest.fixture(autouse=True)
+def _interface_language():
+    """Every test starts in the interface's first language: a request handled in English (the language
+    cookie) leaves English active in the test's thread, and the next test would read English words."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
