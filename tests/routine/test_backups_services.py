@@ -116,11 +116,13 @@ def test_a_day_covered_only_by_a_failed_run_is_missing_and_alerted_once(users, p
 
 
 def test_a_resolved_ticket_makes_the_next_failure_open_a_new_one(users, policy):
-    from tickets.services.tickets import ticket_cancel
+    from tickets.services.exclusions import exclusion_decide, ticket_cancel
 
     backup_day_check(policy_id=policy.pk, day=dt.date(2026, 3, 2), now=local(2026, 3, 3, 7))
     ticket = Ticket.objects.get()
-    ticket_cancel(actor=users["duty_leader"], ticket=ticket, reason="已处理")
+    # The provider's cancellation counts once the purchaser confirms it (issue 15): then the ticket is closed.
+    exclusion = ticket_cancel(actor=users["duty_leader"], ticket=ticket, reason="已处理")
+    exclusion_decide(actor=users["approver"], exclusion=exclusion, action="confirm", note="同意")
     backup_day_check(policy_id=policy.pk, day=dt.date(2026, 3, 3), now=local(2026, 3, 4, 7))
     assert Ticket.objects.count() == 2
 
