@@ -118,6 +118,12 @@ def generation_claim(model, row_id: int, *, note: str):
     return row
 
 
+def generation_heartbeat(model, row_id: int):
+    """While a claimed generation works, touch its progress time every REPORTS_HEARTBEAT_SECONDS, so the
+    minute sweep (reports.generations_resume) can tell a silent worker from a slow one."""
+    return heartbeat(model.objects.filter(pk=row_id, task_state=TaskState.RUNNING), every=settings.REPORTS_HEARTBEAT_SECONDS)
+
+
 def generation_failed(model, row_id: int, exc: Exception) -> None:
     """A generation (monthly report or acceptance package) failed: log it and keep the error on the row,
     in its own transaction, so the page shows it and a retry can start again."""
@@ -158,8 +164,7 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
     if report is None:
         return None
     try:
-        with heartbeat(MonthlyReport.objects.filter(pk=report_id, task_state=TaskState.RUNNING),
-                       every=settings.REPORTS_HEARTBEAT_SECONDS):
+        with generation_heartbeat(MonthlyReport, report_id):
             now = now or timezone.now()
             period = month_period(report.month)
             data = monthly_report_data(contract=report.contract, period=period, now=now)

@@ -11,7 +11,6 @@ import logging
 import zipfile
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,7 +21,6 @@ from accounts.selectors import user_is_manager
 from core.db import after_commit, lock_one
 from core.dispatch import enqueue
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
-from core.heartbeat import heartbeat
 from roster.selectors.records import (
     duty_log_entries_between,
     duty_record_labels,
@@ -39,7 +37,7 @@ from ..models import AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
 from ..selectors.periods import Period, month_period
-from .monthly import generation_archive, generation_claim, generation_failed
+from .monthly import generation_archive, generation_claim, generation_failed, generation_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -250,8 +248,7 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
     if package is None:
         return None
     try:
-        with heartbeat(AcceptancePackage.objects.filter(pk=package_id, task_state=TaskState.RUNNING),
-                       every=settings.REPORTS_HEARTBEAT_SECONDS):
+        with generation_heartbeat(AcceptancePackage, package_id):
             now = now or timezone.now()
             period = month_period(package.month)
             reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
