@@ -20,6 +20,17 @@ export DJANGO_SETTINGS_MODULE=opsdesk.settings.test
 DATABASE_URL=sqlite:///${TMPDIR:-/tmp}/opsdesk-migration-check.sqlite3 $PY manage.py makemigrations --check --dry-run -v 0 || { echo "make test: migrations are missing or conflicting" >&2; exit 1; }
 # The import contracts (.importlinter: layers, rooms, reports reads selectors) fail the run before any test.
 .venv/bin/lint-imports --no-logo || { echo "make test: an import breaks the contracts in .importlinter" >&2; exit 1; }
+# The whole suite runs in two processes (pytest-xdist, a module per process at a time: CI's machine has two
+# cores); a run of chosen tests (make test ARGS=...) runs in one unless TEST_WORKERS says otherwise.
+if [ $# -eq 0 ]; then
+  workers=${TEST_WORKERS:-2}
+  set -- --durations=30
+else
+  workers=${TEST_WORKERS:-0}
+fi
+if [ "$workers" != "0" ]; then
+  set -- -n "$workers" --dist loadfile "$@"
+fi
 $PY -m pytest "$@"
 rc=$?
 if [ $rc -eq 5 ]; then

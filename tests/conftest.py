@@ -9,7 +9,22 @@ from accounts.models import Organization
 from accounts.roles import Role
 from accounts.services import user_create
 
+from tests import dbstate
+
 _seq = itertools.count(1)
+dbstate.install()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the migration-seeded rows are put back (tests/dbstate.py)."""
+    yield
+    if nextitem is not None and dbstate.is_transactional(item):  # the last test takes the database with it
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            dbstate.restore(connection)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 DATABASE_URL (PostgreSQL in CI) is honoured; without it the suite runs on SQLite.
 """
 
+import re
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -11,13 +13,22 @@ SECRET_KEY = "opsdesk-test-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# `make test` runs the suite in two pytest-xdist processes (gw0, gw1): each has its own test database
+# (pytest-django's suffix), its own media folder and its own Redis database, so neither sees the other's rows,
+# files or queued tasks.
+XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+MEDIA_ROOT = BASE_DIR / "var" / ("test-media" + (f"-{XDIST_WORKER}" if XDIST_WORKER else ""))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests call tasks in-process; the Celery round-trip test starts a real worker on the broker.
 CELERY_TEST_BROKER_URL = env("CELERY_BROKER_URL", default="")
+if XDIST_WORKER and CELERY_TEST_BROKER_URL.startswith("redis://"):
+    _match = re.fullmatch(r"(redis://[^/]+)(?:/(\d+))?", CELERY_TEST_BROKER_URL)
+    if _match:
+        _offset = int(XDIST_WORKER.removeprefix("gw") or 0) + 1
+        CELERY_TEST_BROKER_URL = f"{_match[1]}/{int(_match[2] or 0) + _offset}"
 CELERY_BROKER_URL = CELERY_TEST_BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)

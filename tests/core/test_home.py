@@ -44,7 +44,7 @@ def test_project_manager_sees_kpis_month_and_year_to_date(client, users):
     panels, html = _panels(client, users["project_manager"])
     kpis = panels["reports-kpis"]
     assert kpis["month"].kind == "month" and kpis["year"].kind == "year"
-    assert len(kpis["rows"]) == 9 and "年初至今" in html and "月报签发期限" in html
+    assert len(kpis["rows"]) == 10 and "年初至今" in html and "月报签发期限" in html
 
 
 def test_requester_sees_open_tickets_and_what_waits_for_them(client, users, systems):

@@ -11,10 +11,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.core import serializers
-from django.db import connection, transaction
-from django.db.backends.base.creation import BaseDatabaseCreation
-from django.db.models.constants import OnConflict
+from django.db import connection
+
+from tests import dbstate
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
@@ -40,56 +39,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-# Speed: Django restores the migration-seeded rows before every serialized-rollback test by saving
-# them one by one (~2 800 queries, ~8 s on PostgreSQL), and the demo data takes seconds more to seed.
-# For the journeys (only while one of them is being set up) the restore inserts each model's rows in
-# one raw bulk statement, and from the second journey on it restores a snapshot of the database taken
-# right after the first journey seeded the demo data: the same rows, without re-running the seeders.
-_RESTORE = {"active": False, "snapshot": None, "used_snapshot": False}
-_django_deserialize = BaseDatabaseCreation.deserialize_db_from_string
-
-
-def _bulk_deserialize(self, data):
-    if not _RESTORE["active"]:
-        return _django_deserialize(self, data)
-    _RESTORE["used_snapshot"] = _RESTORE["snapshot"] is not None
-    data = _RESTORE["snapshot"] or data
-    alias = self.connection.alias
-    rows: dict[type, list] = {}
-    links: list = []
-    for item in serializers.deserialize("json", data, using=alias):
-        rows.setdefault(type(item.object), []).append(item.object)
-        for name, ids in (item.m2m_data or {}).items():
-            field = type(item.object)._meta.get_field(name)
-            if field.remote_field.through._meta.auto_created:
-                through = field.remote_field.through
-                src, dst = field.m2m_field_name(), field.m2m_reverse_field_name()
-                links.extend(through(**{f"{src}_id": item.object.pk, f"{dst}_id": pk}) for pk in ids)
-    # Foreign keys are deferred to the commit on PostgreSQL. Rows already there (the first test after the
-    # database was created holds the migrated rows) are the same rows: conflicts are skipped.
-    with transaction.atomic(using=alias):
-        for model, objs in rows.items():
-            fields = model._meta.local_concrete_fields
-            for start in range(0, len(objs), 500):
-                model._base_manager.using(alias)._insert(objs[start : start + 500], fields=fields, raw=True, on_conflict=OnConflict.IGNORE)
-        by_through: dict[type, list] = {}
-        for link in links:
-            by_through.setdefault(type(link), []).append(link)
-        for through, objs in by_through.items():
-            through._base_manager.using(alias).bulk_create(objs, batch_size=500, ignore_conflicts=True)
-
-
-BaseDatabaseCreation.deserialize_db_from_string = _bulk_deserialize
-
-
+# Speed: from the second journey on, the restore (tests/dbstate.py) inserts a snapshot of the database
+# taken right after the first journey seeded the demo data: the same rows, without re-running the seeders.
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    _RESTORE["active"] = "tests/e2e/" in str(item.fspath)
-    _RESTORE["used_snapshot"] = False
+    dbstate.SNAPSHOT["active"] = "tests/e2e/" in str(item.fspath)
+    dbstate.SNAPSHOT["used"] = False
 
 
 def pytest_runtest_teardown(item):
-    _RESTORE["active"] = False
+    dbstate.SNAPSHOT["active"] = False
 
 
 def _seed_demo() -> None:
@@ -152,9 +111,9 @@ E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def e2e(live_server, request):
     """A fresh browser context on the live server with the demo data, watched for errors."""
-    if not _RESTORE["used_snapshot"]:
+    if not dbstate.SNAPSHOT["used"]:
         _seed_demo()
-        _RESTORE["snapshot"] = connection.creation.serialize_db_to_string()
+        dbstate.SNAPSHOT["data"] = connection.creation.serialize_db_to_string()
     browser = request.getfixturevalue("browser")  # after the database is restored and seeded
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     folder = ARTIFACTS / name
