@@ -103,6 +103,8 @@ class BackupPolicyListCreateApi(generics.ListCreateAPIView):
     ordering_fields = ["id", "name", "start_date"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return BackupPolicy.objects.none()
         return backup_selectors.backup_policy_list_for_user(user=self.request.user).order_by("pk")
 
     @extend_schema(request=BackupPolicyInputSerializer, responses={201: BackupPolicySerializer})
@@ -202,6 +204,8 @@ class BackupRunListCreateApi(generics.ListAPIView):
     ordering_fields = ["started_at", "id"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return BackupRun.objects.none()
         return backup_selectors.backup_run_list_for_user(user=self.request.user)
 
     @extend_schema(
@@ -272,6 +276,8 @@ class RestoreTestListCreateApi(generics.ListCreateAPIView):
     ordering_fields = ["tested_at", "id"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return RestoreTest.objects.none()
         return backup_selectors.restore_test_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
@@ -306,6 +312,8 @@ class BackupAlertListApi(generics.ListAPIView):
     filterset_class = BackupAlertFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return BackupAlert.objects.none()
         return backup_selectors.backup_alert_list_for_user(user=self.request.user)
 
 
@@ -395,6 +403,8 @@ class InspectionScheduleListCreateApi(generics.ListCreateAPIView):
     filterset_fields = ["template", "business_system", "frequency", "active"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return InspectionSchedule.objects.none()
         return inspection_selectors.inspection_schedule_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
@@ -454,6 +464,8 @@ class InspectionRoundListApi(generics.ListAPIView):
     ordering_fields = ["slot", "id"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return InspectionRound.objects.none()
         return inspection_selectors.inspection_round_list_for_user(user=self.request.user)
 
 

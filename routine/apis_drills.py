@@ -41,6 +41,8 @@ class DrillListCreateApi(generics.ListCreateAPIView):
     filterset_fields = ["kind", "status", "organization"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Drill.objects.none()
         return drill_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
