@@ -8,7 +8,7 @@ import re
 import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -477,6 +477,7 @@ class InspectionRoundDetailApi(generics.RetrieveAPIView):
 
 
 class InspectionRoundCompleteApi(APIView):
+    @extend_schema_serializer(component_name="InspectionRoundCompleteInput")
     class Input(serializers.Serializer):
         answers = serializers.DictField(child=serializers.DictField(), help_text='{"<item id>": {"value": "ok", "note": ""}}')
         notes = serializers.CharField(required=False, allow_blank=True)
@@ -492,11 +493,15 @@ class InspectionRoundCompleteApi(APIView):
         return Response(InspectionRoundDetailSerializer(round_).data)
 
 
-class InspectionResultTicketApi(APIView):
-    class Input(serializers.Serializer):
-        severity = serializers.ChoiceField(choices=["P1", "P2", "P3", "P4"], default="P3")
+class ProblemTicketInput(serializers.Serializer):
+    """The severity of the fault ticket opened for a problem found on routine work (an abnormal
+    inspection result, a drill's problem)."""
 
-    @extend_schema(request=Input, responses={201: OpenApiTypes.OBJECT})
+    severity = serializers.ChoiceField(choices=["P1", "P2", "P3", "P4"], default="P3")
+
+
+class InspectionResultTicketApi(APIView):
+    @extend_schema(request=ProblemTicketInput, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, pk: int):
         result = inspection_selectors.inspection_result_list_for_user(user=request.user).filter(pk=pk).first()
         if result is None:
@@ -504,7 +509,7 @@ class InspectionResultTicketApi(APIView):
 
             raise NotFound()
         require_provider_staff(request.user)
-        data = self.Input(data=request.data)
+        data = ProblemTicketInput(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = inspection_services.inspection_result_ticket(actor=request.user, result_id=result.pk, **data.validated_data)
         return Response({"ticket": ticket.pk, "number": ticket.number}, status=status.HTTP_201_CREATED)
