@@ -173,7 +173,9 @@ MATRIX += [
             "acknowledge": dict(requester=403, approver=403, engineer=200, tech_lead=200, duty_leader=200, project_manager=200),
             "claim": dict(requester=403, approver=403, engineer=200, tech_lead=200, duty_leader=200, project_manager=200),
             "assign": dict(requester=400, approver=400, engineer=400, tech_lead=400, duty_leader=400, project_manager=400),
-            "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=200, project_manager=200),
+            # The purchaser's own cancellation takes effect (200); the provider's only asks the purchaser:
+            # an Exclusion waiting for its approver (tickets.services.exclusions), answered 202.
+            "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=202, project_manager=202),
             "close": dict(requester=409, approver=409, engineer=403, tech_lead=403, duty_leader=409, project_manager=409),
             "locate": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
             "mark-major": dict(requester=403, approver=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=400),
