@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .db import after_commit, lock_one
 from .dispatch import enqueue
@@ -44,6 +45,9 @@ def notification_send(
     caller may run twice (duplicate task runs, restarts) and people are told once.
     """
     now = timezone.now()
+    # A title built from a ticket's (up to 200 characters) plus its prefix is cut to what the inbox and
+    # the e-mail subject hold, with an ellipsis; the body carries the rest.
+    title = Truncator(title).chars(Notification._meta.get_field("title").max_length)
     created: list[Notification] = []
     seen: set[int] = set()
     for user in recipients:

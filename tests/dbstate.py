@@ -11,6 +11,7 @@ it a snapshot that includes the demo data (tests/e2e/conftest.py).
 """
 
 from django.core import serializers
+from django.core.management.color import no_style
 from django.db import transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
 from django.db.models.constants import OnConflict
@@ -47,6 +48,13 @@ def bulk_deserialize(self, data):
             by_through.setdefault(type(link), []).append(link)
         for through, objs in by_through.items():
             through._base_manager.using(alias).bulk_create(objs, batch_size=500, ignore_conflicts=True)
+        # Rows inserted with their ids leave a sequence where it was, which may be behind them (a test
+        # that migrates backwards and forwards recreates tables): each sequence moves past its rows.
+        statements = self.connection.ops.sequence_reset_sql(no_style(), list(rows) + list(by_through))
+        if statements:
+            with self.connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
 
 
 def install() -> None:

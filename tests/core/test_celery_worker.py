@@ -33,7 +33,7 @@ def test_worker_round_trip_on_the_broker(users):
     assert message.status == OutboxMessage.Status.PENDING
 
     db = settings.DATABASES["default"]
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}  # the URL below is already this process's
     env.update(
         DJANGO_SETTINGS_MODULE="opsdesk.settings.test",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
