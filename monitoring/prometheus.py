@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
 from core.exceptions import DomainError
+
+MAX_POINTS = 10_000
 
 
 class PrometheusError(DomainError):
@@ -36,6 +39,8 @@ def query_range_day(*, base_url: str, expr: str, start: dt.datetime, end: dt.dat
                     timeout: float) -> list[SeriesDay]:
     """The expression's series between `start` and `end` (aware datetimes), one SeriesDay per series
     that has an `instance` label and at least one finite value; values are clamped to 0–100."""
+    # Prometheus refuses more than 11,000 points per series: a coarser step for a long span.
+    step_seconds = max(step_seconds, math.ceil((end - start).total_seconds() / MAX_POINTS))
     params = urllib.parse.urlencode({"query": expr, "start": f"{start.timestamp():.3f}", "end": f"{end.timestamp():.3f}",
                                      "step": f"{step_seconds}s"})
     url = base_url.rstrip("/") + "/api/v1/query_range?" + params
@@ -45,7 +50,9 @@ def query_range_day(*, base_url: str, expr: str, start: dt.datetime, end: dt.dat
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
             body = json.loads(answer.read())
-    except Exception as exc:  # network, HTTP 4xx/5xx (a bad expression is a 400), or not JSON
+    except urllib.error.HTTPError as exc:  # a bad expression is a 400 with Prometheus's reason in the body
+        raise PrometheusError(f"Prometheus 查询失败：HTTP {exc.code} {exc.read()[:500].decode('utf-8', 'replace')}") from exc
+    except Exception as exc:  # network, or not JSON
         raise PrometheusError(f"Prometheus 查询失败：{type(exc).__name__}: {exc}") from exc
     if body.get("status") != "success":
         raise PrometheusError(f"Prometheus 查询失败：{body.get('errorType', '')} {body.get('error', '')}".strip())
