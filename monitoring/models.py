@@ -260,7 +260,7 @@ class OptimisationFinding(models.Model):
     threshold_days = models.PositiveSmallIntegerField(_("连续天数"))
     first_day = models.DateField(_("开始日期"))
     last_day = models.DateField(_("最近日期"))
-    peak = models.DecimalField(_("峰值（%）"), max_digits=5, decimal_places=2)
+    peak = models.DecimalField(_("极值（%）"), max_digits=5, decimal_places=2)
     opened_at = models.DateTimeField(_("发现时间"))
     ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("资源调整工单"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('threshold_days', models.PositiveSmallIntegerField(verbose_name='连续天数')),
                 ('first_day', models.DateField(verbose_name='开始日期')),
                 ('last_day', models.DateField(verbose_name='最近日期')),
-                ('peak', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='峰值（%）')),
+                ('peak', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='极值（%）')),
                 ('opened_at', models.DateTimeField(verbose_name='发现时间')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
                 ('dismiss_reason', models.TextField(blank=True, verbose_name='忽略理由')),
