@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 from accounts.models import Organization
 from accounts.roles import Role
 from accounts.services import user_create
-
 from tests import dbstate
 
 _seq = itertools.count(1)
