@@ -27,30 +27,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from changes.selectors import planned_minutes_by_system
-from tickets.models import BusinessSystem
+from tickets.models.reference import BusinessSystem
+from tickets.selectors import measures
 from tickets.selectors.downtime import downtime_intervals_by_system, intervals_minutes
-from tickets.selectors.exclusions import kpi_ticket_q, tickets_reopened_count
-from tickets.selectors.sla import (
-    clock_counted_q,
-    clock_responded_q,
-    clock_stopped_by_cancel_q,
-    clock_within_q,
-    sla_due_passed_q,
-)
+from tickets.selectors.reporting import ticket_scope_q
 
 from .periods import Period
 
-# Contract targets (验收 1; 8.2.12; 1.1, 2.1).
-RESPONSE_TARGET_MINUTES = 15
-RESOLVE_TARGET_MINUTES = 30
-RESTORE_TARGET_MINUTES = 240
-RESOURCE_TARGET_MINUTES = 240
-RESOURCE_STORAGE_DECREASE_TARGET_MINUTES = 480
+# The acceptance targets (验收 1) of the figures that are not clocks. The clocks' targets (8.2.12; 1.1,
+# 2.1) are the SLA policy rows, read through tickets.selectors.measures.clock_figure_targets.
 AVAILABILITY_TARGET = 0.9999
 SATISFACTION_TARGET = 0.95
 RESPONSE_RATE_TARGET = 1.0
@@ -72,10 +62,10 @@ KPI_KEYS = (
 
 KPI_LABELS = {
     "response_rate": _("故障及安全事件响应率"),
-    "response_time": _("故障及安全事件响应时间（< 15 分钟）"),
-    "resolve_time": _("故障定位排除时间（< 30 分钟）"),
-    "restore_time": _("系统宕机恢复时间（P1，< 4 小时）"),
-    "resource_on_time": _("资源调整按时完成率（4 小时；存储缩容 8 小时）"),
+    "response_time": _("故障及安全事件响应时间"),
+    "resolve_time": _("故障定位排除时间"),
+    "restore_time": _("系统宕机恢复时间"),
+    "resource_on_time": _("资源调整按时完成率"),
     "availability": _("云服务可用性（每个业务系统 ≥ 99.99%）"),
     "major_incidents": _("重大责任安全事件（次）"),
     "onboarding_rate": _("业务系统入云率"),
@@ -83,7 +73,7 @@ KPI_LABELS = {
     "reopened": _("解决后被重新打开的故障及安全事件（张）"),
 }
 
-DEFINITIONS = (
+GENERAL_DEFINITIONS = (
     (_("统计口径"), _(
         "按工单报告时间（reported_at，北京时间）归属月份。指标在生成时计算："
         "计时器已停止或已超时即计入（即使停止发生在次月）；仍在计时且已到期限的视为未达标；"
@@ -107,16 +97,6 @@ DEFINITIONS = (
     (KPI_LABELS["response_rate"], _(
         "已响应（响应计时在响应时停止）的故障及安全事件数 ÷ 计入的故障及安全事件数。目标 100%。"
     )),
-    (KPI_LABELS["response_time"], _(
-        "故障及安全事件的响应计时（7×24，暂停时间不计）。达标 = 计时停止且耗时小于 15 分钟。"
-        "平均、P90、最大值只统计已停止的计时。目标：全部小于 15 分钟。"
-    )),
-    (KPI_LABELS["resolve_time"], _("故障工单的定位排除计时，口径同上，目标小于 30 分钟。")),
-    (KPI_LABELS["restore_time"], _("P1（系统宕机）工单的恢复计时，口径同上，目标小于 4 小时。")),
-    (KPI_LABELS["resource_on_time"], _(
-        "资源调整工单的完成计时按时完成数 ÷ 计入数；vCPU、内存、存储扩容 4 小时，存储缩容 8 小时，"
-        "重保期间按重保时限。"
-    )),
     (KPI_LABELS["availability"], _(
         "逐个业务系统计算：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；每个已入云业务系统均不低于 99.99% 才判定达标，"
         "结果列示最低的系统值；总体（合并口径）1 − Σ非计划宕机分钟数 ÷（当月分钟数 × 已入云系统数）仅作参考。"
@@ -134,6 +114,52 @@ DEFINITIONS = (
 )
 
 
+# The clock figures' definitions name their targets, read from the SLA policy rows at the time of the
+# figures (KpiResult.figures[key]["target_minutes"]), so the text can never disagree with the clocks.
+CLOCK_DEFINITIONS = {
+    "response_time": _(
+        "故障及安全事件的响应计时（7×24，暂停时间不计）。达标 = 计时停止且耗时小于 %(target)s。"
+        "平均、P90、最大值只统计已停止的计时。目标：全部小于 %(target)s。"
+    ),
+    "resolve_time": _("故障工单的定位排除计时，口径同上，目标小于 %(target)s。"),
+    "restore_time": _("系统宕机（%(severity)s）工单的恢复计时，口径同上，目标小于 %(target)s。"),
+    "resource_on_time": _(
+        "资源调整工单的完成计时按时完成数 ÷ 计入数；vCPU、内存、存储扩容 %(target)s，存储缩容 %(storage)s，"
+        "重保期间按重保时限。"
+    ),
+}
+
+
+def kpi_label(key: str, figure: dict[str, Any]) -> str:
+    """A KPI's name with its target where the target is a clock's (from the SLA policies)."""
+    from ..templatetags.reports_format import minutes
+
+    name = str(KPI_LABELS[key])
+    if key == "resource_on_time":
+        return _("%(name)s（%(target)s；存储缩容 %(storage)s）") % {
+            "name": name, "target": minutes(figure.get("target_minutes")),
+            "storage": minutes(figure.get("storage_decrease_target_minutes"))}
+    if key in CLOCK_DEFINITIONS:
+        return _("%(name)s（< %(target)s）") % {"name": name, "target": minutes(figure.get("target_minutes"))}
+    return name
+
+
+def kpi_definitions(result: "KpiResult") -> list[tuple[str, str]]:
+    """The definitions page of the report: the general rules, then each KPI's, its target included."""
+    from ..templatetags.reports_format import minutes
+
+    rows = list(GENERAL_DEFINITIONS[:5])
+    for key, text in CLOCK_DEFINITIONS.items():
+        figure = result.figures[key]
+        rows.append((kpi_label(key, figure), text % {
+            "target": minutes(figure.get("target_minutes")),
+            "storage": minutes(figure.get("storage_decrease_target_minutes")),
+            "severity": measures.SYSTEM_DOWN_SEVERITY,
+        }))
+    rows.extend(GENERAL_DEFINITIONS[5:])
+    return rows
+
+
 @dataclass(frozen=True)
 class Scope:
     """Whose figures: one purchaser organisation (tenant id) or all; optionally one business system."""
@@ -142,12 +168,7 @@ class Scope:
     business_system_id: int | None = None
 
     def ticket_q(self, prefix: str = "") -> Q:
-        q = Q()
-        if self.organization_id is not None:
-            q &= Q(**{f"{prefix}organization_id": self.organization_id})
-        if self.business_system_id is not None:
-            q &= Q(**{f"{prefix}business_system_id": self.business_system_id})
-        return q
+        return ticket_scope_q(self, prefix)
 
     def systems(self) -> QuerySet[BusinessSystem]:
         qs = BusinessSystem.objects.all()
@@ -173,7 +194,7 @@ class KpiResult:
     def rows(self) -> list[dict[str, Any]]:
         """The KPI table for pages and the PDF, in contract order."""
         return [
-            {"key": key, "label": KPI_LABELS[key], **self.figures[key], "links": self.links.get(key, {})}
+            {"key": key, "label": kpi_label(key, self.figures[key]), **self.figures[key], "links": self.links.get(key, {})}
             for key in KPI_KEYS
         ]
 
@@ -191,108 +212,10 @@ def _share(within: int, count: int, target: float) -> dict[str, Any]:
             "count": count, "within_target": within}
 
 
-def _ticket_id_bounds(period: Period) -> tuple[int, int] | None:
-    """The lowest and highest id of the tickets reported in the period (None: there are none).
-
-    Only a hint for the planner: the clocks are filtered on their ticket's report time as before, and
-    every ticket of the period has its id within these bounds, so the answer is the same. Without it
-    PostgreSQL scanned every clock of every year to join a month's tickets (0.6 s at 1M tickets); with
-    it, the clock index reads the month's range (0.1 s)."""
-    from tickets.models import Ticket
-
-    # `id + 0`: a bare MIN(id) lets PostgreSQL walk the primary key from one end until a row of the month
-    # turns up (0.4 s at 1M tickets); the expression makes it read the month's rows by report time.
-    bounds = Ticket.objects.filter(reported_at__gte=period.start, reported_at__lt=period.end).aggregate(
-        lo=Min(F("pk") + 0), hi=Max(F("pk") + 0))
-    return None if bounds["lo"] is None else (bounds["lo"], bounds["hi"])
-
-
-def _clocks_queryset(period: Period, scope: Scope, bounds: tuple[int, int] | None):
-    from tickets.models import SlaClock
-
-    if bounds is None:
-        return SlaClock.objects.none()
-    return SlaClock.objects.filter(
-        Q(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
-        & Q(ticket__reported_at__gte=period.start, ticket__reported_at__lt=period.end)
-        & kpi_ticket_q("ticket__")
-        & scope.ticket_q("ticket__")
-    )
-
-
-def missed_clock_q(now: dt.datetime) -> Q:
-    """A clock that has missed its target at `now`: breached, or still running past its due time."""
-    return Q(breached=True) | (Q(stopped_at__isnull=True) & sla_due_passed_q(now)) | clock_stopped_by_cancel_q()
-
-
 def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:
-    """The period's clocks (tickets reported in it, not cancelled) that have missed their target at
-    `now`: breached, or still running past their due time. Pass `KpiResult.ticket_id_bounds` to save
-    a query."""
-    if bounds is None:
-        bounds = _ticket_id_bounds(period)
-    return _clocks_queryset(period, scope, bounds).filter(missed_clock_q(now))
-
-
-def counted_clock_q(now: dt.datetime) -> Q:
-    """Clocks that count at `now` (tickets.selectors.sla: stopped, breached, or running past due)."""
-    return clock_counted_q(now)
-
-
-def within_clock_q() -> Q:
-    return clock_within_q()
-
-
-# (kpi key, clock name, ticket kinds, extra ticket filter)
-CLOCK_KPIS: tuple[tuple[str, str, tuple[str, ...], Q], ...] = (
-    ("response_time", "response", ("fault", "security"), Q()),
-    ("resolve_time", "resolve", ("fault",), Q()),
-    ("restore_time", "restore", ("fault", "security"), Q(ticket__severity="P1")),
-    ("resource_on_time", "resolve", ("resource",), Q()),
-)
-CLOCK_TARGET_MINUTES = {
-    "response_time": RESPONSE_TARGET_MINUTES,
-    "resolve_time": RESOLVE_TARGET_MINUTES,
-    "restore_time": RESTORE_TARGET_MINUTES,
-    "resource_on_time": RESOURCE_TARGET_MINUTES,
-}
-
-
-def clock_kpi_q(key: str) -> Q:
-    for k, name, kinds, extra in CLOCK_KPIS:
-        if k == key:
-            return Q(name=name, ticket__kind__in=kinds) & extra
-    raise KeyError(key)
-
-
-def _clock_aggregates(period: Period, scope: Scope, now: dt.datetime, bounds) -> dict[str, Any]:
-    counted = counted_clock_q(now)
-    within = within_clock_q()
-    stopped = clock_responded_q()
-    aggregates: dict[str, Any] = {}
-    for key, *_rest in CLOCK_KPIS:
-        base = clock_kpi_q(key)
-        aggregates[f"{key}__count"] = Count("pk", filter=base & counted)
-        aggregates[f"{key}__stopped"] = Count("pk", filter=base & stopped)
-        aggregates[f"{key}__within"] = Count("pk", filter=base & counted & within)
-        aggregates[f"{key}__mean"] = Avg("elapsed_minutes", filter=base & stopped)
-        aggregates[f"{key}__max"] = Max("elapsed_minutes", filter=base & stopped)
-    return _clocks_queryset(period, scope, bounds).aggregate(**aggregates)
-
-
-def _p90(period: Period, scope: Scope, key: str, stopped_count: int, bounds) -> float | None:
-    """Nearest-rank p90 of the stopped clocks' elapsed minutes: one row fetched at offset ⌈0.9n⌉−1."""
-    if not stopped_count:
-        return None
-    rank = max(1, math.ceil(0.9 * stopped_count))
-    row = (
-        _clocks_queryset(period, scope, bounds)
-        .filter(clock_kpi_q(key) & clock_responded_q())
-        .order_by("elapsed_minutes")
-        .values_list("elapsed_minutes", flat=True)[rank - 1 : rank]
-    )
-    values = list(row)
-    return float(values[0]) if values else None
+    """The period's counted clocks that have missed their target at `now` (tickets.selectors.measures).
+    Pass `KpiResult.ticket_id_bounds` to save a query."""
+    return measures.missed_clocks(period=period, scope=scope, now=now, bounds=bounds)
 
 
 def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_ids: list[int]) -> dict[int, float]:
@@ -331,8 +254,8 @@ def ticket_list_url(**filters: Any) -> str:
 
 def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
     """Links to the ticket list (tickets.forms.TicketFilterForm / tickets.selectors.tickets.ticket_filter)
-    listing exactly the tickets behind each figure: same month (local dates), scope, cancelled left
-    out, and the same clock conditions (tickets.selectors.sla.clock_state_q)."""
+    listing exactly the tickets behind each figure: same month (local dates), scope, excluded tickets
+    left out, and the same clock conditions (tickets.selectors.sla.clock_state_q)."""
     common = {
         "reported_from": period.first_day.isoformat(),
         "reported_to": period.last_day.isoformat(),
@@ -341,19 +264,19 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
         "exclude_cancelled": 1,
     }
     links: dict[str, dict[str, str]] = {}
-    for key, name, kinds, _extra in CLOCK_KPIS:
-        severity = "P1" if key == "restore_time" else None
-        clock = {**common, "kind": list(kinds), "severity": severity, "clock": name}
+    for key in measures.CLOCK_FIGURE_KEYS:
+        clock = {**common, **measures.figure_filters(key)}
         links[key] = {
             "all": ticket_list_url(**clock, clock_state="counted"),
             "missed": ticket_list_url(**clock, clock_state="missed"),
         }
+    response = measures.figure_filters("response_time")
     links["response_rate"] = {
         "all": links["response_time"]["all"],
-        "missed": ticket_list_url(**common, kind=["fault", "security"], clock="response", clock_state="unstopped"),
+        "missed": ticket_list_url(**common, kind=response["kind"], clock=response["clock"], clock_state="unstopped"),
     }
-    links["availability"] = {"all": ticket_list_url(**common, severity="P1")}
-    links["major_incidents"] = {"all": ticket_list_url(**common, kind="security", major_incident=1)}
+    links["availability"] = {"all": ticket_list_url(**common, severity=str(measures.SYSTEM_DOWN_SEVERITY))}
+    links["major_incidents"] = {"all": ticket_list_url(**common, kind=str(measures.MAJOR_INCIDENT_KIND), major_incident=1)}
     links["satisfaction_rate"] = {
         "all": ticket_list_url(**common, rating="rated"),
         "missed": ticket_list_url(**common, rating="unsatisfied"),
@@ -367,26 +290,24 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
 
 def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult:
     """All KPIs of `scope` for `period`, evaluated at `now`. A constant number of queries."""
-    from tickets.models import SatisfactionRating, Ticket
-
     result = KpiResult(period=period, scope=scope, now=now)
     figures = result.figures
-    bounds = result.ticket_id_bounds = _ticket_id_bounds(period)
-    agg = _clock_aggregates(period, scope, now, bounds)
+    bounds = result.ticket_id_bounds = measures.ticket_id_bounds(period)
+    clocks = measures.clock_figure_aggregates(period=period, scope=scope, now=now, bounds=bounds)
+    targets = measures.clock_figure_targets()
 
     # Responded = the response clock has stopped (late or not); a stopped clock always counts.
-    figures["response_rate"] = _share(agg["response_time__stopped"], agg["response_time__count"], RESPONSE_RATE_TARGET)
-    for key, *_rest in CLOCK_KPIS:
-        count, within = agg[f"{key}__count"], agg[f"{key}__within"]
-        entry = _share(within, count, 1.0)
-        entry["target_minutes"] = CLOCK_TARGET_MINUTES[key]
-        if key != "resource_on_time":
-            mean, maximum = agg[f"{key}__mean"], agg[f"{key}__max"]
-            entry["mean_minutes"] = float(mean) if mean is not None else None
-            entry["p90_minutes"] = _p90(period, scope, key, agg[f"{key}__stopped"], bounds)
-            entry["max_minutes"] = float(maximum) if maximum is not None else None
+    response = clocks["response_time"]
+    figures["response_rate"] = _share(response["stopped"], response["count"], RESPONSE_RATE_TARGET)
+    for key in measures.CLOCK_FIGURE_KEYS:
+        entry = _share(clocks[key]["within"], clocks[key]["count"], 1.0)
+        entry["target_minutes"] = targets[key]
+        if key in measures.DURATION_FIGURE_KEYS:
+            entry["mean_minutes"] = clocks[key]["mean"]
+            entry["p90_minutes"] = clocks[key]["p90"]
+            entry["max_minutes"] = clocks[key]["max"]
         figures[key] = entry
-    figures["resource_on_time"]["storage_decrease_target_minutes"] = RESOURCE_STORAGE_DECREASE_TARGET_MINUTES
+    figures["resource_on_time"]["storage_decrease_target_minutes"] = targets["resource_storage_decrease"]
 
     # Systems: availability and onboarding.
     systems = list(scope.systems().order_by("pk").values_list("pk", "onboarding_status"))
@@ -421,23 +342,13 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     }
     figures["onboarding_rate"] = _share(len(in_cloud), len(systems), ONBOARDING_TARGET)
 
-    tickets = Ticket.objects.filter(
-        Q(reported_at__gte=period.start, reported_at__lt=period.end) & kpi_ticket_q() & scope.ticket_q()
-    )
-    major = tickets.filter(kind="security", major_incident=True).count()
-    reopened = tickets_reopened_count(tickets.filter(kind__in=("fault", "security")))
+    counts = measures.ticket_figures(period=period, scope=scope, bounds=bounds)
+    major, reopened = counts["major_incidents"], counts["reopened"]
     figures["reopened"] = {"value": reopened, "target": None, "met": None, "count": reopened}
     figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,
                                   "count": major}
-
-    rated = SatisfactionRating.objects.filter(ticket__in=tickets)
-    if bounds is not None:  # the same planner hint as for the clocks (see _ticket_id_bounds)
-        rated = rated.filter(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
-    ratings = rated.aggregate(
-        rated=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=4))
-    )
-    sat = _share(ratings["satisfied"], ratings["rated"], SATISFACTION_TARGET)
-    sat["rated"], sat["satisfied"] = ratings["rated"], ratings["satisfied"]
+    sat = _share(counts["satisfied"], counts["rated"], SATISFACTION_TARGET)
+    sat["rated"], sat["satisfied"] = counts["rated"], counts["satisfied"]
     figures["satisfaction_rate"] = sat
     result.links = _links(period, scope)
     return result

@@ -22,7 +22,7 @@ from tickets.selectors.exclusions import exclusion_filter, exclusion_queryset
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
-from .kpis import DEFINITIONS, KPI_LABELS, KpiResult, Scope, kpis_compute
+from .kpis import KPI_LABELS, KpiResult, Scope, kpi_definitions, kpis_compute
 from .periods import Period, tz
 
 # Service catalogue rows (序号) a resource adjustment draws on.
@@ -68,7 +68,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "satisfaction": _satisfaction(period, scope, kpis),
         "open_issues": _open_issues(period, scope),
         "recommendations": _recommendations(kpis, period, scope, systems),
-        "definitions": DEFINITIONS,
+        "definitions": kpi_definitions(kpis),
         "kpi_labels": KPI_LABELS,
     }
 

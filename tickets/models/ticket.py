@@ -74,7 +74,7 @@ NUMBER_PREFIX = {
 
 class SlaPolicy(models.Model):
     """Clause 8.2.12 (and 8.2.3, 1.1, 2.1): One SLA target as data. The most specific active policy matching a
-    ticket wins (see tickets.services.sla.sla_policies_for). Tickets snapshot the figures at creation, so
+    ticket wins (see tickets.selectors.sla.sla_policies_for). Tickets snapshot the figures at creation, so
     editing a policy never rewrites history."""
 
     name = models.CharField(_("名称"), max_length=120)

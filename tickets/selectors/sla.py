@@ -2,13 +2,14 @@
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, WorkingDays, working_minutes_between
 
-from ..models import ClockName, Severity, SlaClock, Ticket, TicketKind
+from ..models import ClockName, Severity, SlaClock, SlaPolicy, Ticket, TicketKind
 
 # ---------------------------------------------------------------- met means strictly less than
 # 验收 1(4)(5): 小于 15 / 30 分钟. A clock is met when its elapsed time, to the second, is strictly less
@@ -199,11 +200,39 @@ def clock_figure_q(key: str) -> Q:
     return q & Q(ticket__severity=severity) if severity else q
 
 
+def sla_policies_for(
+    *, kind: str, severity: str, resource: str = "", direction: str = "", heavy_important: bool = False,
+    policies: Iterable[SlaPolicy] | None = None,
+) -> dict[str, SlaPolicy]:
+    """Clauses 8.2.12 (fault and security response 15 min, fault cleared 30 min, P1 restored 4 h), 8.2.3 and 1.1
+    (resource adjustment 4 h, in key periods for important systems too), 2.1 (storage decrease 8 h): the
+    targets are SlaPolicy rows. The policy per clock name for a ticket of this shape: among the active
+    policies that match, the most specific wins (heavy-protection rule first, then severity, resource,
+    direction; lowest id on a tie). A clock without a matching policy does not apply. One query, none
+    when `policies` (active ones, in id order) are given."""
+    if policies is None:
+        policies = SlaPolicy.objects.filter(active=True, kind=kind).order_by("pk")
+    chosen: dict[str, tuple[tuple, SlaPolicy]] = {}
+    for policy in policies:
+        if policy.kind != kind:
+            continue
+        if policy.severity and policy.severity != severity:
+            continue
+        if policy.resource and policy.resource != resource:
+            continue
+        if policy.direction and policy.direction != direction:
+            continue
+        if policy.heavy_protection_important and not heavy_important:
+            continue
+        rank = (policy.heavy_protection_important, bool(policy.severity), bool(policy.resource), bool(policy.direction))
+        if policy.clock not in chosen or rank > chosen[policy.clock][0]:
+            chosen[policy.clock] = (rank, policy)
+    return {name: policy for name, (_rank, policy) in chosen.items()}
+
+
 def sla_target_minutes(*, kind: str, clock: str, severity: str = "") -> int | None:
     """The target of `clock` for a ticket of `kind` and `severity` in the active SLA policies (clause
     8.2.12: response 15 min, fault cleared 30 min, P1 restored 4 h), or None when no policy applies.
     Tickets snapshot their targets at creation; this is the target a new ticket would get. One query."""
-    from ..services.sla import sla_policies_for
-
     policy = sla_policies_for(kind=kind, severity=severity).get(clock)
     return policy.target_minutes if policy else None

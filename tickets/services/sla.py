@@ -8,14 +8,13 @@ event helper (clock events carry the clock name and figures in `data`).
 import datetime as dt
 import math
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, add_working_minutes, working_minutes_between
 from roster.selectors.periods import period_active_at
 
-from ..models import BusinessSystem, SlaClock, SlaEscalation, SlaPolicy, StopMilestone, Ticket, TicketEvent
-from ..selectors.sla import sla_elapsed_seconds, sla_met
+from ..models import BusinessSystem, SlaClock, SlaEscalation, StopMilestone, Ticket, TicketEvent
+from ..selectors.sla import sla_elapsed_seconds, sla_met, sla_policies_for
 from .events import ticket_event_record
 
 ESCALATION_THRESHOLDS = (SlaEscalation.Threshold.HALF, SlaEscalation.Threshold.EIGHTY, SlaEscalation.Threshold.BREACH)
@@ -24,32 +23,6 @@ ESCALATION_THRESHOLDS = (SlaEscalation.Threshold.HALF, SlaEscalation.Threshold.E
 def heavy_protection_applies(*, business_system: BusinessSystem, at: dt.datetime) -> bool:
     """Clause 8.2.3: during a heavy-protection period, important business systems get the tighter targets."""
     return business_system.importance == BusinessSystem.Importance.IMPORTANT and period_active_at(at=at) is not None
-
-
-def sla_policies_for(
-    *, kind: str, severity: str, resource: str = "", direction: str = "", heavy_important: bool = False,
-    policies: QuerySet[SlaPolicy] | None = None,
-) -> dict[str, SlaPolicy]:
-    """Clauses 8.2.12 (fault and security response 15 min, fault cleared 30 min, P1 restored 4 h), 8.2.3 and 1.1
-    (resource adjustment 4 h, in key periods for important systems too), 2.1 (storage decrease 8 h): the
-    targets are SlaPolicy rows. The policy per clock name for a ticket of this shape: among the active
-    policies that match, the most specific wins (heavy-protection rule first, then severity, resource,
-    direction; lowest id on a tie). A clock without a matching policy does not apply."""
-    qs = policies if policies is not None else SlaPolicy.objects.filter(active=True, kind=kind)
-    chosen: dict[str, tuple[tuple, SlaPolicy]] = {}
-    for policy in qs.order_by("pk"):
-        if policy.severity and policy.severity != severity:
-            continue
-        if policy.resource and policy.resource != resource:
-            continue
-        if policy.direction and policy.direction != direction:
-            continue
-        if policy.heavy_protection_important and not heavy_important:
-            continue
-        rank = (policy.heavy_protection_important, bool(policy.severity), bool(policy.resource), bool(policy.direction))
-        if policy.clock not in chosen or rank > chosen[policy.clock][0]:
-            chosen[policy.clock] = (rank, policy)
-    return {name: policy for name, (_rank, policy) in chosen.items()}
 
 
 def _due(clock: SlaClock, minutes: float, days: WorkingDays) -> dt.datetime:
