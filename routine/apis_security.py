@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -70,8 +71,8 @@ class SecurityActivityReportApi(APIView):
 
 
 class SecurityActivityFilter(django_filters.FilterSet):
-    started_after = core_filters.DateFilter(field_name="started_on", lookup_expr="gte")
-    started_before = core_filters.DateFilter(field_name="started_on", lookup_expr="lte")
+    started_after = core_filters.DateFilter(field_name="started_on", lookup_expr="gte", label=_("开始日期起"))
+    started_before = core_filters.DateFilter(field_name="started_on", lookup_expr="lte", label=_("开始日期止"))
 
     class Meta:
         model = SecurityActivity

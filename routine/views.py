@@ -346,12 +346,15 @@ def finding_detail(request, pk: int):
     actions = permissions.finding_actions_for(user=request.user, finding=finding)
     acceptances = [(a, consent_actions_for(user=request.user, consent=a)) for a in finding.acceptances.all()]
     labels = security_services.FINDING_TRANSITIONS.labels()
+    statuses = dict(security_services.Finding.Status.choices)
+    said = labels | {"open": _("登记"), "risk_requested": _("申请采购人接受风险")}
+    events = [(e, said.get(e.action, e.action), statuses.get(e.to_status, e.to_status)) for e in finding.events.all()]
     return render(request, "routine/finding_detail.html", {
+        "events": events,
         "finding": finding, "note_form": note_form, "risk_form": risk_form,
         "actions": [(a, labels[a]) for a in actions],
         "acceptances": acceptances,
         "may_request": permissions.finding_may_request_acceptance(user=request.user, finding=finding),
-        "status_labels": dict(security_services.Finding.Status.choices),
     })
 
 
