@@ -31,6 +31,16 @@ def _systems(user):
     return business_system_list_for_user(user=user).select_related("organization").order_by("organization__name", "name")
 
 
+def _system_label(system) -> str:
+    """A system named with its purchaser: provider staff choose among every purchaser's systems."""
+    return f"{system.organization.short_name or system.organization.name} · {system.name}"
+
+
+def _label_systems(form, *names: str) -> None:
+    for name in names:
+        form.fields[name].label_from_instance = _system_label
+
+
 def _purchasers(user):
     return organization_list_for_user(user=user).filter(kind=Organization.Kind.PURCHASER, parent__isnull=True).order_by("name")
 
@@ -68,6 +78,7 @@ class BackupPolicyForm(forms.Form):
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_system"].queryset = _systems(user)
+        _label_systems(self, "business_system")
         self.fields["owner"].queryset = users_with_role(*PROVIDER_ROLES)
         if editing:  # a policy stays with its system (its runs and compliance belong there)
             self.fields["business_system"].disabled = True
@@ -114,6 +125,7 @@ class InspectionScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
         self.fields["business_system"].queryset = _systems(user)
+        _label_systems(self, "business_system")
 
 
 # ---------------------------------------------------------------- security self-checks
@@ -135,6 +147,7 @@ class SecurityActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = _purchasers(user)
         self.fields["systems"].queryset = _systems(user)
+        _label_systems(self, "systems")
 
 
 class ReportUploadForm(forms.Form):
@@ -156,6 +169,7 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = activities
         self.fields["business_system"].queryset = _systems(user)
+        _label_systems(self, "business_system")
         self.fields["hosts"].queryset = host_list_for_user(user=user).order_by("business_system__name", "name")
 
 
@@ -211,6 +225,7 @@ class DrillPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = _purchasers(user)
         self.fields["systems"].queryset = _systems(user)
+        _label_systems(self, "systems")
 
 
 class DrillRecordForm(forms.Form):

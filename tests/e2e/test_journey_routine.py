@@ -60,6 +60,17 @@ def test_finding_from_the_page_to_verified_by_a_second_engineer(e2e):
     e2e.shot(eng2, "finding-verified")
 
 
+def _planned_drill() -> Drill:
+    from accounts.models import User
+    from routine.services.drills import drill_plan
+
+    done = Drill.objects.order_by("pk").first()
+    return drill_plan(actor=User.objects.get(username="lead"), kind="emergency", title="网络中断应急演练（E2E）",
+                      organization=done.organization, systems=list(done.systems.all()), plan="切换备用链路",
+                      scenario="主链路中断", planned_on=timezone.localdate() + dt.timedelta(days=7), rto_target_minutes=30,
+                      rpo_target_minutes=5, participants="李明、张伟")
+
+
 def test_new_routine_pages_at_desktop_and_the_round_at_phone_width(e2e):
     lead = e2e.login("lead")
     activity = SecurityActivity.objects.order_by("pk").first()
@@ -80,10 +91,10 @@ def test_new_routine_pages_at_desktop_and_the_round_at_phone_width(e2e):
         lead.goto(e2e.url(path))
         expect(lead.locator("h1")).to_be_visible()
         e2e.shot(lead, label)
-    planned = Drill.objects.filter(status="planned").first()
-    if planned is not None:
-        lead.goto(e2e.url(f"/routine/drills/{planned.pk}/record/"))
-        e2e.shot(lead, "drill-record")
+    planned = Drill.objects.filter(status="planned").first() or _planned_drill()
+    lead.goto(e2e.url(f"/routine/drills/{planned.pk}/record/"))
+    expect(lead.locator("h1")).to_contain_text("登记演练结果")
+    e2e.shot(lead, "drill-record")
 
     pending = InspectionRound.objects.filter(status="pending").order_by("slot").first()
     done = InspectionRound.objects.filter(status="done", anomalies__gt=0).order_by("-slot").first()

@@ -203,6 +203,8 @@ def test_finding_bad_then_good_and_its_steps_on_the_page(client, users, systems,
     client.post(response["Location"], {"action": "fix", "note": "已改口令"})
     finding.refresh_from_db()
     assert finding.status == "fixed" and finding.fixed_by == users["engineer"]
+    history = _html(client.get(response["Location"]))
+    assert "登记 → 待整改" in history and "整改完成 → 已整改：已改口令" in history  # words, not codes
     # the one who fixed it is not offered verify, and a crafted post is refused with the rule's words
     page = _html(client.get(response["Location"]))
     assert 'value="verify"' not in page
