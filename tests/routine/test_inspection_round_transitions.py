@@ -112,3 +112,16 @@ def test_page_offers_the_form_to_staff_only(client, users, checklist, rounds):
     assert client.post(f"/routine/inspections/rounds/{pending.pk}/", _post_data(checklist)).status_code == 302
     pending.refresh_from_db()
     assert pending.status == "done"
+
+
+def test_drill_record_and_sign_are_refused_before_the_body_by_the_same_table(api, users, systems, purchaser):
+    from routine.services.drills import drill_plan, drill_record
+
+    drill = drill_plan(actor=users["engineer"], kind="emergency", title="演练", organization=purchaser, systems=[systems["own"]],
+                       plan="p", scenario="s", planned_on=dt.date(2026, 3, 20), rto_target_minutes=30, rpo_target_minutes=5,
+                       participants="张三")
+    assert api(users["approver"]).post(f"/api/v1/drills/{drill.pk}/sign/", {}, format="json").status_code == 409
+    assert api(users["requester"]).post(f"/api/v1/drills/{drill.pk}/record/", {}, format="json").status_code == 403
+    drill_record(actor=users["engineer"], drill_id=drill.pk, rto_achieved_minutes=1, rpo_achieved_minutes=1, outcome="ok")
+    assert api(users["engineer"]).post(f"/api/v1/drills/{drill.pk}/record/", {}, format="json").status_code == 409
+    assert api(users["engineer"]).post(f"/api/v1/drills/{drill.pk}/sign/", {}, format="json").status_code == 403
