@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.selectors import (
@@ -18,6 +19,7 @@ from accounts.selectors import (
     user_tenant_id,
 )
 from core.exceptions import DomainError, IllegalTransition, NotFound, PermissionDenied
+from core.transitions import Transition, TransitionTable
 from roster.selectors.periods import periods_touching
 from tickets.selectors.downtime import Interval, PlannedPart, downtime_intervals_by_system, intervals_minutes
 from tickets.selectors.tickets import ticket_list_for_user
@@ -46,9 +48,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REJECTED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
-
-ACTIONS = ("update", "submit", "approve", "reject", "start", "complete", "review", "cancel")
-
 
 def transition_allowed(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
@@ -125,67 +124,94 @@ def _pre_start_approved(change: ChangeRequest) -> bool:
     return all(a.status == ChangeApproval.Status.APPROVED for a in change.approvals.all() if a.required_before_start)
 
 
-def change_action_denial(*, change: ChangeRequest, user, action: str) -> DomainError | None:
-    """Why `user` may not take `action` on `change` now, or None when they may. The services raise
-    what this returns; pages show only the actions for which it returns None. Expects the approvals
-    and implementers prefetched (change_get_for_user) or a locked, freshly read change."""
+def _auditor_only(user, change: ChangeRequest) -> DomainError | None:
     if user_is_auditor(user) and not (user_roles(user) - {Role.AUDITOR}):
-        return PermissionDenied(message="审计员只能查看，不能操作变更")
-    status = change.status
-    is_requester = user.pk == change.requester_id
-    if action in ("update", "submit"):
-        if status != Status.DRAFT:
-            return IllegalTransition(message="只有草稿状态的变更可以修改或提交")
-        if not is_requester:
-            return PermissionDenied(message="只有申请人可以修改或提交草稿")
-        return None
-    if action in ("approve", "reject"):
-        current = approval_current(change)
-        if status not in DECIDABLE_STATUSES or current is None:
-            return IllegalTransition(message="该变更当前没有待审批的步骤")
-        if status in (Status.IN_PROGRESS, Status.COMPLETED) and not current.retrospective:
-            return IllegalTransition(message="该变更当前没有待审批的步骤")
-        if is_requester:
-            return PermissionDenied(message="不能审批自己申请的变更", code="self_approval")
-        if not approval_holder_matches(user=user, approval=current):
-            return PermissionDenied(message=f"当前步骤「{current.label}」须由{current.get_role_display()}审批")
-        return None
-    if action == "start":
-        early = (
-            status == Status.IN_APPROVAL
-            and change.category == ChangeRequest.Category.EMERGENCY
-            and _pre_start_approved(change)
-        )
-        if status != Status.APPROVED and not early:
-            return IllegalTransition(message="变更尚未获批，不能开始实施")
-        if not _may_implement(user, change):
-            return PermissionDenied(message="只有服务商的实施人、申请人、技术负责人或项目经理可以开始实施")
-        return None
-    if action == "complete":
-        if status != Status.IN_PROGRESS:
-            return IllegalTransition(message="只有实施中的变更可以登记完成")
-        if not _may_implement(user, change):
-            return PermissionDenied(message="只有服务商的实施人、申请人、技术负责人或项目经理可以登记完成")
-        return None
-    if action == "review":
-        if status != Status.COMPLETED:
-            return IllegalTransition(message="只有已完成的变更可以复盘")
-        if approval_current(change) is not None:
-            return IllegalTransition(message="事后补批尚未完成，暂不能复盘", code="approval_pending")
-        if not (is_requester or user_has_role(user, Role.TECH_LEAD, Role.PROJECT_MANAGER)):
-            return PermissionDenied(message="只有申请人、技术负责人或项目经理可以复盘")
-        return None
-    if action == "cancel":
-        if not transition_allowed(status, Status.CANCELLED):
-            return IllegalTransition(message="该状态的变更不能取消")
-        if not (is_requester or user_has_role(user, Role.PROJECT_MANAGER)):
-            return PermissionDenied(message="只有申请人或项目经理可以取消变更")
-        return None
-    raise ValueError(f"unknown change action {action!r}")
+        return PermissionDenied(message=_("审计员只能查看，不能操作变更"))
+    return None
+
+
+def _is_requester(user, change: ChangeRequest) -> bool:
+    return user.pk == change.requester_id
+
+
+def _requester_or(*roles: str):
+    return lambda user, change: _is_requester(user, change) or user_has_role(user, *roles)
+
+
+def _decision_refusal(user, change: ChangeRequest) -> DomainError | None:
+    """Approve and reject: the current step exists (after the start only a retrospective one), the
+    requester never decides their own change, and the step's role (and purchaser) decides it."""
+    current = approval_current(change)
+    if current is None or (change.status in (Status.IN_PROGRESS, Status.COMPLETED) and not current.retrospective):
+        return IllegalTransition(message=_("该变更当前没有待审批的步骤"))
+    if _is_requester(user, change):
+        return PermissionDenied(message=_("不能审批自己申请的变更"), code="self_approval")
+    if not approval_holder_matches(user=user, approval=current):
+        return PermissionDenied(message=_("当前步骤「%(step)s」须由%(role)s审批") % {
+            "step": current.label, "role": current.get_role_display()})
+    return None
+
+
+def _start_refusal(user, change: ChangeRequest) -> DomainError | None:
+    """An emergency change may start while in approval once its pre-start steps are approved."""
+    if change.status == Status.IN_APPROVAL and not (
+        change.category == ChangeRequest.Category.EMERGENCY and _pre_start_approved(change)
+    ):
+        return IllegalTransition(message=_("变更尚未获批，不能开始实施"))
+    return None
+
+
+def _review_refusal(user, change: ChangeRequest) -> DomainError | None:
+    if approval_current(change) is not None:
+        return IllegalTransition(message=_("事后补批尚未完成，暂不能复盘"), code="approval_pending")
+    return None
+
+
+# The one table of who may do what to a change, when (core.transitions). The state comes first: "only a
+# draft can be submitted" tells more than "only the requester may". Guards read the prefetched approvals
+# and implementers (change_get_for_user) or a locked, freshly read change. `target` is where the status
+# goes (None: the service decides, e.g. submit → in approval or approved).
+CHANGE_TRANSITIONS = TransitionTable(
+    [
+        Transition("update", frozenset({Status.DRAFT}), None, _is_requester, _("修改"),
+                   denied=_("只有申请人可以修改或提交草稿"), wrong_state=_("只有草稿状态的变更可以修改或提交")),
+        Transition("submit", frozenset({Status.DRAFT}), None, _is_requester, _("提交"),
+                   denied=_("只有申请人可以修改或提交草稿"), wrong_state=_("只有草稿状态的变更可以修改或提交")),
+        Transition("approve", frozenset(DECIDABLE_STATUSES), None, lambda user, change: True, _("批准"),
+                   guard=_decision_refusal, wrong_state=_("该变更当前没有待审批的步骤")),
+        Transition("reject", frozenset(DECIDABLE_STATUSES), Status.REJECTED, lambda user, change: True, _("驳回"),
+                   guard=_decision_refusal, wrong_state=_("该变更当前没有待审批的步骤")),
+        Transition("start", frozenset({Status.APPROVED, Status.IN_APPROVAL}), Status.IN_PROGRESS,
+                   lambda user, change: _may_implement(user, change), _("开始实施"), guard=_start_refusal,
+                   denied=_("只有服务商的实施人、申请人、技术负责人或项目经理可以开始实施"), wrong_state=_("变更尚未获批，不能开始实施")),
+        Transition("complete", frozenset({Status.IN_PROGRESS}), Status.COMPLETED,
+                   lambda user, change: _may_implement(user, change), _("登记完成"),
+                   denied=_("只有服务商的实施人、申请人、技术负责人或项目经理可以登记完成"), wrong_state=_("只有实施中的变更可以登记完成")),
+        Transition("review", frozenset({Status.COMPLETED}), Status.REVIEWED,
+                   _requester_or(Role.TECH_LEAD, Role.PROJECT_MANAGER), _("复盘"), guard=_review_refusal,
+                   denied=_("只有申请人、技术负责人或项目经理可以复盘"), wrong_state=_("只有已完成的变更可以复盘")),
+        Transition("cancel", frozenset(s for s, targets in TRANSITIONS.items() if Status.CANCELLED in targets),
+                   Status.CANCELLED, _requester_or(Role.PROJECT_MANAGER), _("取消"),
+                   denied=_("只有申请人或项目经理可以取消变更"), wrong_state=_("该状态的变更不能取消")),
+    ],
+    state_label=lambda status: str(Status(status).label),
+    precheck=_auditor_only,
+    state_first=True,
+    state_field="status",
+)
+ACTIONS = tuple(t.action for t in CHANGE_TRANSITIONS)
+
+
+def change_action_denial(*, change: ChangeRequest, user, action: str) -> DomainError | None:
+    """Why `user` may not take `action` on `change` now, or None when they may (CHANGE_TRANSITIONS).
+    The services raise what this returns; pages and the API offer only the actions it lets through."""
+    if action not in CHANGE_TRANSITIONS:
+        raise ValueError(f"unknown change action {action!r}")
+    return CHANGE_TRANSITIONS.refusal(action=action, user=user, obj=change)
 
 
 def change_actions_for_user(*, change: ChangeRequest, user) -> frozenset[str]:
-    return frozenset(a for a in ACTIONS if change_action_denial(change=change, user=user, action=a) is None)
+    return frozenset(CHANGE_TRANSITIONS.actions_for(user=user, obj=change))
 
 
 def user_may_draft_changes(user) -> bool:

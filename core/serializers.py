@@ -4,6 +4,8 @@ import copy
 
 from rest_framework import serializers
 
+from .limits import REASON_MAX_LENGTH
+
 
 class BuiltFieldsMixin:
     """Build a ModelSerializer's fields from the model once per class, not once per instance.
@@ -28,3 +30,18 @@ class BuiltFieldsMixin:
 
 class BuiltFieldsModelSerializer(BuiltFieldsMixin, serializers.ModelSerializer):
     pass
+
+
+class UserBrief(serializers.Serializer):
+    """A person named inside another object (requester, author, decider): id and display name."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+# The input of deciding a consent request (an exclusion, an accepted risk: core.models.ConsentRequest's
+# decision_note holds as much) and of moving a finding.
+class NoteInput(serializers.Serializer):
+    """An optional note."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)

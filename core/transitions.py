@@ -48,6 +48,11 @@ class TransitionTable:
     not_found: Callable[[], str] = lambda: _("对象不存在")
     state_refusal: Callable[[str, str], str] | None = None
     state_field: str = "state"
+    # A refusal that comes before any row's (the read-only auditor's), or None.
+    precheck: Callable[[object, object], DomainError | None] | None = None
+    # Where the state tells more than the role (a change: "只有草稿状态的变更可以修改" before "只有申请人…"):
+    # state, then guard, then role. Otherwise role, state, guard.
+    state_first: bool = False
     by_action: dict[str, Transition] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -68,28 +73,46 @@ class TransitionTable:
         return {t.action: t.label or t.action for t in self.transitions}
 
     def refusal(self, *, action: str, user, obj) -> DomainError | None:
-        """Why `user` may not take `action` on `obj` now (role first, then state, then guard), or None."""
+        """Why `user` may not take `action` on `obj` now, or None: not visible, the precheck, then role,
+        state and guard (state, guard and role with `state_first`)."""
         spec = self.by_action[action]
-        label = spec.label or action
         if self.visible is not None and not self.visible(user, obj):
             return NotFound(self.not_found())
-        if not spec.who(user, obj):
-            return PermissionDenied(spec.denied or _("您没有权限执行“%(action)s”") % {"action": label})
+        if self.precheck is not None and (early := self.precheck(user, obj)) is not None:
+            return early
+        steps = (self._state_refusal, self._guard_refusal, self._role_refusal) if self.state_first else (
+            self._role_refusal, self._state_refusal, self._guard_refusal)
+        for step in steps:
+            if (refused := step(spec, user, obj)) is not None:
+                return refused
+        return None
+
+    def _role_refusal(self, spec: Transition, user, obj) -> DomainError | None:
+        if spec.who(user, obj):
+            return None
+        return PermissionDenied(spec.denied or _("您没有权限执行“%(action)s”") % {"action": spec.label or spec.action})
+
+    def _state_refusal(self, spec: Transition, user, obj) -> DomainError | None:
         state = self.state_of(obj)
-        if state not in spec.sources:
-            if spec.wrong_state:
-                message = spec.wrong_state
-            elif self.state_refusal is not None:
-                message = self.state_refusal(self.state_label(state), label)
-            else:
-                message = _("当前状态为“%(state)s”，不能执行“%(action)s”") % {"state": self.state_label(state), "action": label}
-            return IllegalTransition(message, fields={self.state_field: [state]})
-        if spec.guard is not None:
-            reason = spec.guard(user, obj)
-            if isinstance(reason, DomainError):
-                return reason
-            if reason:
-                return IllegalTransition(reason, fields={self.state_field: [state]})
+        if state in spec.sources:
+            return None
+        if spec.wrong_state:
+            message = spec.wrong_state
+        elif self.state_refusal is not None:
+            message = self.state_refusal(self.state_label(state), spec.label or spec.action)
+        else:
+            message = _("当前状态为“%(state)s”，不能执行“%(action)s”") % {
+                "state": self.state_label(state), "action": spec.label or spec.action}
+        return IllegalTransition(message, fields={self.state_field: [state]})
+
+    def _guard_refusal(self, spec: Transition, user, obj) -> DomainError | None:
+        if spec.guard is None:
+            return None
+        reason = spec.guard(user, obj)
+        if isinstance(reason, DomainError):
+            return reason
+        if reason:
+            return IllegalTransition(reason, fields={self.state_field: [self.state_of(obj)]})
         return None
 
     def check(self, *, action: str, user, obj) -> Transition:
@@ -104,6 +127,8 @@ class TransitionTable:
         for every action of every row)."""
         if self.visible is not None and not self.visible(user, obj):
             return False
+        if self.precheck is not None and self.precheck(user, obj) is not None:
+            return False
         spec = self.by_action[action]
         return self.state_of(obj) in spec.sources and self._allows(spec, user, obj)
 
@@ -115,6 +140,8 @@ class TransitionTable:
     def actions_for(self, *, user, obj) -> list[str]:
         """The actions `user` may take on `obj` now, in table order."""
         if self.visible is not None and not self.visible(user, obj):
+            return []
+        if self.precheck is not None and self.precheck(user, obj) is not None:
             return []
         state = self.state_of(obj)
         return [t.action for t in self.transitions if state in t.sources and self._allows(t, user, obj)]

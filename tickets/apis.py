@@ -17,7 +17,7 @@ from core.exceptions import NotFound, ValidationFailed
 from core.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from core.models import ConsentState
 from core.pagination import CappedCountPaginator, PageNumberPagination
-from core.serializers import BuiltFieldsModelSerializer
+from core.serializers import BuiltFieldsModelSerializer, UserBrief
 from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
@@ -68,11 +68,6 @@ from .services.transitions import ticket_actions_for
 # ---------------------------------------------------------------- output
 
 
-class _UserBrief(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-
-
 class SlaClockFiguresSerializer(serializers.Serializer):
     name = serializers.CharField()
     target_minutes = serializers.IntegerField()
@@ -107,9 +102,9 @@ class TicketSerializer(BuiltFieldsModelSerializer):
     (core.serializers.BuiltFieldsModelSerializer)."""
 
     business_system_name = serializers.CharField(source="business_system.name", read_only=True)
-    requester = _UserBrief(read_only=True)
-    recorded_by = _UserBrief(read_only=True)
-    assignee = _UserBrief(read_only=True, allow_null=True)
+    requester = UserBrief(read_only=True)
+    recorded_by = UserBrief(read_only=True)
+    assignee = UserBrief(read_only=True, allow_null=True)
     hosts = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
@@ -432,7 +427,7 @@ class TicketMergeApi(APIView):
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    author = _UserBrief(read_only=True)
+    author = UserBrief(read_only=True)
     body = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     internal = serializers.BooleanField(default=False)
     created_at = serializers.DateTimeField(read_only=True)
@@ -464,7 +459,7 @@ class AttachmentSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
     internal = serializers.BooleanField()
-    uploaded_by = _UserBrief()
+    uploaded_by = UserBrief()
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
 
@@ -524,7 +519,7 @@ class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     kind_display = serializers.CharField(source="get_kind_display")
-    actor = _UserBrief(allow_null=True)
+    actor = UserBrief(allow_null=True)
     at = serializers.DateTimeField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -549,7 +544,7 @@ class TicketEventApi(generics.ListAPIView):
 class SatisfactionSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
-    rated_by = _UserBrief(read_only=True)
+    rated_by = UserBrief(read_only=True)
     rated_at = serializers.DateTimeField(read_only=True)
     follow_up = serializers.SerializerMethodField()
 
@@ -733,7 +728,7 @@ class FollowUpSerializer(serializers.Serializer):
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
-    closed_by = _UserBrief(allow_null=True)
+    closed_by = UserBrief(allow_null=True)
 
 
 class FollowUpCloseInput(serializers.Serializer):

@@ -10,23 +10,19 @@ from core.consent import consent_actions_for
 from core.exceptions import ValidationFailed
 from core.models import ConsentState
 from core.pagination import PageNumberPagination
+from core.serializers import NoteInput, UserBrief
 
 from .models import Exclusion, ExclusionKind
 from .selectors.exclusions import exclusion_filter, exclusion_get_for_user, exclusion_list_for_user, month_bounds
 from .services.exclusions import exclusion_decide
 
 
-class _UserBrief(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
-
-
 class ExclusionSerializer(serializers.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", read_only=True, allow_null=True, default=None)
     business_system_name = serializers.CharField(source="business_system.name", read_only=True)
     duplicate_of_number = serializers.CharField(source="duplicate_of.number", read_only=True, allow_null=True, default=None)
-    requested_by = _UserBrief(read_only=True)
-    decided_by = _UserBrief(read_only=True, allow_null=True)
+    requested_by = UserBrief(read_only=True)
+    decided_by = UserBrief(read_only=True, allow_null=True)
     minutes = serializers.FloatField(read_only=True, allow_null=True)
     counts = serializers.BooleanField(read_only=True)
     actions = serializers.SerializerMethodField()
@@ -78,16 +74,12 @@ class ExclusionDetailApi(APIView):
         return Response(ExclusionSerializer(exclusion, context={"request": request}).data)
 
 
-class _Note(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-
 def exclusion_action_view(action: str):
     class ExclusionActionApi(APIView):
-        @extend_schema(request=_Note, responses=ExclusionSerializer, operation_id=f"exclusions_{action}")
+        @extend_schema(request=NoteInput, responses=ExclusionSerializer, operation_id=f"exclusions_{action}")
         def post(self, request, pk: int):
             exclusion = exclusion_get_for_user(user=request.user, exclusion_id=pk)
-            data = _Note(data=request.data)
+            data = NoteInput(data=request.data)
             data.is_valid(raise_exception=True)
             exclusion = exclusion_decide(actor=request.user, exclusion=exclusion, action=action,
                                          note=data.validated_data["note"])

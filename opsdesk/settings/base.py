@@ -268,6 +268,12 @@ SPECTACULAR_SETTINGS = {
         "DutyLogKindEnum": "roster.models.DutyLogEntry.Kind", "DutyReportKindEnum": "roster.models.DutyReport.Kind",
         "RosterStatusEnum": "roster.models.Roster.Status", "SwapStatusEnum": "roster.models.SwapRequest.Status",
         "HandoverStatusEnum": "roster.models.Handover.Status",
+        # One name per choice set that several fields share (severity, severity_from/_to; frequency,
+        # heavy_frequency) or whose field name other choice sets use too (kind, result, status, severity).
+        "TicketSeverityEnum": "tickets.models.ticket.Severity", "SecuritySeverityEnum": "routine.models.Severity3",
+        "InspectionFrequencyEnum": "routine.models.InspectionSchedule.Frequency",
+        "InspectionRoundStatusEnum": "routine.models.InspectionRound.Status",
+        "BackupRunResultEnum": "routine.models.BackupRun.Result", "IntegrationKindEnum": "monitoring.models.Integration.Kind",
     },
 }
 

@@ -3,6 +3,7 @@
 DATABASE_URL (PostgreSQL in CI) is honoured; without it the suite runs on SQLite.
 """
 
+import os
 import re
 
 from .base import *  # noqa: F403
@@ -29,6 +30,8 @@ if XDIST_WORKER and CELERY_TEST_BROKER_URL.startswith("redis://"):
     if _match:
         _offset = int(XDIST_WORKER.removeprefix("gw") or 0) + 1
         CELERY_TEST_BROKER_URL = f"{_match[1]}/{int(_match[2] or 0) + _offset}"
+        # Celery reads CELERY_BROKER_URL from the environment before its settings: make the two agree.
+        os.environ["CELERY_BROKER_URL"] = CELERY_TEST_BROKER_URL
 CELERY_BROKER_URL = CELERY_TEST_BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)

@@ -77,7 +77,7 @@ def clock_text(clock: dict | None, mark_at: int = 0) -> str:
 # the 超时 marks line up down the page.
 CLOCK_COLUMNS = tuple(zip(
     ticket_choice_labels()["clock"],
-    (Column("响应用时/目标", 18), Column("解决用时/目标", 20), Column("恢复用时/目标", 20)),
+    (Column("响应用时/目标", 18), Column("定位排除用时/目标", 20), Column("恢复用时/目标", 20)),
     strict=True,
 ))
 INCIDENT_COLUMNS = _last(

@@ -257,6 +257,42 @@ class MatrixObjects(dict):
     def _other_follow_up(self):
         return self._follow_up("other")
 
+    def _own_duplicate_ticket(self):
+        """A second report of the own ticket's fault, made after it: mergeable into {own_ticket}."""
+        from tickets.services.tickets import ticket_create
+
+        self.ticket("own")
+        return ticket_create(actor=self.users["requester"], title="矩阵测试重复工单", kind="fault", severity="P3",
+                             business_system=self.systems["own"]).pk
+
+    # --- exclusions ---------------------------------------------------------------------------------
+    def exclusion(self, side: str, *, confirmed: bool = False):
+        """The duty leader's request to cancel a new ticket of the side's purchaser (waiting for its
+        approver), or the same request once that approver confirmed it."""
+
+        def build():
+            from tickets.services.exclusions import exclusion_decide, ticket_cancel
+            from tickets.services.tickets import ticket_create
+
+            requester, approver = ("requester", "approver") if side == "own" else ("other_requester", "other_approver")
+            ticket = ticket_create(actor=self.users[requester], title=f"矩阵测试取消 {side}", kind="fault", severity="P3",
+                                   business_system=self.systems[side])
+            exclusion = ticket_cancel(actor=self.users["duty_leader"], ticket=ticket, reason="矩阵测试：重复报障")
+            if confirmed:
+                exclusion = exclusion_decide(actor=self.users[approver], exclusion=exclusion, action="confirm")
+            return exclusion.pk
+
+        return self._once(f"exclusion:{side}:{confirmed}", build)
+
+    def _own_exclusion(self):
+        return self.exclusion("own")
+
+    def _other_exclusion(self):
+        return self.exclusion("other")
+
+    def _own_confirmed_exclusion(self):
+        return self.exclusion("own", confirmed=True)
+
     # --- changes ------------------------------------------------------------------------------------
     def _change(self, side: str):
         from changes.services import change_create
@@ -358,6 +394,58 @@ class MatrixObjects(dict):
         old = member_feed_token_rotate(actor=member.user, member=member).ical_token
         member_feed_token_rotate(actor=member.user, member=member, revoke=True)
         return old
+
+    # --- monitoring ---------------------------------------------------------------------------------
+    def integration(self, side: str):
+        """(integration, token): an Alertmanager integration of the side's purchaser."""
+
+        def build():
+            from monitoring.services.integrations import integration_create
+
+            org = self.purchaser if side == "own" else self.other_purchaser
+            return integration_create(actor=self.users["project_manager"], name=f"矩阵测试监控 {side}", kind="alertmanager",
+                                      organization=org, default_business_system=self.systems[side])
+
+        return self._once(f"integration:{side}", build)
+
+    def _own_integration(self):
+        return self.integration("own")[0].pk
+
+    def _other_integration(self):
+        return self.integration("other")[0].pk
+
+    def _integration_token(self):
+        return self.integration("own")[1]
+
+    def _rotated_integration_token(self):
+        from monitoring.services.integrations import integration_rotate_token
+
+        integration, old = self.integration("own")
+        integration_rotate_token(actor=self.users["project_manager"], integration=integration)
+        return old
+
+    def _alert(self, side: str):
+        """One firing alert received and processed (it opens a ticket) on the side's integration."""
+        import json
+
+        from monitoring.models import Alert
+        from monitoring.services.intake import alert_batch_process, alert_batch_receive
+
+        integration, _token = self.integration(side)
+        body = json.dumps({"version": "4", "status": "firing", "alerts": [{
+            "status": "firing", "labels": {"alertname": "矩阵测试告警", "severity": "critical"},
+            "annotations": {"summary": f"矩阵测试告警 {side}"}, "startsAt": "2026-12-01T08:00:00Z",
+            "endsAt": "0001-01-01T00:00:00Z", "fingerprint": f"matrix-{side}",
+        }]}).encode()
+        batch = alert_batch_receive(integration=integration, body=body)
+        alert_batch_process(batch_id=batch.pk)
+        return Alert.objects.get(integration=integration).pk
+
+    def _own_alert(self):
+        return self._alert("own")
+
+    def _other_alert(self):
+        return self._alert("other")
 
     # --- reports ------------------------------------------------------------------------------------
     def contract(self, side: str):

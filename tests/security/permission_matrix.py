@@ -9,8 +9,9 @@ To cover a new endpoint, add an `Entry`:
 
 - `route` is the URL pattern exactly as Django reports it (ResolverMatch.route); the test checks the
   path resolves to it, so an entry cannot silently test something else.
-- `path` may hold {placeholders} filled from the `objects` fixture in test_permission_matrix.py (add
-  yours there: own_* is the requester's organisation's object, other_* another purchaser's).
+- `path` (and the text values of `data`) may hold {placeholders} filled from the `objects` fixture in
+  test_permission_matrix.py (add yours in matrix_objects.py: own_* is the requester's organisation's
+  object, other_* another purchaser's).
 - `expect` maps every role in ROLES to a status; helpers below fill the common shapes.
 - Another organisation's object answers 404, never 403.
 """
@@ -140,6 +141,9 @@ TENANT_LISTS = {
     "api/v1/business-systems/": ("/api/v1/business-systems/", "own_system", "other_system"),
     "api/v1/hosts/": ("/api/v1/hosts/", "own_host", "other_host"),
     "api/v1/backup-policies/": ("/api/v1/backup-policies/", "own_backup_policy", "other_backup_policy"),
+    "api/v1/exclusions/": ("/api/v1/exclusions/", "own_exclusion", "other_exclusion"),
+    "api/v1/integrations/": ("/api/v1/integrations/", "own_integration", "other_integration"),
+    "api/v1/alerts/": ("/api/v1/alerts/", "own_alert", "other_alert"),
 }
 
 # --- everything the apps added (issue 8, second pass) ----------------------------------------------
@@ -173,7 +177,9 @@ MATRIX += [
             "acknowledge": dict(requester=403, approver=403, engineer=200, tech_lead=200, duty_leader=200, project_manager=200),
             "claim": dict(requester=403, approver=403, engineer=200, tech_lead=200, duty_leader=200, project_manager=200),
             "assign": dict(requester=400, approver=400, engineer=400, tech_lead=400, duty_leader=400, project_manager=400),
-            "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=200, project_manager=200),
+            # The purchaser's own cancellation takes effect (200); the provider's only asks the purchaser:
+            # an Exclusion waiting for its approver (tickets.services.exclusions), answered 202.
+            "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=202, project_manager=202),
             "close": dict(requester=409, approver=409, engineer=403, tech_lead=403, duty_leader=409, project_manager=409),
             "locate": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
             "mark-major": dict(requester=403, approver=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=400),
@@ -481,4 +487,64 @@ MATRIX += [
           expect(403, anonymous=302, engineer=200, tech_lead=200, duty_leader=200, project_manager=200, auditor=200,
                  approver=200, requester=200, other_requester=404),
           data={"action": "nothing"}, writers=(), note="an unknown action: the page again with the message"),
+]
+
+# --- the exclusion ledger (issue 15): only the owning purchaser's approver decides; who asked withdraws ---
+# {own_exclusion} is the duty leader's request to cancel a ticket of the requester's purchaser, waiting.
+CONSENT_DECISION = expect(403, approver=200, other_requester=404)
+MATRIX += [
+    Entry("api/v1/tickets/<int:pk>/merge/", "POST", "/api/v1/tickets/{own_duplicate_ticket}/merge/",
+          expect(403, requester=200, approver=200, duty_leader=202, project_manager=202, other_requester=404),
+          data={"duplicate_of": "{own_ticket}", "reason": "矩阵测试：重复报障"},
+          note="as cancel: the purchaser's own merge takes effect, the provider's waits for its approver (202)"),
+    Entry("api/v1/exclusions/", "GET", "/api/v1/exclusions/", API_ANY_SIGNED_IN),
+    Entry("api/v1/exclusions/<int:pk>/", "GET", "/api/v1/exclusions/{own_exclusion}/", API_OWN),
+    Entry("api/v1/exclusions/<int:pk>/", "GET", "/api/v1/exclusions/{other_exclusion}/", API_OTHER),
+    Entry("api/v1/exclusions/<int:pk>/confirm/", "POST", "/api/v1/exclusions/{own_exclusion}/confirm/", CONSENT_DECISION),
+    Entry("api/v1/exclusions/<int:pk>/confirm/", "POST", "/api/v1/exclusions/{other_exclusion}/confirm/",
+          expect(403, requester=404, approver=404), note="another purchaser's approver is not among the roles: nobody here decides"),
+    Entry("api/v1/exclusions/<int:pk>/reject/", "POST", "/api/v1/exclusions/{own_exclusion}/reject/", CONSENT_DECISION,
+          data={"note": "矩阵测试：不同意"}),
+    Entry("api/v1/exclusions/<int:pk>/dispute/", "POST", "/api/v1/exclusions/{own_confirmed_exclusion}/dispute/",
+          CONSENT_DECISION, data={"note": "矩阵测试：有异议"}),
+    Entry("api/v1/exclusions/<int:pk>/withdraw/", "POST", "/api/v1/exclusions/{own_exclusion}/withdraw/",
+          expect(403, duty_leader=200, other_requester=404), note="only who asked withdraws, before a decision"),
+    Entry("exclusions/", "GET", "/exclusions/", PAGE_ANY_SIGNED_IN),
+    Entry("exclusions/inbox/", "GET", "/exclusions/inbox/", PAGE_ANY_SIGNED_IN, note="rows: what the user may decide"),
+    Entry("exclusions/<int:pk>/", "GET", "/exclusions/{own_exclusion}/", PAGE_OWN),
+    Entry("exclusions/<int:pk>/", "GET", "/exclusions/{other_exclusion}/", PAGE_OTHER),
+    Entry("exclusions/<int:pk>/<slug:action>/", "POST", "/exclusions/{own_exclusion}/confirm/",
+          expect(403, anonymous=302, approver=302, other_requester=404), writers=("approver",),
+          note="a refusal shows the exclusion page with the message, answered 403"),
+]
+
+# --- monitoring (alert intake): provider staff and auditors read every integration, purchaser staff
+# their own purchaser's; only the project manager and duty leaders manage them; the pages are the
+# provider's. The intake URL's secret token is its only credential.
+MANAGE_INTEGRATION = expect(403, duty_leader=200, project_manager=200, other_requester=404)
+MATRIX += [
+    Entry("api/v1/integrations/", "GET", "/api/v1/integrations/", API_ANY_SIGNED_IN),
+    Entry("api/v1/integrations/", "POST", "/api/v1/integrations/", expect(403, duty_leader=400, project_manager=400),
+          note="refused before the body is read"),
+    Entry("api/v1/integrations/<int:pk>/", "GET", "/api/v1/integrations/{own_integration}/", API_OWN),
+    Entry("api/v1/integrations/<int:pk>/", "GET", "/api/v1/integrations/{other_integration}/", API_OTHER),
+    Entry("api/v1/integrations/<int:pk>/", "PATCH", "/api/v1/integrations/{own_integration}/", MANAGE_INTEGRATION,
+          data={"name": "矩阵测试改名"}),
+    Entry("api/v1/integrations/<int:pk>/rotate/", "POST", "/api/v1/integrations/{own_integration}/rotate/", MANAGE_INTEGRATION),
+    Entry("api/v1/integrations/<str:token>/<str:kind>/", "POST", "/api/v1/integrations/{integration_token}/alertmanager/",
+          expect(400), note="the token is accepted with or without a session; a form body is no alert payload: 400"),
+    Entry("api/v1/integrations/<str:token>/<str:kind>/", "POST",
+          "/api/v1/integrations/{rotated_integration_token}/alertmanager/", expect(404), note="a rotated token stops at once"),
+    Entry("api/v1/integrations/<str:token>/<str:kind>/", "POST", "/api/v1/integrations/{integration_token}/zabbix/",
+          expect(404), note="the token of another kind's URL"),
+    Entry("api/v1/alerts/", "GET", "/api/v1/alerts/", API_ANY_SIGNED_IN),
+    Entry("api/v1/tickets/<int:pk>/alerts/", "GET", "/api/v1/tickets/{own_ticket}/alerts/", API_OWN),
+    Entry("api/v1/tickets/<int:pk>/alerts/", "GET", "/api/v1/tickets/{other_ticket}/alerts/", API_OTHER),
+    Entry("monitoring/integrations/", "GET", "/monitoring/integrations/", PROVIDER_PAGE),
+    Entry("monitoring/integrations/", "POST", "/monitoring/integrations/",
+          expect(403, anonymous=302, duty_leader=200, project_manager=200), writers=(), note="empty form: the page again"),
+    Entry("monitoring/integrations/<int:pk>/", "GET", "/monitoring/integrations/{own_integration}/", PROVIDER_PAGE),
+    Entry("monitoring/integrations/<int:pk>/", "POST", "/monitoring/integrations/{own_integration}/",
+          expect(403, anonymous=302, duty_leader=200, project_manager=200), data={"rotate": "1"},
+          note="the new secret URL is shown once, on the answer"),
 ]

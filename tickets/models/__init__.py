@@ -21,6 +21,7 @@ from .ticket import (
     TicketEvent,
     TicketKind,
     TicketNumberCounter,
+    clock_label,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "TicketEvent",
     "TicketKind",
     "TicketNumberCounter",
+    "clock_label",
 ]

@@ -41,7 +41,7 @@ def _exact_elapsed(clock: SlaClock, *, until: dt.datetime, days: WorkingDays | N
 
 
 def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | None = None) -> dict:
-    """target_minutes, due_at, stopped_at, elapsed_seconds, elapsed_minutes, paused_minutes, breached,
+    """name, label (tickets.models.clock_label), target_minutes, due_at, stopped_at, elapsed_seconds, elapsed_minutes, paused_minutes, breached,
     remaining_minutes, state ("running" | "paused" | "met" | "breached" | "unknown"), calendar,
     calendar_warning.
 
@@ -50,6 +50,7 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
     `remaining_minutes` is negative once breached. `days` lets a list share one calendar cache."""
     figures = {
         "name": clock.name,
+        "label": clock.label,
         "target_minutes": clock.target_minutes,
         "calendar": clock.calendar,
         "due_at": clock.due_at,

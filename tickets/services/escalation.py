@@ -16,7 +16,7 @@ from core.services import notification_send
 from roster.selectors.calendar import CalendarDataMissing, WorkingDays, working_minutes_between
 from roster.selectors.duty import duty_contacts
 
-from ..models import SlaClock, SlaEscalation, TicketEvent
+from ..models import SlaClock, SlaEscalation, TicketEvent, clock_label
 from ..selectors.sla import sla_elapsed_seconds, sla_met
 from .events import ticket_event_record
 from .notify import ticket_url
@@ -25,7 +25,6 @@ from .sla import ESCALATION_THRESHOLDS, sla_clock_next_escalation_set, sla_clock
 logger = logging.getLogger(__name__)
 
 BATCH = 200
-_CLOCK_LABEL = {"response": "响应", "resolve": "解决", "restore": "恢复"}
 
 
 def sla_escalation_due_ids(*, now: dt.datetime, limit: int = BATCH) -> list[int]:
@@ -102,7 +101,7 @@ def sla_clock_escalate(*, clock_id: int, now: dt.datetime | None = None) -> list
 
 def _announce(clock: SlaClock, threshold: int, recipients: list, now: dt.datetime) -> None:
     ticket = clock.ticket
-    label = _CLOCK_LABEL.get(clock.name, clock.name)
+    label = clock_label(clock.name, clock.stop_on, ticket.kind)
     due = timezone.localtime(clock.due_at).strftime("%m-%d %H:%M") if clock.due_at else "—"
     if threshold == SlaEscalation.Threshold.BREACH:
         title = f"【SLA 超时】{ticket.number} {label}时限已超"

@@ -37,7 +37,6 @@ def _row_text(language: str) -> dict:
         "actions": {"claim": pgettext("ticket action", "认领"), "acknowledge": pgettext("ticket action", "响应"),
                     "start": _("开始处理")},
         "open": _("处理"),
-        "clock": {"response": _("响应"), "restore": _("恢复"), "resolve": _("解决")},
         "due": _("到期"),
     }
 
@@ -53,7 +52,7 @@ def sla_badge(clock, now=None) -> str:
     if not clock:
         return format_html('<span class="muted">—</span>')
     text = _row_text(get_language())
-    name = text["clock"].get(clock.get("name")) or text["clock"]["resolve"]
+    name = clock.get("label") or clock.get("name", "")
     title = _("目标 %(t)s 分钟") % {"t": clock.get("target_minutes")}
     if clock.get("due_at"):
         title += " · " + text["due"] + " " + _local(clock["due_at"], "m-d H:i")
