@@ -265,11 +265,8 @@ class FindingImportApi(APIView):
         if errors:
             raise ValidationFailed(fields=errors)
         partial = _flag(request, "partial")
-        if upload.name.lower().endswith(".xml"):
-            result = services.findings_import_openvas(actor=request.user, activity=activity, data=upload.read(), partial=partial)
-        else:
-            result = services.findings_import_csv(actor=request.user, activity=activity, name=upload.name, data=upload.read(),
-                                                  partial=partial)
+        result = services.findings_import(actor=request.user, activity=activity, name=upload.name, data=upload.read(),
+                                          partial=partial)
         if not result["stored"]:
             fields = {f"{r['row']}.{k}": v for r in result["rows"] for k, v in r["errors"].items()}
             return Response({"code": "validation_failed", "message": "有记录未通过校验，未导入任何记录（可加 ?partial=1 只导入有效记录）",

@@ -154,6 +154,12 @@ class ReportUploadForm(forms.Form):
     file = forms.FileField(label=_("报告文件"), help_text=_("PDF、docx、xlsx 或 zip"))
 
 
+class FindingImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV、xlsx 或 Greenbone/OpenVAS XML 文件"),
+                           help_text=_("列：业务系统、问题、等级、主机、CVE 编号、发现日期、说明"))
+    partial = forms.BooleanField(label=_("只导入有效行（跳过有错误的行）"), required=False)
+
+
 class FindingForm(forms.Form):
     activity = forms.ModelChoiceField(label=_("安全自查"), queryset=None)
     business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False)

@@ -171,8 +171,27 @@ def security_activity_create(request):
 def security_activity_detail(request, pk: int):
     activity = security_selectors.security_activity_get_for_user(user=request.user, activity_id=pk)
     actions = permissions.security_activity_actions_for(user=request.user, activity=activity)
-    upload = forms.ReportUploadForm()
-    if request.method == "POST":
+    upload, importing, report = forms.ReportUploadForm(), forms.FindingImportForm(), None
+    if request.method == "POST" and request.POST.get("action") == "import":
+        _allowed("import_findings", actions)
+        importing = forms.FindingImportForm(request.POST, request.FILES)
+        if importing.is_valid():
+            file = importing.cleaned_data["file"]
+            if file.size > 10 * 1024 * 1024:  # as the API's import
+                importing.add_error("file", _("文件不能超过 10 MB"))
+            else:
+                try:
+                    report = security_services.findings_import(actor=request.user, activity=activity, name=file.name,
+                                                               data=file.read(), partial=importing.cleaned_data["partial"])
+                except DomainError as exc:
+                    _refused(exc, form=importing)
+                else:
+                    text = _("新导入 %(created)s 行，已导入过 %(unchanged)s 行，有误 %(rejected)s 行。") % report["counts"]
+                    if report["stored"]:
+                        messages.success(request, text)
+                    else:
+                        messages.error(request, text + _("未导入任何记录。"))
+    elif request.method == "POST":
         _allowed("attach_report", actions)
         upload = forms.ReportUploadForm(request.POST, request.FILES)
         if upload.is_valid():
@@ -186,7 +205,8 @@ def security_activity_detail(request, pk: int):
                 return redirect("routine-security-activity", activity.pk)
     findings = security_selectors.finding_list_for_user(user=request.user).filter(activity=activity).order_by("-found_on", "-pk")
     return render(request, "routine/security_activity_detail.html", {
-        "activity": activity, "actions": actions, "upload": upload, "findings": findings,
+        "activity": activity, "actions": actions, "upload": upload, "importing": importing, "report": report,
+        "findings": findings,
         "systems": list(activity.systems.all()),
     })
 

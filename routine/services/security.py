@@ -337,6 +337,15 @@ def findings_import_openvas(*, actor: User, activity: SecurityActivity, data: by
     return _import(actor=actor, activity=activity, rows=rows, partial=partial, now=now or timezone.now())
 
 
+def findings_import(*, actor: User, activity: SecurityActivity, name: str, data: bytes, partial: bool = False,
+                    now: dt.datetime | None = None) -> dict:
+    """A Greenbone/OpenVAS XML report (.xml) or the CSV/xlsx template, by the file's name: the one entry
+    the page and the API call."""
+    if name.lower().endswith(".xml"):
+        return findings_import_openvas(actor=actor, activity=activity, data=data, partial=partial, now=now)
+    return findings_import_csv(actor=actor, activity=activity, name=name, data=data, partial=partial, now=now)
+
+
 # ---------------------------------------------------------------- antivirus and warnings
 
 

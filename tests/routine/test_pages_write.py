@@ -3,6 +3,7 @@ input and shows the service's words beside the fields and writes nothing, a good
 same service as the API."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
@@ -329,3 +330,21 @@ def test_a_purchaser_may_not_record_a_drill(client, users, systems, drill):
     drill_record(actor=users["engineer"], drill_id=drill.pk, rto_achieved_minutes=1, rpo_achieved_minutes=1, outcome="ok")
     client.force_login(users["other_approver"])
     assert client.get(f"/routine/drills/{drill.pk}/").status_code == 404
+
+
+def test_findings_import_on_the_activity_page(client, users, systems, scan):
+    from pathlib import Path
+
+    client.force_login(users["engineer"])
+    page = f"/routine/security/activities/{scan.pk}/"
+    bad = io.BytesIO("业务系统,问题,等级,发现日期\n测试大数据平台,弱口令,高危,2026-10-01\n测试大数据平台,,紧急,2026-10-01\n".encode())
+    bad.name = "findings.csv"
+    html = _html(client.post(page, {"action": "import", "file": bad}))
+    assert "未导入任何记录" in html and "title" in html and not Finding.objects.exists()
+    xml = io.BytesIO((Path(__file__).parent / "data" / "openvas-sample.xml").read_bytes())
+    xml.name = "scan.xml"
+    html = _html(client.post(page, {"action": "import", "file": xml}))
+    assert "新导入 3 行" in html and Finding.objects.filter(activity=scan).count() == 3
+    client.force_login(users["requester"])
+    assert "导入发现的问题" not in _html(client.get(page))
+    assert client.post(page, {"action": "import", "file": xml}).status_code == 403
