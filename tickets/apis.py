@@ -23,8 +23,10 @@ from roster.selectors.calendar import WorkingDays
 
 from .apis_exclusions import ExclusionSerializer
 from .models import (
+    DOWNTIME_EXCLUSION_KINDS,
     DowntimeRecord,
     Exclusion,
+    ExclusionKind,
     Host,
     SatisfactionFollowUp,
     SatisfactionRating,
@@ -615,6 +617,10 @@ class DowntimeInput(serializers.Serializer):
         default=False, help_text="申报计划内停机（须填写 reason）：记为 claimed_planned，待采购人确认，不直接扣出可用率",
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    claim_kind = serializers.ChoiceField(
+        choices=[(k.value, k.label) for k in DOWNTIME_EXCLUSION_KINDS], default=ExclusionKind.PLANNED,
+        help_text="With planned: planned (计划维护) or force_majeure (不可抗力); the exclusion it opens waits for the purchaser",
+    )
 
 
 class DowntimeCorrectInput(serializers.Serializer):
