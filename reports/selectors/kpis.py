@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from changes.selectors import planned_spans_by_system
@@ -109,7 +110,11 @@ GENERAL_DEFINITIONS = (
         "变更窗口与已确认申报重叠的分钟只扣除一次；跨月的宕机按月拆分；"
         "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
     )),
-    (KPI_LABELS["major_incidents"], _("项目经理标记为重大并注明原因的安全事件数。目标 0 次（全年）。")),
+    (KPI_LABELS["major_incidents"], _(
+        "经采购人认定或确认为重大责任安全事件的故障及安全事件数：采购人审批人的认定即时生效，项目经理提出的认定须采购人审批人确认后才计入，"
+        "被提出异议的随即不计。除本期数外，另列合同服务年度（自合同开始日起每满一年，如 2025-06-27 至 2026-06-26）"
+        "年初至本期末的累计数。目标 0 次（全年）。"
+    )),
     (KPI_LABELS["onboarding_rate"], _("已入云业务系统数 ÷ 业务系统总数（按统计时刻的登记状态）。目标 100%。")),
     (KPI_LABELS["satisfaction_rate"], _(
         "评分为 4 或 5 的满意度评价数 ÷ 全部评价数（评价归属其工单的月份），并给出评价数。目标 95%。"
@@ -287,7 +292,8 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
         "missed": ticket_list_url(**common, kind=response["kind"], clock=response["clock"], clock_state="unstopped"),
     }
     links["availability"] = {"all": ticket_list_url(**common, severity=str(measures.SYSTEM_DOWN_SEVERITY))}
-    links["major_incidents"] = {"all": ticket_list_url(**common, kind=str(measures.MAJOR_INCIDENT_KIND), major_incident=1)}
+    links["major_incidents"] = {"all": ticket_list_url(**common, kind=[str(k) for k in measures.MAJOR_INCIDENT_KINDS],
+                                                       major_incident=1)}
     links["satisfaction_rate"] = {
         "all": ticket_list_url(**common, rating="rated"),
         "missed": ticket_list_url(**common, rating="unsatisfied"),
@@ -358,8 +364,17 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     counts = measures.ticket_figures(period=period, scope=scope, bounds=bounds)
     major, reopened = counts["major_incidents"], counts["reopened"]
     figures["reopened"] = {"value": reopened, "target": None, "met": None, "count": reopened}
-    figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,
-                                  "count": major}
+    # 验收 1(3)'s target is 0 a year: the service year to the end of the period beside the period's count.
+    today = timezone.localtime(now).date()
+    year = measures.major_incidents_year_to_date(period=period, scope=scope,
+                                                 day=max(period.first_day, min(period.last_day, today)))
+    ytd = year["count"]
+    figures["major_incidents"] = {
+        "value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET, "count": major,
+        "year_to_date": ytd,
+        "service_year": None if ytd is None else f"{year['first_day']:%Y-%m-%d}..{year['last_day']:%Y-%m-%d}",
+        "year_met": None if ytd is None else ytd <= MAJOR_INCIDENTS_TARGET,
+    }
     sat = _share(counts["satisfied"], counts["rated"], SATISFACTION_TARGET)
     sat["rated"], sat["satisfied"] = counts["rated"], counts["satisfied"]
     figures["satisfaction_rate"] = sat

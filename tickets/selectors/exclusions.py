@@ -13,7 +13,7 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id
 from core.consent import consent_counts_q
 from core.exceptions import NotFound
 
-from ..models import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, Ticket
+from ..models import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, ExclusionKind, Ticket
 
 
 def exclusion_queryset() -> QuerySet[Exclusion]:
@@ -107,6 +107,17 @@ def downtime_excluded_spans(*, business_system_ids: list[int], start: dt.datetim
             continue
         found.setdefault(system_id, []).append((span_start, span_end))
     return found
+
+
+def major_incident_ticket_ids() -> QuerySet:
+    """Ids of the tickets classified as major liability incidents with the purchaser's consent: an
+    approver's own classification, or the provider's proposal once confirmed (issue 15 item 9)."""
+    return Exclusion.objects.filter(consent_counts_q(), kind=ExclusionKind.MAJOR_INCIDENT).values("ticket_id")
+
+
+def major_incident_q(prefix: str = "") -> Q:
+    """The tickets every major-incident figure counts (the one rule: confirmed classifications only)."""
+    return Q(**{f"{prefix}pk__in": major_incident_ticket_ids()})
 
 
 def downtime_claims(*, record_ids: list[int]) -> dict[int, tuple[str, str]]:
