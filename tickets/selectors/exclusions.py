@@ -88,8 +88,9 @@ def kpi_ticket_q(prefix: str = "") -> Q:
 
 def downtime_excluded_spans(*, business_system_ids: list[int], start: dt.datetime,
                             end: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Confirmed planned / force-majeure claims per system, as spans overlapping [start, end): the
-    minutes availability leaves out beside approved change windows (the caller unions both and
+    """1.2.9, 8.2.8 (availability; planned maintenance): confirmed planned / force-majeure claims per
+    system, as spans overlapping [start, end): the minutes availability leaves out beside approved
+    change windows (the caller unions both and
     intersects them with the outages, so nothing is excluded twice). A claim keeps the times the
     provider claimed (a later correction of the record cannot widen it); where it has none, it covers
     its record, an open one up to `end`. One query."""

@@ -39,7 +39,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 @transaction.atomic
 def ticket_regrade(*, actor: User, ticket: Ticket, severity: str, reason: str = "",
                    now: dt.datetime | None = None) -> Ticket | Exclusion:
-    """Change `ticket`'s severity. Returns the ticket when the change took effect, or the downgrade
+    """8.2.12 (the clocks and targets a severity calls for): change `ticket`'s severity. Returns the ticket when the change took effect, or the downgrade
     exclusion when it waits for the purchaser (its state "requested"). Same severity: nothing."""
     now = now or timezone.now()
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))

@@ -84,7 +84,7 @@ def sla_clocks_build(*, ticket: Ticket, heavy_important: bool, days: WorkingDays
 
 
 def sla_clocks_add_missing(*, ticket: Ticket, at: dt.datetime, heavy_important: bool = False) -> list[SlaClock]:
-    """Regrade (issue 15 item 8): the clocks the ticket's (new) severity calls for that it lacks, e.g.
+    """Clause 8.2.12, regrade (issue 15 item 8): the clocks the ticket's (new) severity calls for that it lacks, e.g.
     the restore clock of a fault raised to P1, started at the ORIGINAL report time like every clock
     (8.2.12). A clock whose stop milestone the ticket has already passed is stopped at that moment, with
     its figures; a running one already past its due time is breached at once. The clocks it has keep the
