@@ -139,3 +139,23 @@ def test_regrade_through_the_api(new_ticket, users, api):
     bad = api(users["engineer"]).patch(f"/api/v1/tickets/{ticket.pk}/", {"severity": "P9"}, format="json")
     assert bad.status_code == 400
     assert Ticket.objects.get(pk=ticket.pk).severity == "P1"
+
+
+def test_deciding_a_downgrade_or_a_major_proposal_is_for_the_owning_purchasers_approver(new_ticket, users, api, make_user,
+                                                                                       other_purchaser):
+    ticket = new_ticket("fault", "P1")
+    downgrade = ticket_regrade(actor=users["engineer"], ticket=ticket, severity="P2", reason="影响有限")
+    major = api(users["project_manager"]).post(f"/api/v1/tickets/{ticket.pk}/mark-major/", {"reason": "数据泄露"},
+                                               format="json").json()
+    other_approver = make_user("approver", organization=other_purchaser)
+    for exclusion_id in (downgrade.pk, major["id"]):
+        url = f"/api/v1/exclusions/{exclusion_id}/confirm/"
+        assert api(other_approver).post(url, {}, format="json").status_code == 404
+        for who in ("requester", "engineer", "project_manager", "auditor"):
+            assert api(users[who]).post(url, {}, format="json").status_code == 403, who
+        assert Exclusion.objects.get(pk=exclusion_id).state == "requested"  # every refused call changed nothing
+        assert api(users["approver"]).post(url, {}, format="json").status_code == 200
+        again = api(users["approver"]).post(url, {}, format="json")
+        assert again.status_code == 409 and again.json()["fields"] == {"state": ["confirmed"]}
+    ticket.refresh_from_db()
+    assert (ticket.severity, ticket.major_incident) == ("P2", True)
