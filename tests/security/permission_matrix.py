@@ -186,7 +186,9 @@ MATRIX += [
             "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=202, project_manager=202),
             "close": dict(requester=409, approver=409, engineer=403, tech_lead=403, duty_leader=409, project_manager=409),
             "locate": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
-            "mark-major": dict(requester=403, approver=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=400),
+            # Issue 15 item 9: the purchaser's approver classifies a fault as a major incident at once (200); the
+            # project manager's proposal waits for that approver (202).
+            "mark-major": dict(requester=403, approver=200, engineer=403, tech_lead=403, duty_leader=403, project_manager=202),
             "pend": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
             "reopen": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
             "resolve": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),

@@ -1,4 +1,4 @@
-from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, ExclusionKind
+from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, TICKET_STATE_KINDS, Exclusion, ExclusionKind
 from .reference import BusinessSystem, Contract, Host, ServiceItem
 from .ticket import (
     NUMBER_PREFIX,
@@ -29,6 +29,7 @@ __all__ = [
     "NUMBER_PREFIX",
     "OPEN_STATUSES",
     "TICKET_EXCLUSION_KINDS",
+    "TICKET_STATE_KINDS",
     "BusinessSystem",
     "CalendarKind",
     "ClockName",
