@@ -121,7 +121,10 @@ def template_response(fmt: str) -> HttpResponse:
 
 
 class UtilisationTemplateApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"])], responses={200: OpenApiTypes.BINARY})
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"])], responses={
+        (200, "text/csv"): OpenApiTypes.BINARY,
+        (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+    })
     def get(self, request):
         return template_response(request.query_params.get("format", "csv"))
 

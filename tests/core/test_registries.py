@@ -50,8 +50,8 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
             "roster-on-duty", "roster-list", "roster-my-shifts", "roster-swaps", "roster-log", "roster-handover",
             "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
         ],
-        "reports": ["reports-dashboard", "reports-monthly", "reports-packages"],
-        "admin": ["business-systems", "service-catalogue", "monitoring-integrations", "audit-log"],
+        "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings"],
+        "admin": ["business-systems", "routine-inspection-setup", "service-catalogue", "monitoring-integrations", "audit-log"],
     }
     assert [group["key"] for group in nav["groups"]] == ["tickets", "changes", "roster", "reports", "admin"]
     # The flat list (the home page walks it) is still every entry once, in the registry's order.
@@ -59,6 +59,6 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
         "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "exclusion-list",
-        "exclusion-inbox", "reports-monthly", "reports-packages", "business-systems",
-        "service-catalogue", "monitoring-integrations", "audit-log",
+        "exclusion-inbox", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings",
+        "business-systems", "routine-inspection-setup", "service-catalogue", "monitoring-integrations", "audit-log",
     ]
