@@ -49,6 +49,14 @@ def test_matrix_entries_name_every_role_and_resolve_to_their_route():
 
 
 @pytest.fixture
+def users(users, make_user, provider) -> dict:
+    """The shared roles, the purchaser's auditor among them, plus the provider's quality auditor."""
+    from accounts.roles import Role
+
+    return {**users, "provider_auditor": make_user(Role.AUDITOR, organization=provider)}
+
+
+@pytest.fixture
 def objects(users, systems, purchaser, other_purchaser) -> MatrixObjects:
     """Values for the {placeholders} in MATRIX paths, built through the services when first named."""
     return MatrixObjects(users, systems, purchaser, other_purchaser)
@@ -107,7 +115,8 @@ def test_lists_never_show_another_purchasers_rows(route, users, objects):
     own, other = objects[own_key], objects[other_key]
     expected = {
         "requester": (True, False), "approver": (True, False), "other_requester": (False, True),
-        "engineer": (True, True), "project_manager": (True, True), "auditor": (True, True),
+        "engineer": (True, True), "project_manager": (True, True), "auditor": (True, False),
+        "provider_auditor": (True, True),
     }
     for role, (sees_own, sees_other) in expected.items():
         ids = {r["id"] for r in _client_for(role, users).get(path + "?page_size=200").json()["results"]}
