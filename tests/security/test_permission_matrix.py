@@ -49,14 +49,6 @@ def test_matrix_entries_name_every_role_and_resolve_to_their_route():
 
 
 @pytest.fixture
-def users(users, make_user, provider) -> dict:
-    """The shared roles, the purchaser's auditor among them, plus the provider's quality auditor."""
-    from accounts.roles import Role
-
-    return {**users, "provider_auditor": make_user(Role.AUDITOR, organization=provider)}
-
-
-@pytest.fixture
 def objects(users, systems, purchaser, other_purchaser) -> MatrixObjects:
     """Values for the {placeholders} in MATRIX paths, built through the services when first named."""
     return MatrixObjects(users, systems, purchaser, other_purchaser)
