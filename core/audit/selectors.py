@@ -77,7 +77,8 @@ def _require_reader(user) -> None:
 
 
 def audit_log_list(*, user) -> QuerySet[AuditLog]:
-    """Every entry the user may read, newest first (filters are applied by core.audit.filters.AuditLogFilter)."""
+    """Every entry the user may read (6.2.4, 6.2.9: a purchaser's auditor, the entries about its purchaser),
+    newest first (filters are applied by core.audit.filters.AuditLogFilter)."""
     _require_reader(user)
     qs = AuditLog.objects.order_by("-at", "-pk")
     if user_sees_all_tenants(user):
