@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import filters as core_filters
+from core.api_lists import SelectorRowsMixin
 
 from . import services
 from .models import ChangeApproval, ChangeRequest, ChangeTemplate
@@ -95,15 +96,14 @@ def _render(request, change_id: int, *, code: int = status.HTTP_200_OK) -> Respo
     return Response(ChangeOutputSerializer(change, context={"request": request}).data, status=code)
 
 
-class ChangeListCreateApi(generics.ListAPIView):
+class ChangeListCreateApi(SelectorRowsMixin, generics.ListAPIView):
+    queryset = ChangeRequest.objects.none()  # the model, for the schema
     serializer_class = ChangeOutputSerializer
     filterset_class = ChangeFilter
     ordering_fields = ["created_at", "window_start", "number", "id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return ChangeRequest.objects.none()
-        return change_detail_queryset(user=self.request.user).order_by("-created_at", "-pk")
+    def rows(self, request, kwargs):
+        return change_detail_queryset(user=request.user).order_by("-created_at", "-pk")
 
     @extend_schema(request=ChangeInputSerializer, responses={201: ChangeOutputSerializer})
     def post(self, request):

@@ -64,3 +64,4 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"code": str(code), "message": _flatten(detail) if detail is not None else str(exc), "fields": {}}
     return response
+

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from tickets.models.reference import BusinessSystem
 
-from .models import Integration
+from .models import Integration, Statistic
 
 
 class JsonField(forms.CharField):
@@ -38,3 +38,18 @@ class IntegrationForm(forms.Form):
     grouping_labels = JsonField(label=_("分组标签"), expect=list, initial='["business_system", "alertname"]')
     flap_window_minutes = forms.IntegerField(label=_("抖动窗口（分钟）"), min_value=0, max_value=1440, initial=30)
     raise_in_heavy_protection = forms.BooleanField(label=_("重保期提升一级"), required=False)
+
+
+class UtilisationImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV 或 xlsx 文件"), help_text=_("列：主机（主机名或 IP）、日期、指标（CPU / 内存 / 存储）、日均值（%）、日 P95（%）"))
+
+
+class ThresholdForm(forms.Form):
+    statistic = forms.ChoiceField(label=_("统计值"), choices=Statistic.choices)
+    percent = forms.DecimalField(label=_("阈值（%）"), min_value=0, max_value=100, decimal_places=2, max_digits=5)
+    days = forms.IntegerField(label=_("连续天数"), min_value=1, max_value=90)
+    enabled = forms.BooleanField(label=_("启用"), required=False)
+
+
+class FindingDismissForm(forms.Form):
+    reason = forms.CharField(label=_("忽略理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.models import AppendOnlyModel
 from tickets.models.reference import BusinessSystem, Host
 
 DEFAULT_SEVERITY_MAPPING = {"critical": "P2", "warning": "P3", "info": "P4"}
@@ -159,3 +160,147 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint} {self.status}"
+
+
+# ---------------------------------------------------------------- utilisation (issue 16 item 8)
+
+
+class Metric(models.TextChoices):
+    CPU = "cpu", _("CPU")
+    MEMORY = "memory", _("内存")
+    STORAGE = "storage", _("存储")
+
+
+class Statistic(models.TextChoices):
+    AVERAGE = "average", _("日均值")
+    P95 = "p95", _("日 P95")
+
+
+class Direction(models.TextChoices):
+    HIGH = "high", _("过高")
+    LOW = "low", _("过低")
+
+
+class UtilisationSample(models.Model):
+    """One host's utilisation of one metric on one day (percent, 0–100): the daily average and the 95th
+    percentile. One row per host × metric × day: a re-pulled or re-imported day replaces it."""
+
+    class Source(models.TextChoices):
+        PROMETHEUS = "prometheus", _("Prometheus 采集")
+        IMPORT = "import", _("文件导入")
+
+    host = models.ForeignKey(Host, verbose_name=_("主机"), on_delete=models.PROTECT, related_name="+", db_index=False)
+    metric = models.CharField(_("指标"), max_length=10, choices=Metric.choices)
+    day = models.DateField(_("日期"))
+    average = models.DecimalField(_("日均值（%）"), max_digits=5, decimal_places=2)
+    p95 = models.DecimalField(_("日 P95（%）"), max_digits=5, decimal_places=2)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("资源利用率")
+        verbose_name_plural = _("资源利用率")
+        ordering = ["day", "host_id", "metric"]
+        constraints = [models.UniqueConstraint(fields=["host", "metric", "day"], name="utilisation_one_per_host_metric_day")]
+        indexes = [models.Index(fields=["day", "metric"], name="utilisation_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.host_id} {self.metric} {self.day}"
+
+
+class UtilisationThreshold(models.Model):
+    """When a metric is too high or too low: the statistic over (or under) `percent` for `days`
+    consecutive days. One row per metric × direction, seeded with defaults, edited by the project
+    manager or a duty leader (the audit trail keeps every edit)."""
+
+    metric = models.CharField(_("指标"), max_length=10, choices=Metric.choices)
+    direction = models.CharField(_("方向"), max_length=10, choices=Direction.choices)
+    statistic = models.CharField(_("统计值"), max_length=10, choices=Statistic.choices)
+    percent = models.DecimalField(_("阈值（%）"), max_digits=5, decimal_places=2)
+    days = models.PositiveSmallIntegerField(_("连续天数"))
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("利用率阈值")
+        verbose_name_plural = _("利用率阈值")
+        ordering = ["metric", "direction"]
+        constraints = [models.UniqueConstraint(fields=["metric", "direction"], name="utilisation_threshold_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.direction}"
+
+    def breached_by(self, sample: "UtilisationSample") -> bool:
+        value = getattr(sample, self.statistic)
+        return value > self.percent if self.direction == Direction.HIGH else value < self.percent
+
+
+class OptimisationFinding(models.Model):
+    """A host whose metric stayed over (or under) its threshold for the threshold's days: a proposal to
+    adjust its resources (clause 8.1.9). At most one open finding per host × metric × direction; while
+    the condition lasts, the finding's `last_day` moves on instead of a new finding each day."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待处理")
+        TICKETED = "ticketed", _("已转资源调整工单")
+        DISMISSED = "dismissed", _("已忽略")
+
+    host = models.ForeignKey(Host, verbose_name=_("主机"), on_delete=models.PROTECT, related_name="+")
+    business_system = models.ForeignKey(BusinessSystem, verbose_name=_("业务系统"), on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(_("指标"), max_length=10, choices=Metric.choices)
+    direction = models.CharField(_("方向"), max_length=10, choices=Direction.choices)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.OPEN)
+    # The rule as it was when the finding opened (a later edit of the threshold does not rewrite it).
+    statistic = models.CharField(_("统计值"), max_length=10, choices=Statistic.choices)
+    threshold_percent = models.DecimalField(_("阈值（%）"), max_digits=5, decimal_places=2)
+    threshold_days = models.PositiveSmallIntegerField(_("连续天数"))
+    first_day = models.DateField(_("开始日期"))
+    last_day = models.DateField(_("最近日期"))
+    peak = models.DecimalField(_("极值（%）"), max_digits=5, decimal_places=2)
+    opened_at = models.DateTimeField(_("发现时间"))
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("资源调整工单"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    dismiss_reason = models.TextField(_("忽略理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("优化建议")
+        verbose_name_plural = _("优化建议")
+        ordering = ["-last_day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["host", "metric", "direction"], condition=models.Q(state="open"),
+                                    name="finding_one_open_per_host_metric_direction"),
+        ]
+        indexes = [models.Index(fields=["host", "metric", "direction", "-last_day"], name="finding_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.host_id} {self.metric} {self.direction} {self.state}"
+
+
+class FindingEvent(AppendOnlyModel):
+    """The finding's history: opened, turned into a ticket, dismissed (with who, when, why)."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("发现")
+        TICKETED = "ticketed", _("转资源调整工单")
+        DISMISSED = "dismissed", _("忽略")
+
+    finding = models.ForeignKey(OptimisationFinding, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("优化建议记录")
+        verbose_name_plural = _("优化建议记录")
+        ordering = ["at", "pk"]

@@ -11,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_lists import SelectorRowsMixin
 from core.audit import audit_record
 from core.exceptions import NotFound
 from core.filters import FilterBackend, int_param
@@ -102,15 +103,14 @@ class GenerateInput(serializers.Serializer):
     contract = serializers.IntegerField(required=False)
 
 
-class MonthlyReportListApi(GenericAPIView):
+class MonthlyReportListApi(SelectorRowsMixin, GenericAPIView):
+    queryset = MonthlyReport.objects.none()  # the model, for the schema
     serializer_class = MonthlyReportOutput
     filter_backends = [FilterBackend]
     filterset_class = MonthlyReportFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return MonthlyReport.objects.none()
-        return monthly_report_list_for_user(user=self.request.user).order_by("-month", "-version")
+    def rows(self, request, kwargs):
+        return monthly_report_list_for_user(user=request.user).order_by("-month", "-version")
 
     @extend_schema(operation_id="reports_monthly_list", responses=MonthlyReportOutput(many=True))
     def get(self, request):
@@ -184,15 +184,14 @@ class PackageFilter(MonthlyReportFilter):
         fields = ["month", "contract"]
 
 
-class PackageListApi(GenericAPIView):
+class PackageListApi(SelectorRowsMixin, GenericAPIView):
+    queryset = AcceptancePackage.objects.none()  # the model, for the schema
     serializer_class = PackageOutput
     filter_backends = [FilterBackend]
     filterset_class = PackageFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return AcceptancePackage.objects.none()
-        return package_list_for_user(user=self.request.user).order_by("-month", "-version")
+    def rows(self, request, kwargs):
+        return package_list_for_user(user=request.user).order_by("-month", "-version")
 
     @extend_schema(operation_id="reports_packages_list", responses=PackageOutput(many=True))
     def get(self, request):

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_provider_staff
+from core import exports
 from core.audit import audit_record
 from core.consent import consent_actions_for, consent_decide
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.models import AuditLog
 
-from . import apis, apis_drills, apis_security, exports, forms
+from . import apis, apis_drills, apis_security, forms
 from .models import InspectionItem, InspectionRound
 from .selectors import backups as backup_selectors
 from .selectors import drills as drill_selectors

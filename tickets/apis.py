@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.selectors import user_list
 from core import filters as core_filters
+from core.api_lists import SelectorRowsMixin
 from core.exceptions import NotFound, ValidationFailed
 from core.limits import DESCRIPTION_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from core.models import ConsentState
@@ -433,15 +434,19 @@ class CommentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class TicketCommentApi(generics.ListAPIView):
+def _ticket_of(request, kwargs):
+    """The ticket of a sub-list (comments, attachments, events, outages) the user may read, or 404."""
+    return ticket_get_for_user(user=request.user, ticket_id=kwargs["pk"], for_display=False)
+
+
+class TicketCommentApi(SelectorRowsMixin, generics.ListAPIView):
     serializer_class = CommentSerializer
     filterset_fields = ["internal"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return TicketComment.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
-        return ticket_comment_list(user=self.request.user, ticket=ticket)
+    queryset = TicketComment.objects.none()  # the model, for the schema
+
+    def rows(self, request, kwargs):
+        return ticket_comment_list(user=request.user, ticket=_ticket_of(request, kwargs))
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     def post(self, request, pk: int):
@@ -472,18 +477,17 @@ class AttachmentInput(serializers.Serializer):
     internal = serializers.BooleanField(default=False)
 
 
-class TicketAttachmentApi(generics.ListAPIView):
+class TicketAttachmentApi(SelectorRowsMixin, generics.ListAPIView):
     """GET the ticket's attachments; POST multipart `file` (size limit, type whitelist, content checked)."""
 
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["internal"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return TicketAttachment.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
-        return ticket_attachment_list(user=self.request.user, ticket=ticket)
+    queryset = TicketAttachment.objects.none()  # the model, for the schema
+
+    def rows(self, request, kwargs):
+        return ticket_attachment_list(user=request.user, ticket=_ticket_of(request, kwargs))
 
     @extend_schema(request=AttachmentInput, responses={201: AttachmentSerializer})
     def post(self, request, pk: int):
@@ -527,15 +531,14 @@ class EventSerializer(serializers.Serializer):
     data = serializers.JSONField()
 
 
-class TicketEventApi(generics.ListAPIView):
+class TicketEventApi(SelectorRowsMixin, generics.ListAPIView):
     serializer_class = EventSerializer
     filterset_fields = ["kind"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return TicketEvent.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
-        return ticket_event_list(user=self.request.user, ticket=ticket)
+    queryset = TicketEvent.objects.none()  # the model, for the schema
+
+    def rows(self, request, kwargs):
+        return ticket_event_list(user=request.user, ticket=_ticket_of(request, kwargs))
 
 
 # ---------------------------------------------------------------- satisfaction, downtime
@@ -623,17 +626,16 @@ class DowntimeCorrectInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class TicketDowntimeApi(generics.ListAPIView):
+class TicketDowntimeApi(SelectorRowsMixin, generics.ListAPIView):
     """GET the ticket's outage records; POST one (provider staff)."""
 
     serializer_class = DowntimeSerializer
     filterset_fields = ["claimed_planned"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return DowntimeRecord.objects.none()
-        ticket = ticket_get_for_user(user=self.request.user, ticket_id=self.kwargs["pk"], for_display=False)
-        return downtime_list(user=self.request.user, ticket=ticket)
+    queryset = DowntimeRecord.objects.none()  # the model, for the schema
+
+    def rows(self, request, kwargs):
+        return downtime_list(user=request.user, ticket=_ticket_of(request, kwargs))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -735,16 +737,16 @@ class FollowUpCloseInput(serializers.Serializer):
     note = serializers.CharField()
 
 
-class FollowUpListApi(generics.ListAPIView):
+class FollowUpListApi(SelectorRowsMixin, generics.ListAPIView):
     """Follow-ups (回访) opened by low satisfaction scores; provider staff and auditors."""
 
     serializer_class = FollowUpSerializer
     filterset_fields = ["status"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return SatisfactionFollowUp.objects.none()
-        return follow_up_list(user=self.request.user)
+    queryset = SatisfactionFollowUp.objects.none()  # the model, for the schema
+
+    def rows(self, request, kwargs):
+        return follow_up_list(user=request.user)
 
 
 class FollowUpCloseApi(APIView):

@@ -44,6 +44,7 @@ from tickets.services.notify import ticket_notifications_suppressed
 from tickets.services.tickets import ticket_create, ticket_reopen, ticket_update
 
 from ..change_windows import change_window_covering
+from ..hosts import hosts_by_name_or_ip, strip_port
 from ..models import Alert, AlertBatch, AlertGroup, Integration
 from ..payloads import FIRING, PARSERS, RESOLVED, VALIDATORS, IncomingAlert, decode_json
 from .integrations import monitor_actor
@@ -100,37 +101,9 @@ class _Context:
         self.integration = integration
         self.systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=integration.organization_id)}
         self.systems_by_name = {s.name: s for s in self.systems.values()}
-        wanted = {_strip_port(a.labels.get(k, "")) for a in incoming for k in ("instance", "host", "host_ip")} - {""}
-        hosts = list(Host.objects.filter(business_system_id__in=list(self.systems)).filter(
-            _name_or_ip(wanted))) if wanted else []
-        self.hosts = {h.name: h for h in hosts} | {h.ip_address: h for h in hosts}
+        self.hosts = hosts_by_name_or_ip((a.labels.get(k, "") for a in incoming for k in ("instance", "host", "host_ip")),
+                                         business_system_ids=self.systems)
         self.heavy = integration.raise_in_heavy_protection and period_active_at(at=at) is not None
-
-
-def _name_or_ip(values: set[str]):
-    from django.db.models import Q
-
-    return Q(name__in=list(values)) | Q(ip_address__in=[v for v in values if _looks_like_ip(v)])
-
-
-def _looks_like_ip(value: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _strip_port(value: str) -> str:
-    """"10.1.1.1:9100" → "10.1.1.1", "[::1]:9100" → "::1", "web-01:9100" → "web-01"."""
-    value = (value or "").strip()
-    if value.startswith("["):
-        return value[1:].split("]", 1)[0]
-    if value.count(":") == 1:
-        return value.split(":", 1)[0]
-    return value
 
 
 def _resolve(ctx: _Context, alert: IncomingAlert) -> _Resolved:
@@ -143,7 +116,7 @@ def _resolve(ctx: _Context, alert: IncomingAlert) -> _Resolved:
     system = ctx.systems_by_name.get(named) or (ctx.systems.get(int(named)) if named.isdigit() else None)
     host = None
     for key in ("instance", "host", "host_ip"):
-        host = ctx.hosts.get(_strip_port(labels.get(key, "")))
+        host = ctx.hosts.get(strip_port(labels.get(key, "")))
         if host is not None:
             break
     if system is None:

@@ -227,6 +227,7 @@ CELERY_BEAT_SCHEDULE = {
     "routine.inspection_rounds_plan": {"task": "routine.inspection_rounds_plan", "schedule": 3600.0},
     "routine.inspection_missed_sweep": {"task": "routine.inspection_missed_sweep", "schedule": 300.0},
     "monitoring.alert_batches_sweep": {"task": "monitoring.alert_batches_sweep", "schedule": 30.0},
+    "monitoring.utilisation_pull": {"task": "monitoring.utilisation_pull", "schedule": 3600.0},  # idempotent; pulls yesterday
 }
 
 REST_FRAMEWORK = {
@@ -343,3 +344,16 @@ OPSDESK_AUDIT_RETENTION_DAYS = max(183, env.int("OPSDESK_AUDIT_RETENTION_DAYS", 
 MONITORING_MAX_BODY_BYTES = env.int("MONITORING_MAX_BODY_BYTES", default=1024 * 1024)  # larger bodies: 413
 MONITORING_STORM_GROUPS = env.int("MONITORING_STORM_GROUPS", default=10)  # more new groups per minute: one 告警风暴 notice
 MONITORING_SWEEP_AFTER_SECONDS = env.int("MONITORING_SWEEP_AFTER_SECONDS", default=15)  # the sweep takes batches pending this long
+# Utilisation pulled daily from Prometheus's HTTP API (off while the URL is empty): one PromQL expression
+# per metric, each giving a percentage (0–100) per `instance`; the defaults read node_exporter.
+OPSDESK_PROMETHEUS_URL = env.str("OPSDESK_PROMETHEUS_URL", default="")
+OPSDESK_PROMETHEUS_QUERY_CPU = env.str(
+    "OPSDESK_PROMETHEUS_QUERY_CPU", default='100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))')
+OPSDESK_PROMETHEUS_QUERY_MEMORY = env.str(
+    "OPSDESK_PROMETHEUS_QUERY_MEMORY", default="100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)")
+OPSDESK_PROMETHEUS_QUERY_STORAGE = env.str(
+    "OPSDESK_PROMETHEUS_QUERY_STORAGE",
+    default='100 * max by (instance) (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"}'
+            ' / node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs"})')
+OPSDESK_PROMETHEUS_STEP_SECONDS = env.int("OPSDESK_PROMETHEUS_STEP_SECONDS", default=300)  # resolution of the daily range query
+OPSDESK_PROMETHEUS_TIMEOUT_SECONDS = env.float("OPSDESK_PROMETHEUS_TIMEOUT_SECONDS", default=30.0)

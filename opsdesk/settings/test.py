@@ -25,13 +25,16 @@ STORAGES = {
 }
 # Tests call tasks in-process; the Celery round-trip test starts a real worker on the broker.
 CELERY_TEST_BROKER_URL = env("CELERY_BROKER_URL", default="")
-if XDIST_WORKER and CELERY_TEST_BROKER_URL.startswith("redis://"):
+# The offset is taken once, by the pytest process: a process it starts (a Celery worker, a drill's stack)
+# inherits the marker and uses the broker URL it is given as it is.
+if XDIST_WORKER and CELERY_TEST_BROKER_URL.startswith("redis://") and not os.environ.get("OPSDESK_TEST_BROKER_OWN"):
     _match = re.fullmatch(r"(redis://[^/]+)(?:/(\d+))?", CELERY_TEST_BROKER_URL)
     if _match:
         _offset = int(XDIST_WORKER.removeprefix("gw") or 0) + 1
         CELERY_TEST_BROKER_URL = f"{_match[1]}/{int(_match[2] or 0) + _offset}"
         # Celery reads CELERY_BROKER_URL from the environment before its settings: make the two agree.
         os.environ["CELERY_BROKER_URL"] = CELERY_TEST_BROKER_URL
+        os.environ["OPSDESK_TEST_BROKER_OWN"] = "1"
 CELERY_BROKER_URL = CELERY_TEST_BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from monitoring.selectors.utilisation import utilisation_month
 from routine.selectors.report import routine_month
 from tickets.models.reference import BusinessSystem, Contract, Host, ServiceItem
 from tickets.selectors import reporting as tickets_reporting
@@ -57,6 +58,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "resources": _resources(contract, period, scope, now),
         "catalogue": _catalogue(contract),
         "hosts": _host_totals(contract),
+        "utilisation": utilisation_month(organization_id=contract.purchaser_id, first=period.first_day, last=period.last_day),
         "heavy_protection": sources.heavy_protection_periods(period=period),
         "duty": sources.duty_summary(period=period, now=now),
         "routine": routine_month(organization_id=contract.purchaser_id, first=period.first_day, last=period.last_day,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import user_is_provider_staff
 from core.exceptions import PermissionDenied, ValidationFailed
+from core.tabular import parse_choice, parse_moment, read_table
 from tickets.models.reference import BusinessSystem
 from tickets.selectors.tickets import ticket_is_open
 from tickets.services.comments import ticket_comment
@@ -24,7 +25,6 @@ from tickets.services.tickets import ticket_create
 
 from ..models import BackupAlert, BackupObject, BackupPolicy, BackupRun, BackupType, RestoreTest
 from .access import may_report_backups, require_provider_staff
-from .tabular import parse_choice, parse_moment, read_table
 
 # ---------------------------------------------------------------- policies
 

@@ -18,12 +18,12 @@ from accounts.selectors import user_is_provider_staff
 from core.consent import consent_open
 from core.db import lock_one
 from core.exceptions import ValidationFailed
+from core.tabular import parse_choice, parse_day, read_table
 from core.transitions import Transition, TransitionTable
 from tickets.models.reference import BusinessSystem, Host
 
 from ..models import AntivirusSweep, Finding, FindingEvent, RiskAcceptance, SecurityActivity, SecurityWarning, Severity3
 from .access import require_provider_staff
-from .tabular import parse_choice, parse_day, read_table
 
 CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,7}$")
 F = Finding.Status

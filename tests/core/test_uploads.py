@@ -15,9 +15,10 @@ class Upload(io.BytesIO):
 
 def _ooxml(part: str) -> bytes:
     buffer = io.BytesIO()
+    stamp = (2026, 1, 1, 0, 0, 0)  # fixed: the bytes name the test, and every xdist process must collect the same ids
     with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr(f"{part}document.xml", "<x/>")
+        z.writestr(zipfile.ZipInfo("[Content_Types].xml", stamp), "<Types/>")
+        z.writestr(zipfile.ZipInfo(f"{part}document.xml", stamp), "<x/>")
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -196,4 +197,65 @@ def test_prometheus_and_alertmanager_open_a_ticket_and_record_the_recovery(opsde
         for proc in reversed(procs):
             _stop(proc)
         target.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_utilisation_is_pulled_from_the_real_prometheus(settings, users):
+    """Item 8: Prometheus scrapes itself; its own metrics, through one PromQL expression per metric, give
+    the day's average and P95 of the host whose IP is the `instance` label's (port stripped). A re-run
+    replaces the day's rows; a memory figure over a one-day threshold opens a finding."""
+    from django.utils import timezone
+
+    from monitoring.models import OptimisationFinding, UtilisationSample, UtilisationThreshold
+    from monitoring.services.utilisation import utilisation_pull
+    from tickets.models import BusinessSystem
+
+    system = BusinessSystem.objects.create(name="监控平台", organization=users["approver"].organization.parent
+                                           or users["approver"].organization)
+    host = Host.objects.create(name="prom-self", business_system=system, vcpu=2, memory_gb=4, os_family="open_source",
+                               ip_address="127.0.0.1")
+    port = _free_port()
+    work = Path(tempfile.mkdtemp(prefix="opsdesk-e2e-util-"))
+    (work / "prometheus.yml").write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 900ms}\n"
+        f"scrape_configs:\n- job_name: self\n  static_configs: [{{targets: ['127.0.0.1:{port}']}}]\n"
+    )
+    settings.OPSDESK_PROMETHEUS_URL = f"http://127.0.0.1:{port}"
+    queries = {
+        "cpu": '100 * rate(process_cpu_seconds_total{job="self"}[5s])',
+        "memory": '0 * up{job="self"} + 42',  # a known figure, with the `instance` label
+        "storage": '100 * process_open_fds{job="self"} / process_max_fds{job="self"}',
+    }
+    proc = _start([PROMETHEUS, f"--config.file={work / 'prometheus.yml'}", f"--storage.tsdb.path={work / 'tsdb'}",
+                   f"--web.listen-address=127.0.0.1:{port}"], work / "prom.log")
+
+    def scraped() -> bool:
+        url = f"http://127.0.0.1:{port}/api/v1/query?query=" + urllib.parse.quote('count_over_time(up{job="self"}[1m])')
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                result = json.loads(answer.read())["data"]["result"]
+        except OSError:
+            return False
+        return bool(result) and float(result[0]["value"][1]) >= 20
+
+    try:
+        _wait("twenty scrapes", scraped, timeout=90)
+        now = timezone.now()
+        day = timezone.localdate()
+        UtilisationThreshold.objects.filter(metric="memory", direction="high").update(percent=40, days=1)
+        assert utilisation_pull(day=day, now=now, queries=queries, step_seconds=1) == 3
+        rows = {s.metric: s for s in UtilisationSample.objects.filter(host=host, day=day)}
+        assert set(rows) == {"cpu", "memory", "storage"} and all(s.source == "prometheus" for s in rows.values())
+        assert rows["memory"].average == rows["memory"].p95 == 42
+        assert 0 <= rows["cpu"].average <= rows["cpu"].p95 <= 100
+        assert 0 < rows["storage"].average <= 100
+        assert utilisation_pull(day=day, now=timezone.now(), queries=queries, step_seconds=1) == 3  # re-run: replaced
+        assert UtilisationSample.objects.filter(host=host, day=day).count() == 3
+        finding = OptimisationFinding.objects.get(host=host)
+        assert (finding.metric, finding.direction, finding.peak) == ("memory", "high", 42)
+    except AssertionError:
+        print("--- prom.log\n" + (work / "prom.log").read_text(errors="replace")[-3000:])
+        raise
+    finally:
+        _stop(proc)
         shutil.rmtree(work, ignore_errors=True)

@@ -17,7 +17,7 @@ from accounts.selectors import user_has_role, user_sees_all_tenants, user_tenant
 from core.exceptions import NotFound
 from tickets.selectors.tickets import ticket_get_for_user
 
-from .models import Alert, AlertBatch, Integration
+from ..models import Alert, AlertBatch, Integration
 
 MANAGER_ROLES = (Role.PROJECT_MANAGER, Role.DUTY_LEADER)
 

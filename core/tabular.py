@@ -1,5 +1,5 @@
 """Reading uploaded registers (CSV in UTF-8, with or without BOM, or xlsx) into rows of
-{column: value}, headers matched in Chinese or English. Shared by every import of this app."""
+{column: value}, headers matched in Chinese or English. Shared by every import (routine registers, monitoring utilisation)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,176 @@
+"""Utilisation pages: the month per business system and host, the optimisation findings with their two
+actions and the thresholds, the import with its template. Purchaser staff and auditors read their own
+organisation's systems; the project manager and duty leaders act."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import DomainError, NotFound, PermissionDenied
+
+from . import forms
+from .apis_utilisation import IMPORT_MAX_BYTES, parse_month, template_response
+from .models import Metric, OptimisationFinding
+from .selectors.utilisation import (
+    business_systems_for_user,
+    finding_actions_for,
+    finding_get_for_user,
+    finding_list_for_user,
+    threshold_get,
+    threshold_list,
+    user_manages_utilisation,
+    utilisation_month_for_user,
+)
+from .services.utilisation import finding_dismiss, finding_ticket, utilisation_import, utilisation_threshold_update
+
+
+def utilisation_page(view):
+    """Signed in; what each user reads is decided by the selectors; domain errors that escape become
+    403 / 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(str(exc.message)) from exc
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+
+    return wrapper
+
+
+def _month(request) -> dt.date:
+    try:
+        month = parse_month(request.GET.get("month"))
+    except DomainError:
+        month = None
+    return month or timezone.localdate().replace(day=1)
+
+
+def _system_id(request) -> int | None:
+    value = request.GET.get("business_system", "")
+    return int(value) if value.isdigit() and len(value) < 18 else None
+
+
+def _errors(request, exc: DomainError, form) -> None:
+    """One adapter from a domain error to the form: field messages on their field, the rest above it."""
+    if exc.fields:
+        for field, errs in exc.fields.items():
+            for err in errs:
+                form.add_error(field if field in form.fields else None, str(err))
+    if str(exc.message) and not exc.fields:
+        form.add_error(None, str(exc.message))
+    elif exc.fields:
+        messages.error(request, str(exc.message))
+
+
+@utilisation_page
+def utilisation_month(request):
+    month = _month(request)
+    system_id = _system_id(request)
+    systems = utilisation_month_for_user(user=request.user, month=month, business_system_id=system_id)
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(request, "monitoring/utilisation.html", {
+        "month": month, "previous": previous, "following": following, "systems": systems, "system_id": system_id,
+        "business_systems": business_systems_for_user(user=request.user), "metrics": Metric.choices,
+        "can_manage": user_manages_utilisation(request.user),
+    })
+
+
+@utilisation_page
+def utilisation_import_page(request):
+    if not user_manages_utilisation(request.user):
+        raise DjangoPermissionDenied
+    form = forms.UtilisationImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            form.add_error("file", _("文件不能超过 5 MB"))
+        else:
+            try:
+                stored = utilisation_import(actor=request.user, name=upload.name, data=upload.read())
+            except DomainError as exc:
+                _errors(request, exc, form)
+            else:
+                messages.success(request, _("已导入 %(n)s 条利用率记录") % {"n": stored})
+                return redirect("monitoring-utilisation")
+    return render(request, "monitoring/utilisation_import.html", {"form": form})
+
+
+@utilisation_page
+def utilisation_template(request):
+    return template_response(request.GET.get("format", "csv"))
+
+
+@utilisation_page
+def finding_list(request):
+    state = request.GET.get("state", OptimisationFinding.State.OPEN)
+    if state not in OptimisationFinding.State.values:
+        state = ""
+    findings = finding_list_for_user(user=request.user, state=state or None)
+    page = Paginator(findings, 25).get_page(request.GET.get("page"))
+    rows = [(f, finding_actions_for(user=request.user, finding=f)) for f in page]
+    can_manage = user_manages_utilisation(request.user)
+    thresholds = threshold_list()
+    return render(request, "monitoring/findings.html", {
+        "page": page, "rows": rows, "state": state, "states": OptimisationFinding.State.choices, "can_manage": can_manage,
+        "thresholds": [(t, forms.ThresholdForm(initial={"statistic": t.statistic, "percent": t.percent, "days": t.days,
+                                                        "enabled": t.enabled}, prefix=f"t{t.pk}") if can_manage else None)
+                       for t in thresholds],
+        "dismiss_form": forms.FindingDismissForm(),
+    })
+
+
+@require_POST
+@utilisation_page
+def finding_act(request, pk: int, action: str):
+    finding = finding_get_for_user(user=request.user, finding_id=pk)
+    try:
+        if action == "ticket":
+            finding = finding_ticket(actor=request.user, finding=finding)
+            messages.success(request, _("已生成资源调整工单 %(number)s") % {"number": finding.ticket.number})
+        elif action == "dismiss":
+            form = forms.FindingDismissForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            finding_dismiss(actor=request.user, finding=finding, reason=reason)
+            messages.success(request, _("已忽略该优化建议"))
+        else:
+            raise Http404
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from exc
+    except DomainError as exc:
+        messages.error(request, "；".join([str(exc.message), *[str(e) for e in exc.fields.get("reason", [])]]))
+    return redirect("monitoring-findings")
+
+
+@require_POST
+@utilisation_page
+def threshold_edit(request, pk: int):
+    if not user_manages_utilisation(request.user):
+        raise DjangoPermissionDenied
+    threshold = threshold_get(threshold_id=pk)
+    form = forms.ThresholdForm(request.POST, prefix=f"t{pk}")
+    if form.is_valid():
+        try:
+            utilisation_threshold_update(actor=request.user, threshold=threshold, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("阈值已保存"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("monitoring-findings")
