@@ -33,7 +33,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_provider_staff, user_sees_all_tenants, user_tenant_id, users_with_role
+from accounts.selectors import (
+    user_has_role,
+    user_is_provider_staff,
+    user_sees_all_tenants,
+    user_tenant_id,
+    users_with_role,
+)
 
 from .db import lock_one
 from .exceptions import NotFound, ValidationFailed

@@ -24,5 +24,10 @@ class MonitoringConfig(AppConfig):
         # A purchaser's auditor reads the audit entries about its integrations (alerts are not audited).
         from core.audit.selectors import AuditSubject, audit_subjects_register
 
-        from .models import Integration
-        audit_subjects_register(self.label, AuditSubject(Integration, "organization_id"))
+        from .models import FindingEvent, Integration, OptimisationFinding, UtilisationSample
+        audit_subjects_register(
+            self.label, AuditSubject(Integration, "organization_id"),
+            AuditSubject(UtilisationSample, "host__business_system__organization_id"),
+            AuditSubject(OptimisationFinding, "business_system__organization_id"),
+            AuditSubject(FindingEvent, "finding__business_system__organization_id"),
+        )
