@@ -33,6 +33,11 @@ class TicketsConfig(AppConfig):
 
         # Exclusions appear in the purchaser approver's consent inbox.
         consent_register(Exclusion, label=_("指标排除"), queryset=exclusion_queryset)
+        # A looser SLA target waits in the same inbox (issue 15 item 5).
+        from .models import SlaPolicyChange
+
+        consent_register(SlaPolicyChange, label=_("SLA 目标放宽"),
+                         queryset=lambda: SlaPolicyChange.objects.select_related("policy", "requested_by"))
         from core.audit.selectors import AuditSubject, audit_subjects_register
 
         from . import models as m
@@ -49,5 +54,5 @@ class TicketsConfig(AppConfig):
             AuditSubject(m.DowntimeRecord, "business_system__organization_id"),
             AuditSubject(m.SatisfactionRating, "ticket__organization_id"),
             AuditSubject(m.SatisfactionFollowUp, "ticket__organization_id"),
-            AuditSubject(m.Exclusion, "organization_id"),
+            AuditSubject(m.Exclusion, "organization_id"), AuditSubject(m.SlaPolicyChange, "organization_id"),
         )
