@@ -556,3 +556,27 @@ MATRIX += [
           expect(403, anonymous=302, duty_leader=200, project_manager=200), data={"rotate": "1"},
           note="the new secret URL is shown once, on the answer"),
 ]
+
+# --- the SLA floor (issue 15 item 5): the PM proposes (a tightening applies at once: 200), everyone reads
+# the policies and its own purchaser's proposals, the purchaser's approver decides.
+MATRIX += [
+    Entry("api/v1/sla-policies/<int:pk>/changes/", "POST", "/api/v1/sla-policies/{sla_policy}/changes/",
+          expect(403, project_manager=200), data={"target_minutes": 10}, note="10 < the contract's 15: tightened at once"),
+    Entry("api/v1/sla-policy-changes/", "GET", "/api/v1/sla-policy-changes/", API_ANY_SIGNED_IN),
+    Entry("api/v1/sla-policy-changes/<int:pk>/confirm/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/confirm/",
+          CONSENT_DECISION),
+    Entry("api/v1/sla-policy-changes/<int:pk>/confirm/", "POST", "/api/v1/sla-policy-changes/{other_sla_policy_change}/confirm/",
+          expect(403, requester=404, approver=404), note="another purchaser's approver is not among the roles; auditors are refused every write first"),
+    Entry("api/v1/sla-policy-changes/<int:pk>/reject/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/reject/",
+          CONSENT_DECISION, data={"note": "矩阵测试：不同意"}),
+    Entry("api/v1/sla-policy-changes/<int:pk>/dispute/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/dispute/",
+          expect(409, anonymous=403, requester=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=403,
+                 auditor=403, other_requester=404), data={"note": "矩阵测试：有异议"}, note="not yet confirmed: 409"),
+    Entry("api/v1/sla-policy-changes/<int:pk>/withdraw/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/withdraw/",
+          expect(403, project_manager=200, other_requester=404), note="only who asked withdraws, before a decision"),
+    Entry("sla-policies/", "GET", "/sla-policies/", PAGE_ANY_SIGNED_IN),
+    Entry("sla-policies/", "POST", "/sla-policies/", expect(403, anonymous=302, project_manager=302),
+          data={"policy": "{sla_policy}", "target_minutes": "10", "active": "on"}, writers=("project_manager",)),
+    Entry("sla-policies/changes/<int:pk>/<slug:action>/", "POST", "/sla-policies/changes/{own_sla_policy_change}/confirm/",
+          expect(403, anonymous=302, approver=302, other_requester=404), writers=("approver",)),
+]
