@@ -196,3 +196,25 @@ def test_the_admin_cannot_loosen_a_contract_policy(client, users, resolve_policy
     assert {"target_minutes", "pausable", "active", "contract_target_minutes"} <= set(
         admin.get_readonly_fields(None, resolve_policy))
     assert not admin.has_delete_permission(None, resolve_policy)
+
+
+def test_the_report_prints_the_contract_target_and_lists_tickets_measured_against_another(
+    users, resolve_policy, purchaser, new_ticket, time_machine,
+):
+    from types import SimpleNamespace
+
+    from tickets.selectors.measures import clock_figure_targets
+    from tickets.selectors.reporting import clocks_off_contract_target
+
+    time_machine.move_to(at(2026, 3, 10, 9), tick=False)
+    plain = new_ticket("fault", "P2", title="按合同目标")
+    loosen(users, resolve_policy, purchaser, minutes=20)  # tightened at once
+    tightened = new_ticket("fault", "P2", title="按收紧目标")
+    assert clock_figure_targets()["resolve_time"] == 30  # the contract's, not the tightened 20
+    period = SimpleNamespace(start=at(2026, 3, 1), end=at(2026, 4, 1))
+    scope = SimpleNamespace(organization_id=purchaser.pk, business_system_id=None)
+    rows = clocks_off_contract_target(period=period, scope=scope)
+    assert [(r["ticket_id"], r["target_minutes"], r["contract_target_minutes"]) for r in rows] == [(tightened.pk, 20, 30)]
+    assert plain.pk not in {r["ticket_id"] for r in rows}
+    other_scope = SimpleNamespace(organization_id=purchaser.pk + 10_000, business_system_id=None)
+    assert clocks_off_contract_target(period=period, scope=other_scope) == []
