@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('target_minutes', models.PositiveIntegerField(verbose_name='目标（分钟）')),
                 ('pausable', models.BooleanField(verbose_name='待用户反馈时暂停')),
                 ('active', models.BooleanField(verbose_name='启用')),
-                ('effective_from', models.DateTimeField(help_text='此时间及之后报告的工单适用', verbose_name='生效时间')),
+                ('effective_from', models.DateTimeField(help_text='此时间及之后报告的工单适用', verbose_name='自何时起生效')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='决定人')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization', verbose_name='采购人')),
                 ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='tickets.slapolicy', verbose_name='SLA 策略')),

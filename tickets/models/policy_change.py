@@ -16,7 +16,7 @@ class SlaPolicyChange(ConsentRequest):
     target_minutes = models.PositiveIntegerField(_("目标（分钟）"))
     pausable = models.BooleanField(_("待用户反馈时暂停"))
     active = models.BooleanField(_("启用"))
-    effective_from = models.DateTimeField(_("生效时间"), help_text=_("此时间及之后报告的工单适用"))
+    effective_from = models.DateTimeField(_("自何时起生效"), help_text=_("此时间及之后报告的工单适用"))
 
     class Meta:
         verbose_name = _("SLA 目标放宽")
