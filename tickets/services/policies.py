@@ -88,7 +88,7 @@ def sla_policy_create(*, actor: User, **data) -> SlaPolicy:
 @transaction.atomic
 def sla_policy_update(*, actor: User, policy: SlaPolicy, **data) -> SlaPolicy:
     """Changes apply to tickets created from now on; existing clocks keep their snapshot. A contract
-    policy is only tightened here (or brought back up to its contract figure); a looser change is refused
+    policy (8.2.12, 8.2.3) is only tightened here (or brought back up to its contract figure); a looser change is refused
     with a pointer to the proposal, which needs the purchaser's consent."""
     _check(actor, {"kind": policy.kind, "clock": policy.clock, "stop_on": policy.stop_on, **data})
     fields = [k for k in data if k in EDITABLE and data[k] != getattr(policy, k)]
@@ -117,7 +117,7 @@ def sla_policy_change_propose(
     *, actor: User, policy: SlaPolicy, organization: Organization, target_minutes: int, pausable: bool, active: bool,
     effective_from: dt.datetime, reason: str,
 ) -> SlaPolicy | SlaPolicyChange:
-    """The PM's change of a contract policy. Not looser than the contract: applied to the policy at once
+    """The PM's change of a contract policy (8.2.12, 8.2.3: the contract's targets are a floor). Not looser than the contract: applied to the policy at once
     (for every purchaser; returns the policy). Looser: a SlaPolicyChange for `organization` (a purchaser),
     waiting for its approver (returns the request); it counts once confirmed, for tickets reported from
     `effective_from` on, which may not lie in the past."""
