@@ -109,6 +109,18 @@ def _move(change: ChangeRequest, to_status: str) -> str:
     return old
 
 
+def _advance(change: ChangeRequest, to_status: str, *, actor: User | None, now: dt.datetime, kind: str,
+             stamp: str, values: dict | None = None, note: str = "", data: dict | None = None) -> str:
+    """Move `change` to `to_status` (the status table checked), set its `stamp` time and `values`,
+    save those fields and write the timeline event. Returns the status it left."""
+    old = _move(change, to_status)
+    for name, value in {stamp: now, "updated_at": now, **(values or {})}.items():
+        setattr(change, name, value)
+    change.save(update_fields=["status", stamp, "updated_at", *(values or {})])
+    _event(change, kind=kind, actor=actor, at=now, from_status=old, to_status=change.status, note=note, data=data)
+    return old
+
+
 def _locked(change_id: int) -> ChangeRequest:
     """Lock the change row and read it fresh with what the access rules need. Caller is atomic."""
     try:
@@ -549,15 +561,9 @@ def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "
     _deny(change, actor, "complete")
     if outcome not in ChangeRequest.Outcome.values:
         raise ValidationFailed(fields={"outcome": ["请选择实施结果：成功，或失败并已回退"]})
-    now = timezone.now()
-    old = _move(change, Status.COMPLETED)
-    change.completed_at = now
-    change.updated_at = now
-    change.outcome = outcome
-    change.completion_notes = (notes or "").strip()
-    change.save(update_fields=["status", "completed_at", "updated_at", "outcome", "completion_notes"])
-    _event(change, kind=Kind.COMPLETED, actor=actor, at=now, from_status=old, to_status=change.status,
-           note=change.completion_notes, data={"outcome": outcome})
+    notes = (notes or "").strip()
+    _advance(change, Status.COMPLETED, actor=actor, now=timezone.now(), kind=Kind.COMPLETED, stamp="completed_at",
+             values={"outcome": outcome, "completion_notes": notes}, note=notes, data={"outcome": outcome})
     return change
 
 
@@ -570,15 +576,9 @@ def change_review(*, actor: User, change_id: int, notes: str, lessons: str = "")
     notes = (notes or "").strip()
     if not notes:
         raise ValidationFailed(fields={"notes": ["请填写复盘结论"]})
-    now = timezone.now()
-    old = _move(change, Status.REVIEWED)
-    change.reviewed_at = now
-    change.updated_at = now
-    change.review_notes = notes
-    change.lessons = (lessons or "").strip()
-    change.save(update_fields=["status", "reviewed_at", "updated_at", "review_notes", "lessons"])
-    _event(change, kind=Kind.REVIEWED, actor=actor, at=now, from_status=old, to_status=change.status, note=notes,
-           data={"lessons": change.lessons})
+    lessons = (lessons or "").strip()
+    _advance(change, Status.REVIEWED, actor=actor, now=timezone.now(), kind=Kind.REVIEWED, stamp="reviewed_at",
+             values={"review_notes": notes, "lessons": lessons}, note=notes, data={"lessons": lessons})
     return change
 
 
@@ -588,17 +588,12 @@ def change_cancel(*, actor: User, change_id: int, reason: str = "") -> ChangeReq
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     change = _locked(change_id)
     _deny(change, actor, "cancel")
-    now = timezone.now()
-    old = _move(change, Status.CANCELLED)
-    change.cancelled_at = now
-    change.updated_at = now
-    change.cancel_reason = (reason or "").strip()
-    change.save(update_fields=["status", "cancelled_at", "updated_at", "cancel_reason"])
+    reason = (reason or "").strip()
     ChangeApproval.objects.filter(change=change, status=ChangeApproval.Status.PENDING).update(
         status=ChangeApproval.Status.VOID
     )
-    _event(change, kind=Kind.CANCELLED, actor=actor, at=now, from_status=old, to_status=change.status,
-           note=change.cancel_reason)
+    old = _advance(change, Status.CANCELLED, actor=actor, now=timezone.now(), kind=Kind.CANCELLED, stamp="cancelled_at",
+             values={"cancel_reason": reason}, note=reason)
     change = _locked(change.pk)
     if old != Status.DRAFT:
         _notify(_stakeholders(change), change=change, kind="change_cancelled", title=f"变更已取消：{change.number}",

@@ -5,7 +5,7 @@ import django_filters
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -103,30 +103,48 @@ class GenerateInput(serializers.Serializer):
     contract = serializers.IntegerField(required=False)
 
 
-class MonthlyReportListApi(SelectorRowsMixin, GenericAPIView):
-    queryset = MonthlyReport.objects.none()  # the model, for the schema
-    serializer_class = MonthlyReportOutput
+class _GenerationListApi(SelectorRowsMixin, GenericAPIView):
+    """GET a page of the generations (monthly reports or acceptance packages) the user may read, newest
+    month and version first; POST `month` (and `contract`) queues a new version: 202 with its row."""
+
     filter_backends = [FilterBackend]
-    filterset_class = MonthlyReportFilter
+
+    def list_for_user(self, user):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def request_generation(self, *, actor, contract, period):  # pragma: no cover
+        raise NotImplementedError
 
     def rows(self, request, kwargs):
-        return monthly_report_list_for_user(user=request.user).order_by("-month", "-version")
+        return self.list_for_user(request.user).order_by("-month", "-version")
 
-    @extend_schema(operation_id="reports_monthly_list", responses=MonthlyReportOutput(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(MonthlyReportOutput(page, many=True).data)
+        return self.get_paginated_response(self.serializer_class(page, many=True).data)
 
-    @extend_schema(request=GenerateInput, responses={202: MonthlyReportOutput})
     def post(self, request):
         data = GenerateInput(data=request.data)
         data.is_valid(raise_exception=True)
         contract = contract_get_for_user(user=request.user, contract_id=data.validated_data.get("contract"))
-        report = monthly_report_request(
-            actor=request.user, contract=contract, period=parse_month(data.validated_data["month"])
-        )
-        report.refresh_from_db()
-        return Response(MonthlyReportOutput(report).data, status=status.HTTP_202_ACCEPTED)
+        row = self.request_generation(actor=request.user, contract=contract, period=parse_month(data.validated_data["month"]))
+        row.refresh_from_db()
+        return Response(self.serializer_class(row).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="reports_monthly_list", responses=MonthlyReportOutput(many=True)),
+    post=extend_schema(request=GenerateInput, responses={202: MonthlyReportOutput}),
+)
+class MonthlyReportListApi(_GenerationListApi):
+    queryset = MonthlyReport.objects.none()  # the model, for the schema
+    serializer_class = MonthlyReportOutput
+    filterset_class = MonthlyReportFilter
+
+    def list_for_user(self, user):
+        return monthly_report_list_for_user(user=user)
+
+    def request_generation(self, **kwargs):
+        return monthly_report_request(**kwargs)
 
 
 class MonthlyReportDetailApi(APIView):
@@ -184,30 +202,20 @@ class PackageFilter(MonthlyReportFilter):
         fields = ["month", "contract"]
 
 
-class PackageListApi(SelectorRowsMixin, GenericAPIView):
+@extend_schema_view(
+    get=extend_schema(operation_id="reports_packages_list", responses=PackageOutput(many=True)),
+    post=extend_schema(request=GenerateInput, responses={202: PackageOutput}),
+)
+class PackageListApi(_GenerationListApi):
     queryset = AcceptancePackage.objects.none()  # the model, for the schema
     serializer_class = PackageOutput
-    filter_backends = [FilterBackend]
     filterset_class = PackageFilter
 
-    def rows(self, request, kwargs):
-        return package_list_for_user(user=request.user).order_by("-month", "-version")
+    def list_for_user(self, user):
+        return package_list_for_user(user=user)
 
-    @extend_schema(operation_id="reports_packages_list", responses=PackageOutput(many=True))
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(PackageOutput(page, many=True).data)
-
-    @extend_schema(request=GenerateInput, responses={202: PackageOutput})
-    def post(self, request):
-        data = GenerateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        contract = contract_get_for_user(user=request.user, contract_id=data.validated_data.get("contract"))
-        package = acceptance_package_request(
-            actor=request.user, contract=contract, period=parse_month(data.validated_data["month"])
-        )
-        package.refresh_from_db()
-        return Response(PackageOutput(package).data, status=status.HTTP_202_ACCEPTED)
+    def request_generation(self, **kwargs):
+        return acceptance_package_request(**kwargs)
 
 
 class PackageDetailApi(APIView):

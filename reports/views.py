@@ -110,28 +110,49 @@ def dashboard(request):
     })
 
 
+def _generations_page(request, rows, template: str):
+    """A generation list (monthly reports, acceptance packages): 30 a page, newest month and version
+    first, with the generate form for the managers."""
+    page = Paginator(rows.order_by("-month", "-version"), 30).get_page(request.GET.get("page"))
+    manager = user_is_manager(request.user)
+    return render(request, template, {
+        "page": page, "contracts": list(contract_list_for_reports(user=request.user)) if manager else [],
+        "default_month": month_of(timezone.now()).previous().code, "may_generate": manager,
+    })
+
+
+def _show_refusal(request, exc: DomainError) -> None:
+    """A refused POST from a page: 404/403 as such, any other refusal as a message on the next page."""
+    if isinstance(exc, NotFound | PermissionDenied):
+        raise exc
+    page_domain_error(exc, request=request)
+
+
+def _refused(request, exc: DomainError, to: str, **kwargs):
+    _show_refusal(request, exc)
+    return redirect(to, **kwargs)
+
+
+def _generate(request, request_generation):
+    """POST `contract` and `month`: queue a generation; None (and the refusal shown) when refused."""
+    try:
+        contract = contract_get_for_user(user=request.user, contract_id=_int(request.POST.get("contract")))
+        return request_generation(actor=request.user, contract=contract, period=parse_month(request.POST.get("month", "")))
+    except DomainError as exc:
+        _show_refusal(request, exc)
+        return None
+
+
 @_guard
 def monthly_list(request):
-    reports = monthly_report_list_for_user(user=request.user).order_by("-month", "-version")
-    page = Paginator(reports, 30).get_page(request.GET.get("page"))
-    contracts = list(contract_list_for_reports(user=request.user)) if user_is_manager(request.user) else []
-    default_month = month_of(timezone.now()).previous().code
-    return render(request, "reports/monthly_list.html", {
-        "page": page, "contracts": contracts, "default_month": default_month,
-        "may_generate": user_is_manager(request.user),
-    })
+    return _generations_page(request, monthly_report_list_for_user(user=request.user), "reports/monthly_list.html")
 
 
 @require_POST
 @_guard
 def monthly_generate(request):
-    try:
-        contract = contract_get_for_user(user=request.user, contract_id=_int(request.POST.get("contract")))
-        report = monthly_report_request(actor=request.user, contract=contract, period=parse_month(request.POST.get("month", "")))
-    except DomainError as exc:
-        if isinstance(exc, NotFound | PermissionDenied):
-            raise
-        page_domain_error(exc, request=request)
+    report = _generate(request, monthly_report_request)
+    if report is None:
         return redirect("reports-monthly")
     messages.success(request, f"已开始生成 {report.month:%Y-%m} 月报第 {report.version} 版")
     return redirect("reports-monthly-detail", pk=report.pk)
@@ -156,35 +177,21 @@ def monthly_issue(request, pk: int):
     try:
         report = monthly_report_issue(actor=request.user, report_id=pk)
     except DomainError as exc:
-        if isinstance(exc, NotFound | PermissionDenied):
-            raise
-        page_domain_error(exc, request=request)
-        return redirect("reports-monthly-detail", pk=pk)
+        return _refused(request, exc, "reports-monthly-detail", pk=pk)
     messages.success(request, f"{report.month:%Y-%m} 月报第 {report.version} 版已签发归档")
     return redirect("reports-monthly-detail", pk=pk)
 
 
 @_guard
 def package_list(request):
-    packages = package_list_for_user(user=request.user).order_by("-month", "-version")
-    page = Paginator(packages, 30).get_page(request.GET.get("page"))
-    contracts = list(contract_list_for_reports(user=request.user)) if user_is_manager(request.user) else []
-    return render(request, "reports/package_list.html", {
-        "page": page, "contracts": contracts, "default_month": month_of(timezone.now()).previous().code,
-        "may_generate": user_is_manager(request.user),
-    })
+    return _generations_page(request, package_list_for_user(user=request.user), "reports/package_list.html")
 
 
 @require_POST
 @_guard
 def package_generate(request):
-    try:
-        contract = contract_get_for_user(user=request.user, contract_id=_int(request.POST.get("contract")))
-        package = acceptance_package_request(actor=request.user, contract=contract, period=parse_month(request.POST.get("month", "")))
-    except DomainError as exc:
-        if isinstance(exc, NotFound | PermissionDenied):
-            raise
-        page_domain_error(exc, request=request)
+    package = _generate(request, acceptance_package_request)
+    if package is None:
         return redirect("reports-packages")
     return redirect("reports-package-detail", pk=package.pk)
 

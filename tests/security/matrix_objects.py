@@ -427,6 +427,30 @@ class MatrixObjects(dict):
 
         return self._once(f"integration:{side}", build)
 
+    def optimisation_finding(self, side: str):
+        def build():
+            from monitoring.models import OptimisationFinding
+            from monitoring.services.utilisation import utilisation_import
+
+            host = self.systems["host" if side == "own" else "other_host"]
+            rows = "".join(f"{host.name},2026-11-0{day},内存,70,96\n" for day in (1, 2, 3))
+            utilisation_import(actor=self.users["project_manager"], name="u.csv",
+                               data=("主机,日期,指标,日均值（%）,日 P95（%）\n" + rows).encode())
+            return OptimisationFinding.objects.get(host=host).pk
+
+        return self._once(f"optimisation_finding:{side}", build)
+
+    def _own_optimisation_finding(self):
+        return self.optimisation_finding("own")
+
+    def _other_optimisation_finding(self):
+        return self.optimisation_finding("other")
+
+    def _utilisation_threshold(self):
+        from monitoring.models import UtilisationThreshold
+
+        return UtilisationThreshold.objects.order_by("pk").first().pk
+
     def _own_integration(self):
         return self.integration("own")[0].pk
 

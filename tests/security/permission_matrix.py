@@ -67,6 +67,10 @@ PAGE_OTHER = expect(200, anonymous=302, requester=404, approver=404, auditor=404
 # Provider-side surfaces (rosters, on-duty, duty logs): purchaser staff are refused, auditors read.
 PROVIDER_API = expect(200, anonymous=403, requester=403, approver=403, other_requester=403)
 PROVIDER_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=403)
+# Utilisation: the PM and duty leaders act; an object of another purchaser is a 404 to the purchaser side.
+MANAGE_UTILISATION = expect(403, anonymous=403, duty_leader=200, project_manager=200, other_requester=404)
+MANAGE_UTILISATION_EMPTY = expect(403, duty_leader=400, project_manager=400)
+MANAGE_UTILISATION_OTHER = expect(403, anonymous=403, duty_leader=200, project_manager=200, requester=404, approver=404)
 # Reports and KPIs: the approver (customer-side leadership) reads its own organisation's; requesters never.
 REPORT_API = expect(200, anonymous=403, requester=403, other_requester=403)
 REPORT_PAGE = expect(200, anonymous=302, requester=403, other_requester=403)
@@ -548,6 +552,34 @@ MATRIX += [
     Entry("api/v1/alerts/", "GET", "/api/v1/alerts/", API_ANY_SIGNED_IN),
     Entry("api/v1/tickets/<int:pk>/alerts/", "GET", "/api/v1/tickets/{own_ticket}/alerts/", API_OWN),
     Entry("api/v1/tickets/<int:pk>/alerts/", "GET", "/api/v1/tickets/{other_ticket}/alerts/", API_OTHER),
+    # Utilisation in (issue 16 item 8): everyone signed in reads (purchasers their own systems); the PM and the
+    # duty leaders import, edit thresholds and decide findings.
+    Entry("api/v1/utilisation/", "GET", "/api/v1/utilisation/", API_ANY_SIGNED_IN),
+    Entry("api/v1/utilisation/import/", "POST", "/api/v1/utilisation/import/", MANAGE_UTILISATION_EMPTY),
+    Entry("api/v1/utilisation/template/", "GET", "/api/v1/utilisation/template/", API_ANY_SIGNED_IN),
+    Entry("api/v1/utilisation/thresholds/", "GET", "/api/v1/utilisation/thresholds/", API_ANY_SIGNED_IN),
+    Entry("api/v1/utilisation/thresholds/<int:pk>/", "PATCH", "/api/v1/utilisation/thresholds/{utilisation_threshold}/",
+          expect(403, duty_leader=200, project_manager=200), data={"days": 3}),
+    Entry("api/v1/optimisation-findings/", "GET", "/api/v1/optimisation-findings/", API_ANY_SIGNED_IN),
+    Entry("api/v1/optimisation-findings/<int:pk>/ticket/", "POST", "/api/v1/optimisation-findings/{own_optimisation_finding}/ticket/",
+          {**MANAGE_UTILISATION, "duty_leader": 201, "project_manager": 201}),
+    Entry("api/v1/optimisation-findings/<int:pk>/ticket/", "POST",
+          "/api/v1/optimisation-findings/{other_optimisation_finding}/ticket/",
+          {**MANAGE_UTILISATION_OTHER, "duty_leader": 201, "project_manager": 201}),
+    Entry("api/v1/optimisation-findings/<int:pk>/dismiss/", "POST",
+          "/api/v1/optimisation-findings/{own_optimisation_finding}/dismiss/", MANAGE_UTILISATION, data={"reason": "矩阵"}),
+    Entry("monitoring/utilisation/", "GET", "/monitoring/utilisation/", PAGE_ANY_SIGNED_IN),
+    Entry("monitoring/utilisation/findings/", "GET", "/monitoring/utilisation/findings/", PAGE_ANY_SIGNED_IN),
+    Entry("monitoring/utilisation/import/", "GET", "/monitoring/utilisation/import/",
+          expect(403, anonymous=302, duty_leader=200, project_manager=200)),
+    Entry("monitoring/utilisation/findings/<int:pk>/<str:action>/", "POST",
+          "/monitoring/utilisation/findings/{own_optimisation_finding}/dismiss/",
+          expect(403, anonymous=302, duty_leader=302, project_manager=302, other_requester=404),
+          data={"reason": "矩阵"}, writers=("duty_leader", "project_manager")),
+    Entry("monitoring/utilisation/thresholds/<int:pk>/", "POST", "/monitoring/utilisation/thresholds/{utilisation_threshold}/",
+          expect(403, anonymous=302, duty_leader=302, project_manager=302), data={"days": 3},
+          writers=("duty_leader", "project_manager")),
+    Entry("monitoring/utilisation/template/", "GET", "/monitoring/utilisation/template/", PAGE_ANY_SIGNED_IN),
     Entry("monitoring/integrations/", "GET", "/monitoring/integrations/", PROVIDER_PAGE),
     Entry("monitoring/integrations/", "POST", "/monitoring/integrations/",
           expect(403, anonymous=302, duty_leader=200, project_manager=200), writers=(), note="empty form: the page again"),
