@@ -19,6 +19,7 @@ from accounts.selectors import user_has_role
 from core.consent import CONSENT_TRANSITIONS, consent_actions_for
 from core.exceptions import DomainError, NotFound, ValidationFailed
 
+from ..models import SlaPolicyChange
 from ..selectors.policies import (
     sla_policy_change_get_for_user,
     sla_policy_change_list_for_user,
@@ -84,7 +85,7 @@ def sla_policies(request):
         raise Http404(str(exc.message)) from exc
     except DomainError as caught:
         return _page(request, error=caught, status=page_status(caught))
-    if result.__class__.__name__ == "SlaPolicyChange":
+    if isinstance(result, SlaPolicyChange):
         messages.success(request, _("已提交采购人确认：确认后自生效时间起报告的工单适用。"))
     else:
         messages.success(request, _("已收紧，自现在起新报告的工单适用。"))
