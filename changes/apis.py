@@ -2,6 +2,7 @@
 POST actions) and /api/v1/change-templates/. Views parse input, call one service, render the result."""
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from core.api_lists import SelectorRowsMixin
 
 from . import services
 from .models import ChangeApproval, ChangeRequest, ChangeTemplate
-from .selectors import change_actions_for_user, change_detail_queryset, change_get_for_user
+from .selectors import change_actions_for_user, change_detail_queryset, change_get_for_user, change_overrun
 
 
 class ChangeApprovalSerializer(serializers.ModelSerializer):
@@ -32,6 +33,7 @@ class ChangeOutputSerializer(serializers.ModelSerializer):
     requester_name = serializers.CharField(source="requester.display_name", read_only=True)
     approvals = ChangeApprovalSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField(help_text="当前用户可执行的操作")
+    overrun = serializers.SerializerMethodField(help_text="实施中且已超出计划时间窗口")
 
     class Meta:
         model = ChangeRequest
@@ -42,11 +44,14 @@ class ChangeOutputSerializer(serializers.ModelSerializer):
             "requester_name",
             "outcome", "completion_notes", "review_notes", "lessons", "cancel_reason", "started_before_approval",
             "created_at", "updated_at", "submitted_at", "approved_at", "started_at", "completed_at", "reviewed_at",
-            "rejected_at", "cancelled_at", "approvals", "actions",
+            "rejected_at", "cancelled_at", "approvals", "actions", "overrun",
         ]
 
     def get_actions(self, change) -> list[str]:
         return sorted(change_actions_for_user(change=change, user=self.context["request"].user))
+
+    def get_overrun(self, change) -> bool:
+        return change_overrun(change, now=timezone.now())
 
 
 class ChangeInputSerializer(serializers.Serializer):

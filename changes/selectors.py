@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -153,12 +154,25 @@ def _decision_refusal(user, change: ChangeRequest) -> DomainError | None:
 
 
 def _start_refusal(user, change: ChangeRequest) -> DomainError | None:
-    """An emergency change may start while in approval once its pre-start steps are approved."""
-    if change.status == Status.IN_APPROVAL and not (
-        change.category == ChangeRequest.Category.EMERGENCY and _pre_start_approved(change)
-    ):
+    """An emergency change may start while in approval once its pre-start steps are approved, and at
+    any time; any other change not before its approved window opens (issue 19 item 4)."""
+    emergency = change.category == ChangeRequest.Category.EMERGENCY
+    if change.status == Status.IN_APPROVAL and not (emergency and _pre_start_approved(change)):
         return IllegalTransition(message=_("变更尚未获批，不能开始实施"))
+    if not emergency and change.window_start is not None and timezone.now() < change.window_start:
+        start = timezone.localtime(change.window_start).strftime("%Y-%m-%d %H:%M")
+        end = timezone.localtime(change.window_end).strftime("%Y-%m-%d %H:%M") if change.window_end else ""
+        window = f"{start} — {end}"
+        return IllegalTransition(
+            message=_("计划时间窗口（%(window)s）尚未开始，不能开始实施") % {"window": window},
+            code="window_not_open", fields={"window_start": [window]})
     return None
+
+
+def change_overrun(change: ChangeRequest, *, now: dt.datetime) -> bool:
+    """A change still in implementation after its approved window closed: flagged on its page, in the
+    list and in the API (`overrun`), since every minute of an outage past the window counts (8.2.8)."""
+    return change.status == Status.IN_PROGRESS and change.window_end is not None and now > change.window_end
 
 
 def _review_refusal(user, change: ChangeRequest) -> DomainError | None:

@@ -97,6 +97,9 @@ GENERAL_DEFINITIONS = (
     (KPI_LABELS["response_rate"], _(
         "已响应（响应计时在响应时停止）的故障及安全事件数 ÷ 计入的故障及安全事件数。目标 100%。"
     )),
+)
+# After the clocks' definitions (CLOCK_DEFINITIONS, which name the policies' targets).
+LATER_DEFINITIONS = (
     (KPI_LABELS["availability"], _(
         "逐个业务系统计算：1 − 当月非计划宕机分钟数 ÷ 当月分钟数；每个已入云业务系统均不低于 99.99% 才判定达标，"
         "结果列示最低的系统值；总体（合并口径）1 − Σ非计划宕机分钟数 ÷（当月分钟数 × 已入云系统数）仅作参考。"
@@ -148,7 +151,7 @@ def kpi_definitions(result: "KpiResult") -> list[tuple[str, str]]:
     """The definitions page of the report: the general rules, then each KPI's, its target included."""
     from ..templatetags.reports_format import minutes
 
-    rows = list(GENERAL_DEFINITIONS[:5])
+    rows = list(GENERAL_DEFINITIONS)
     for key, text in CLOCK_DEFINITIONS.items():
         figure = result.figures[key]
         rows.append((kpi_label(key, figure), text % {
@@ -156,7 +159,7 @@ def kpi_definitions(result: "KpiResult") -> list[tuple[str, str]]:
             "storage": minutes(figure.get("storage_decrease_target_minutes")),
             "severity": measures.SYSTEM_DOWN_SEVERITY,
         }))
-    rows.extend(GENERAL_DEFINITIONS[5:])
+    rows.extend(LATER_DEFINITIONS)
     return rows
 
 
