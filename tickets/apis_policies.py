@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from core.consent import consent_actions_for
+from core.exceptions import ValidationFailed
+from core.models import ConsentState
 from core.pagination import PageNumberPagination
 from core.serializers import NoteInput, UserBrief
 
@@ -58,7 +60,9 @@ class SlaPolicyChangeListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return SlaPolicyChange.objects.none()
         qs = sla_policy_change_list_for_user(user=self.request.user)
-        state = self.request.query_params.get("state")
+        state = self.request.query_params.get("state") or None
+        if state and state not in ConsentState.values:
+            raise ValidationFailed(fields={"state": ["状态无效"]})
         return qs.filter(state=state) if state else qs
 
 

@@ -166,6 +166,8 @@ def test_the_api_proposes_lists_and_decides(api, users, resolve_policy, purchase
     pk = created.json()["id"]
     assert [r["id"] for r in api(users["approver"]).get("/api/v1/sla-policy-changes/").json()["results"]] == [pk]
     assert api(users["other_requester"]).get("/api/v1/sla-policy-changes/").json()["results"] == []
+    assert api(users["approver"]).get("/api/v1/sla-policy-changes/?state=requested").json()["count"] == 1
+    assert api(users["approver"]).get("/api/v1/sla-policy-changes/?state=bogus").status_code == 400
     assert api(users["other_approver"]).post(f"/api/v1/sla-policy-changes/{pk}/confirm/").status_code == 404
     assert api(users["engineer"]).post(f"/api/v1/sla-policy-changes/{pk}/confirm/").status_code == 403
     confirmed = api(users["approver"]).post(f"/api/v1/sla-policy-changes/{pk}/confirm/")
