@@ -220,3 +220,28 @@ def test_the_report_prints_the_contract_target_and_lists_tickets_measured_agains
     assert plain.pk not in {r["ticket_id"] for r in rows}
     other_scope = SimpleNamespace(organization_id=purchaser.pk + 10_000, business_system_id=None)
     assert clocks_off_contract_target(period=period, scope=other_scope) == []
+
+
+def test_the_list_api_and_the_page_take_the_same_queries_whatever_the_number_of_requests(
+    api, client, users, purchaser, time_machine,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    time_machine.move_to(at(2026, 3, 20, 9), tick=False)
+    reader = api(users["approver"])
+    client.force_login(users["approver"])
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as api_q:
+            assert reader.get("/api/v1/sla-policy-changes/").status_code == 200
+        with CaptureQueriesContext(connection) as page_q:
+            assert client.get("/sla-policies/").status_code == 200
+        return len(api_q), len(page_q)
+
+    loosen(users, SlaPolicy.objects.get(name=RESOLVE), purchaser)
+    measure()  # warm the role cache and the session
+    first = measure()
+    for name in ("故障响应 15 分钟", "安全事件响应 15 分钟", "P1 宕机故障恢复 4 小时"):
+        loosen(users, SlaPolicy.objects.get(name=name), purchaser, minutes=500)
+    assert measure() == first
