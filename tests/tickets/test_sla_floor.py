@@ -184,6 +184,8 @@ def test_the_page_shows_contract_targets_and_the_requests(client, users, resolve
     client.force_login(users["approver"])
     html = client.get("/sla-policies/").content.decode()
     assert RESOLVE in html and "待采购人确认" in html and "确认" in html
+    home = client.get("/").content.decode()  # the approver's inbox on the home page
+    assert "SLA 目标放宽" in home and "/sla-policies/#change-" in home
     client.force_login(users["project_manager"])
     response = client.post("/sla-policies/", {"policy": resolve_policy.pk, "target_minutes": "25", "active": "on"})
     assert response.status_code == 302
