@@ -182,11 +182,15 @@ def attachment_response(file: IO[bytes], *, filename: str, content_type: str, in
     return response
 
 
-def attachment_download(*, actor, obj, filename: str, content_type: str, detail: str) -> FileResponse:
-    """The one download of a stored attachment (`obj.file`), for pages and the API. The caller has
-    loaded `obj` through its access-checked selector; a file missing from storage is NotFound."""
+def attachment_download(*, actor, obj, filename: str, content_type: str, detail: str, file=None) -> FileResponse:
+    """The one download of a stored attachment (`obj.file`, or the `file` field of `obj` given, e.g. a
+    self-check's report), for pages and the API. The caller has loaded `obj` through its access-checked
+    selector; a file missing from storage (or none stored) is NotFound."""
+    stored = obj.file if file is None else file
+    if not stored:
+        raise NotFound(_("附件文件不存在"))
     try:
-        handle = obj.file.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError as error:
         raise NotFound(_("附件文件不存在")) from error
     audit_record(actor=actor, action=AuditLog.Action.DOWNLOAD, obj=obj, detail=detail)

@@ -167,7 +167,7 @@ class ThresholdDetailApi(APIView):
 # ---------------------------------------------------------------- findings
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class OptimisationFindingSerializer(serializers.ModelSerializer):
     host_name = serializers.CharField(source="host.name")
     business_system_name = serializers.CharField(source="business_system.name")
     ticket_number = serializers.CharField(source="ticket.number", allow_null=True, default=None)
@@ -196,7 +196,7 @@ class FindingListApi(generics.ListAPIView):
     """Optimisation findings: ?state=open|ticketed|dismissed&month=YYYY-MM&business_system=&direction=."""
 
     queryset = OptimisationFinding.objects.none()  # the model, for the schema; rows come from the selector
-    serializer_class = FindingSerializer
+    serializer_class = OptimisationFindingSerializer
     filter_backends: list = []
 
     def get_queryset(self):
@@ -211,12 +211,12 @@ class FindingListApi(generics.ListAPIView):
 
 
 class FindingTicketApi(APIView):
-    @extend_schema(request=None, responses=FindingSerializer)
+    @extend_schema(request=None, responses=OptimisationFindingSerializer)
     def post(self, request, pk: int):
         """Open the resource-adjustment ticket of the finding (409 when already decided)."""
         finding = finding_ticket(actor=request.user, finding=finding_get_for_user(user=request.user, finding_id=pk))
         finding = finding_get_for_user(user=request.user, finding_id=finding.pk)
-        return Response(FindingSerializer(finding, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(OptimisationFindingSerializer(finding, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class FindingDismissInput(serializers.Serializer):
@@ -224,7 +224,7 @@ class FindingDismissInput(serializers.Serializer):
 
 
 class FindingDismissApi(APIView):
-    @extend_schema(request=FindingDismissInput, responses=FindingSerializer)
+    @extend_schema(request=FindingDismissInput, responses=OptimisationFindingSerializer)
     def post(self, request, pk: int):
         """Dismiss with a reason (who, when and why are kept)."""
         finding = finding_get_for_user(user=request.user, finding_id=pk)
@@ -232,4 +232,4 @@ class FindingDismissApi(APIView):
         data.is_valid(raise_exception=True)
         finding = finding_dismiss(actor=request.user, finding=finding, reason=data.validated_data["reason"])
         finding = finding_get_for_user(user=request.user, finding_id=finding.pk)
-        return Response(FindingSerializer(finding, context={"request": request}).data)
+        return Response(OptimisationFindingSerializer(finding, context={"request": request}).data)

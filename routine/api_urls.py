@@ -27,6 +27,7 @@ from . import apis_security as sec  # noqa: E402
 
 urlpatterns += [
     path("security-activities/", sec.SecurityActivityListCreateApi.as_view(), name="api-security-activities"),
+    path("security-activities/<int:pk>/report/", sec.SecurityActivityReportApi.as_view(), name="api-security-activity-report"),
     path("findings/", sec.FindingListCreateApi.as_view(), name="api-findings"),
     path("findings/import/", sec.FindingImportApi.as_view(), name="api-findings-import"),
     path("findings/<int:pk>/", sec.FindingDetailApi.as_view(), name="api-finding"),

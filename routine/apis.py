@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import filters as core_filters
-from core.exceptions import PermissionDenied, ValidationFailed
+from core.exceptions import ValidationFailed
 from tickets.selectors.reference import business_system_list_for_user
 
 from .models import (
@@ -33,9 +33,10 @@ from .models import (
 )
 from .selectors import backups as backup_selectors
 from .selectors import inspections as inspection_selectors
+from .selectors import permissions
 from .services import backups as backup_services
 from .services import inspections as inspection_services
-from .services.access import may_report_backups, require_provider_staff
+from .services.access import require_provider_staff
 
 
 def parse_month(value: str | None) -> tuple[int, int]:
@@ -109,7 +110,7 @@ class BackupPolicyListCreateApi(generics.ListCreateAPIView):
 
     @extend_schema(request=BackupPolicyInputSerializer, responses={201: BackupPolicySerializer})
     def post(self, request, *args, **kwargs):
-        require_provider_staff(request.user)  # refused before the body is read: purchasers 403, not 400
+        permissions.permission_require("create", permissions.backup_policy_actions_for(user=request.user))  # before the body: 403, not 400
         data = BackupPolicyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         policy = backup_services.backup_policy_create(actor=request.user, **_resolve_policy_refs(request, dict(data.validated_data)))
@@ -126,7 +127,7 @@ class BackupPolicyDetailApi(generics.RetrieveUpdateAPIView):
     @extend_schema(request=BackupPolicyInputSerializer(partial=True), responses=BackupPolicySerializer)
     def patch(self, request, *args, **kwargs):
         policy = self.get_object()
-        require_provider_staff(request.user)
+        permissions.permission_require("update", permissions.backup_policy_actions_for(user=request.user, policy=policy))
         data = BackupPolicyInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = _resolve_policy_refs(request, dict(data.validated_data))
@@ -237,8 +238,7 @@ class BackupRunImportApi(APIView):
     def post(self, request):
         """Import a CSV or xlsx register: 策略, 作业编号, 备份方式, 开始时间, 结束时间, 结果, 备份量（字节）, 信息.
         All or nothing unless ?partial=1; the answer reports every row."""
-        if not may_report_backups(request.user):
-            raise PermissionDenied()
+        permissions.permission_require("import", permissions.backup_run_actions_for(user=request.user))
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed(fields={"file": ["请上传文件"]})
@@ -281,7 +281,7 @@ class RestoreTestListCreateApi(generics.ListCreateAPIView):
         return backup_selectors.restore_test_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("create", permissions.restore_test_actions_for(user=request.user))
         data = RestoreTestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -379,7 +379,7 @@ class InspectionTemplateListCreateApi(generics.ListCreateAPIView):
         return inspection_selectors.inspection_template_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("create", permissions.inspection_template_actions_for(user=request.user))
         data = InspectionTemplateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -408,7 +408,7 @@ class InspectionScheduleListCreateApi(generics.ListCreateAPIView):
         return inspection_selectors.inspection_schedule_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("create", permissions.inspection_schedule_actions_for(user=request.user))
         data = InspectionScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         schedule = inspection_services.inspection_schedule_create(actor=request.user, **data.validated_data)
@@ -437,10 +437,16 @@ class InspectionRoundSerializer(serializers.ModelSerializer):
 
 class InspectionRoundDetailSerializer(InspectionRoundSerializer):
     results = InspectionResultSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
 
     class Meta(InspectionRoundSerializer.Meta):
-        fields = [*InspectionRoundSerializer.Meta.fields, "results"]
+        fields = [*InspectionRoundSerializer.Meta.fields, "results", "actions"]
         read_only_fields = fields
+
+    def get_actions(self, obj) -> list[str]:
+        """What the caller may do now: the same selector the round page asks."""
+        request = self.context.get("request")
+        return inspection_selectors.inspection_round_actions_for(actor=request.user, round_=obj) if request else []
 
 
 class InspectionRoundFilter(django_filters.FilterSet):
@@ -485,12 +491,14 @@ class InspectionRoundCompleteApi(APIView):
     @extend_schema(request=Input, responses=InspectionRoundDetailSerializer)
     def post(self, request, pk: int):
         round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
-        require_provider_staff(request.user)
+        if "complete" not in inspection_selectors.inspection_round_actions_for(actor=request.user, round_=round_):
+            # refused before the body is read: 403 for a purchaser, 409 for a round already done or missed
+            raise inspection_selectors.inspection_round_refusal(actor=request.user, round_=round_, action="complete")
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         inspection_services.inspection_round_complete(actor=request.user, round_id=round_.pk, **data.validated_data)
         round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
-        return Response(InspectionRoundDetailSerializer(round_).data)
+        return Response(InspectionRoundDetailSerializer(round_, context={"request": request}).data)
 
 
 class ProblemTicketInput(serializers.Serializer):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import django_filters
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
@@ -14,10 +16,12 @@ from core import filters as core_filters
 from core.consent import consent_actions_for, consent_decide
 from core.exceptions import NotFound, ValidationFailed
 from core.serializers import NoteInput
+from core.uploads import attachment_download
 from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
 
 from .apis import _flag, parse_month
 from .models import AntivirusSweep, Finding, RiskAcceptance, SecurityActivity, SecurityWarning
+from .selectors import permissions
 from .selectors import security as sec
 from .selectors.backups import month_bounds
 from .services import security as services
@@ -25,16 +29,51 @@ from .services.access import require_provider_staff
 
 
 class SecurityActivitySerializer(serializers.ModelSerializer):
+    report = serializers.SerializerMethodField(help_text="报告的下载地址（GET，经访问检查与审计），未上传时为空")
+
     class Meta:
         model = SecurityActivity
         fields = ["id", "kind", "title", "organization", "systems", "scope", "started_on", "ended_on", "people", "lead", "report",
                   "created_at"]
         read_only_fields = ["id", "lead", "report", "created_at"]
 
+    def get_report(self, activity) -> str | None:
+        return reverse("api-security-activity-report", args=[activity.pk]) if activity.report else None
+
+
+class SecurityActivityReportApi(APIView):
+    """The self-check's report: GET downloads it through core.uploads.attachment_download (the page's
+    download too: audit row, no-store, sandbox CSP); POST (multipart `file`) attaches or replaces it,
+    checked as ticket attachments are (core.uploads: size, type, content)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        activity = sec.security_activity_get_for_user(user=request.user, activity_id=pk)
+        return attachment_download(
+            actor=request.user, obj=activity, file=activity.report, filename=activity.report.name.rpartition("/")[2],
+            content_type=services.security_activity_report_content_type(activity),
+            detail=f"安全自查报告 {activity.title}（API）",
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+        responses={200: SecurityActivitySerializer},
+    )
+    def post(self, request, pk: int):
+        activity = sec.security_activity_get_for_user(user=request.user, activity_id=pk)
+        permissions.permission_require("attach_report", permissions.security_activity_actions_for(user=request.user, activity=activity))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(fields={"file": ["请上传文件"]})
+        activity = services.security_activity_report_attach(actor=request.user, activity_id=activity.pk, upload=upload)
+        return Response(SecurityActivitySerializer(activity).data)
+
 
 class SecurityActivityFilter(django_filters.FilterSet):
-    started_after = core_filters.DateFilter(field_name="started_on", lookup_expr="gte")
-    started_before = core_filters.DateFilter(field_name="started_on", lookup_expr="lte")
+    started_after = core_filters.DateFilter(field_name="started_on", lookup_expr="gte", label=_("开始日期起"))
+    started_before = core_filters.DateFilter(field_name="started_on", lookup_expr="lte", label=_("开始日期止"))
 
     class Meta:
         model = SecurityActivity
@@ -51,7 +90,7 @@ class SecurityActivityListCreateApi(generics.ListCreateAPIView):
         return sec.security_activity_list_for_user(user=self.request.user).prefetch_related("systems")
 
     def create(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("create", permissions.security_activity_actions_for(user=request.user))
         data = SecurityActivitySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         activity = services.security_activity_create(actor=request.user, **data.validated_data)
@@ -70,7 +109,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
     def get_actions(self, finding) -> list[str]:
         request = self.context.get("request")
-        return services.FINDING_TRANSITIONS.actions_for(user=request.user, obj=finding) if request else []
+        return permissions.finding_actions_for(user=request.user, finding=finding) if request else []
 
 
 class FindingInputSerializer(serializers.Serializer):
@@ -110,7 +149,7 @@ class FindingListCreateApi(generics.ListCreateAPIView):
 
     @extend_schema(request=FindingInputSerializer, responses={201: FindingSerializer})
     def post(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("create", permissions.finding_actions_for(user=request.user))
         data = FindingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -226,11 +265,8 @@ class FindingImportApi(APIView):
         if errors:
             raise ValidationFailed(fields=errors)
         partial = _flag(request, "partial")
-        if upload.name.lower().endswith(".xml"):
-            result = services.findings_import_openvas(actor=request.user, activity=activity, data=upload.read(), partial=partial)
-        else:
-            result = services.findings_import_csv(actor=request.user, activity=activity, name=upload.name, data=upload.read(),
-                                                  partial=partial)
+        result = services.findings_import(actor=request.user, activity=activity, name=upload.name, data=upload.read(),
+                                          partial=partial)
         if not result["stored"]:
             fields = {f"{r['row']}.{k}": v for r in result["rows"] for k, v in r["errors"].items()}
             return Response({"code": "validation_failed", "message": "有记录未通过校验，未导入任何记录（可加 ?partial=1 只导入有效记录）",
@@ -266,7 +302,7 @@ class AntivirusSweepListCreateApi(generics.ListCreateAPIView):
         return sec.antivirus_sweep_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("create", permissions.antivirus_sweep_actions_for(user=request.user))
         data = AntivirusSweepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sweep = services.antivirus_sweep_record(actor=request.user, **data.validated_data)
@@ -301,7 +337,7 @@ class SecurityWarningListCreateApi(generics.ListCreateAPIView):
         return sec.security_warning_list_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
-        require_provider_staff(request.user)
+        permissions.permission_require("publish", permissions.security_warning_actions_for(user=request.user))
         data = SecurityWarningSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         warning = services.security_warning_publish(actor=request.user, **data.validated_data)

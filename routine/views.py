@@ -21,7 +21,14 @@ from accounts.selectors import user_is_provider_staff
 from core import exports
 from core.audit import audit_record
 from core.consent import consent_actions_for, consent_decide
-from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.exceptions import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    domain_error_text,
+    page_domain_error,
+)
 from core.models import AuditLog
 
 from . import apis, apis_drills, apis_security, forms
@@ -29,13 +36,13 @@ from .models import InspectionItem, InspectionRound
 from .selectors import backups as backup_selectors
 from .selectors import drills as drill_selectors
 from .selectors import inspections as inspection_selectors
+from .selectors import permissions
 from .selectors import security as security_selectors
 from .selectors.registers import REGISTERS, Register
 from .services import backups as backup_services
 from .services import drills as drill_services
 from .services import inspections as inspection_services
 from .services import security as security_services
-from .services.access import may_report_backups
 
 
 def routine_page(view):
@@ -54,15 +61,12 @@ def routine_page(view):
     return wrapper
 
 
-def form_errors(request, exc: DomainError, form=None) -> None:
-    """A domain error on the form's fields, or as messages for fields the form lacks."""
-    messages.error(request, str(exc.message))
-    for name, errs in exc.fields.items():
-        for err in errs if isinstance(errs, list) else [errs]:
-            if form is not None and name in form.fields:
-                form.add_error(name, str(err))
-            else:
-                messages.error(request, f"{name}: {err}" if name != "non_field_errors" else str(err))
+def page_error(request, exc: DomainError, form=None) -> None:
+    """A refusal by role or of a record the user may not see escapes as 403 / 404; any other domain error
+    is shown beside the form's fields and once as a message (core.exceptions.page_domain_error)."""
+    if isinstance(exc, PermissionDenied | NotFound):
+        raise exc
+    page_domain_error(exc, form=form, request=request)
 
 
 def export_response(request, *, register: Register, objects, fmt: str) -> HttpResponse:
@@ -116,6 +120,7 @@ def backups(request):
     return render(request, "routine/backups.html", {
         "rows": rows, "month": f"{year:04d}-{number:02d}", "alerts": alerts,
         "policies": backup_selectors.backup_policy_list_for_user(user=request.user),
+        "may_create_policy": "create" in permissions.backup_policy_actions_for(user=request.user),
     })
 
 
@@ -123,8 +128,9 @@ def backups(request):
 def backup_runs(request):
     form = forms.RunImportForm()
     report = None
+    may_import = "import" in permissions.backup_run_actions_for(user=request.user)
     if request.method == "POST":
-        if not may_report_backups(request.user):
+        if not may_import:
             raise PermissionDenied()
         form = forms.RunImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -134,7 +140,7 @@ def backup_runs(request):
                     actor=request.user, name=upload.name, data=upload.read(), partial=form.cleaned_data["partial"]
                 )
             except DomainError as exc:
-                form_errors(request, exc, form)
+                page_error(request, exc, form)
             else:
                 counts = report.counts
                 text = _("新登记 %(created)s 行，已登记过 %(unchanged)s 行，有误 %(rejected)s 行。") % counts
@@ -144,27 +150,28 @@ def backup_runs(request):
                     messages.error(request, text + _("未登记任何记录。"))
     return register_page(request, register=REGISTERS["backup-runs"], filterset_class=apis.BackupRunFilter,
                          template="routine/backup_runs.html",
-                         extra={"import_form": form, "report": report, "may_import": may_report_backups(request.user)})
+                         extra={"import_form": form, "report": report, "may_import": may_import})
 
 
 @routine_page
 def restore_tests(request):
     policies = backup_selectors.backup_policy_list_for_user(user=request.user)
     form = forms.RestoreTestForm(request.POST or None, policies=policies)
+    may_record = "create" in permissions.restore_test_actions_for(user=request.user)
     if request.method == "POST":
-        if not user_is_provider_staff(request.user):
+        if not may_record:
             raise PermissionDenied()
         if form.is_valid():
             try:
                 backup_services.restore_test_record(actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                form_errors(request, exc, form)
+                page_error(request, exc, form)
             else:
                 messages.success(request, _("恢复测试已登记"))
                 return redirect(reverse("routine-restore-tests"))
     return register_page(request, register=REGISTERS["restore-tests"], filterset_class=apis.RestoreTestFilter,
                          template="routine/restore_tests.html",
-                         extra={"form": form, "may_record": user_is_provider_staff(request.user)})
+                         extra={"form": form, "may_record": may_record})
 
 
 # ---------------------------------------------------------------- inspections
@@ -201,10 +208,11 @@ class _AnomalyFilter(apis.django_filters.FilterSet):
 
 @routine_page
 def inspection_round(request, pk: int):
-    """One round, on a phone: every item with its limits; abnormal items open a ticket in one step."""
+    """One round, on a phone: every item with its limits; abnormal items open a ticket in one step. The
+    checklist form is offered when inspection_round_actions_for allows "complete" (as the API's)."""
     round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
     items = list(round_.schedule.template.items.all())
-    values = {}
+    values, errors, refused = {}, {}, ""
     if request.method == "POST":
         answers = {}
         for item in items:
@@ -215,20 +223,22 @@ def inspection_round(request, pk: int):
             inspection_services.inspection_round_complete(actor=request.user, round_id=round_.pk, answers=answers,
                                                           notes=request.POST.get("notes", ""))
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
+            if isinstance(exc, PermissionDenied | NotFound):
                 raise
-            messages.error(request, str(exc.message))
             errors = exc.fields
+            refused = domain_error_text(exc, placed={f"item_{item.pk}" for item in items})
+            # Re-read: somebody may have done the round meanwhile (why it was refused).
+            round_ = inspection_selectors.inspection_round_get_for_user(user=request.user, round_id=pk)
         else:
             messages.success(request, _("巡检已提交"))
             return redirect(reverse("routine-inspection-round", args=[round_.pk]))
-    else:
-        errors = {}
     rows = [{"item": item, "answer": values.get(item.pk, {}), "errors": errors.get(f"item_{item.pk}", [])} for item in items]
+    results = list(round_.results.all())
     return render(request, "routine/inspection_round.html", {
-        "round": round_, "rows": rows, "results": list(round_.results.all()), "kinds": InspectionItem.Kind,
-        "may_do": user_is_provider_staff(request.user) and round_.status == InspectionRound.Status.PENDING,
-        "may_ticket": user_is_provider_staff(request.user),
+        "round": round_, "rows": rows, "kinds": InspectionItem.Kind, "refused": refused,
+        "results": [(r, permissions.inspection_result_actions_for(user=request.user, result=r)) for r in results],
+        "may_do": "complete" in inspection_selectors.inspection_round_actions_for(actor=request.user, round_=round_),
+        "notes": request.POST.get("notes", "") if request.method == "POST" else "",
     })
 
 
@@ -242,9 +252,7 @@ def inspection_result_ticket(request, pk: int):
         ticket = inspection_services.inspection_result_ticket(actor=request.user, result_id=result.pk,
                                                               severity=request.POST.get("severity", "P3"))
     except DomainError as exc:
-        if isinstance(exc, PermissionDenied | NotFound):
-            raise
-        messages.error(request, str(exc.message))
+        page_error(request, exc)
         return redirect(reverse("routine-inspection-round", args=[result.round_id]))
     messages.success(request, _("已开工单 %(number)s") % {"number": ticket.number})
     return redirect(reverse("ticket-detail", args=[ticket.pk]))
@@ -269,13 +277,16 @@ def security(request):
 
 @routine_page
 def security_activities(request):
-    return register_page(request, register=REGISTERS["security-activities"], filterset_class=apis_security.SecurityActivityFilter)
+    return register_page(request, register=REGISTERS["security-activities"], filterset_class=apis_security.SecurityActivityFilter,
+                         template="routine/security_activities.html",
+                         extra={"may_create": "create" in permissions.security_activity_actions_for(user=request.user)})
 
 
 @routine_page
 def findings(request):
     return register_page(request, register=REGISTERS["findings"], filterset_class=apis_security.FindingFilter,
-                         template="routine/findings.html")
+                         template="routine/findings.html",
+                         extra={"may_create": "create" in permissions.finding_actions_for(user=request.user)})
 
 
 @routine_page
@@ -284,12 +295,15 @@ def antivirus(request):
     first, last = backup_selectors.month_bounds(month.year, month.month)
     unswept = list(security_selectors.hosts_unswept(user=request.user, first=first, last=last)[:500])
     return register_page(request, register=REGISTERS["antivirus-sweeps"], filterset_class=apis_security.AntivirusSweepFilter,
-                         template="routine/antivirus.html", extra={"unswept": unswept})
+                         template="routine/antivirus.html",
+                         extra={"unswept": unswept, "may_create": "create" in permissions.antivirus_sweep_actions_for(user=request.user)})
 
 
 @routine_page
 def security_warnings(request):
-    return register_page(request, register=REGISTERS["security-warnings"], filterset_class=_WarningFilter)
+    return register_page(request, register=REGISTERS["security-warnings"], filterset_class=_WarningFilter,
+                         template="routine/security_warnings.html",
+                         extra={"may_create": "publish" in permissions.security_warning_actions_for(user=request.user)})
 
 
 class _WarningFilter(apis.django_filters.FilterSet):
@@ -300,35 +314,48 @@ class _WarningFilter(apis.django_filters.FilterSet):
 
 @routine_page
 def finding_detail(request, pk: int):
+    """A finding with the status steps and the accepted-risk request finding_actions_for offers (as the
+    API's), and the purchaser's decision on a request."""
     finding = security_selectors.finding_get_for_user(user=request.user, finding_id=pk)
+    note_form, risk_form = forms.NoteForm(), forms.RiskRequestForm()
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "accept_risk":
+                risk_form = forms.RiskRequestForm(request.POST)
+                if not risk_form.is_valid():
+                    raise ValidationFailed()
                 security_services.finding_accept_risk_request(actor=request.user, finding_id=finding.pk,
-                                                              reason=request.POST.get("reason", ""))
+                                                              reason=risk_form.cleaned_data["reason"])
             elif action.startswith("consent_"):
                 acceptance = next((a for a in finding.acceptances.all() if str(a.pk) == request.POST.get("acceptance")), None)
                 if acceptance is None:
                     raise NotFound()
                 consent_decide(acceptance, actor=request.user, action=action.removeprefix("consent_"), note=request.POST.get("note", ""))
             else:
+                note_form = forms.NoteForm(request.POST)
+                if not note_form.is_valid():
+                    raise ValidationFailed()
                 security_services.finding_move(actor=request.user, finding_id=finding.pk, action=action,
-                                               note=request.POST.get("note", ""))
+                                               note=note_form.cleaned_data["note"])
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied | NotFound):
-                raise
-            form_errors(request, exc)
+            page_error(request, exc, risk_form if action == "accept_risk" else note_form)
+            finding = security_selectors.finding_get_for_user(user=request.user, finding_id=pk)
         else:
             messages.success(request, _("已保存"))
             return redirect(reverse("routine-finding", args=[finding.pk]))
+    actions = permissions.finding_actions_for(user=request.user, finding=finding)
     acceptances = [(a, consent_actions_for(user=request.user, consent=a)) for a in finding.acceptances.all()]
+    labels = security_services.FINDING_TRANSITIONS.labels()
+    statuses = dict(security_services.Finding.Status.choices)
+    said = labels | {"open": _("登记"), "risk_requested": _("申请采购人接受风险")}
+    events = [(e, said.get(e.action, e.action), statuses.get(e.to_status, e.to_status)) for e in finding.events.all()]
     return render(request, "routine/finding_detail.html", {
-        "finding": finding,
-        "actions": [(a, security_services.FINDING_TRANSITIONS[a].label)
-                    for a in security_services.FINDING_TRANSITIONS.actions_for(user=request.user, obj=finding)],
-        "acceptances": acceptances, "may_request": user_is_provider_staff(request.user) and finding.status != "verified"
-        and not any(a.state in ("requested", "confirmed", "disputed") for a, _x in acceptances),
+        "events": events,
+        "finding": finding, "note_form": note_form, "risk_form": risk_form,
+        "actions": [(a, labels[a]) for a in actions],
+        "acceptances": acceptances,
+        "may_request": permissions.finding_may_request_acceptance(user=request.user, finding=finding),
     })
 
 
@@ -343,31 +370,41 @@ class _DrillFilter(apis.django_filters.FilterSet):
 
 @routine_page
 def drills(request):
-    return register_page(request, register=REGISTERS["drills"], filterset_class=_DrillFilter, template="routine/drills.html")
+    return register_page(request, register=REGISTERS["drills"], filterset_class=_DrillFilter, template="routine/drills.html",
+                         extra={"may_create": "plan" in permissions.drill_actions_for(user=request.user)})
 
 
 @routine_page
 def drill_detail(request, pk: int):
     drill = drill_selectors.drill_get_for_user(user=request.user, drill_id=pk)
+    sign_form = forms.DrillSignForm()
     if request.method == "POST":
         try:
             if request.POST.get("action") == "sign":
-                drill_services.drill_sign(actor=request.user, drill_id=drill.pk, note=request.POST.get("note", ""))
+                sign_form = forms.DrillSignForm(request.POST)
+                if not sign_form.is_valid():
+                    raise ValidationFailed()
+                drill_services.drill_sign(actor=request.user, drill_id=drill.pk, note=sign_form.cleaned_data["note"])
             elif request.POST.get("action") == "ticket":
                 problem = next((p for p in drill.problems.all() if str(p.pk) == request.POST.get("problem")), None)
                 if problem is None:
                     raise NotFound()
-                drill_services.drill_problem_ticket(actor=request.user, problem_id=problem.pk, severity=request.POST.get("severity", "P3"))
+                ticket_form = forms.ProblemTicketForm(request.POST)
+                if not ticket_form.is_valid():
+                    raise ValidationFailed(fields=ticket_form.errors)
+                drill_services.drill_problem_ticket(actor=request.user, problem_id=problem.pk,
+                                                    severity=ticket_form.cleaned_data["severity"])
             else:
                 raise ValidationFailed(fields={"action": [_("操作无效")]})
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied | NotFound):
-                raise
-            form_errors(request, exc)
+            page_error(request, exc, sign_form)
+            drill = drill_selectors.drill_get_for_user(user=request.user, drill_id=pk)
         else:
             messages.success(request, _("已保存"))
             return redirect(reverse("routine-drill", args=[drill.pk]))
+    actions = permissions.drill_actions_for(user=request.user, drill=drill)
     return render(request, "routine/drill_detail.html", {
-        "drill": drill, "may_sign": "sign" in drill_services.DRILL_TRANSITIONS.actions_for(user=request.user, obj=drill),
-        "may_ticket": user_is_provider_staff(request.user),
+        "drill": drill, "sign_form": sign_form, "may_sign": "sign" in actions, "may_record": "record" in actions,
+        "problems": [(p, permissions.drill_problem_actions_for(user=request.user, problem=p)) for p in drill.problems.all()],
+        "severities": forms.SEVERITIES,
     })

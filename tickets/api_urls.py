@@ -24,6 +24,7 @@ urlpatterns = [
     ],
     path("tickets/<int:pk>/cancel/", apis.TicketCancelApi.as_view(), name="api-ticket-cancel"),
     path("tickets/<int:pk>/merge/", apis.TicketMergeApi.as_view(), name="api-ticket-merge"),
+    path("tickets/<int:pk>/mark-major/", apis.TicketMarkMajorApi.as_view(), name="api-ticket-mark-major"),
     path("exclusions/", exl.ExclusionListApi.as_view(), name="api-exclusions"),
     path("exclusions/<int:pk>/", exl.ExclusionDetailApi.as_view(), name="api-exclusion"),
     *[

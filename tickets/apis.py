@@ -24,8 +24,10 @@ from roster.selectors.calendar import WorkingDays
 
 from .apis_exclusions import ExclusionSerializer
 from .models import (
+    DOWNTIME_EXCLUSION_KINDS,
     DowntimeRecord,
     Exclusion,
+    ExclusionKind,
     Host,
     SatisfactionFollowUp,
     SatisfactionRating,
@@ -61,8 +63,9 @@ from .services.downtime import (
     downtime_record_create,
     ticket_downtime_report_update,
 )
-from .services.exclusions import ticket_cancel, ticket_merge
+from .services.exclusions import ticket_cancel, ticket_mark_major, ticket_merge
 from .services.policies import sla_policy_create, sla_policy_update
+from .services.regrade import ticket_regrade
 from .services.satisfaction import satisfaction_follow_up_close, ticket_rate
 from .services.transitions import ticket_actions_for
 
@@ -204,6 +207,11 @@ class TicketUpdateInput(serializers.Serializer):
     root_cause = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     actions_taken = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     prevention = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    # Regrade (tickets.services.regrade): raising is the provider's and takes effect at once; a provider's
+    # downgrade of a fault or security incident needs `reason` and waits for the purchaser (202).
+    severity = serializers.ChoiceField(choices=Ticket.Severity.choices, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
+                                   help_text="Why the severity changes (required to lower a fault or security incident)")
 
 
 # ---------------------------------------------------------------- tickets
@@ -304,7 +312,7 @@ class TicketDetailApi(APIView):
     def get(self, request, pk: int):
         return _render(self, ticket_get_for_user(user=request.user, ticket_id=pk), reload=False)
 
-    @extend_schema(request=TicketUpdateInput, responses=TicketSerializer)
+    @extend_schema(request=TicketUpdateInput, responses={200: TicketSerializer, 202: ExclusionSerializer})
     def patch(self, request, pk: int):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
         fixed = sorted(set(request.data) - set(TicketUpdateInput().fields))
@@ -318,11 +326,19 @@ class TicketDetailApi(APIView):
         if "service_item" in v:
             v["service_item"] = _pick(service_item_list_for_user(user=request.user), v["service_item"], "service_item", "服务项不存在")
         report = {name: v.pop(name) for name in DOWNTIME_REPORT_FIELDS if name in v}
+        severity, reason = v.pop("severity", None), v.pop("reason", "")
+        if reason and severity is None:
+            raise ValidationFailed(fields={"reason": ["只在调整级别（severity）时填写"]})
+        regraded = None
         with transaction.atomic():
             if v:
                 svc.ticket_update(actor=request.user, ticket=ticket, **v)
             if report:
                 ticket_downtime_report_update(actor=request.user, ticket=ticket, **report)
+            if severity is not None:
+                regraded = ticket_regrade(actor=request.user, ticket=ticket, severity=severity, reason=reason)
+        if isinstance(regraded, Exclusion):  # a downgrade waiting for the purchaser: 202 with the request
+            return _answer(request, regraded, lambda: None)
         return _render(self, ticket_get_for_user(user=request.user, ticket_id=pk))
 
 
@@ -362,7 +378,6 @@ ACTION_INPUTS: dict[str, type[serializers.Serializer]] = {
     "resolve": _Resolution,
     "close": _Empty,
     "reopen": _Reason,
-    "mark_major": _Reason,
 }
 
 
@@ -407,6 +422,21 @@ class TicketCancelApi(APIView):
         data = _Reason(data=request.data)
         data.is_valid(raise_exception=True)
         exclusion = ticket_cancel(actor=request.user, ticket=ticket, reason=data.validated_data["reason"])
+        return _answer(request, exclusion, lambda: _render(self, ticket))
+
+
+class TicketMarkMajorApi(APIView):
+    """Classify a fault or security incident as a major liability incident (重大责任安全事件): the
+    purchaser's approver at once (200, the ticket); the project manager's proposal waits for that
+    approver (202, the consent request in the exclusion ledger, decided at /exclusions/{id}/…)."""
+
+    @extend_schema(request=_Reason, responses={200: TicketSerializer, 202: ExclusionSerializer},
+                   operation_id="tickets_mark_major")
+    def post(self, request, pk: int):
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        data = _Reason(data=request.data)
+        data.is_valid(raise_exception=True)
+        exclusion = ticket_mark_major(actor=request.user, ticket=ticket, reason=data.validated_data["reason"])
         return _answer(request, exclusion, lambda: _render(self, ticket))
 
 
@@ -618,6 +648,10 @@ class DowntimeInput(serializers.Serializer):
         default=False, help_text="申报计划内停机（须填写 reason）：记为 claimed_planned，待采购人确认，不直接扣出可用率",
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    claim_kind = serializers.ChoiceField(
+        choices=[(k.value, k.label) for k in DOWNTIME_EXCLUSION_KINDS], default=ExclusionKind.PLANNED,
+        help_text="With planned: planned (计划维护) or force_majeure (不可抗力); the exclusion it opens waits for the purchaser",
+    )
 
 
 class DowntimeCorrectInput(serializers.Serializer):

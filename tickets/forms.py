@@ -146,7 +146,16 @@ class MergeForm(PageForm):
 
 
 class MarkMajorForm(PageForm):
-    reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
+    reason = forms.CharField(label=_("认定理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH)
+
+
+class RegradeForm(PageForm):
+    """Raise or lower the severity (tickets.services.regrade): a provider's downgrade of a fault or
+    security incident waits for the purchaser's approver."""
+
+    severity = forms.ChoiceField(label=_("新级别"), choices=Severity.choices)
+    reason = forms.CharField(label=_("调整理由（降低故障或安全事件级别时必填）"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=REASON_MAX_LENGTH, required=False)
 
 
 class AssignForm(PageForm):
@@ -216,6 +225,7 @@ ACTION_FORMS: dict[str, type[forms.Form] | None] = {
     "merge": MergeForm,
     "assign": AssignForm,
     "mark_major": MarkMajorForm,
+    "regrade": RegradeForm,
     "rate": RateForm,
 }
 

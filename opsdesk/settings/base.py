@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionFrequencyEnum": "routine.models.InspectionSchedule.Frequency",
         "InspectionRoundStatusEnum": "routine.models.InspectionRound.Status",
         "BackupRunResultEnum": "routine.models.BackupRun.Result", "IntegrationKindEnum": "monitoring.models.Integration.Kind",
+        "UtilisationDirectionEnum": "monitoring.models.Direction", "ResourceDirectionEnum": "tickets.models.ticket.Direction",
+        "ConsentStateEnum": "core.models.ConsentState", "OptimisationFindingStateEnum": "monitoring.models.OptimisationFinding.State",
     },
 }
 

@@ -9,10 +9,12 @@ Rules (issue 6):
   happened after the period; a running clock past its due time counts as a miss; a clock still
   running within its target is left out until it stops.
 - Values are unrounded fractions (rounding is for display); p90 by nearest rank.
-- Availability: unplanned downtime only. Planned maintenance is what changes.selectors
-  (planned_minutes_by_system, 8.2.8) says: inside an approved, completed change's window, up to its
-  expected interruption; nothing stored on the downtime records counts (a provider's claim waits for
-  the purchaser). Outages crossing a period boundary are split; an ongoing outage counts up to `now`.
+- Availability: unplanned downtime only. Excluded is the union of planned maintenance as
+  changes.selectors says (planned_spans_by_system, 8.2.8: inside an approved, completed change's
+  window, up to its expected interruption) and the planned / force-majeure claims the purchaser has
+  confirmed (tickets.selectors.exclusions.downtime_excluded_spans), intersected with the outages, so
+  no minute is excluded twice; an unconfirmed, rejected, disputed or withdrawn claim excludes nothing.
+  Outages crossing a period boundary are split; an ongoing outage counts up to `now`.
 
 Everything is aggregated in the database: one query for all SLA clocks (conditional aggregates), one
 per percentile (a single row at the nearest-rank offset), one for the ratings, one for major
@@ -29,12 +31,14 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from changes.selectors import planned_minutes_by_system
+from changes.selectors import planned_spans_by_system
 from tickets.models.reference import BusinessSystem
 from tickets.selectors import measures
-from tickets.selectors.downtime import downtime_intervals_by_system, intervals_minutes
+from tickets.selectors.downtime import downtime_intervals_by_system, intervals_intersection, intervals_minutes
+from tickets.selectors.exclusions import downtime_excluded_spans
 from tickets.selectors.reporting import ticket_scope_q
 
 from .periods import Period
@@ -105,10 +109,15 @@ LATER_DEFINITIONS = (
         "结果列示最低的系统值；总体（合并口径）1 − Σ非计划宕机分钟数 ÷（当月分钟数 × 已入云系统数）仅作参考。"
         "计划内维护只认已批准并实施完成的变更：仅扣除其批准的计划时间窗口内、且不超过其预计中断分钟数的宕机；"
         "窗口外或超出预计中断时长的部分（超时，哪怕一分钟）计为非计划宕机；变更被事后驳回或取消的，其分钟数随即计回；"
-        "未关联变更的计划停机申报须采购人确认，确认前照常计入；跨月的宕机按月拆分；"
+        "未关联变更的计划内或不可抗力停机申报须采购人确认，确认后才扣除，待确认、驳回、有异议或撤回的照常计入；"
+        "变更窗口与已确认申报重叠的分钟只扣除一次；跨月的宕机按月拆分；"
         "同一系统重叠的宕机记录只计一次；尚未结束的宕机计至统计时刻；当月未结束时分母取已过去的分钟数。目标 99.99%。"
     )),
-    (KPI_LABELS["major_incidents"], _("项目经理标记为重大并注明原因的安全事件数。目标 0 次（全年）。")),
+    (KPI_LABELS["major_incidents"], _(
+        "经采购人认定或确认为重大责任安全事件的故障及安全事件数：采购人审批人的认定即时生效，项目经理提出的认定须采购人审批人确认后才计入，"
+        "被提出异议的随即不计。除本期数外，另列合同服务年度（自合同开始日起每满一年，如 2025-06-27 至 2026-06-26）"
+        "年初至本期末的累计数。目标 0 次（全年）。"
+    )),
     (KPI_LABELS["onboarding_rate"], _("已入云业务系统数 ÷ 业务系统总数（按统计时刻的登记状态）。目标 100%。")),
     (KPI_LABELS["satisfaction_rate"], _(
         "评分为 4 或 5 的满意度评价数 ÷ 全部评价数（评价归属其工单的月份），并给出评价数。目标 95%。"
@@ -221,23 +230,30 @@ def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None
     return measures.missed_clocks(period=period, scope=scope, now=now, bounds=bounds)
 
 
-def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime, system_ids: list[int]) -> dict[int, float]:
-    """Unplanned downtime minutes per system in the period (up to now): every outage (merged per
-    system, tickets.selectors.downtime) less the planned-maintenance minutes of the one rule
-    (changes.selectors.planned_minutes_by_system, 8.2.8). One query, two more when a system of the
-    scope had downtime and an approved, completed change's window in the period."""
+def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime,
+                        system_ids: list[int]) -> dict[int, tuple[float, float]]:
+    """(unplanned, excluded) downtime minutes per system in the period (up to now): every outage
+    (merged per system, tickets.selectors.downtime) less what is excluded from it, which is the union
+    of the planned-maintenance spans of the one rule (changes.selectors.planned_spans_by_system, 8.2.8)
+    and the planned / force-majeure claims the purchaser has confirmed
+    (tickets.selectors.exclusions.downtime_excluded_spans, issue 15 item 3), intersected with the
+    outages: a minute both under a change window and claimed is excluded once, and a claimed minute
+    without an outage excludes nothing. One query, up to three more when a system of the scope had
+    downtime (the change windows, their outages, the confirmed claims)."""
     if not system_ids:
         return {}
-    total = {
-        system_id: intervals_minutes(spans)
-        for system_id, spans in downtime_intervals_by_system(
-            business_system_ids=system_ids, start=period.start, end=period.end, now=now
-        ).items()
-    }
-    if not total:
+    outages = downtime_intervals_by_system(business_system_ids=system_ids, start=period.start, end=period.end, now=now)
+    if not outages:
         return {}
-    planned = planned_minutes_by_system(start=period.start, end=period.end, now=now, business_system_ids=list(total))
-    return {system_id: max(0.0, minutes - planned.get(system_id, 0.0)) for system_id, minutes in total.items()}
+    ids = sorted(outages)
+    planned = planned_spans_by_system(business_system_ids=ids, start=period.start, end=period.end, now=now)
+    claimed = downtime_excluded_spans(business_system_ids=ids, start=period.start, end=min(period.end, now))
+    result: dict[int, tuple[float, float]] = {}
+    for system_id, spans in outages.items():
+        excluded_spans = [(p.start, p.end) for p in planned.get(system_id, [])] + claimed.get(system_id, [])
+        excluded = intervals_minutes(intervals_intersection(spans, excluded_spans))
+        result[system_id] = (max(0.0, intervals_minutes(spans) - excluded), excluded)
+    return result
 
 
 def ticket_list_url(**filters: Any) -> str:
@@ -279,7 +295,8 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
         "missed": ticket_list_url(**common, kind=response["kind"], clock=response["clock"], clock_state="unstopped"),
     }
     links["availability"] = {"all": ticket_list_url(**common, severity=str(measures.SYSTEM_DOWN_SEVERITY))}
-    links["major_incidents"] = {"all": ticket_list_url(**common, kind=str(measures.MAJOR_INCIDENT_KIND), major_incident=1)}
+    links["major_incidents"] = {"all": ticket_list_url(**common, kind=[str(k) for k in measures.MAJOR_INCIDENT_KINDS],
+                                                       major_incident=1)}
     links["satisfaction_rate"] = {
         "all": ticket_list_url(**common, rating="rated"),
         "missed": ticket_list_url(**common, rating="unsatisfied"),
@@ -317,14 +334,16 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     in_cloud = [pk for pk, status in systems if status == BusinessSystem.Onboarding.IN_CLOUD]
     minutes = period.minutes_until(now)
     downtime = _downtime_by_system(period, scope, now, in_cloud)
-    total_down = sum(downtime.values())
+    total_down = sum(down for down, _excluded in downtime.values())
     by_system = []
     for pk in in_cloud:
-        value = (1 - downtime.get(pk, 0.0) / minutes) if minutes else None
+        down, excluded = downtime.get(pk, (0.0, 0.0))
+        value = (1 - down / minutes) if minutes else None
         by_system.append({
             "business_system": pk,
             "value": value,
-            "downtime_minutes": downtime.get(pk, 0.0),
+            "downtime_minutes": down,
+            "excluded_minutes": excluded,
             "met": None if value is None else value >= AVAILABILITY_TARGET,
         })
     # Issue 15 item 4: every system must meet the target on its own; a pooled figure would let one
@@ -348,8 +367,17 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     counts = measures.ticket_figures(period=period, scope=scope, bounds=bounds)
     major, reopened = counts["major_incidents"], counts["reopened"]
     figures["reopened"] = {"value": reopened, "target": None, "met": None, "count": reopened}
-    figures["major_incidents"] = {"value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET,
-                                  "count": major}
+    # 验收 1(3)'s target is 0 a year: the service year to the end of the period beside the period's count.
+    today = timezone.localtime(now).date()
+    year = measures.major_incidents_year_to_date(period=period, scope=scope,
+                                                 day=max(period.first_day, min(period.last_day, today)))
+    ytd = year["count"]
+    figures["major_incidents"] = {
+        "value": major, "target": MAJOR_INCIDENTS_TARGET, "met": major <= MAJOR_INCIDENTS_TARGET, "count": major,
+        "year_to_date": ytd,
+        "service_year": None if ytd is None else f"{year['first_day']:%Y-%m-%d}..{year['last_day']:%Y-%m-%d}",
+        "year_met": None if ytd is None else ytd <= MAJOR_INCIDENTS_TARGET,
+    }
     sat = _share(counts["satisfied"], counts["rated"], SATISFACTION_TARGET)
     sat["rated"], sat["satisfied"] = counts["rated"], counts["satisfied"]
     figures["satisfaction_rate"] = sat

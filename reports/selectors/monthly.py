@@ -94,6 +94,8 @@ def _systems_table(kpis: KpiResult, period: Period, scope: Scope, now: dt.dateti
                 "availability": avail["value"] if avail else None,
                 "availability_met": avail["met"] if avail else None,
                 "downtime_minutes": avail["downtime_minutes"] if avail else None,
+                # Planned under an approved change, or claimed and confirmed by the purchaser (counted once).
+                "excluded_minutes": avail["excluded_minutes"] if avail else None,
             }
         )
     return table

@@ -154,7 +154,15 @@ DOWNTIME_COLUMNS = _last(
 def _downtime_nature(row: dict) -> str:
     """计划内维护 only for minutes inside an approved, completed change's window (8.2.8)."""
     if not row["planned_minutes"]:
-        return "非计划停机（申报待确认）" if row["claimed_planned"] else "非计划停机"
+        if not row["claimed_planned"]:
+            return "非计划停机"
+        kind, state = row.get("claim") or ("planned", "requested")
+        claimed = "不可抗力" if kind == "force_majeure" else "计划内"
+        if state == "confirmed":
+            return f"{claimed}（采购人已确认，不计入）"
+        if state == "requested":
+            return f"非计划停机（{claimed}申报待确认）"
+        return f"非计划停机（{claimed}申报未获确认）"
     if row["unplanned_minutes"] >= 1 / 60:
         return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分"
     return "计划内维护"

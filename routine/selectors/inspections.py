@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import user_is_auditor, user_is_provider_staff
 
 from ..models import InspectionResult, InspectionRound, InspectionSchedule, InspectionTemplate
+from ..services.inspections import ROUND_TRANSITIONS
 from .access import get_visible, visible
 
 
@@ -34,6 +35,18 @@ def inspection_round_get_for_user(*, user, round_id: int) -> InspectionRound:
         Prefetch("results", queryset=InspectionResult.objects.select_related("item", "ticket")),
     )
     return get_visible(qs, user=user, system_path="schedule__business_system", pk=round_id)
+
+
+def inspection_round_actions_for(*, actor, round_: InspectionRound) -> list[str]:
+    """What `actor` may do with the round now (routine.services.inspections.ROUND_TRANSITIONS): the page
+    offers the checklist form, the API lists them, and the complete endpoint refuses (403 / 409) what
+    this does not allow."""
+    return ROUND_TRANSITIONS.actions_for(user=actor, obj=round_)
+
+
+def inspection_round_refusal(*, actor, round_: InspectionRound, action: str):
+    """Why `actor` may not take `action` on the round (the table's domain error: 403, 409), or None."""
+    return ROUND_TRANSITIONS.refusal(action=action, user=actor, obj=round_)
 
 
 def inspection_result_list_for_user(*, user=None, organization_id: int | None = None) -> QuerySet[InspectionResult]:

@@ -5,9 +5,13 @@ from accounts.selectors import user_is_provider_staff
 from core.exceptions import PermissionDenied
 
 
-def require_provider_staff(actor: User, message: str = "") -> None:
+def may_write(actor: User) -> bool:
     """Routine records are the provider's work: purchasers and auditors read them and write nothing."""
-    if not user_is_provider_staff(actor):
+    return user_is_provider_staff(actor)
+
+
+def require_provider_staff(actor: User, message: str = "") -> None:
+    if not may_write(actor):
         raise PermissionDenied(message or None)
 
 

@@ -11,12 +11,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import users_with_role
+from accounts.selectors import user_is_provider_staff, users_with_role
+from core.db import lock_one
 from core.exceptions import Conflict, IllegalTransition, ValidationFailed
 from core.services import notification_send
+from core.transitions import Transition, TransitionTable
 from roster.selectors.duty import on_duty_at
 from roster.selectors.periods import periods_touching
 from roster.selectors.records import shifts_between
@@ -29,18 +32,29 @@ from .access import require_provider_staff
 Freq = InspectionSchedule.Frequency
 S = InspectionRound.Status
 
-# The state table of a round: (from, action) -> to. Who: provider staff (complete); the scheduler (miss).
-ROUND_TRANSITIONS = {
-    (S.PENDING, "complete"): S.DONE,
-    (S.PENDING, "miss"): S.MISSED,
-}
+
+def _staff(user, round_) -> bool:
+    return user is not None and user_is_provider_staff(user)
 
 
-def _move(round_: InspectionRound, action: str) -> str:
-    to = ROUND_TRANSITIONS.get((round_.status, action))
-    if to is None:
-        raise IllegalTransition(_("巡检当前状态为“%(status)s”，不能执行此操作") % {"status": round_.get_status_display()})
-    return to
+def _scheduler(user, round_) -> bool:
+    """Only the scheduler marks a round missed (no person: `user` is None)."""
+    return user is None
+
+
+# The state table of a round (core.transitions): provider staff complete a pending round; the scheduler
+# marks it missed once its grace time is over (inspection_round_flag_missed checks the time). Pages and
+# the API offer what routine.selectors.inspections.inspection_round_actions_for allows.
+ROUND_TRANSITIONS = TransitionTable(
+    [
+        Transition("complete", frozenset({S.PENDING}), S.DONE, _staff, gettext_lazy("提交巡检"),
+                   denied=gettext_lazy("只有服务商人员可以提交巡检")),
+        Transition("miss", frozenset({S.PENDING}), S.MISSED, _scheduler, gettext_lazy("记为漏检")),
+    ],
+    state_label=lambda state: str(S(state).label),
+    state_refusal=lambda state, action: _("巡检当前状态为“%(status)s”，不能%(action)s") % {"status": state, "action": action},
+    state_field="status",
+)
 
 
 # ---------------------------------------------------------------- templates and schedules
@@ -197,10 +211,9 @@ def inspection_round_complete(*, actor: User, round_id: int, answers: dict, note
                               now: dt.datetime | None = None) -> InspectionRound:
     """answers: {item id: {"value": ..., "note": ..., "abnormal": bool (text items)}}. Every item is
     answered; a number outside its limits or a check marked abnormal is an anomaly."""
-    require_provider_staff(actor)
     now = now or timezone.now()
-    round_ = InspectionRound.objects.select_for_update().select_related("schedule__template").get(pk=round_id)
-    to = _move(round_, "complete")
+    round_ = lock_one(InspectionRound.objects.select_related("schedule__template"), round_id)
+    to = ROUND_TRANSITIONS.check(action="complete", user=actor, obj=round_).target
     items = list(round_.schedule.template.items.all())
     errors: dict[str, list[str]] = {}
     results = []
@@ -267,7 +280,9 @@ def inspection_round_flag_missed(*, round_id: int, now: dt.datetime | None = Non
     round_ = InspectionRound.objects.select_for_update().select_related("schedule__template").filter(pk=round_id).first()
     if round_ is None or round_.status != S.PENDING or round_.due_by >= now:
         return False
-    round_.status, round_.flagged_at = _move(round_, "miss"), now
+    if ROUND_TRANSITIONS.refusal(action="miss", user=None, obj=round_) is not None:
+        return False
+    round_.status, round_.flagged_at = ROUND_TRANSITIONS["miss"].target, now
     round_.save(update_fields=["status", "flagged_at"])
     leaders = [seat.member.user for seat in on_duty_at(at=round_.slot) if seat.position == "leader"]
     leaders = leaders or list(users_with_role(Role.DUTY_LEADER))

@@ -20,6 +20,7 @@ from core.db import lock_one
 from core.exceptions import ValidationFailed
 from core.tabular import parse_choice, parse_day, read_table
 from core.transitions import Transition, TransitionTable
+from core.uploads import ALLOWED, CheckedUpload, UploadRejected, upload_check
 from tickets.models.reference import BusinessSystem, Host
 
 from ..models import AntivirusSweep, Finding, FindingEvent, RiskAcceptance, SecurityActivity, SecurityWarning, Severity3
@@ -51,17 +52,48 @@ def security_activity_create(*, actor: User, kind: str, title: str, organization
         errors["ended_on"] = [_("结束日期不能早于开始日期")]
     if any(s.organization_id != organization.pk for s in systems or []):
         errors["systems"] = [_("业务系统须属于该采购人")]
-    if report is not None and (report.size > settings.OPSDESK_ATTACHMENT_MAX_BYTES or
-                               not report.name.lower().endswith((".pdf", ".docx", ".xlsx", ".zip"))):
-        errors["report"] = [_("报告须为 PDF、docx、xlsx 或 zip，且不超过附件大小上限")]
+    checked = None
+    if report is not None:
+        try:
+            checked = report_check(report)
+        except UploadRejected as exc:
+            errors["report"] = exc.fields["file"]
     if errors:
         raise ValidationFailed(fields=errors)
     activity = SecurityActivity.objects.create(
         kind=kind, title=title.strip(), organization=organization, scope=scope, started_on=started_on, ended_on=ended_on,
-        people=people, lead=actor, created_at=now or timezone.now(), **({"report": report} if report is not None else {}),
+        people=people, lead=actor, created_at=now or timezone.now(),
     )
+    if checked is not None:
+        activity.report.save(checked.name, checked.file, save=False)
+        activity.save(update_fields=["report"])
     if systems:
         activity.systems.set(systems)
+    return activity
+
+
+REPORT_EXTENSIONS = {"pdf", "docx", "xlsx", "zip"}
+
+
+def report_check(upload) -> CheckedUpload:
+    """A self-check report: PDF, docx, xlsx or zip whose content matches its name, within the attachment
+    size limit (core.uploads, as ticket attachments). Raises UploadRejected (field "file")."""
+    return upload_check(upload, allowed=REPORT_EXTENSIONS, max_bytes=settings.OPSDESK_ATTACHMENT_MAX_BYTES)
+
+
+def security_activity_report_content_type(activity: SecurityActivity) -> str:
+    """The stored report's media type, from its checked extension."""
+    return ALLOWED.get(activity.report.name.rpartition(".")[2].lower(), ("application/octet-stream",))[0]
+
+
+@transaction.atomic
+def security_activity_report_attach(*, actor: User, activity_id: int, upload) -> SecurityActivity:
+    """Attach (or replace) the activity's report. Provider staff; the file is checked as above."""
+    require_provider_staff(actor)
+    checked = report_check(upload)
+    activity = lock_one(SecurityActivity.objects.all(), activity_id)
+    activity.report.save(checked.name, checked.file, save=False)
+    activity.save(update_fields=["report"])
     return activity
 
 
@@ -165,16 +197,29 @@ def finding_move(*, actor: User, finding_id: int, action: str, note: str = "", n
     return finding
 
 
+LIVE_ACCEPTANCE_STATES = ("requested", "confirmed", "disputed")
+
+
+def finding_accept_risk_refusal(*, finding: Finding, live_request: bool) -> ValidationFailed | None:
+    """Why no risk acceptance may be asked for `finding` now (verified, or a live request exists), or
+    None: the service raises it and routine.selectors.permissions.finding_actions_for offers the button."""
+    if finding.status == F.VERIFIED:
+        return ValidationFailed(_("问题已整改验证，无需接受风险"), fields={"finding": [_("问题已整改验证，无需接受风险")]})
+    if live_request:
+        return ValidationFailed(_("该问题已有风险接受申请"), fields={"finding": [_("该问题已有风险接受申请")]})
+    return None
+
+
 @transaction.atomic
 def finding_accept_risk_request(*, actor: User, finding_id: int, reason: str) -> RiskAcceptance:
     """Ask the purchaser's approver to accept the finding's risk (core.consent). One live request per
     finding; a verified finding needs none."""
     require_provider_staff(actor)
     finding = lock_one(Finding.objects.select_related("business_system"), finding_id)
-    if finding.status == F.VERIFIED:
-        raise ValidationFailed(fields={"finding": [_("问题已整改验证，无需接受风险")]})
-    if RiskAcceptance.objects.filter(finding=finding, state__in=["requested", "confirmed", "disputed"]).exists():
-        raise ValidationFailed(fields={"finding": [_("该问题已有风险接受申请")]})
+    live = RiskAcceptance.objects.filter(finding=finding, state__in=LIVE_ACCEPTANCE_STATES).exists()
+    refusal = finding_accept_risk_refusal(finding=finding, live_request=live)
+    if refusal is not None:
+        raise refusal
     request = RiskAcceptance(finding=finding, organization_id=finding.business_system.organization_id)
     request = consent_open(request, actor=actor, reason=reason)
     FindingEvent.objects.create(finding=finding, action="risk_requested", from_status=finding.status,
@@ -290,6 +335,15 @@ def findings_import_openvas(*, actor: User, activity: SecurityActivity, data: by
             "source_ref": f"openvas:{result.get('id') or number}",
         }))
     return _import(actor=actor, activity=activity, rows=rows, partial=partial, now=now or timezone.now())
+
+
+def findings_import(*, actor: User, activity: SecurityActivity, name: str, data: bytes, partial: bool = False,
+                    now: dt.datetime | None = None) -> dict:
+    """A Greenbone/OpenVAS XML report (.xml) or the CSV/xlsx template, by the file's name: the one entry
+    the page and the API call."""
+    if name.lower().endswith(".xml"):
+        return findings_import_openvas(actor=actor, activity=activity, data=data, partial=partial, now=now)
+    return findings_import_csv(actor=actor, activity=activity, name=name, data=data, partial=partial, now=now)
 
 
 # ---------------------------------------------------------------- antivirus and warnings

@@ -10,7 +10,7 @@ T3 fault P1   10-31 23:58 (last day), ack 00:05 (+7), locate 00:20 (+22), resolv
 T4 fault P3   10-12, cancelled before acknowledgement (excluded)
 T5 resource   10-15 10:00 vCPU increase, ack 10:05, pending 10:30–14:30 (pause), resolved 16:00 → 120 min
 T6 fault P3   10-20 10:00, ack +5, resolved 10:20, REOPENED 11:00, resolved 12:00 → 80 min (miss)
-T7 security   10-25 08:00 P2, never acknowledged (past due → miss), marked major by the PM
+T7 security   10-25 08:00 P2, never acknowledged (past due → miss), proposed major by the PM, confirmed by the approver
 T8 fault P4   11-05 09:55, not yet acknowledged (running within target → left out of November)
 """
 
@@ -44,13 +44,12 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
 def october(users, systems, purchaser):
     from tickets.models import BusinessSystem
     from tickets.services.downtime import downtime_record_create
-    from tickets.services.exclusions import ticket_cancel
+    from tickets.services.exclusions import exclusion_decide, ticket_cancel, ticket_mark_major
     from tickets.services.satisfaction import ticket_rate
     from tickets.services.tickets import (
         ticket_acknowledge,
         ticket_create,
         ticket_locate,
-        ticket_mark_major,
         ticket_pend,
         ticket_reopen,
         ticket_resolve,
@@ -101,7 +100,8 @@ def october(users, systems, purchaser):
     ticket_resolve(actor=eng, ticket=t6, resolution="更新导出模板", now=at(10, 20, 12))
 
     t7 = fault("疑似入侵", at(10, 25, 8), severity="P2", kind="security")
-    ticket_mark_major(actor=pm, ticket=t7, reason="造成数据泄露风险", now=at(10, 25, 9))
+    proposal = ticket_mark_major(actor=pm, ticket=t7, reason="造成数据泄露风险", now=at(10, 25, 9))
+    exclusion_decide(actor=users["approver"], exclusion=proposal, action="confirm", now=at(10, 25, 10))
 
     t8 = fault("小问题", at(11, 5, 9, 55), severity="P4")
     return {"t1": t1, "t2": t2, "t3": t3, "t4": t4, "t5": t5, "t6": t6, "t7": t7, "t8": t8, "legacy": legacy,

@@ -12,7 +12,7 @@ KEYS = {"response_rate", "response_time", "resolve_time", "restore_time", "resou
         "major_incidents", "onboarding_rate", "satisfaction_rate", "reopened"}
 
 
-def test_kpi_api_keys_and_shapes(october, users, api, purchaser, time_machine):
+def test_kpi_api_keys_and_shapes(october, contract, users, api, purchaser, time_machine):
     time_machine.move_to(EVAL_AT, tick=False)
     response = api(users["approver"]).get("/api/v1/reports/kpis/", {"month": "2026-10"})
     assert response.status_code == 200, response.json()
@@ -21,9 +21,11 @@ def test_kpi_api_keys_and_shapes(october, users, api, purchaser, time_machine):
     assert body["response_time"]["value"] == 0.6 and body["response_time"]["p90_minutes"] == 20
     assert {"value", "target", "met", "count", "within_target", "mean_minutes", "p90_minutes", "max_minutes"} <= set(body["resolve_time"])
     assert {"downtime_minutes", "by_system"} <= set(body["availability"])
-    assert set(body["availability"]["by_system"][0]) == {"business_system", "value", "downtime_minutes", "met"}
+    assert set(body["availability"]["by_system"][0]) == {"business_system", "value", "downtime_minutes", "excluded_minutes", "met"}
     assert {"rated", "satisfied"} <= set(body["satisfaction_rate"])
     assert body["major_incidents"]["value"] == 1
+    # The contract's service year (the renewal from 2026-06-27) to the end of October: T7 only.
+    assert (body["major_incidents"]["year_to_date"], body["major_incidents"]["service_year"]) == (1, "2026-06-27..2027-06-26")
     assert "/tickets/" in body["response_time"]["tickets_url"]
 
 

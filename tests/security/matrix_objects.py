@@ -144,6 +144,30 @@ class MatrixObjects(dict):
     def _other_finding(self):
         return self.finding("other")
 
+    def security_activity(self, side: str):
+        """A self-check with its report attached (the download's matrix cells)."""
+
+        def build():
+            import io
+
+            from routine.services.security import security_activity_create, security_activity_report_attach
+
+            org = self.purchaser if side == "own" else self.other_purchaser
+            activity = security_activity_create(
+                actor=self.users["engineer"], kind="pentest", title=f"矩阵测试渗透 {side}", organization=org, scope="门户",
+                started_on=dt.date(2026, 1, 1), ended_on=dt.date(2026, 1, 2), people="矩阵", systems=[self.systems[side]])
+            upload = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+            upload.name = "报告.pdf"
+            return security_activity_report_attach(actor=self.users["engineer"], activity_id=activity.pk, upload=upload).pk
+
+        return self._once(f"security_activity:{side}", build)
+
+    def _own_security_activity(self):
+        return self.security_activity("own")
+
+    def _other_security_activity(self):
+        return self.security_activity("other")
+
     def _own_risk_acceptance(self):
         from routine.services.security import finding_accept_risk_request
 

@@ -194,7 +194,9 @@ MATRIX += [
             "cancel": dict(requester=200, approver=200, engineer=403, tech_lead=403, duty_leader=202, project_manager=202),
             "close": dict(requester=409, approver=409, engineer=403, tech_lead=403, duty_leader=409, project_manager=409),
             "locate": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
-            "mark-major": dict(requester=403, approver=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=400),
+            # Issue 15 item 9: the purchaser's approver classifies a fault as a major incident at once (200); the
+            # project manager's proposal waits for that approver (202).
+            "mark-major": dict(requester=403, approver=200, engineer=403, tech_lead=403, duty_leader=403, project_manager=202),
             "pend": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
             "reopen": dict(requester=409, approver=409, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
             "resolve": dict(requester=403, approver=403, engineer=409, tech_lead=409, duty_leader=409, project_manager=409),
@@ -499,6 +501,54 @@ MATRIX += [
           expect(403, anonymous=302, engineer=200, tech_lead=200, duty_leader=200, project_manager=200, auditor=200,
                  approver=200, requester=200, other_requester=404),
           data={"action": "nothing"}, writers=(), note="an unknown action: the page again with the message"),
+]
+
+# The routine pages that write (create and edit forms; record pages' actions): the provider's staff get the
+# form (an empty submit: the form again with its errors), purchasers and the auditor 403, another purchaser's
+# record 404. A drill's result form sends whoever may not record back to the drill page (302).
+W_OWN_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=404, auditor=403)
+W_OTHER_PAGE = expect(200, anonymous=302, requester=404, approver=404, other_requester=403, auditor=403)
+MATRIX += [
+    Entry("routine/backups/policies/new/", "GET", "/routine/backups/policies/new/", W_ROUTINE_PAGE),
+    Entry("routine/backups/policies/new/", "POST", "/routine/backups/policies/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/backups/policies/<int:pk>/edit/", "GET", "/routine/backups/policies/{own_backup_policy}/edit/", W_OWN_PAGE),
+    Entry("routine/backups/policies/<int:pk>/edit/", "GET", "/routine/backups/policies/{other_backup_policy}/edit/", W_OTHER_PAGE),
+    Entry("routine/backups/policies/<int:pk>/edit/", "POST", "/routine/backups/policies/{own_backup_policy}/edit/", W_OWN_PAGE,
+          note="empty form"),
+    Entry("routine/inspections/setup/", "GET", "/routine/inspections/setup/", PAGE_ANY_SIGNED_IN),
+    Entry("routine/inspections/templates/new/", "GET", "/routine/inspections/templates/new/", W_ROUTINE_PAGE),
+    Entry("routine/inspections/templates/new/", "POST", "/routine/inspections/templates/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/inspections/schedules/new/", "GET", "/routine/inspections/schedules/new/", W_ROUTINE_PAGE),
+    Entry("routine/inspections/schedules/new/", "POST", "/routine/inspections/schedules/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/security/activities/new/", "GET", "/routine/security/activities/new/", W_ROUTINE_PAGE),
+    Entry("routine/security/activities/new/", "POST", "/routine/security/activities/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/security/activities/<int:pk>/", "GET", "/routine/security/activities/{own_security_activity}/", PAGE_OWN),
+    Entry("routine/security/activities/<int:pk>/", "GET", "/routine/security/activities/{other_security_activity}/", PAGE_OTHER),
+    Entry("routine/security/activities/<int:pk>/", "POST", "/routine/security/activities/{own_security_activity}/", W_OWN_PAGE,
+          note="no file: the upload form again"),
+    Entry("routine/security/activities/<int:pk>/report/", "GET", "/routine/security/activities/{own_security_activity}/report/",
+          PAGE_OWN),
+    Entry("routine/security/activities/<int:pk>/report/", "GET", "/routine/security/activities/{other_security_activity}/report/",
+          PAGE_OTHER),
+    Entry("api/v1/security-activities/<int:pk>/report/", "GET", "/api/v1/security-activities/{own_security_activity}/report/",
+          API_OWN),
+    Entry("api/v1/security-activities/<int:pk>/report/", "GET", "/api/v1/security-activities/{other_security_activity}/report/",
+          API_OTHER),
+    Entry("api/v1/security-activities/<int:pk>/report/", "POST", "/api/v1/security-activities/{own_security_activity}/report/",
+          expect(400, anonymous=403, requester=403, approver=403, other_requester=404, auditor=403), note="no file"),
+    Entry("routine/security/findings/new/", "GET", "/routine/security/findings/new/", W_ROUTINE_PAGE),
+    Entry("routine/security/findings/new/", "POST", "/routine/security/findings/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/security/warnings/new/", "GET", "/routine/security/warnings/new/", W_ROUTINE_PAGE),
+    Entry("routine/security/warnings/new/", "POST", "/routine/security/warnings/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/security/antivirus/new/", "GET", "/routine/security/antivirus/new/", W_ROUTINE_PAGE),
+    Entry("routine/security/antivirus/new/", "POST", "/routine/security/antivirus/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/drills/new/", "GET", "/routine/drills/new/", W_ROUTINE_PAGE),
+    Entry("routine/drills/new/", "POST", "/routine/drills/new/", W_ROUTINE_PAGE, note="empty form"),
+    Entry("routine/drills/<int:pk>/record/", "GET", "/routine/drills/{own_drill}/record/",
+          expect(200, anonymous=302, requester=302, approver=302, auditor=302, other_requester=404),
+          note="who may not record is sent to the drill page"),
+    Entry("routine/drills/<int:pk>/record/", "POST", "/routine/drills/{own_drill}/record/", W_OWN_PAGE,
+          note="empty form: the form again; others refused by the drill's table"),
 ]
 
 # --- the exclusion ledger (issue 15): only the owning purchaser's approver decides; who asked withdraws ---

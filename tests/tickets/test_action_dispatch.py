@@ -22,15 +22,21 @@ def test_one_name_per_action_everywhere():
 
 
 def test_mark_major_through_the_api_url_and_the_page_url(api, client, users, new_ticket):
+    """Issue 15 item 9: the project manager's proposal waits for the purchaser's approver (202, the
+    request); the approver's own classification counts at once (200, the ticket)."""
     by_api = new_ticket("security", "P2")
     response = api(users["project_manager"]).post(f"/api/v1/tickets/{by_api.pk}/mark-major/", {"reason": "数据泄露"}, format="json")
-    assert response.status_code == 200, response.json()
-    assert response.json()["major_incident"] is True
+    assert response.status_code == 202, response.json()
+    assert (response.json()["kind"], response.json()["state"]) == ("major_incident", "requested")
+    by_api.refresh_from_db()
+    assert not by_api.major_incident
     again = api(users["project_manager"]).post(f"/api/v1/tickets/{by_api.pk}/mark-major/", {"reason": "再次"}, format="json")
-    assert again.status_code == 409 and again.json()["message"] == "该安全事件已认定为重大安全事件"
+    assert again.status_code == 409 and again.json()["fields"] == {"state": ["requested"]}
+    own = api(users["approver"]).post(f"/api/v1/tickets/{by_api.pk}/mark-major/", {"reason": "采购人认定"}, format="json")
+    assert own.status_code == 200 and own.json()["major_incident"] is True
 
-    by_page = new_ticket("security", "P2")
-    client.force_login(users["project_manager"])
+    by_page = new_ticket("fault", "P2")
+    client.force_login(users["approver"])
     response = client.post(f"/tickets/{by_page.pk}/do/mark_major/", {"reason": "数据泄露"})
     assert response.status_code == 302
     by_page.refresh_from_db()

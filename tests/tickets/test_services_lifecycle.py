@@ -15,6 +15,7 @@ from core.exceptions import Conflict, IllegalTransition, PermissionDenied, Valid
 from core.models import Notification, OutboxMessage
 from core.tasks import outbox_deliver_pending
 from tickets.models import SatisfactionFollowUp, Ticket, TicketEvent
+from tickets.services import exclusions as exclusion_svc
 from tickets.services import tickets as svc
 from tickets.services.downtime import downtime_record_correct
 from tickets.services.satisfaction import satisfaction_follow_up_close, ticket_rate
@@ -204,26 +205,36 @@ def test_downtime_defaults_and_corrections_with_reason(api, users, new_ticket, t
 
 
 @pytest.mark.django_db
-def test_project_manager_marks_a_security_incident_major(users, new_ticket):
+def test_the_project_manager_proposes_a_major_incident_and_the_approver_decides(users, new_ticket):
+    """Issue 15 item 9: a fault or security incident; the PM's proposal counts once the approver confirms."""
     security = new_ticket("security", "P1")
-    fault = new_ticket("fault", "P1")
+    request = new_ticket("request", "P3")
     with pytest.raises(PermissionDenied):
-        svc.ticket_mark_major(actor=users["duty_leader"], ticket=security, reason="数据泄露")
+        exclusion_svc.ticket_mark_major(actor=users["duty_leader"], ticket=security, reason="数据泄露")
     with pytest.raises(ValidationFailed):
-        svc.ticket_mark_major(actor=users["project_manager"], ticket=fault, reason="x")
-    ticket = svc.ticket_mark_major(actor=users["project_manager"], ticket=security, reason="涉及公民个人信息泄露")
-    assert ticket.major_incident and ticket.major_marked_by == users["project_manager"]
+        exclusion_svc.ticket_mark_major(actor=users["project_manager"], ticket=request, reason="x")
+    proposal = exclusion_svc.ticket_mark_major(actor=users["project_manager"], ticket=security, reason="涉及公民个人信息泄露")
+    security.refresh_from_db()
+    assert proposal.state == "requested" and not security.major_incident
     with pytest.raises(Conflict):
-        svc.ticket_mark_major(actor=users["project_manager"], ticket=security, reason="再次")
+        exclusion_svc.ticket_mark_major(actor=users["project_manager"], ticket=security, reason="再次")
+    exclusion_svc.exclusion_decide(actor=users["approver"], exclusion=proposal, action="confirm")
+    security.refresh_from_db()
+    assert security.major_incident and security.major_marked_by == users["project_manager"]
     assert security.events.filter(kind="major_marked").count() == 1
+    with pytest.raises(Conflict):
+        exclusion_svc.ticket_mark_major(actor=users["approver"], ticket=security, reason="再次")
+    exclusion_svc.exclusion_decide(actor=users["approver"], exclusion=proposal, action="dispute", note="复核后不属于")
+    security.refresh_from_db()
+    assert not security.major_incident
 
 
 @pytest.mark.django_db
 def test_actions_for_each_role(users, new_ticket):
     ticket = new_ticket()
-    assert ticket_actions_for(user=users["requester"], ticket=ticket) == ["cancel", "merge", "update", "comment", "attach"]
+    assert ticket_actions_for(user=users["requester"], ticket=ticket) == ["cancel", "merge", "update", "comment", "attach", "regrade"]
     assert ticket_actions_for(user=users["engineer"], ticket=ticket) == [
-        "acknowledge", "claim", "update", "comment", "attach", "downtime"
+        "acknowledge", "claim", "update", "comment", "attach", "downtime", "regrade"
     ]
     assert "assign" in ticket_actions_for(user=users["duty_leader"], ticket=ticket)
     assert "assign" not in ticket_actions_for(user=users["engineer"], ticket=ticket)

@@ -96,7 +96,8 @@ def test_fault_conclusions_at_the_edge(users, new_ticket):
     svc.ticket_acknowledge(actor=engineer, ticket=ticket)
     _edge(lambda text: svc.ticket_locate(actor=engineer, ticket=ticket, note=text), "note", NOTE_MAX_LENGTH)
     incident = new_ticket(kind="security", severity="P1")
-    _edge(lambda text: svc.ticket_mark_major(actor=users["project_manager"], ticket=incident, reason=text), "reason", NOTE_MAX_LENGTH)
+    # A major-incident classification is a consent request (issue 15 item 9): the consent reason's limit.
+    _edge(lambda text: exclusion_svc.ticket_mark_major(actor=users["approver"], ticket=incident, reason=text), "reason", REASON_MAX_LENGTH)
     _edge(lambda text: downtime_svc.ticket_downtime_report_update(actor=engineer, ticket=ticket, root_cause=text),
           "root_cause", TEXT_MAX_LENGTH)
 

@@ -1,4 +1,4 @@
-from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, ExclusionKind
+from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, TICKET_STATE_KINDS, Exclusion, ExclusionKind
 from .policy_change import SlaPolicyChange
 from .reference import BusinessSystem, Contract, Host, ServiceItem
 from .ticket import (
@@ -30,6 +30,7 @@ __all__ = [
     "NUMBER_PREFIX",
     "OPEN_STATUSES",
     "TICKET_EXCLUSION_KINDS",
+    "TICKET_STATE_KINDS",
     "BusinessSystem",
     "CalendarKind",
     "ClockName",

@@ -20,12 +20,18 @@ class ExclusionKind(models.TextChoices):
     FORCE_MAJEURE = "force_majeure", _("不可抗力")
     PAUSE = "pause", _("合同时钟暂停")
     DOWNGRADE = "downgrade", _("降低级别")
+    # Not an exclusion but the same consent (issue 15 item 9): the provider's proposal that a fault or
+    # security incident is a major liability incident counts only once the purchaser confirms it.
+    MAJOR_INCIDENT = "major_incident", _("重大责任安全事件认定")
 
 
 # Kinds that take a whole ticket out of every figure (it counts as if never reported).
 TICKET_EXCLUSION_KINDS = (ExclusionKind.CANCELLATION, ExclusionKind.DUPLICATE)
 # Kinds that take downtime minutes out of availability.
 DOWNTIME_EXCLUSION_KINDS = (ExclusionKind.PLANNED, ExclusionKind.FORCE_MAJEURE)
+# Kinds whose effect follows their state both ways: carried out on a confirmation, undone on a dispute
+# (the ticket's severity, its major-incident mark), one waiting request per ticket at a time.
+TICKET_STATE_KINDS = (ExclusionKind.DOWNGRADE, ExclusionKind.MAJOR_INCIDENT)
 
 
 class Exclusion(ConsentRequest):

@@ -42,6 +42,23 @@ def intervals_minutes(spans: Iterable[Interval]) -> float:
     return sum((e - s).total_seconds() for s, e in spans) / 60
 
 
+def intervals_intersection(spans: Iterable[Interval], other: Iterable[Interval]) -> list[Interval]:
+    """The part of `spans` that `other` covers, as a sorted union: a minute covered twice in either
+    list (a claim overlapping a change window) is in the answer once."""
+    left, right = intervals_union(spans), intervals_union(other)
+    found: list[Interval] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        start, end = max(left[i][0], right[j][0]), min(left[i][1], right[j][1])
+        if start < end:
+            found.append((start, end))
+        if left[i][1] <= right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return found
+
+
 def downtime_intervals_by_system(
     *, business_system_ids: Iterable[int] | None, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> dict[int, list[Interval]]:

@@ -13,7 +13,7 @@ from accounts.selectors import user_sees_all_tenants, user_tenant_id
 from core.consent import consent_counts_q
 from core.exceptions import NotFound
 
-from ..models import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, Ticket
+from ..models import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, ExclusionKind, Ticket
 
 
 def exclusion_queryset() -> QuerySet[Exclusion]:
@@ -88,9 +88,12 @@ def kpi_ticket_q(prefix: str = "") -> Q:
 
 def downtime_excluded_spans(*, business_system_ids: list[int], start: dt.datetime,
                             end: dt.datetime) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Confirmed planned / force-majeure claims per system, as spans overlapping [start, end): the
-    minutes availability leaves out beside approved change windows. A claim on a downtime record
-    without its own times covers that record."""
+    """1.2.9, 8.2.8 (availability; planned maintenance): confirmed planned / force-majeure claims per
+    system, as spans overlapping [start, end): the minutes availability leaves out beside approved
+    change windows (the caller unions both and
+    intersects them with the outages, so nothing is excluded twice). A claim keeps the times the
+    provider claimed (a later correction of the record cannot widen it); where it has none, it covers
+    its record, an open one up to `end`. One query."""
     rows = (
         Exclusion.objects.filter(consent_counts_q(), kind__in=DOWNTIME_EXCLUSION_KINDS,
                                  business_system_id__in=business_system_ids)
@@ -99,11 +102,32 @@ def downtime_excluded_spans(*, business_system_ids: list[int], start: dt.datetim
     )
     found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
     for system_id, s, e, ds, de in rows:
-        span_start, span_end = s or ds, e or de
-        if span_start is None or span_end is None or span_end <= start or span_start >= end:
+        # A claim on an outage still open runs with it (to `end`, which the caller caps at now).
+        span_start, span_end = s or ds, e or de or end
+        if span_start is None or span_end <= start or span_start >= end:
             continue
         found.setdefault(system_id, []).append((span_start, span_end))
     return found
+
+
+def major_incident_ticket_ids() -> QuerySet:
+    """Ids of the tickets classified as major liability incidents with the purchaser's consent: an
+    approver's own classification, or the provider's proposal once confirmed (issue 15 item 9)."""
+    return Exclusion.objects.filter(consent_counts_q(), kind=ExclusionKind.MAJOR_INCIDENT).values("ticket_id")
+
+
+def major_incident_q(prefix: str = "") -> Q:
+    """The tickets every major-incident figure counts (the one rule: confirmed classifications only)."""
+    return Q(**{f"{prefix}pk__in": major_incident_ticket_ids()})
+
+
+def downtime_claims(*, record_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(kind, state) of the latest planned / force-majeure claim on each of the downtime records. One query."""
+    rows = (
+        Exclusion.objects.filter(downtime_id__in=record_ids, kind__in=DOWNTIME_EXCLUSION_KINDS)
+        .order_by("downtime_id", "requested_at", "pk").values_list("downtime_id", "kind", "state")
+    )
+    return {record_id: (kind, state) for record_id, kind, state in rows}
 
 
 def tickets_reopened_count(tickets: QuerySet[Ticket]) -> int:

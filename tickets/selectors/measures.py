@@ -13,9 +13,11 @@ import math
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from ..models import (
     ClockName,
+    Contract,
     Direction,
     ResourceKind,
     SatisfactionRating,
@@ -25,7 +27,7 @@ from ..models import (
     Ticket,
     TicketKind,
 )
-from .exclusions import kpi_ticket_q, tickets_reopened_count
+from .exclusions import kpi_ticket_q, major_incident_q, tickets_reopened_count
 from .reporting import INCIDENT_KINDS, PeriodLike, ScopeLike, ticket_scope_q
 from .sla import (
     CLOCK_FIGURES,
@@ -39,7 +41,9 @@ from .sla import (
 )
 
 SYSTEM_DOWN_SEVERITY = Severity.P1  # a downed system (8.2.12 "系统宕机"): availability and the restore clock
-MAJOR_INCIDENT_KIND = TicketKind.SECURITY  # 验收 1(3): major (responsibility) security incidents
+# 验收 1(3): major liability incidents (重大责任安全事件), faults or security incidents, counted only as the
+# purchaser consented (tickets.selectors.exclusions.major_incident_q, issue 15 item 9).
+MAJOR_INCIDENT_KINDS = INCIDENT_KINDS
 SATISFIED_FROM_SCORE = 4  # a rating of 4 or 5 is satisfied (验收 1(6))
 CLOCK_FIGURE_KEYS = tuple(CLOCK_FIGURES)
 # The figures whose durations (mean, p90, max) are reported; resource adjustments only as an on-time share.
@@ -160,10 +164,54 @@ def ticket_figures(*, period: PeriodLike, scope: ScopeLike, bounds) -> dict[str,
     tickets = Ticket.objects.filter(
         Q(reported_at__gte=period.start, reported_at__lt=period.end) & kpi_ticket_q() & ticket_scope_q(scope)
     )
-    major = tickets.filter(kind=MAJOR_INCIDENT_KIND, major_incident=True).count()
+    major = tickets.filter(Q(kind__in=MAJOR_INCIDENT_KINDS) & major_incident_q()).count()
     reopened = tickets_reopened_count(tickets.filter(kind__in=INCIDENT_KINDS))
     rated = SatisfactionRating.objects.filter(ticket__in=tickets)
     if bounds is not None:  # the same planner hint as for the clocks (see ticket_id_bounds)
         rated = rated.filter(ticket_id__gte=bounds[0], ticket_id__lte=bounds[1])
     ratings = rated.aggregate(rated=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM_SCORE)))
     return {"major_incidents": major, "reopened": reopened, **ratings}
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def service_year(*, organization_id: int | None, day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The contract's service year containing `day` (first and last day, inclusive): from the
+    contract's start date, a year at a time, the last one ending with the contract (e.g.
+    2025-06-27..2026-06-26). The purchaser's contract covering the day (any purchaser's, the earliest,
+    without one); None when no contract covers it. One query."""
+    contracts = Contract.objects.filter(start_date__lte=day, end_date__gte=day)
+    if organization_id is not None:
+        contracts = contracts.filter(purchaser_id=organization_id)
+    row = contracts.order_by("start_date", "pk").values_list("start_date", "end_date").first()
+    if row is None:
+        return None
+    start, end = row
+    years = day.year - start.year
+    while _add_years(start, years) > day:
+        years -= 1
+    first = _add_years(start, years)
+    return first, min(_add_years(start, years + 1) - dt.timedelta(days=1), end)
+
+
+def major_incidents_year_to_date(*, period: PeriodLike, scope: ScopeLike, day: dt.date) -> dict[str, Any]:
+    """验收 1(3) counts major liability incidents over the contract's service year (target 0 a year):
+    the counted tickets of the scope reported from the start of the service year containing `day` up
+    to the end of the period (never past the service year), classified major with the purchaser's
+    consent. `count` None without a contract covering `day`. Two queries (one without a contract)."""
+    year = service_year(organization_id=scope.organization_id, day=day)
+    if year is None:
+        return {"count": None, "first_day": None, "last_day": None}
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(year[0], dt.time.min, tzinfo=tz)
+    end = min(period.end, dt.datetime.combine(year[1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    count = Ticket.objects.filter(
+        Q(reported_at__gte=start, reported_at__lt=end, kind__in=MAJOR_INCIDENT_KINDS)
+        & kpi_ticket_q() & ticket_scope_q(scope) & major_incident_q()
+    ).count()
+    return {"count": count, "first_day": year[0], "last_day": year[1]}

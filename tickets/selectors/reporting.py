@@ -37,7 +37,7 @@ from ..models import (
     clock_label,
 )
 from .downtime import downtime_planned_parts
-from .exclusions import kpi_ticket_q
+from .exclusions import downtime_claims, kpi_ticket_q
 from .sla import clock_counted_q, clock_figure_q, clock_missed_q, clock_state_case, clock_within_q, sla_target_minutes
 
 
@@ -277,12 +277,13 @@ def _planned_rows(records: list[DowntimeRecord], now: dt.datetime) -> list[tuple
 
 def downtime_records_in(*, period: PeriodLike, organization_id: int | None, now: dt.datetime) -> list[dict[str, Any]]:
     """Downtime records (宕机记录) overlapping the period, each with its planned-maintenance minutes from
-    the one rule (8.2.8) and whether it carries a planned claim awaiting the purchaser. One query, one or
-    two more when there are records."""
+    the one rule (8.2.8) and the planned claim it carries with the purchaser's answer (`claim`). One
+    query, one or two more when there are records, one more when one of them carries a claim."""
     qs = DowntimeRecord.objects.filter(start__lt=period.end).filter(Q(end__isnull=True) | Q(end__gt=period.start))
     if organization_id is not None:
         qs = qs.filter(business_system__organization_id=organization_id)
     records = list(qs.select_related("business_system", "ticket").order_by("start", "pk"))
+    claims = _claim_states([r.pk for r in records if r.claimed_planned])
     return [
         {
             "business_system__name": r.business_system.name,
@@ -292,9 +293,19 @@ def downtime_records_in(*, period: PeriodLike, organization_id: int | None, now:
             "planned_minutes": planned,
             "unplanned_minutes": max(0.0, total - planned),
             "claimed_planned": r.claimed_planned,
+            # The claim's exclusion (issue 15 item 3): (kind, state), or None without a claim.
+            "claim": claims.get(r.pk),
         }
         for r, total, planned, _changes in _planned_rows(records, now)
     ]
+
+
+def _claim_states(record_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The planned / force-majeure claim of each record: (kind, state) of its latest exclusion. One
+    query when there are claims."""
+    if not record_ids:
+        return {}
+    return downtime_claims(record_ids=record_ids)
 
 
 def ratings_of(*, period: PeriodLike, scope: ScopeLike) -> QuerySet[SatisfactionRating]:

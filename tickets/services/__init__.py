@@ -4,9 +4,12 @@ checking the transition table in tickets.services.transitions and writing the ti
 For pages (forms call exactly these; errors are core.exceptions.DomainError with `message`/`fields`):
 - tickets.services.tickets: ticket_create, ticket_update (EDITABLE_FIELDS), ticket_acknowledge,
   ticket_claim, ticket_assign, ticket_start, ticket_pend, ticket_resume, ticket_locate, ticket_resolve,
-  ticket_close, ticket_reopen, ticket_mark_major
+  ticket_close, ticket_reopen
 - tickets.services.exclusions: ticket_cancel, ticket_merge (open an exclusion: the purchaser's own act
-  takes effect at once, the provider's once the purchaser confirms), exclusion_decide
+  takes effect at once, the provider's once the purchaser confirms), ticket_mark_major (the same
+  consent for a major liability incident), exclusion_decide
+- tickets.services.regrade: ticket_regrade (raise at once; a provider's downgrade of a fault or
+  security incident waits for the purchaser)
 - tickets.services.comments: ticket_comment, ticket_attachment_add (ALLOWED_TYPES)
 - tickets.services.satisfaction: ticket_rate, satisfaction_follow_up_close
 - tickets.services.downtime: downtime_record_create, downtime_record_correct

@@ -13,7 +13,7 @@ from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket
 from ..selectors.tickets import ticket_list_for_user
-from . import comments, downtime, exclusions, satisfaction, tickets
+from . import comments, downtime, exclusions, regrade, satisfaction, tickets
 
 
 def _downtime_correct(*, actor, ticket: Ticket, record: DowntimeRecord, **data):
@@ -47,7 +47,8 @@ TICKET_ACTIONS: dict[str, Callable] = {
     "reopen": tickets.ticket_reopen,
     "cancel": exclusions.ticket_cancel,
     "merge": _merge,
-    "mark_major": tickets.ticket_mark_major,
+    "mark_major": exclusions.ticket_mark_major,
+    "regrade": regrade.ticket_regrade,
     "rate": satisfaction.ticket_rate,
     "comment": comments.ticket_comment,
     "attach": comments.ticket_attachment_add,

@@ -10,8 +10,9 @@ from core.db import lock_one
 from core.exceptions import NotFound, ValidationFailed
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH, text_lengths_check
 
-from ..models import DowntimeRecord, Ticket, TicketEvent
+from ..models import DOWNTIME_EXCLUSION_KINDS, DowntimeRecord, ExclusionKind, Ticket, TicketEvent
 from .events import ticket_event_record
+from .exclusions import exclusion_open
 from .transitions import ticket_action_check
 
 
@@ -22,7 +23,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 @transaction.atomic
 def downtime_record_create(
     *, actor: User, ticket: Ticket, start: dt.datetime | None = None, end: dt.datetime | None = None,
-    planned: bool = False, reason: str = "", now: dt.datetime | None = None,
+    planned: bool = False, reason: str = "", claim_kind: str = ExclusionKind.PLANNED, now: dt.datetime | None = None,
 ) -> DowntimeRecord:
     """Clauses 8.2.12 and 1.2.9 (system down; availability): record an outage for a ticket (a P1 gets one
     automatically at creation). Default: from the ticket's reported_at to its resolve time (open while
@@ -30,8 +31,10 @@ def downtime_record_create(
 
     `planned=True` no longer takes any minute out of availability (8.2.8): only an approved, completed
     change's window does, computed when read (changes.selectors.planned_spans_by_system). The claim
-    is kept as `claimed_planned` with its reason, for the purchaser to confirm or reject through the
-    exclusion ledger (issue 15); until then it counts as unplanned."""
+    is kept as `claimed_planned` with its reason and opens an exclusion of `claim_kind` (planned
+    maintenance or force majeure) for the purchaser to confirm or reject (issue 15 item 3); until
+    it is confirmed, and again after a rejection, dispute or withdrawal, the minutes count as
+    unplanned. The exclusion keeps the times claimed (the record's end when it is still open)."""
     now = now or timezone.now()
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     ticket_action_check(action="downtime", user=actor, ticket=ticket)
@@ -43,12 +46,19 @@ def downtime_record_create(
         raise ValidationFailed(fields={"reason": ["停机时间与工单报告/解决时间不同，请说明原因"]})
     if planned and not reason.strip():
         raise ValidationFailed(fields={"reason": ["申报计划内停机须说明原因（待采购人确认）"]})
+    if planned and claim_kind not in DOWNTIME_EXCLUSION_KINDS:
+        raise ValidationFailed(fields={"claim_kind": ["申报类型无效"]})
     record = DowntimeRecord.objects.create(
         ticket=ticket, business_system=ticket.business_system, start=start, end=end, claimed_planned=planned,
         claim_reason=reason.strip() if planned else "", reason_corrected=reason if custom else "", created_at=now,
     )
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.DOWNTIME_RECORDED, actor=actor, at=now, note=reason,
                         data={"downtime": record.pk, "start": _iso(start), "end": _iso(end), "claimed_planned": planned})
+    if planned:
+        exclusion_open(
+            actor=actor, kind=claim_kind, reason=reason, business_system=record.business_system, ticket=ticket,
+            downtime=record, start=start, end=end, effective_at=start, now=now,
+        )
     return record
 
 

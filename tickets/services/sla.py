@@ -83,6 +83,34 @@ def sla_clocks_build(*, ticket: Ticket, heavy_important: bool, days: WorkingDays
     return clocks
 
 
+def sla_clocks_add_missing(*, ticket: Ticket, at: dt.datetime, heavy_important: bool = False) -> list[SlaClock]:
+    """Clause 8.2.12, regrade (issue 15 item 8): the clocks the ticket's (new) severity calls for that it lacks, e.g.
+    the restore clock of a fault raised to P1, started at the ORIGINAL report time like every clock
+    (8.2.12). A clock whose stop milestone the ticket has already passed is stopped at that moment, with
+    its figures; a running one already past its due time is breached at once. The clocks it has keep the
+    target they started with. Caller holds the ticket row lock and saves ticket.next_due_at."""
+    days = WorkingDays()
+    existing = _clocks(ticket)
+    have = {clock.name for clock in existing}
+    added = [c for c in sla_clocks_build(ticket=ticket, heavy_important=heavy_important, days=days) if c.name not in have]
+    passed = {StopMilestone.ACKNOWLEDGE: ticket.acknowledged_at, StopMilestone.LOCATE: ticket.located_at,
+              StopMilestone.RESOLVE: ticket.resolved_at}
+    for clock in added:
+        stop_at = passed.get(clock.stop_on)
+        if stop_at is not None:
+            clock.stopped_at = stop_at
+            clock.next_escalation_at = None
+            try:
+                _stop_figures(clock, stop_at, days)
+            except CalendarDataMissing as missing:
+                clock.calendar_warning = str(missing)
+        else:
+            clock.breached = clock.due_at is not None and at >= clock.due_at
+    SlaClock.objects.bulk_create(added)
+    _refresh_next_due(ticket, existing + added)
+    return added
+
+
 def sla_clocks_next_due(clocks: list[SlaClock]) -> dt.datetime | None:
     """The ticket's `next_due_at`: the earliest due time of its running clocks."""
     running = [c.due_at for c in clocks if c.stopped_at is None and c.paused_at is None and c.due_at is not None]

@@ -1,4 +1,5 @@
-"""Ticket use cases: create, update, the lifecycle moves, claim and assignment, major incidents.
+"""Ticket use cases: create, update, the lifecycle moves, claim and assignment (major incidents and
+regrades: tickets.services.exclusions and .regrade, as they may need the purchaser's consent).
 
 Each service locks the ticket row, checks the transition table (tickets.services.transitions), changes
 the row, moves the SLA clocks and writes the timeline, all in one transaction; notifications go to the
@@ -16,7 +17,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id, users_with_role
+from accounts.selectors import user_has_role, user_is_auditor, user_is_provider_staff, user_tenant_id
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.limits import (
     DESCRIPTION_MAX_LENGTH,
@@ -591,26 +592,3 @@ def ticket_cancel_apply(*, actor: User, ticket: Ticket, reason: str, now: dt.dat
 def ticket_lock(ticket: Ticket) -> Ticket:
     """The ticket re-read under its row lock (for services of this app beside this module)."""
     return _lock(ticket)
-
-
-@transaction.atomic
-def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
-    """验收 1(3) (major liability security incidents: 0 a year): The project manager marks a security incident as
-    major (重大安全事件), with the reason."""
-    now = now or timezone.now()
-    text_lengths_check(reason=(reason, NOTE_MAX_LENGTH))
-    if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["请填写认定理由"]})
-    ticket = _lock(ticket)
-    ticket_action_check(action="mark_major", user=actor, ticket=ticket)  # a security incident, not yet major
-    ticket.major_incident = True
-    ticket.major_incident_reason = reason
-    ticket.major_marked_by = actor
-    ticket.major_marked_at = now
-    _save(ticket, now, "major_incident", "major_incident_reason", "major_marked_by", "major_marked_at")
-    ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.MAJOR_MARKED, actor=actor, at=now, note=reason)
-    ticket_notify(
-        recipients=list(users_with_role(Role.PROJECT_MANAGER, Role.DUTY_LEADER)), kind="ticket_major",
-        title=f"重大安全事件：{ticket.number}", body=f"{ticket.title}\n认定理由：{reason}", url=ticket_url(ticket), webhook=True,
-    )
-    return ticket

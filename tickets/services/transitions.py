@@ -123,11 +123,19 @@ def _unrated(user, ticket: Ticket):
 
 
 def _major_candidate(user, ticket: Ticket):
-    if ticket.kind != TicketKind.SECURITY:
-        return ValidationFailed(fields={"kind": ["只有安全事件可以认定为重大安全事件"]})
+    if ticket.kind not in (TicketKind.FAULT, TicketKind.SECURITY):
+        return ValidationFailed(fields={"kind": ["只有故障或安全事件可以认定为重大责任安全事件"]})
     if ticket.major_incident:
-        return Conflict("该安全事件已认定为重大安全事件")
+        return Conflict("该工单已认定为重大责任安全事件")
     return None
+
+
+def pm_or_tenant_approver(user, ticket: Ticket) -> bool:
+    """The project manager proposes; an approver of the ticket's purchaser classifies (issue 15 item 9)."""
+    flags = _active_flags(user)
+    if not flags:
+        return False
+    return flags["pm"] or (not flags["staff"] and user_has_role(user, Role.APPROVER) and _same_tenant(user, ticket))
 
 
 def ticket_is_rated(ticket: Ticket) -> bool:
@@ -168,9 +176,12 @@ TRANSITIONS = TransitionTable(
         Transition("rate", frozenset({S.RESOLVED, S.CLOSED}), None, tenant, pgettext_lazy("ticket action", "评价"), _unrated),
         Transition("downtime", ALL_STATUSES - {S.CANCELLED}, None, staff, pgettext_lazy("ticket action", "记录停机")),
         Transition(
-            "mark_major", ALL_STATUSES - {S.CANCELLED}, None, project_manager,
-            pgettext_lazy("ticket action", "认定重大安全事件"), _major_candidate,
+            "mark_major", ALL_STATUSES - {S.CANCELLED}, None, pm_or_tenant_approver,
+            pgettext_lazy("ticket action", "认定重大责任安全事件"), _major_candidate,
         ),
+        # Raise (provider) or lower (provider: a downgrade exclusion for a fault or security incident;
+        # the purchaser's own users on its tickets at once): tickets.services.regrade.
+        Transition("regrade", ALL_STATUSES - {S.CANCELLED}, None, tenant_or_staff, pgettext_lazy("ticket action", "调整级别")),
     ],
     visible=_visible,
     not_found=lambda: _("工单不存在"),

@@ -24,11 +24,13 @@ def _page(client, ticket) -> str:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("engineer", {"acknowledge", "claim", "comment", "attach"}),
-        ("duty_leader", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach"}),
-        ("project_manager", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach"}),
-        ("requester", {"cancel", "merge", "comment", "attach"}),
-        ("approver", {"cancel", "merge", "comment", "attach"}),
+        # regrade: raise or lower the severity (issue 15 item 8); mark_major: the PM proposes, the purchaser's
+        # approver classifies a fault or security incident as a major liability incident (item 9).
+        ("engineer", {"acknowledge", "claim", "comment", "attach", "regrade"}),
+        ("duty_leader", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach", "regrade"}),
+        ("project_manager", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach", "regrade", "mark_major"}),
+        ("requester", {"cancel", "merge", "comment", "attach", "regrade"}),
+        ("approver", {"cancel", "merge", "comment", "attach", "regrade", "mark_major"}),
         ("auditor", set()),
     ],
 )
@@ -141,14 +143,22 @@ def test_the_ticket_page_costs_the_same_queries_however_much_it_holds(login, use
         client.get(f"/tickets/{ticket.pk}/")
 
 
-def test_only_the_project_manager_may_mark_a_security_incident_major(login, users, new_ticket):
+def test_the_project_manager_proposes_and_the_approver_classifies_a_major_incident(login, users, new_ticket):
     incident = new_ticket(kind="security", severity="P2")
     assert "mark_major" in action_urls(_page(login(users["project_manager"]), incident), incident.pk)
+    assert "mark_major" in action_urls(_page(login(users["approver"]), incident), incident.pk)
     assert "mark_major" not in action_urls(_page(login(users["engineer"]), incident), incident.pk)
-    fault = new_ticket()
-    assert "mark_major" not in action_urls(_page(login(users["project_manager"]), fault), fault.pk)
-    response = login(users["project_manager"]).post(f"/tickets/{incident.pk}/do/mark_major/", {"reason": "涉及敏感数据泄露"})
+    request = new_ticket(kind="request", severity="P3")
+    assert "mark_major" not in action_urls(_page(login(users["project_manager"]), request), request.pk)
+    response = login(users["project_manager"]).post(f"/tickets/{incident.pk}/do/mark_major/", {"reason": "涉及敏感数据泄露"},
+                                                    follow=True)
+    assert "采购人审批人确认后才计入指标" in response.content.decode()
+    assert "重大安全事件认定" not in _page(login(users["requester"]), incident)  # not yet: it waits
+    # The approver classifying what the PM proposed confirms the proposal (no second request).
+    response = login(users["approver"]).post(f"/tickets/{incident.pk}/do/mark_major/", {"reason": "确认"})
     assert response.status_code == 302
+    assert list(incident.exclusions.values_list("kind", "state", "decided_by")) == [
+        ("major_incident", "confirmed", users["approver"].pk)]
     html = _page(login(users["requester"]), incident)
     assert "重大安全事件" in html and "涉及敏感数据泄露" in html
 

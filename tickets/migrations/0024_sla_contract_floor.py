@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_roles'),
-        ('tickets', '0022_clock_names_one_map'),
+        ('tickets', '0023_exclusion_major_incident_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
