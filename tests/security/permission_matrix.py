@@ -504,10 +504,10 @@ MATRIX += [
 ]
 
 # The routine pages that write (create and edit forms; record pages' actions): the provider's staff get the
-# form (an empty submit: the form again with its errors), purchasers and the auditor 403, another purchaser's
-# record 404. A drill's result form sends whoever may not record back to the drill page (302).
+# form (an empty submit: the form again with its errors), purchasers and the auditors 403, another purchaser's
+# record 404 (to its auditor too). A drill's result form sends whoever may not record back to the drill page (302).
 W_OWN_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=404, auditor=403)
-W_OTHER_PAGE = expect(200, anonymous=302, requester=404, approver=404, other_requester=403, auditor=403)
+W_OTHER_PAGE = expect(200, anonymous=302, requester=404, approver=404, other_requester=403, auditor=404, provider_auditor=403)
 MATRIX += [
     Entry("routine/backups/policies/new/", "GET", "/routine/backups/policies/new/", W_ROUTINE_PAGE),
     Entry("routine/backups/policies/new/", "POST", "/routine/backups/policies/new/", W_ROUTINE_PAGE, note="empty form"),
