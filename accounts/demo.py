@@ -23,7 +23,10 @@ ACCOUNTS = [
     ("appr1", "周强", PURCHASER_1, "信息中心", "信息中心主任", [Role.APPROVER, Role.REQUESTER], "13900000002"),
     ("req2", "吴敏", PURCHASER_2, "信息科", "信息科科员", [Role.REQUESTER], "13900000003"),
     ("appr2", "郑涛", PURCHASER_2, "信息科", "信息科科长", [Role.APPROVER, Role.REQUESTER], "13900000004"),
+    # An auditor reads what its organisation may see: purchaser A's 审计处 reads purchaser A only,
+    # the provider's quality auditor every purchaser.
     ("audit", "冯雪", PURCHASER_1, "审计处", "审计员", [Role.AUDITOR], "13900000005"),
+    ("qa", "钱程", PROVIDER, None, "质量审计员", [Role.AUDITOR], "13800000021"),
 ]
 
 

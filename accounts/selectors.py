@@ -43,10 +43,20 @@ def user_is_auditor(user: User | AnonymousUser) -> bool:
     return Role.AUDITOR in user_roles(user)
 
 
+def user_is_provider_auditor(user: User | AnonymousUser) -> bool:
+    """An auditor employed by the provider (its quality auditor), not by a purchaser."""
+    if not user_is_auditor(user):
+        return False
+    org = user.organization
+    return org is not None and org.kind == Organization.Kind.PROVIDER
+
+
 def user_sees_all_tenants(user: User | AnonymousUser) -> bool:
-    """Clauses 6.2.4, 6.2.9 (per-organisation access): Provider staff and auditors read every purchaser's data;
-    purchaser staff only their own."""
-    return user_is_provider_staff(user) or user_is_auditor(user) or bool(getattr(user, "is_superuser", False))
+    """Clauses 6.2.4, 6.2.9 (per-organisation access), the one rule every access selector applies:
+    provider staff, the provider's own auditors and superusers read every purchaser's data; everyone of
+    a purchaser — its auditors included — only that purchaser's (user_tenant_id). An auditor belongs
+    to the organisation that employs it: a purchaser's 审计处 audits that purchaser, not the others."""
+    return user_is_provider_staff(user) or user_is_provider_auditor(user) or bool(getattr(user, "is_superuser", False))
 
 
 def user_tenant_id(user: User) -> int | None:

@@ -26,3 +26,14 @@ class ChangesConfig(AppConfig):
         demo_seeders_register(self.label, DemoSeeder("changes: change requests", demo.seed))
         nav_register(self.label, *NAV_ITEMS)
         home_panels_register(self.label, *HOME_PANELS)
+        from core.audit.selectors import AuditSubject, audit_subjects_register
+
+        from .models import ChangeApproval, ChangeEvent, ChangeRequest
+
+        # A purchaser's auditor reads the audit entries about the changes touching its systems.
+        audit_subjects_register(
+            self.label,
+            AuditSubject(ChangeRequest, "business_systems__organization_id"),
+            AuditSubject(ChangeApproval, "change__business_systems__organization_id"),
+            AuditSubject(ChangeEvent, "change__business_systems__organization_id"),
+        )

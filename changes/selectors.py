@@ -57,7 +57,7 @@ def transition_allowed(from_status: str, to_status: str) -> bool:
 # --- access ---------------------------------------------------------------------------------------
 
 def change_list_for_user(*, user) -> QuerySet[ChangeRequest]:
-    """Changes the user may read. Provider staff and auditors: all. Purchaser users: changes touching a
+    """Changes the user may read. Provider staff and the provider's auditors: all (user_sees_all_tenants). Purchaser users: changes touching a
     business system of their organisation, and their own drafts."""
     qs = ChangeRequest.objects.select_related("requester", "template")
     if user_sees_all_tenants(user):

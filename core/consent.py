@@ -33,7 +33,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_provider_staff, user_tenant_id, users_with_role
+from accounts.selectors import (
+    user_has_role,
+    user_is_provider_staff,
+    user_sees_all_tenants,
+    user_tenant_id,
+    users_with_role,
+)
 
 from .db import lock_one
 from .exceptions import NotFound, ValidationFailed
@@ -179,7 +185,7 @@ def consent_decide(consent: ConsentRequest, *, actor, action: str, note: str = "
     model = type(consent)
     if (
         action != "withdraw"
-        and not user_is_provider_staff(actor)
+        and not user_sees_all_tenants(actor)
         and user_tenant_id(actor) is not None
         and user_tenant_id(actor) != consent.organization_id
     ):

@@ -21,3 +21,13 @@ class MonitoringConfig(AppConfig):
         panel_register("change_detail", change_silenced_alerts)
         demo_seeders_register(self.label, DemoSeeder("monitoring: integrations, alerts", demo.seed))
         nav_register(self.label, *NAV_ITEMS)
+        # A purchaser's auditor reads the audit entries about its integrations (alerts are not audited).
+        from core.audit.selectors import AuditSubject, audit_subjects_register
+
+        from .models import FindingEvent, Integration, OptimisationFinding, UtilisationSample
+        audit_subjects_register(
+            self.label, AuditSubject(Integration, "organization_id"),
+            AuditSubject(UtilisationSample, "host__business_system__organization_id"),
+            AuditSubject(OptimisationFinding, "business_system__organization_id"),
+            AuditSubject(FindingEvent, "finding__business_system__organization_id"),
+        )

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from accounts.selectors import user_is_provider_staff, user_sees_all_tenants
+from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied
 
 from . import forms
@@ -29,12 +29,13 @@ from .services.integrations import (
 
 
 def monitoring_page(view):
-    """Signed in, provider staff or auditors; domain errors that escape become 403 / 404."""
+    """Signed in, provider staff or auditors (a purchaser's auditor reads its purchaser's integrations,
+    through the selectors); domain errors that escape become 403 / 404."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not user_sees_all_tenants(request.user):
+        if not (user_sees_all_tenants(request.user) or user_is_auditor(request.user)):
             raise DjangoPermissionDenied
         try:
             return view(request, *args, **kwargs)

@@ -19,3 +19,11 @@ class ReportsConfig(AppConfig):
         home_panels_register(self.label, *HOME_PANELS)
         # The ticket page links to the downtime report behind the reports' own access rule.
         ticket_links_register(self.label, downtime_report_link)
+        # A purchaser's auditor reads the audit entries about its reports and packages.
+        from core.audit.selectors import AuditSubject, audit_subjects_register
+
+        from .models import AcceptancePackage, MonthlyReport
+        audit_subjects_register(
+            self.label,
+            AuditSubject(MonthlyReport, "contract__purchaser_id"), AuditSubject(AcceptancePackage, "contract__purchaser_id"),
+        )

@@ -36,3 +36,25 @@ class RoutineConfig(AppConfig):
 
         consent_register(RiskAcceptance, label=_("风险接受"),
                          queryset=lambda: RiskAcceptance.objects.select_related("finding__business_system", "requested_by"))
+        # A purchaser's auditor reads the audit entries about its systems' routine records.
+        from core.audit.selectors import AuditSubject, audit_subjects_register
+
+        from . import models as m
+        audit_subjects_register(
+            self.label,
+            AuditSubject(m.BackupPolicy, "business_system__organization_id"),
+            AuditSubject(m.BackupRun, "policy__business_system__organization_id"),
+            AuditSubject(m.RestoreTest, "policy__business_system__organization_id"),
+            AuditSubject(m.BackupAlert, "policy__business_system__organization_id"),
+            AuditSubject(m.InspectionSchedule, "business_system__organization_id"),
+            AuditSubject(m.InspectionRound, "schedule__business_system__organization_id"),
+            AuditSubject(m.InspectionResult, "round__schedule__business_system__organization_id"),
+            AuditSubject(m.SecurityActivity, "organization_id"),
+            AuditSubject(m.Finding, "business_system__organization_id"),
+            AuditSubject(m.FindingEvent, "finding__business_system__organization_id"),
+            AuditSubject(m.RiskAcceptance, "organization_id"),
+            AuditSubject(m.AntivirusSweep, "host__business_system__organization_id"),
+            AuditSubject(m.SecurityWarning, "organization_id"),
+            AuditSubject(m.Drill, "organization_id"),
+            AuditSubject(m.DrillProblem, "drill__organization_id"),
+        )

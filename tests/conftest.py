@@ -69,8 +69,9 @@ def make_user(db, provider, purchaser_dept):
 
 
 @pytest.fixture
-def users(make_user, other_purchaser) -> dict:
-    """One user per role, plus a requester and approver of another purchaser."""
+def users(make_user, other_purchaser, provider) -> dict:
+    """One user per role, plus a requester and approver of another purchaser. `auditor` is an auditor of
+    the requester's purchaser (it reads that purchaser only); `provider_auditor` the provider's (reads all)."""
     return {
         "requester": make_user(Role.REQUESTER),
         "approver": make_user(Role.APPROVER),
@@ -80,6 +81,7 @@ def users(make_user, other_purchaser) -> dict:
         "duty_leader": make_user(Role.DUTY_LEADER, Role.ENGINEER),
         "project_manager": make_user(Role.PROJECT_MANAGER),
         "auditor": make_user(Role.AUDITOR),
+        "provider_auditor": make_user(Role.AUDITOR, organization=provider),
         "other_requester": make_user(Role.REQUESTER, organization=other_purchaser),
         "other_approver": make_user(Role.APPROVER, organization=other_purchaser),
     }

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.exceptions import DomainError
 
 from .models import (
     BusinessSystem,
@@ -19,6 +21,7 @@ from .models import (
     TicketComment,
     TicketEvent,
 )
+from .services.policies import EDITABLE, sla_policy_create, sla_policy_update
 
 
 class ServiceItemInline(admin.TabularInline):
@@ -52,11 +55,58 @@ class HostAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    """Policies are data. Changes apply to tickets created afterwards; clocks keep their snapshot."""
+    """Policies are data. Changes apply to tickets created afterwards; clocks keep their snapshot.
+
+    The admin is no way around the contract's floor (issue 15 item 5): a contract policy's figures and
+    scope are read-only here (the PM tightens or proposes a looser target on the SLA page, through
+    tickets.services.policies), it cannot be deleted, and every other save goes through the same services."""
 
     list_display = ("name", "kind", "severity", "clock", "resource", "direction", "heavy_protection_important",
-                    "target_minutes", "calendar", "pausable", "stop_on", "active")
+                    "target_minutes", "contract_target_minutes", "calendar", "pausable", "stop_on", "active")
     list_filter = ("kind", "clock", "calendar", "active")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_contract:
+            return (*EDITABLE, "contract_target_minutes", "contract_pausable")
+        return ("contract_target_minutes", "contract_pausable")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is not None and not obj.is_contract and super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def _save(request, form, pk: int | None) -> SlaPolicy:
+        data = {name: form.cleaned_data[name] for name in EDITABLE if name in form.cleaned_data}
+        if pk is not None:
+            return sla_policy_update(actor=request.user, policy=SlaPolicy.objects.get(pk=pk), **data)
+        return sla_policy_create(actor=request.user, **data)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        save = self._save
+        pk = obj.pk if obj is not None else None
+
+        class SlaPolicyAdminForm(form_class):
+            def clean(self):
+                """The services' refusals (role, floor) as form errors: a dry run, rolled back."""
+                cleaned = super().clean()
+                if self.errors:
+                    return cleaned
+                try:
+                    with transaction.atomic():
+                        save(request, self, pk)
+                        transaction.set_rollback(True)
+                except DomainError as exc:
+                    self.add_error(None, str(exc.message))
+                    for field, messages in exc.fields.items():
+                        for message in messages:
+                            self.add_error(field if field in self.fields else None, str(message))
+                return cleaned
+
+        return SlaPolicyAdminForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = self._save(request, form, obj.pk if change else None).pk
+        obj.refresh_from_db()
 
 
 class SlaClockInline(ReadOnlyInline):

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import apis
 from . import apis_exclusions as exl
+from . import apis_policies as pol
 from . import apis_reference as ref
 from .services.actions import ticket_action_url_slug
 
@@ -47,6 +48,13 @@ urlpatterns = [
     ),
     path("sla-policies/", apis.SlaPolicyListApi.as_view(), name="api-sla-policies"),
     path("sla-policies/<int:pk>/", apis.SlaPolicyDetailApi.as_view(), name="api-sla-policy"),
+    path("sla-policies/<int:pk>/changes/", pol.SlaPolicyChangeProposeApi.as_view(), name="api-sla-policy-changes"),
+    path("sla-policy-changes/", pol.SlaPolicyChangeListApi.as_view(), name="api-sla-policy-change-list"),
+    *[
+        path(f"sla-policy-changes/<int:pk>/{action}/", pol.sla_policy_change_action_view(action),
+             name=f"api-sla-policy-change-{action}")
+        for action in pol.SLA_POLICY_CHANGE_ACTIONS
+    ],
     path("satisfaction-follow-ups/", apis.FollowUpListApi.as_view(), name="api-follow-ups"),
     path("satisfaction-follow-ups/<int:pk>/close/", apis.FollowUpCloseApi.as_view(), name="api-follow-up-close"),
 ]

@@ -711,8 +711,9 @@ class SlaPolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = SlaPolicy
         fields = ["id", "name", "kind", "severity", "clock", "resource", "direction", "heavy_protection_important",
-                  "target_minutes", "calendar", "pausable", "stop_on", "active", "clause", "description", "updated_at"]
-        read_only_fields = ["updated_at"]
+                  "target_minutes", "calendar", "pausable", "stop_on", "active", "clause", "description",
+                  "contract_target_minutes", "contract_pausable", "updated_at"]
+        read_only_fields = ["contract_target_minutes", "contract_pausable", "updated_at"]
 
 
 class SlaPolicyListApi(generics.ListAPIView):

@@ -33,3 +33,26 @@ class TicketsConfig(AppConfig):
 
         # Exclusions appear in the purchaser approver's consent inbox.
         consent_register(Exclusion, label=_("指标排除"), queryset=exclusion_queryset)
+        # A looser SLA target waits in the same inbox (issue 15 item 5).
+        from .models import SlaPolicyChange
+
+        consent_register(SlaPolicyChange, label=_("SLA 目标放宽"),
+                         queryset=lambda: SlaPolicyChange.objects.select_related("policy", "requested_by"))
+        from core.audit.selectors import AuditSubject, audit_subjects_register
+
+        from . import models as m
+
+        # A purchaser's auditor reads the audit entries about that purchaser's records.
+        audit_subjects_register(
+            self.label,
+            AuditSubject(m.Contract, "purchaser_id"), AuditSubject(m.ServiceItem, "contract__purchaser_id"),
+            AuditSubject(m.BusinessSystem, "organization_id"), AuditSubject(m.Host, "business_system__organization_id"),
+            AuditSubject(m.Ticket, "organization_id"), AuditSubject(m.SlaClock, "ticket__organization_id"),
+            AuditSubject(m.SlaEscalation, "clock__ticket__organization_id"),
+            AuditSubject(m.TicketEvent, "ticket__organization_id"), AuditSubject(m.TicketComment, "ticket__organization_id"),
+            AuditSubject(m.TicketAttachment, "ticket__organization_id"),
+            AuditSubject(m.DowntimeRecord, "business_system__organization_id"),
+            AuditSubject(m.SatisfactionRating, "ticket__organization_id"),
+            AuditSubject(m.SatisfactionFollowUp, "ticket__organization_id"),
+            AuditSubject(m.Exclusion, "organization_id"), AuditSubject(m.SlaPolicyChange, "organization_id"),
+        )

@@ -27,3 +27,6 @@ NAV_ITEMS += (
     NavItem(_("指标排除"), "exclusion-list", order=60),
     NavItem(_("待我确认的排除"), "exclusion-inbox", roles=frozenset({Role.APPROVER}), order=61),
 )
+
+# The contract's targets and the proposals to loosen them (issue 15 item 5): under 管理.
+NAV_ITEMS += (NavItem(_("SLA 策略"), "sla-policies", order=86, group="admin"),)

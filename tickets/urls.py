@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views_reference
-from .views import detail, exclusions, queues, submit
+from .views import detail, exclusions, policies, queues, submit
 
 urlpatterns = [
     path("systems/", views_reference.business_system_list, name="business-systems"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("tickets/queue/<slug:queue>/", queues.ticket_queue_page, name="ticket-queue-named"),
     path("tickets/<int:pk>/", detail.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/do/<slug:action>/", detail.ticket_action, name="ticket-action"),
+    path("sla-policies/", policies.sla_policies, name="sla-policies"),
+    path("sla-policies/changes/<int:pk>/<slug:action>/", policies.sla_policy_change_action, name="sla-policy-change-action"),
     path("exclusions/", exclusions.exclusion_list, name="exclusion-list"),
     path("exclusions/inbox/", exclusions.exclusion_inbox, name="exclusion-inbox"),
     path("exclusions/<int:pk>/", exclusions.exclusion_detail, name="exclusion-detail"),

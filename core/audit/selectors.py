@@ -1,18 +1,65 @@
 """Reads of the audit trail and of login attempts. Only auditors and project managers (and superusers)
-may read them; everyone else gets PermissionDenied (403)."""
+may read them; everyone else gets PermissionDenied (403).
+
+What a reader sees follows the one tenant rule (accounts.selectors.user_sees_all_tenants): the provider's
+people read every entry; a purchaser's auditor reads the entries about that purchaser — the acts of its
+own people, and the acts on its records. Which records are a purchaser's is said by the app that owns
+them: each registers its models with the path to the owning organisation (AUDIT_SUBJECTS, filled in
+AppConfig.ready()); core knows none of them. An entry about a model nobody registered is the provider's.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from accounts.models import Organization, User
 from accounts.roles import Role
-from accounts.selectors import user_has_role
+from accounts.selectors import user_has_role, user_sees_all_tenants, user_tenant_id
 from core.exceptions import PermissionDenied
 from core.models import AuditLog
+from core.registry import Registry
+
+
+@dataclass(frozen=True)
+class AuditSubject:
+    """Entries about `model` belong to the organisation reached by `org_path` (a lookup to its id)."""
+
+    model: type[Model]
+    org_path: str
+
+
+AUDIT_SUBJECTS: Registry[AuditSubject] = Registry("audit subjects")
+
+
+def audit_subjects_register(owner: str, *subjects: AuditSubject) -> None:
+    AUDIT_SUBJECTS.register(owner, *subjects)
+
+
+def _tenant_orgs(tenant_id: int) -> QuerySet[Organization]:
+    return Organization.objects.filter(Q(pk=tenant_id) | Q(parent_id=tenant_id))
+
+
+def audit_about_tenant_q(tenant_id: int) -> Q:
+    """Entries about one purchaser: acts of its people (logins included), acts on its people's accounts,
+    and acts on the records its apps registered (one subquery per model, no query here)."""
+    people = User.objects.filter(organization__in=_tenant_orgs(tenant_id))
+    q = Q(actor_id__in=people.values("pk"))
+    subjects = [
+        AuditSubject(User, "organization__parent_id"), AuditSubject(User, "organization_id"),
+        AuditSubject(Organization, "parent_id"), AuditSubject(Organization, "id"),
+        *AUDIT_SUBJECTS.entries(),
+    ]
+    for subject in subjects:
+        ids = (subject.model._default_manager.filter(**{subject.org_path: tenant_id})
+               .annotate(_audit_id=Cast("pk", CharField())).values("_audit_id"))
+        q |= Q(object_type=subject.model._meta.label_lower, object_id__in=ids)
+    return q
 
 
 def user_may_read_audit(user) -> bool:
@@ -30,9 +77,14 @@ def _require_reader(user) -> None:
 
 
 def audit_log_list(*, user) -> QuerySet[AuditLog]:
-    """Every entry, newest first (filters are applied by core.audit.filters.AuditLogFilter)."""
+    """Every entry the user may read (6.2.4, 6.2.9: a purchaser's auditor, the entries about its purchaser),
+    newest first (filters are applied by core.audit.filters.AuditLogFilter)."""
     _require_reader(user)
-    return AuditLog.objects.order_by("-at", "-pk")
+    qs = AuditLog.objects.order_by("-at", "-pk")
+    if user_sees_all_tenants(user):
+        return qs
+    tenant = user_tenant_id(user)
+    return qs.filter(audit_about_tenant_q(tenant)) if tenant is not None else qs.none()
 
 
 def login_attempt_list(*, user) -> QuerySet:
@@ -40,7 +92,13 @@ def login_attempt_list(*, user) -> QuerySet:
     from axes.models import AccessAttempt
 
     _require_reader(user)
-    return AccessAttempt.objects.order_by("-attempt_time", "-pk")
+    qs = AccessAttempt.objects.order_by("-attempt_time", "-pk")
+    if user_sees_all_tenants(user):
+        return qs
+    tenant = user_tenant_id(user)
+    if tenant is None:
+        return qs.none()
+    return qs.filter(username__in=User.objects.filter(organization__in=_tenant_orgs(tenant)).values("username"))
 
 
 def login_attempt_is_locked(attempt, *, now=None) -> bool:

@@ -1,6 +1,6 @@
 """Reads of the monitoring app, with the access rule applied once.
 
-Integrations: provider staff and auditors read all; purchaser staff read their organisation's. Only the
+Integrations: provider staff and the provider's auditors read all; purchaser staff (auditors included) read their organisation's. Only the
 project manager and duty leaders create or change them. Alerts follow their integration's organisation.
 """
 
@@ -44,7 +44,7 @@ def _visible(user, qs: QuerySet, org_field: str) -> QuerySet:
     if user_sees_all_tenants(user):
         return qs
     tenant = user_tenant_id(user)
-    if tenant is None or not user_has_role(user, Role.APPROVER, Role.REQUESTER):
+    if tenant is None or not user_has_role(user, Role.APPROVER, Role.REQUESTER, Role.AUDITOR):
         return qs.none()
     return qs.filter(**{org_field: tenant})
 

@@ -1,6 +1,7 @@
 """Reads of the utilisation evidence (issue 16 item 8), with the access rule applied once.
 
-Provider staff read every host; purchaser staff and auditors of a purchaser read their own
+Provider staff and the provider's auditors read every host (accounts.selectors.user_sees_all_tenants);
+purchaser staff and auditors of a purchaser read their own
 organisation's systems only. The project manager and duty leaders (provider staff) import, edit the
 thresholds and act on findings; everyone else reads.
 """
@@ -15,7 +16,7 @@ from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_provider_staff, user_tenant_id
+from accounts.selectors import user_has_role, user_is_provider_staff, user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound
 from core.transitions import Transition, TransitionTable
 from tickets.models.reference import BusinessSystem, Host
@@ -32,7 +33,7 @@ def user_manages_utilisation(user) -> bool:
 
 
 def _scoped(user, qs: QuerySet, org_field: str) -> QuerySet:
-    if user_is_provider_staff(user) or getattr(user, "is_superuser", False):
+    if user_sees_all_tenants(user):  # provider staff, the provider's auditors, superusers
         return qs
     tenant = user_tenant_id(user) if getattr(user, "is_authenticated", False) else None
     if tenant is None:
@@ -147,7 +148,7 @@ def finding_events(*, finding: OptimisationFinding) -> QuerySet[FindingEvent]:
 
 
 def _finding_visible(user, finding: OptimisationFinding) -> bool:
-    if user_is_provider_staff(user) or getattr(user, "is_superuser", False):
+    if user_sees_all_tenants(user):
         return True
     return user_tenant_id(user) == finding.business_system.organization_id
 

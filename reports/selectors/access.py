@@ -1,5 +1,5 @@
 """Who may read which reports. Purchaser approvers: their own organisation; requesters: nothing;
-provider staff and auditors: everything (read-only for auditors)."""
+provider staff and the provider's auditors: everything (read-only for auditors)."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -15,10 +15,10 @@ from .kpis import Scope
 
 
 def user_may_read_reports(user: User | AnonymousUser) -> bool:
-    """Reports and KPIs (验收 2.1, 8.2.9): provider staff and auditors for every purchaser, purchaser
-    approvers for their own; requesters have no access. The reports' rule, kept here; pages of other
+    """Reports and KPIs (验收 2.1, 8.2.9): provider staff and the provider's auditors for every purchaser,
+    purchaser approvers and auditors for their own; requesters have no access. The reports' rule, kept here; pages of other
     apps get the links it allows through the ticket-link registry (reports.apps)."""
-    return user_sees_all_tenants(user) or user_has_role(user, Role.APPROVER)
+    return user_sees_all_tenants(user) or user_has_role(user, Role.APPROVER, Role.AUDITOR)
 
 
 def require_report_reader(user) -> None:

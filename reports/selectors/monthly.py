@@ -66,6 +66,7 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope, now),
         "exclusions": _exclusions(period, scope),
+        "off_contract_targets": tickets_reporting.clocks_off_contract_target(period=period, scope=scope),
         "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "satisfaction": _satisfaction(period, scope, kpis),
         "open_issues": _open_issues(period, scope),

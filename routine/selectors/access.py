@@ -1,5 +1,6 @@
-"""The one access rule of the routine records: provider staff and auditors read everything; purchaser
-staff read the records of their own organisation's business systems (anything else is 404)."""
+"""The one access rule of the routine records (accounts.selectors.user_sees_all_tenants): provider staff
+and the provider's auditors read everything; purchaser staff, auditors included, read the records of
+their own organisation's business systems (anything else is 404)."""
 
 from django.db.models import QuerySet
 

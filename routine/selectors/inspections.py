@@ -1,5 +1,6 @@
-"""Reads of inspections with the access rule applied once: provider staff and auditors read every
-round; purchaser staff the rounds of their own systems."""
+"""Reads of inspections with the access rule applied once (routine.selectors.access.visible): provider
+staff and the provider's auditors read every round; purchaser staff and auditors the rounds of their own
+systems."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ def shift_rounds_panel(*, user, shift) -> dict | None:
     if not (user_is_provider_staff(user) or user_is_auditor(user)):
         return None
     rows = []
-    for round_ in inspection_rounds_of_shift(shift=shift):
+    # A purchaser's auditor reads the duty pages, but only its own purchaser's rounds.
+    for round_ in visible(inspection_rounds_of_shift(shift=shift), user=user, system_path="schedule__business_system"):
         status = round_.get_status_display()
         if round_.status == InspectionRound.Status.DONE:
             status += _("（%(who)s %(at)s，异常 %(n)s 项）") % {

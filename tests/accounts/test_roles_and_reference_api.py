@@ -32,10 +32,15 @@ def test_other_purchaser_sees_nothing_of_the_first(api, users, systems):
     assert client.get("/api/v1/service-items/").json()["count"] == 0  # the contract is the first bureau's
 
 
-@pytest.mark.parametrize("role", ["engineer", "project_manager", "auditor"])
+@pytest.mark.parametrize("role", ["engineer", "project_manager", "provider_auditor"])
 def test_provider_staff_and_auditors_see_every_tenant(api, users, systems, role):
     names = {s["name"] for s in api(users[role]).get("/api/v1/business-systems/").json()["results"]}
     assert {"测试大数据平台", "他局系统"} <= names
+
+
+def test_a_purchasers_auditor_sees_its_purchaser_only(api, users, systems):
+    names = {s["name"] for s in api(users["auditor"]).get("/api/v1/business-systems/").json()["results"]}
+    assert names == {"测试大数据平台", "测试门户网站"}
 
 
 def test_reference_endpoints_are_read_only(api, users, systems):

@@ -122,7 +122,10 @@ def test_purchaser_sees_only_changes_touching_their_systems(api, users, systems)
     assert mine.get(f"{URL}{other}/").status_code == 404
     assert mine.post(f"{URL}{other}/cancel/").status_code == 404
     assert api(users["other_requester"]).get(f"{URL}{own}/").status_code == 404
-    assert {c["id"] for c in api(users["auditor"]).get(URL).json()["results"]} == {own, other}
+    assert {c["id"] for c in api(users["provider_auditor"]).get(URL).json()["results"]} == {own, other}
+    # A purchaser's auditor reads its purchaser's changes only (issue 15 item 10).
+    assert {c["id"] for c in api(users["auditor"]).get(URL).json()["results"]} == {own}
+    assert api(users["auditor"]).get(f"{URL}{other}/").status_code == 404
 
 
 def test_auditors_are_read_only(api, users, systems):

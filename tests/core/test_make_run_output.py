@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_block_names_the_served_address_and_every_demo_account():
     block = demo_accounts_block("http://127.0.0.1:8731")
     assert "http://127.0.0.1:8731/" in block and "opsdesk-demo" in block
-    for username in ("pm", "lead", "eng1", "req1", "appr1", "req2", "audit"):
+    for username in ("pm", "lead", "eng1", "req1", "appr1", "req2", "audit", "qa"):
         assert f"  {username} " in block
     assert block.splitlines()[-1].startswith("====")
 

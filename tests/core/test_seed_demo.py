@@ -19,7 +19,7 @@ def test_seed_demo_is_idempotent_and_complete():
     assert BusinessSystem.objects.count() == 6
     assert Host.objects.count() == 40
     assert set(User.objects.values_list("username", flat=True)) >= {
-        "pm", "lead", "eng1", "eng2", "eng3", "eng4", "req1", "appr1", "req2", "appr2", "audit"
+        "pm", "lead", "eng1", "eng2", "eng3", "eng4", "req1", "appr1", "req2", "appr2", "audit", "qa"
     }
     # Two purchasers served by the one provider, so tenant isolation is visible.
     assert Organization.objects.filter(kind="purchaser", parent=None).count() == 2

@@ -67,7 +67,8 @@ def test_purchasers_and_auditors_may_not_write_but_read_their_own(api, users, po
     own = api(users["requester"]).get("/api/v1/backup-runs/").json()["results"]
     assert [r["policy"] for r in own] == [policy.pk]
     assert api(users["other_requester"]).get(f"/api/v1/backup-policies/{policy.pk}/").status_code == 404
-    assert len(api(users["auditor"]).get("/api/v1/backup-runs/").json()["results"]) == 2
+    assert len(api(users["provider_auditor"]).get("/api/v1/backup-runs/").json()["results"]) == 2
+    assert [r["policy"] for r in api(users["auditor"]).get("/api/v1/backup-runs/").json()["results"]] == [policy.pk]
 
 
 def test_the_backup_system_reports_with_its_token(users, make_user, policy):

@@ -90,7 +90,8 @@ def test_compliance_in_the_running_month_counts_up_to_yesterday(users, policy):
 def test_purchasers_see_their_own_policies_only(users, policy, other_policy):
     assert [r["policy"] for r in backup_compliance(user=users["requester"], year=2026, month=3)] == [policy]
     assert [r["policy"] for r in backup_compliance(user=users["other_requester"], year=2026, month=3)] == [other_policy]
-    assert len(backup_compliance(user=users["auditor"], year=2026, month=3)) == 2
+    assert len(backup_compliance(user=users["provider_auditor"], year=2026, month=3)) == 2
+    assert [r["policy"] for r in backup_compliance(user=users["auditor"], year=2026, month=3)] == [policy]
 
 
 def test_a_failed_run_opens_one_p3_fault_ticket_and_a_later_success_is_noted(users, policy):

@@ -155,11 +155,12 @@ def test_findings_api_actions_and_consent(api, users, systems, scan):
 
 def test_antivirus_unswept_hosts_and_warnings(api, users, systems, purchaser):
     antivirus_sweep_record(actor=users["engineer"], host=systems["host"], swept_at=local(2026, 10, 3, 2), engine="360 天擎 10.0")
-    assert list(hosts_unswept(user=users["auditor"], first=dt.date(2026, 10, 1), last=dt.date(2026, 10, 31))) == [systems["other_host"]]
+    assert list(hosts_unswept(user=users["provider_auditor"], first=dt.date(2026, 10, 1), last=dt.date(2026, 10, 31))) == [systems["other_host"]]
+    assert list(hosts_unswept(user=users["auditor"], first=dt.date(2026, 10, 1), last=dt.date(2026, 10, 31))) == []
     assert list(hosts_unswept(user=users["requester"], first=dt.date(2026, 9, 1), last=dt.date(2026, 9, 30))) == [systems["host"]]
     with pytest.raises(ValidationFailed):
         antivirus_sweep_record(actor=users["engineer"], host=systems["host"], swept_at=local(2026, 10, 4), engine="x", threats_found=2)
-    response = api(users["auditor"]).get("/api/v1/antivirus-unswept/?month=2026-10").json()
+    response = api(users["provider_auditor"]).get("/api/v1/antivirus-unswept/?month=2026-10").json()
     assert [r["name"] for r in response["results"]] == ["t-host-99"]
     security_warning_publish(actor=users["engineer"], organization=purchaser, audience="信息中心", title="OpenSSH 高危漏洞预警",
                              severity="high", content="请于 7 日内升级")

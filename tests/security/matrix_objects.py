@@ -317,6 +317,25 @@ class MatrixObjects(dict):
     def _own_confirmed_exclusion(self):
         return self.exclusion("own", confirmed=True)
 
+    # --- SLA floor: the PM's proposal to loosen a contract target for the side's purchaser -------------
+    def sla_policy_change(self, side: str):
+        def build():
+            from tickets.models import SlaPolicy
+            from tickets.services.policies import sla_policy_change_propose
+
+            return sla_policy_change_propose(
+                actor=self.users["project_manager"], policy=SlaPolicy.objects.get(name="故障定位并排除 30 分钟"),
+                organization=self.purchaser if side == "own" else self.other_purchaser, target_minutes=60, pausable=False,
+                active=True, effective_from=timezone.now() + dt.timedelta(days=1), reason=f"矩阵测试：放宽 {side}").pk
+
+        return self._once(f"sla_policy_change:{side}", build)
+
+    def _own_sla_policy_change(self):
+        return self.sla_policy_change("own")
+
+    def _other_sla_policy_change(self):
+        return self.sla_policy_change("other")
+
     # --- changes ------------------------------------------------------------------------------------
     def _change(self, side: str):
         from changes.services import change_create

@@ -29,15 +29,23 @@ ROLES = (
     "duty_leader",
     "project_manager",
     "auditor",
+    "provider_auditor",
     "other_requester",
 )
 SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
 
 
 def expect(default: int | None = None, **statuses: int) -> dict[str, int]:
-    """expect(200, anonymous=403): every role `default` unless named."""
+    """expect(200, anonymous=403): every role `default` unless named.
+
+    `auditor` is an auditor of the requester's purchaser (its 审计处): it reads that purchaser's records
+    only, so another purchaser's object is a 404 to it. `provider_auditor` is the provider's quality
+    auditor, who reads everything: unless named, it answers what the purchaser's auditor answers, which
+    is right for every own-organisation object and every write (auditors write nothing)."""
     table = {role: default for role in ROLES}
     table.update(statuses)
+    if "provider_auditor" not in statuses:
+        table["provider_auditor"] = table["auditor"]
     missing = [r for r, s in table.items() if s is None]
     if missing:
         raise ValueError(f"no expected status for {missing}")
@@ -53,9 +61,9 @@ PUBLIC = expect(200)
 
 # Object routes: the requester's organisation's object (own) and another purchaser's (other).
 API_OWN = expect(200, anonymous=403, other_requester=404)
-API_OTHER = expect(200, anonymous=403, requester=404, approver=404)
+API_OTHER = expect(200, anonymous=403, requester=404, approver=404, auditor=404, provider_auditor=200)
 PAGE_OWN = expect(200, anonymous=302, other_requester=404)
-PAGE_OTHER = expect(200, anonymous=302, requester=404, approver=404)
+PAGE_OTHER = expect(200, anonymous=302, requester=404, approver=404, auditor=404, provider_auditor=200)
 # Provider-side surfaces (rosters, on-duty, duty logs): purchaser staff are refused, auditors read.
 PROVIDER_API = expect(200, anonymous=403, requester=403, approver=403, other_requester=403)
 PROVIDER_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=403)
@@ -66,8 +74,8 @@ MANAGE_UTILISATION_OTHER = expect(403, anonymous=403, duty_leader=200, project_m
 # Reports and KPIs: the approver (customer-side leadership) reads its own organisation's; requesters never.
 REPORT_API = expect(200, anonymous=403, requester=403, other_requester=403)
 REPORT_PAGE = expect(200, anonymous=302, requester=403, other_requester=403)
-REPORT_OTHER_API = expect(200, anonymous=403, requester=403, approver=404, other_requester=403)
-REPORT_OTHER_PAGE = expect(200, anonymous=302, requester=403, approver=404, other_requester=403)
+REPORT_OTHER_API = expect(200, anonymous=403, requester=403, approver=404, auditor=404, provider_auditor=200, other_requester=403)
+REPORT_OTHER_PAGE = expect(200, anonymous=302, requester=403, approver=404, auditor=404, provider_auditor=200, other_requester=403)
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ MATRIX: list[Entry] = [
     # --- tickets reference pages ----------------------------------------------------------------
     Entry("systems/", "GET", "/systems/", PAGE_ANY_SIGNED_IN),
     Entry("systems/<int:pk>/", "GET", "/systems/{own_system}/", expect(200, anonymous=302, other_requester=404)),
-    Entry("systems/<int:pk>/", "GET", "/systems/{other_system}/", expect(200, anonymous=302, requester=404, approver=404)),
+    Entry("systems/<int:pk>/", "GET", "/systems/{other_system}/", PAGE_OTHER),
     Entry("catalogue/", "GET", "/catalogue/", PAGE_ANY_SIGNED_IN),
     # --- API: accounts and core -----------------------------------------------------------------
     Entry("api/v1/auth/token/", "POST", "/api/v1/auth/token/", expect(400), note="empty credentials: 400 for anyone"),
@@ -132,10 +140,10 @@ MATRIX: list[Entry] = [
     Entry("api/v1/service-items/", "GET", "/api/v1/service-items/", API_ANY_SIGNED_IN),
     Entry("api/v1/business-systems/", "GET", "/api/v1/business-systems/", API_ANY_SIGNED_IN),
     Entry("api/v1/business-systems/<int:pk>/", "GET", "/api/v1/business-systems/{own_system}/", expect(200, anonymous=403, other_requester=404)),
-    Entry("api/v1/business-systems/<int:pk>/", "GET", "/api/v1/business-systems/{other_system}/", expect(200, anonymous=403, requester=404, approver=404)),
+    Entry("api/v1/business-systems/<int:pk>/", "GET", "/api/v1/business-systems/{other_system}/", API_OTHER),
     Entry("api/v1/hosts/", "GET", "/api/v1/hosts/", API_ANY_SIGNED_IN),
     Entry("api/v1/hosts/<int:pk>/", "GET", "/api/v1/hosts/{own_host}/", expect(200, anonymous=403, other_requester=404)),
-    Entry("api/v1/hosts/<int:pk>/", "GET", "/api/v1/hosts/{other_host}/", expect(200, anonymous=403, requester=404, approver=404)),
+    Entry("api/v1/hosts/<int:pk>/", "GET", "/api/v1/hosts/{other_host}/", API_OTHER),
 ]
 
 # Lists whose rows must stay inside the tenant: route → (path, own placeholder, other placeholder).
@@ -237,7 +245,7 @@ MATRIX += [
     Entry("api/v1/tickets/<int:pk>/downtime-report.pdf", "GET", "/api/v1/tickets/{own_p1_ticket}/downtime-report.pdf",
           expect(200, anonymous=403, requester=403, other_requester=403)),
     Entry("api/v1/tickets/<int:pk>/downtime-report.pdf", "GET", "/api/v1/tickets/{other_p1_ticket}/downtime-report.pdf",
-          expect(200, anonymous=403, requester=403, approver=404, other_requester=403)),
+          REPORT_OTHER_API),
     Entry("api/v1/tickets/<int:pk>/downtime-report.pdf", "GET", "/api/v1/tickets/{own_ticket}/downtime-report.pdf",
           expect(404, anonymous=403, requester=403, other_requester=403), note="not a P1: no downtime report"),
     Entry("api/v1/sla-policies/", "GET", "/api/v1/sla-policies/", API_ANY_SIGNED_IN),
@@ -348,7 +356,7 @@ MATRIX += [
           expect(302, requester=403, approver=403, auditor=403, other_requester=404),
           writers=("engineer", "tech_lead", "duty_leader", "project_manager")),
     Entry("tickets/<int:pk>/do/<slug:action>/", "POST", "/tickets/{other_ticket}/do/comment/",
-          expect(302, auditor=403, requester=404, approver=404), data={"body": "矩阵评论"},
+          expect(302, auditor=404, provider_auditor=403, requester=404, approver=404), data={"body": "矩阵评论"},
           writers=("engineer", "tech_lead", "duty_leader", "project_manager", "other_requester")),
     Entry("tickets/<int:pk>/attachments/<int:attachment_id>/download/", "GET",
           "/tickets/{own_ticket}/attachments/{own_attachment}/download/", PAGE_OWN),
@@ -496,10 +504,10 @@ MATRIX += [
 ]
 
 # The routine pages that write (create and edit forms; record pages' actions): the provider's staff get the
-# form (an empty submit: the form again with its errors), purchasers and the auditor 403, another purchaser's
-# record 404. A drill's result form sends whoever may not record back to the drill page (302).
+# form (an empty submit: the form again with its errors), purchasers and the auditors 403, another purchaser's
+# record 404 (to its auditor too). A drill's result form sends whoever may not record back to the drill page (302).
 W_OWN_PAGE = expect(200, anonymous=302, requester=403, approver=403, other_requester=404, auditor=403)
-W_OTHER_PAGE = expect(200, anonymous=302, requester=404, approver=404, other_requester=403, auditor=403)
+W_OTHER_PAGE = expect(200, anonymous=302, requester=404, approver=404, other_requester=403, auditor=404, provider_auditor=403)
 MATRIX += [
     Entry("routine/backups/policies/new/", "GET", "/routine/backups/policies/new/", W_ROUTINE_PAGE),
     Entry("routine/backups/policies/new/", "POST", "/routine/backups/policies/new/", W_ROUTINE_PAGE, note="empty form"),
@@ -629,4 +637,28 @@ MATRIX += [
     Entry("monitoring/integrations/<int:pk>/", "POST", "/monitoring/integrations/{own_integration}/",
           expect(403, anonymous=302, duty_leader=200, project_manager=200), data={"rotate": "1"},
           note="the new secret URL is shown once, on the answer"),
+]
+
+# --- the SLA floor (issue 15 item 5): the PM proposes (a tightening applies at once: 200), everyone reads
+# the policies and its own purchaser's proposals, the purchaser's approver decides.
+MATRIX += [
+    Entry("api/v1/sla-policies/<int:pk>/changes/", "POST", "/api/v1/sla-policies/{sla_policy}/changes/",
+          expect(403, project_manager=200), data={"target_minutes": 10}, note="10 < the contract's 15: tightened at once"),
+    Entry("api/v1/sla-policy-changes/", "GET", "/api/v1/sla-policy-changes/", API_ANY_SIGNED_IN),
+    Entry("api/v1/sla-policy-changes/<int:pk>/confirm/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/confirm/",
+          CONSENT_DECISION),
+    Entry("api/v1/sla-policy-changes/<int:pk>/confirm/", "POST", "/api/v1/sla-policy-changes/{other_sla_policy_change}/confirm/",
+          expect(403, requester=404, approver=404), note="another purchaser's approver is not among the roles; auditors are refused every write first"),
+    Entry("api/v1/sla-policy-changes/<int:pk>/reject/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/reject/",
+          CONSENT_DECISION, data={"note": "矩阵测试：不同意"}),
+    Entry("api/v1/sla-policy-changes/<int:pk>/dispute/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/dispute/",
+          expect(409, anonymous=403, requester=403, engineer=403, tech_lead=403, duty_leader=403, project_manager=403,
+                 auditor=403, other_requester=404), data={"note": "矩阵测试：有异议"}, note="not yet confirmed: 409"),
+    Entry("api/v1/sla-policy-changes/<int:pk>/withdraw/", "POST", "/api/v1/sla-policy-changes/{own_sla_policy_change}/withdraw/",
+          expect(403, project_manager=200, other_requester=404), note="only who asked withdraws, before a decision"),
+    Entry("sla-policies/", "GET", "/sla-policies/", PAGE_ANY_SIGNED_IN),
+    Entry("sla-policies/", "POST", "/sla-policies/", expect(403, anonymous=302, project_manager=302),
+          data={"policy": "{sla_policy}", "target_minutes": "10", "active": "on"}, writers=("project_manager",)),
+    Entry("sla-policies/changes/<int:pk>/<slug:action>/", "POST", "/sla-policies/changes/{own_sla_policy_change}/confirm/",
+          expect(403, anonymous=302, approver=302, other_requester=404), writers=("approver",)),
 ]

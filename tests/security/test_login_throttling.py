@@ -69,7 +69,10 @@ def test_lockouts_are_visible_to_the_auditor_and_the_project_manager_unlocks(cli
     assert lockout.object_repr == user.username and str(lockout.ip) == "192.0.2.9"
     assert AuditLog.objects.filter(action="login_failed", object_repr=user.username).count() == 3
 
+    # A purchaser's auditor does not see the provider engineer's attempts; the provider's auditor does.
     client.force_login(users["auditor"])
+    assert user.username not in client.get("/audit-log/login-attempts/").content.decode()
+    client.force_login(users["provider_auditor"])
     html = client.get("/audit-log/login-attempts/").content.decode()
     assert user.username in html and "192.0.2.9" in html and "已锁定" in html
     assert "解除锁定" not in html  # auditors only read

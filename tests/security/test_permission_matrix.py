@@ -107,7 +107,8 @@ def test_lists_never_show_another_purchasers_rows(route, users, objects):
     own, other = objects[own_key], objects[other_key]
     expected = {
         "requester": (True, False), "approver": (True, False), "other_requester": (False, True),
-        "engineer": (True, True), "project_manager": (True, True), "auditor": (True, True),
+        "engineer": (True, True), "project_manager": (True, True), "auditor": (True, False),
+        "provider_auditor": (True, True),
     }
     for role, (sees_own, sees_other) in expected.items():
         ids = {r["id"] for r in _client_for(role, users).get(path + "?page_size=200").json()["results"]}

@@ -1,4 +1,5 @@
 from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, TICKET_STATE_KINDS, Exclusion, ExclusionKind
+from .policy_change import SlaPolicyChange
 from .reference import BusinessSystem, Contract, Host, ServiceItem
 from .ticket import (
     NUMBER_PREFIX,
@@ -47,6 +48,7 @@ __all__ = [
     "SlaClock",
     "SlaEscalation",
     "SlaPolicy",
+    "SlaPolicyChange",
     "StopMilestone",
     "Ticket",
     "TicketAttachment",

@@ -105,6 +105,11 @@ class SlaPolicy(models.Model):
     active = models.BooleanField(_("启用"), default=True)
     clause = models.CharField(_("合同条款"), max_length=40, blank=True)
     description = models.TextField(_("说明"), blank=True)
+    # The contract's own figures (8.2.12, 8.2.3): the floor. Set for the seeded contract policies and
+    # never edited; null for a policy the project manager added. The PM may tighten below the floor at
+    # once; anything looser is a SlaPolicyChange that counts only once the purchaser consents.
+    contract_target_minutes = models.PositiveIntegerField(_("合同目标（分钟）"), null=True, blank=True, editable=False)
+    contract_pausable = models.BooleanField(_("合同允许暂停"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -114,6 +119,10 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_contract(self) -> bool:
+        return self.contract_target_minutes is not None
 
 
 class TicketNumberCounter(models.Model):

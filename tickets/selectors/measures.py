@@ -63,18 +63,19 @@ def incident_kinds() -> list[str]:
 
 
 def clock_figure_targets() -> dict[str, int | None]:
-    """Each clock figure's contract target in minutes, from the active SLA policies a plain ticket of
-    the figure's first kind gets (the general rule, not the heavy-protection one), and the storage
-    decrease target beside the resource adjustments (`resource_storage_decrease`). None where no policy
-    applies. One query."""
-    policies = list(SlaPolicy.objects.filter(active=True).order_by("pk"))
+    """Each clock figure's contract target in minutes (8.2.12; issue 15 item 5: the report prints the
+    contract's figure, whatever the PM tightened or the purchaser agreed to loosen): the contract policy a
+    plain ticket of the figure's first kind gets (the general rule, not the heavy-protection one), and the
+    storage decrease target beside the resource adjustments (`resource_storage_decrease`). None where no
+    contract policy applies. One query."""
+    policies = list(SlaPolicy.objects.filter(active=True, contract_target_minutes__isnull=False).order_by("pk"))
     targets: dict[str, int | None] = {}
     for key, (name, kinds, severity) in CLOCK_FIGURES.items():
         chosen = sla_policies_for(kind=kinds[0], severity=severity or "", policies=policies).get(name)
-        targets[key] = chosen.target_minutes if chosen else None
+        targets[key] = chosen.contract_target_minutes if chosen else None
     storage = sla_policies_for(kind=TicketKind.RESOURCE, severity="", resource=ResourceKind.STORAGE,
                                direction=Direction.DECREASE, policies=policies).get(ClockName.RESOLVE)
-    targets["resource_storage_decrease"] = storage.target_minutes if storage else None
+    targets["resource_storage_decrease"] = storage.contract_target_minutes if storage else None
     return targets
 
 

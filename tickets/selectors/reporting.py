@@ -34,6 +34,7 @@ from ..models import (
     Ticket,
     TicketEvent,
     TicketKind,
+    clock_label,
 )
 from .downtime import downtime_planned_parts
 from .exclusions import downtime_claims, kpi_ticket_q
@@ -96,6 +97,21 @@ def clocks_counted_in(*, period: PeriodLike, scope: ScopeLike) -> QuerySet[SlaCl
         & kpi_ticket_q("ticket__")
         & ticket_scope_q(scope, "ticket__")
     )
+
+
+def clocks_off_contract_target(*, period: PeriodLike, scope: ScopeLike) -> list[dict[str, Any]]:
+    """Issue 15 item 5 (8.2.12): the clocks of the period's counted tickets measured against a target other
+    than their contract policy's — a tightened target, a looser one the purchaser agreed to, or a policy the
+    PM added. The heavy-protection targets are contract policies (8.2.3), so they are not listed. One query."""
+    clocks = clocks_counted_in(period=period, scope=scope).filter(
+        Q(policy__isnull=False)
+        & (Q(policy__contract_target_minutes__isnull=True) | ~Q(target_minutes=F("policy__contract_target_minutes")))
+    ).select_related("ticket", "policy").order_by("ticket__reported_at", "ticket_id", "pk")
+    return [{
+        "ticket_id": c.ticket_id, "number": c.ticket.number, "title": c.ticket.title, "clock": clock_label(c.name, c.stop_on, c.ticket.kind),
+        "target_minutes": c.target_minutes, "contract_target_minutes": c.policy.contract_target_minutes,
+        "policy": c.policy.name,
+    } for c in clocks]
 
 
 def clock_shares_by_system(

@@ -1,15 +1,17 @@
 """The one place that turns a clock into figures, for the API, the pages and the reports."""
 
+import copy
 import datetime as dt
 import math
 from collections.abc import Iterable
 
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
+from core.consent import consent_counts_q
 from roster.selectors.calendar import WORKING_HOURS, CalendarDataMissing, WorkingDays, working_minutes_between
 
-from ..models import ClockName, Severity, SlaClock, SlaPolicy, Ticket, TicketKind
+from ..models import ClockName, Severity, SlaClock, SlaPolicy, SlaPolicyChange, Ticket, TicketKind
 
 # ---------------------------------------------------------------- met means strictly less than
 # 验收 1(4)(5): 小于 15 / 30 分钟. A clock is met when its elapsed time, to the second, is strictly less
@@ -201,18 +203,52 @@ def clock_figure_q(key: str) -> Q:
     return q & Q(ticket__severity=severity) if severity else q
 
 
+def sla_policies_with_consented_versions(*, kind: str, organization_id: int, reported_at: dt.datetime):
+    """The active policies of `kind`, each annotated with the latest version the purchaser consented to
+    for a ticket reported at `reported_at` (`version_minutes`, `version_pausable`, `version_active`; None
+    where there is none): a SlaPolicyChange counts only while confirmed (core.consent.consent_counts_q)
+    and only for tickets reported from its `effective_from` on. Still one query."""
+    latest = SlaPolicyChange.objects.filter(
+        consent_counts_q(), policy=OuterRef("pk"), organization_id=organization_id, effective_from__lte=reported_at,
+    ).order_by("-effective_from", "-pk")
+    return SlaPolicy.objects.filter(active=True, kind=kind).order_by("pk").annotate(
+        version_minutes=Subquery(latest.values("target_minutes")[:1]),
+        version_pausable=Subquery(latest.values("pausable")[:1]),
+        version_active=Subquery(latest.values("active")[:1]),
+    )
+
+
+def _as_consented(policy: SlaPolicy) -> SlaPolicy | None:
+    """The policy with the figures of its consented version (None: the purchaser agreed to drop it)."""
+    if getattr(policy, "version_minutes", None) is None:
+        return policy
+    if not policy.version_active:
+        return None
+    version = copy.copy(policy)
+    version.target_minutes, version.pausable = policy.version_minutes, policy.version_pausable
+    return version
+
+
 def sla_policies_for(
     *, kind: str, severity: str, resource: str = "", direction: str = "", heavy_important: bool = False,
-    policies: Iterable[SlaPolicy] | None = None,
+    policies: Iterable[SlaPolicy] | None = None, organization_id: int | None = None,
+    reported_at: dt.datetime | None = None,
 ) -> dict[str, SlaPolicy]:
     """Clauses 8.2.12 (fault and security response 15 min, fault cleared 30 min, P1 restored 4 h), 8.2.3 and 1.1
     (resource adjustment 4 h, in key periods for important systems too), 2.1 (storage decrease 8 h): the
     targets are SlaPolicy rows. The policy per clock name for a ticket of this shape: among the active
     policies that match, the most specific wins (heavy-protection rule first, then severity, resource,
     direction; lowest id on a tie). A clock without a matching policy does not apply. One query, none
-    when `policies` (active ones, in id order) are given."""
+    when `policies` (active ones, in id order) are given.
+
+    With the ticket's `organization_id` and `reported_at` (a new ticket's clocks), a contract policy
+    carries the looser figures its purchaser consented to from a date on (issue 15 item 5); without
+    them (the report's contract targets), the policy rows as they are."""
     if policies is None:
-        policies = SlaPolicy.objects.filter(active=True, kind=kind).order_by("pk")
+        if organization_id is not None and reported_at is not None:
+            policies = sla_policies_with_consented_versions(kind=kind, organization_id=organization_id, reported_at=reported_at)
+        else:
+            policies = SlaPolicy.objects.filter(active=True, kind=kind).order_by("pk")
     chosen: dict[str, tuple[tuple, SlaPolicy]] = {}
     for policy in policies:
         if policy.kind != kind:
@@ -228,7 +264,8 @@ def sla_policies_for(
         rank = (policy.heavy_protection_important, bool(policy.severity), bool(policy.resource), bool(policy.direction))
         if policy.clock not in chosen or rank > chosen[policy.clock][0]:
             chosen[policy.clock] = (rank, policy)
-    return {name: policy for name, (_rank, policy) in chosen.items()}
+    consented = {name: _as_consented(policy) for name, (_rank, policy) in chosen.items()}
+    return {name: policy for name, policy in consented.items() if policy is not None}
 
 
 def sla_target_minutes(*, kind: str, clock: str, severity: str = "") -> int | None:

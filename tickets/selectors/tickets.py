@@ -1,5 +1,5 @@
 """Reads of tickets with the access rule applied once: purchaser staff see their organisation's tickets
-(anything else is 404), provider staff and auditors see all. Internal comments and attachments are
+(anything else is 404), provider staff and the provider's auditors see all (user_sees_all_tenants). Internal comments and attachments are
 for provider staff (and auditors) only."""
 
 import datetime as dt
@@ -217,6 +217,8 @@ def follow_up_list(*, user: User, status: str | None = None) -> QuerySet[Satisfa
     if not _sees_internal(user):
         return SatisfactionFollowUp.objects.none()
     qs = SatisfactionFollowUp.objects.select_related("ticket", "rating", "closed_by").order_by("-created_at", "-pk")
+    if not user_sees_all_tenants(user):  # a purchaser's auditor: that purchaser's tickets only
+        qs = qs.filter(ticket__organization_id=user_tenant_id(user))
     return qs.filter(status=status) if status else qs
 
 

@@ -69,7 +69,7 @@ def sla_clocks_build(*, ticket: Ticket, heavy_important: bool, days: WorkingDays
     days = days or WorkingDays()
     policies = sla_policies_for(
         kind=ticket.kind, severity=ticket.severity, resource=ticket.resource, direction=ticket.direction,
-        heavy_important=heavy_important,
+        heavy_important=heavy_important, organization_id=ticket.organization_id, reported_at=ticket.reported_at,
     )
     clocks = []
     for name, policy in policies.items():
