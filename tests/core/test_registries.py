@@ -51,7 +51,8 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
             "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
         ],
         "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings"],
-        "admin": ["business-systems", "routine-inspection-setup", "service-catalogue", "monitoring-integrations", "audit-log"],
+        "admin": ["business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations",
+                  "audit-log"],
     }
     assert [group["key"] for group in nav["groups"]] == ["tickets", "changes", "roster", "reports", "admin"]
     # The flat list (the home page walks it) is still every entry once, in the registry's order.
@@ -60,5 +61,5 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
         "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "exclusion-list",
         "exclusion-inbox", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings",
-        "business-systems", "routine-inspection-setup", "service-catalogue", "monitoring-integrations", "audit-log",
+        "business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations", "audit-log",
     ]
