@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.page_guard import page_refusal
 
 from . import forms
 from .selectors import (
@@ -39,10 +39,8 @@ def monitoring_page(view):
             raise DjangoPermissionDenied
         try:
             return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(str(exc.message)) from exc
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
+        except (PermissionDenied, NotFound) as exc:
+            raise page_refusal(exc) from exc
 
     return wrapper
 

@@ -5,10 +5,8 @@ organisation's systems; the project manager and duty leaders act."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, PermissionDenied
+from core.page_guard import signed_in_page
 
 from . import forms
 from .apis_utilisation import IMPORT_MAX_BYTES, parse_month, template_response
@@ -34,22 +33,7 @@ from .selectors.utilisation import (
 )
 from .services.utilisation import finding_dismiss, finding_ticket, utilisation_import, utilisation_threshold_update
 
-
-def utilisation_page(view):
-    """Signed in; what each user reads is decided by the selectors; domain errors that escape become
-    403 / 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(str(exc.message)) from exc
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
+utilisation_page = signed_in_page  # signed in; a refusal that escapes is the 403 / 404 page (core.page_guard)
 
 
 def _month(request) -> dt.date:

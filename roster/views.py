@@ -4,10 +4,8 @@ selector and renders; domain errors become messages (or 403/404)."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -21,6 +19,7 @@ from accounts.selectors import user_is_manager
 from core.audit import audit_record
 from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
 from core.models import AuditLog
+from core.page_guard import signed_in_page
 
 from . import exports, forms
 from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift
@@ -48,21 +47,7 @@ from .services import rosters as roster_services
 from .services import swaps as swap_services
 from .services.transitions import roster_actions_for, shift_swap_actions_for
 
-
-def duty_page(view):
-    """Signed in; domain errors that escape become 403 / 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(str(exc.message)) from exc
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
+duty_page = signed_in_page  # signed in; a refusal that escapes is the 403 / 404 page (core.page_guard)
 
 
 def _attempt(request, call, ok: str, form=None) -> bool:

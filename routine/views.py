@@ -4,13 +4,10 @@ domain errors become messages on the form (or 403/404)."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +27,7 @@ from core.exceptions import (
     page_domain_error,
 )
 from core.models import AuditLog
+from core.page_guard import signed_in_page
 
 from . import apis, apis_drills, apis_security, forms
 from .models import InspectionItem, InspectionRound
@@ -44,21 +42,7 @@ from .services import drills as drill_services
 from .services import inspections as inspection_services
 from .services import security as security_services
 
-
-def routine_page(view):
-    """Signed in; domain errors that escape become 403 / 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(str(exc.message)) from exc
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
+routine_page = signed_in_page  # signed in; a refusal that escapes is the 403 / 404 page (core.page_guard)
 
 
 def page_error(request, exc: DomainError, form=None) -> None:

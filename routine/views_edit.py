@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
+from core.page_guard import page_refusal
 from core.uploads import attachment_download
 
 from . import forms
@@ -36,10 +36,8 @@ def _allowed(action: str, actions: list[str]) -> None:
 
 def _refused(exc: DomainError, *, form=None, request=None) -> None:
     """A refusal by role is a 403 page; anything else is shown on the re-rendered form."""
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied(str(exc.message)) from exc
-    if isinstance(exc, NotFound):
-        raise Http404(str(exc.message)) from exc
+    if isinstance(exc, PermissionDenied | NotFound):
+        raise page_refusal(exc) from exc
     page_domain_error(exc, form=form, request=request)
 
 
