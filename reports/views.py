@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import user_is_manager, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed, page_domain_error
 from core.filters import int_param
+from tickets.selectors import measures
 
 from .home import report_statuses
 from .models import TaskState
@@ -27,7 +28,7 @@ from .selectors.access import (
     package_get_for_user,
     package_list_for_user,
 )
-from .selectors.kpis import KPI_LABELS, kpis_compute, missed_clocks
+from .selectors.kpis import KPI_LABELS, kpis_compute
 from .selectors.periods import month_of, parse_month
 from .services.monthly import (
     monthly_report_actions_for,
@@ -84,7 +85,7 @@ def dashboard(request):
     period = month_of(now)
     kpis = kpis_compute(period=period, scope=scope, now=now)
     at_risk = clocks_at_risk(scope=scope, now=now, window=AT_RISK_WINDOW, limit=LIST_LIMIT)
-    breaches = missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(
+    breaches = measures.missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(
         "ticket__business_system", "ticket__assignee")
     breach_rows = list(breaches.order_by("-due_at")[:LIST_LIMIT])
     upcoming = periods_touching(start=now, end=now + dt.timedelta(days=366)).first()

@@ -229,12 +229,6 @@ def _share(within: int, count: int, target: float) -> dict[str, Any]:
             "count": count, "within_target": within}
 
 
-def missed_clocks(*, period: Period, scope: Scope, now: dt.datetime, bounds=None) -> QuerySet:
-    """The period's counted clocks that have missed their target at `now` (tickets.selectors.measures).
-    Pass `KpiResult.ticket_id_bounds` to save a query."""
-    return measures.missed_clocks(period=period, scope=scope, now=now, bounds=bounds)
-
-
 def _downtime_by_system(period: Period, scope: Scope, now: dt.datetime,
                         system_ids: list[int]) -> dict[int, tuple[float, float]]:
     """(unplanned, excluded) downtime minutes per system in the period (up to now): every outage
