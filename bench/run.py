@@ -1,19 +1,28 @@
-"""OpsDesk benchmark runner (`make bench ARGS="--sizes 100k,1m"`). Not part of `make test`.
+"""OpsDesk benchmark runner (`make bench ARGS="--sizes 100k --peer"`). Not part of `make test`.
 
-For each size it uses the PostgreSQL database opsdesk_bench_<size> (created, migrated and filled by
-`manage.py seed_bench` when missing and --seed is given), then measures, through the Django test
-client with the full middleware stack and a logged-in engineer / duty leader:
+For each size it uses the PostgreSQL database <prefix>_<size> (BENCH_DB_PREFIX, default opsdesk_bench;
+created, migrated and filled by `manage.py seed_bench` when missing and --seed is given), then measures,
+through the Django test client with the full middleware stack and a logged-in engineer / duty leader:
 
-  median and p95 latency and the query count of the engineer queue page (unassigned, breaching),
-  the API ticket list (default; status+severity+system), the ticket detail page and API, the reports
-  dashboard, on-duty-now (page and API), the KPIs of the last complete month (selector and API), the
-  escalation scan (rolled back), roster generation (30 days, rolled back); the raw-SQL floor (the same
-  first 25 rows of the API list fetched and serialised with psycopg alone) and the ratio to it;
+  median and p95 latency and the query count of the engineer queue pages (unassigned, mine, breaching),
+  the ticket list page, the API ticket list (default; status+severity+system; queue=unassigned), the
+  ticket detail page and API, the reports dashboard, on-duty-now (page and API), the KPIs of the last
+  complete month (selector and API), the escalation scan (rolled back), roster generation (30 days,
+  rolled back);
+
+  for every page and API path, its raw-SQL floor (bench/floors.py: the same rows and every column the
+  page shows, read with psycopg alone and written as JSON or HTML), timed in turns with the path, and
+  the ratio of the two p50s, against the targets of bench/README.md;
+
+  with --peer, django-helpdesk 2.6.1 (the Django peer; its own venv var/peer-venv, its own database
+  <prefix>_peer_<size> on the same server, loaded with the same tickets by bench/peer/peer.py): its list
+  JSON, ticket page and dashboard with the same client, and how many times faster OpsDesk is;
 
 and, with gunicorn (2 workers, 127.0.0.1) and wrk (bounded: a few connections, fixed duration),
-requests per second of the queue page and of ticket creation through the API.
+requests per second of the queue page, the API list and ticket creation through the API, with the
+CPU time of gunicorn and PostgreSQL per request.
 
-    .venv/bin/python bench/run.py --sizes 100k,1m [--seed] [--repeat 30] [--load-seconds 10] [--no-load]
+    .venv/bin/python bench/run.py --sizes 100k,1m [--seed] [--peer] [--repeat 30] [--load-seconds 10] [--no-load]
     .venv/bin/python bench/run.py --month          # bench/kpis.py and bench/monthly_pdf.py (10 000 tickets)
 
 Results: printed as Markdown and written to bench/results/<size>.json.
@@ -38,6 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# Database names start with this prefix (`opsdesk_bench_100k`, `opsdesk_bench_peer_100k`); a shared machine's
+# engineers each give their own (BENCH_DB_PREFIX=opsdesk_h20_bench) so that no run drops another's data.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "opsdesk_bench")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "opsdesk.settings.local",
@@ -51,7 +63,7 @@ BENCH_ENV = {
 
 
 def _env(size: str) -> dict:
-    return {**os.environ, **BENCH_ENV, "DATABASE_URL": f"{PG}/opsdesk_bench_{size}"}
+    return {**os.environ, **BENCH_ENV, "DATABASE_URL": f"{PG}/{DB_PREFIX}_{size}"}
 
 
 def _psql(sql: str, db: str = "postgres") -> str:
@@ -63,7 +75,7 @@ def _psql(sql: str, db: str = "postgres") -> str:
 
 
 def ensure_database(size: str, seed: bool) -> bool:
-    name = f"opsdesk_bench_{size}"
+    name = f"{DB_PREFIX}_{size}"
     if _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
         return True
     if not seed:
@@ -141,14 +153,60 @@ def worker(repeat: int) -> dict:
     system = busy["business_system_id"] if busy else 0
     latest = Ticket.objects.filter(status__in=["in_progress", "located", "acknowledged"]).order_by("-pk").first() or Ticket.objects.order_by("-pk").first()
 
-    measure("queue_unassigned_page", page(ce, "/tickets/queue/unassigned/"))
+    # The floors (bench/floors.py): each page read with psycopg alone, on the same data. A path and its
+    # floor are timed in turns, sample by sample, so that a change in the machine's load during the run
+    # (it is shared) weighs on both alike and the ratio stays comparable.
+    import psycopg
+
+    from bench import floors
+    from reports.selectors.periods import month_of
+    from tickets.models import OPEN_STATUSES
+
+    filtered = {"status": "in_progress", "severity": "P3", "system": system}
+    params = {**filtered, "open": list(OPEN_STATUSES), "user": eng.pk}
+    month = month_of(timezone.now())
+    floor_conn = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+
+    def measure_pair(name, fn, floor_fn, n=repeat, warm=3, block=5):
+        # In blocks of `block` samples, each block after one unmeasured call: timed one call in turn, the
+        # floor paid for coming second (its connection idle, the caches full of Django) and read up to
+        # three times slower than alone, flattering the ratio.
+        for _ in range(warm):
+            fn()
+            floor_fn()
+        samples, floor_samples = [], []
+        while len(samples) < n:
+            k = min(block, n - len(samples))
+            for target, out in ((fn, samples), (floor_fn, floor_samples)):
+                target()
+                for _ in range(k):
+                    t0 = time.perf_counter()
+                    target()
+                    out.append(time.perf_counter() - t0)
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        results[name] = {**_stats(samples), "queries": len(ctx.captured_queries)}
+        results[f"floor_{name}"] = _stats(floor_samples)  # psycopg alone: Django's count does not see its statements
+        results[f"ratio_{name}_to_floor"] = round(results[name]["p50_ms"] / results[f"floor_{name}"]["p50_ms"], 1)
+
+    measure_pair("queue_unassigned_page", page(ce, "/tickets/queue/unassigned/"),
+                 lambda: floors.page_rows(floor_conn, "unassigned", params))
+    measure_pair("queue_mine_page", page(ce, "/tickets/queue/mine/"), lambda: floors.page_rows(floor_conn, "mine", params))
     measure("queue_breaching_page", page(ce, "/tickets/queue/breaching/"))
-    measure("api_list_default", page(ce, "/api/v1/tickets/"))
-    measure("api_list_filtered", page(ce, f"/api/v1/tickets/?status=in_progress&severity=P3&business_system={system}"))
-    measure("api_queue_unassigned", page(ce, "/api/v1/tickets/?queue=unassigned"))
-    measure("ticket_detail_page", page(ce, f"/tickets/{latest.pk}/"))
-    measure("ticket_detail_api", page(ce, f"/api/v1/tickets/{latest.pk}/"))
-    measure("dashboard_page", page(cl, "/reports/"), n=max(5, repeat // 3))
+    measure_pair("ticket_list_page", page(ce, "/tickets/"), lambda: floors.page_rows(floor_conn, "newest", params))
+    measure_pair("api_list_default", page(ce, "/api/v1/tickets/"), lambda: floors.api_list(floor_conn, "newest", params))
+    measure_pair("api_list_filtered", page(ce, f"/api/v1/tickets/?status=in_progress&severity=P3&business_system={system}"),
+                 lambda: floors.api_list(floor_conn, "filtered", params))
+    measure_pair("api_queue_unassigned", page(ce, "/api/v1/tickets/?queue=unassigned"),
+                 lambda: floors.api_list(floor_conn, "unassigned", params))
+    measure_pair("ticket_detail_page", page(ce, f"/tickets/{latest.pk}/"), lambda: floors.detail_page(floor_conn, latest.pk))
+    measure_pair("ticket_detail_api", page(ce, f"/api/v1/tickets/{latest.pk}/"),
+                 lambda: floors.api_detail(floor_conn, latest.pk))
+    measure_pair("dashboard_page", page(cl, "/reports/"),
+                 lambda: floors.dashboard(floor_conn, month.start, month.end, timezone.now()), n=max(5, repeat // 3))
+    floor_conn.close()
+    results["detail_ticket"] = {"id": latest.pk, "title": latest.title, "reported_at": latest.reported_at.isoformat()}
+    results["mine_open_tickets"] = Ticket.objects.filter(assignee=eng, status__in=OPEN_STATUSES).count()
     measure("on_duty_page", page(ce, "/roster/on-duty/"))
     measure("on_duty_api", page(ce, "/api/v1/roster/on-duty/"))
 
@@ -213,30 +271,6 @@ def worker(repeat: int) -> dict:
         measure("roster_create_and_generate_30d", roster_gen, n=5, warm=1)
         results["roster_generate_30d"] = _stats(results.pop("_roster_generate"))
 
-    # The floor: the API's first page (25 newest tickets with their clocks) with psycopg alone.
-    import psycopg
-
-    dsn = os.environ["DATABASE_URL"]
-
-    def floor():
-        with psycopg_conn.cursor() as cur:
-            cur.execute(FLOOR_SQL)
-            cols = [c.name for c in cur.description]
-            rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-            cur.execute(FLOOR_CLOCKS_SQL, ([r["id"] for r in rows],))
-            clocks: dict = {}
-            for c in cur.fetchall():
-                clocks.setdefault(c[0], []).append({"name": c[1], "target_minutes": c[2], "due_at": c[3], "stopped_at": c[4],
-                                                    "elapsed_minutes": c[5], "breached": c[6]})
-            for r in rows:
-                r["sla"] = clocks.get(r["id"], [])
-            return json.dumps({"count": None, "results": rows}, default=str)
-
-    with psycopg.connect(dsn) as psycopg_conn:
-        measure("raw_sql_floor_first_page", floor)
-    for key in ("api_list_default", "queue_unassigned_page"):
-        results[f"ratio_{key}_to_floor"] = round(results[key]["p50_ms"] / results["raw_sql_floor_first_page"]["p50_ms"], 1)
-
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from rest_framework.authtoken.models import Token
@@ -263,30 +297,45 @@ def _calendar_has(day) -> bool:
     return CalendarDay.objects.filter(date__year=day.year).exists()
 
 
-FLOOR_SQL = """
-SELECT t.id, t.number, t.title, t.description, t.kind, t.severity, t.status, t.business_system_id,
-       bs.name AS business_system_name, t.service_item_id, t.organization_id, t.channel, t.reported_at,
-       json_build_object('id', rq.id, 'name', rq.real_name) AS requester,
-       json_build_object('id', rb.id, 'name', rb.real_name) AS recorded_by,
-       CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.real_name) END AS assignee,
-       t.acknowledged_at, t.started_at, t.located_at, t.pending_since, t.resolved_at, t.closed_at, t.cancelled_at,
-       t.resolution, t.cancel_reason, t.resource, t.direction, t.amount_before, t.amount_after, t.major_incident,
-       t.major_incident_reason, t.major_marked_at, t.next_due_at, t.created_at, t.updated_at,
-       (sr.id IS NOT NULL) AS rated,
-       ARRAY(SELECT host_id FROM tickets_ticket_hosts h WHERE h.ticket_id = t.id) AS hosts
-FROM tickets_ticket t
-JOIN tickets_businesssystem bs ON bs.id = t.business_system_id
-JOIN accounts_user rq ON rq.id = t.requester_id
-JOIN accounts_user rb ON rb.id = t.recorded_by_id
-LEFT JOIN accounts_user a ON a.id = t.assignee_id
-LEFT JOIN tickets_satisfactionrating sr ON sr.ticket_id = t.id
-ORDER BY t.reported_at DESC, t.id DESC
-LIMIT 25
-"""
-FLOOR_CLOCKS_SQL = """
-SELECT ticket_id, name, target_minutes, due_at, stopped_at, elapsed_minutes, breached
-FROM tickets_slaclock WHERE ticket_id = ANY(%s) ORDER BY id
-"""
+# ---------------------------------------------------------------- the peer (django-helpdesk, its own venv)
+
+PEER_VERSION = "2.6.1"
+PEER_VENV = ROOT / "var" / "peer-venv"
+PEER_PY = str(PEER_VENV / "bin" / "python")
+PEER_DIR = ROOT / "bench" / "peer"
+
+
+def _peer_env(size: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "VIRTUAL_ENV")}
+    return {**env, "PEER_DB": f"{DB_PREFIX}_peer_{size}", "PEER_VAR": str(ROOT / "var")}
+
+
+def peer_prepare(size: str) -> None:
+    """django-helpdesk in var/peer-venv (never in .venv: it pins its own Django), its database on the same
+    PostgreSQL server, migrated and loaded with the OpsDesk bench database's tickets (bench/peer/peer.py)."""
+    if not Path(PEER_PY).exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([PEER_PY, "-m", "pip", "install", "-q", f"django-helpdesk=={PEER_VERSION}", "psycopg[binary]"],
+                       check=True)
+    name = f"{DB_PREFIX}_peer_{size}"
+    if not _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        _psql(f'CREATE DATABASE "{name}"')
+    env = _peer_env(size)
+    subprocess.run([PEER_PY, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'settings'; django.setup(); "
+                    "from django.core.management import call_command; call_command('migrate', verbosity=0)"],
+                   cwd=PEER_DIR, env=env, check=True)
+    subprocess.run([PEER_PY, "peer.py", "load", f"{PG}/{DB_PREFIX}_{size}"], cwd=PEER_DIR, env=env, check=True)
+
+
+def peer_measure(size: str, repeat: int, detail: dict) -> dict:
+    proc = subprocess.run([PEER_PY, "-W", "ignore", "peer.py", "measure", "--repeat", str(repeat),
+                           "--ticket-title", detail["title"], "--ticket-reported", detail["reported_at"]],
+                          cwd=PEER_DIR, env=_peer_env(size), capture_output=True, text=True)
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        print(proc.stdout[-3000:], proc.stderr[-5000:])
+        raise SystemExit(f"peer measurement for {size} failed")
+    return json.loads(line[len("RESULT "):])
 
 
 # ---------------------------------------------------------------- load (gunicorn + wrk)
@@ -394,6 +443,8 @@ def _load(size: str, info: dict, seconds: int, connections: int) -> dict:
         out = {}
         out["queue_page"] = _wrk([*common, "-H", f"Cookie: sessionid={info['session']}", f"{base}/tickets/queue/unassigned/"],
                                  server.pid)
+        out["api_list"] = _wrk([*common, "-H", f"Cookie: sessionid={info['session']}", f"{base}/api/v1/tickets/"],
+                               server.pid)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(POST_LUA.format(token=info["token"], system=info["system"]))
         out["api_create"] = _wrk([*common, "-s", script.name, f"{base}/api/v1/tickets/"], server.pid)
@@ -402,6 +453,10 @@ def _load(size: str, info: dict, seconds: int, connections: int) -> dict:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _uptime() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def machine() -> str:
@@ -414,14 +469,56 @@ def machine() -> str:
             f"load average at start {load_avg[0]:.1f}")
 
 
+# The targets as ratios (issue 20): a path's p50 at most this many times its floor's p50, measured in the
+# same run; and against the peer, OpsDesk at least this many times faster.
+FLOOR_TARGETS = {
+    "api_list_default": 8, "api_list_filtered": 8, "api_queue_unassigned": 8,
+    "queue_unassigned_page": 12, "queue_mine_page": 12, "ticket_list_page": 12,
+    "ticket_detail_page": 10, "ticket_detail_api": 6,
+}
+PEER_TARGETS = {  # OpsDesk path, peer path, at least this many times faster
+    "list": ("api_list_default", "peer_list_json", 20),
+    "detail page": ("ticket_detail_page", "peer_detail_page", 4),
+    "dashboard": ("dashboard_page", "peer_dashboard", 100),
+}
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
 def markdown(size: str, r: dict) -> str:
-    lines = [f"### {size}: {r['tickets']} tickets ({r['open_tickets']} open)", "",
-             "| measurement | p50 ms | p95 ms | queries |", "| --- | ---: | ---: | ---: |"]
+    lines = [f"### {size}: {r['tickets']} tickets ({r['open_tickets']} open); {r.get('machine', '')}", "",
+             "| path | p50 ms | p95 ms | queries | floor p50 ms | × floor | target |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for key, value in r.items():
-        if isinstance(value, dict) and "p50_ms" in value:
-            lines.append(f"| {key} | {value['p50_ms']} | {value['p95_ms']} | {value.get('queries', '')} |")
+        if not (isinstance(value, dict) and "p50_ms" in value) or key.startswith(("floor_", "peer_")):
+            continue
+        floor = r.get(f"floor_{key}")
+        ratio = r.get(f"ratio_{key}_to_floor")
+        target = FLOOR_TARGETS.get(key)
+        lines.append(f"| {key} | {value['p50_ms']} | {value['p95_ms']} | {value.get('queries', '')} | "
+                     f"{floor['p50_ms'] if floor else ''} | {ratio if ratio is not None else ''} | "
+                     + (f"≤ {target}× {_verdict(ratio <= target)}" if target and ratio is not None else "") + " |")
+    if "peer" in r:
+        peer = r["peer"]
+        lines += ["", f"Peer (django-helpdesk {peer.get('version', '')}, {peer['tickets']} tickets, {peer['followups']} "
+                      "follow-ups, same client, same PostgreSQL server), in this run:", "",
+                  "| | OpsDesk p50 ms | peer p50 ms (p95) | peer queries | OpsDesk faster by | target |",
+                  "| --- | ---: | ---: | ---: | ---: | --- |"]
+        for label, (ours, theirs, target) in PEER_TARGETS.items():
+            if theirs not in peer:
+                continue
+            times = round(peer[theirs]["p50_ms"] / r[ours]["p50_ms"], 1)
+            lines.append(f"| {label} ({ours} / {theirs}) | {r[ours]['p50_ms']} | {peer[theirs]['p50_ms']} "
+                         f"({peer[theirs]['p95_ms']}) | {peer[theirs]['queries']} | {times}× | ≥ {target}× {_verdict(times >= target)} |")
+        if "peer_list_json_all" in peer:
+            lines.append(f"| list, all tickets newest first (peer_list_json_all) | {r['api_list_default']['p50_ms']} | "
+                         f"{peer['peer_list_json_all']['p50_ms']} ({peer['peer_list_json_all']['p95_ms']}) | "
+                         f"{peer['peer_list_json_all']['queries']} | "
+                         f"{round(peer['peer_list_json_all']['p50_ms'] / r['api_list_default']['p50_ms'], 1)}× | — |")
     for key, value in r.items():
-        if not isinstance(value, dict) and key not in ("tickets", "open_tickets"):
+        if not isinstance(value, dict) and key not in ("tickets", "open_tickets", "machine") and not key.startswith("ratio_"):
             lines.append(f"\n{key}: {value}")
     if "load" in r:
         for name, w in r["load"].items():
@@ -441,6 +538,8 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--month", action="store_true", help="also run bench/kpis.py and bench/monthly_pdf.py")
+    parser.add_argument("--peer", action="store_true",
+                        help=f"also install django-helpdesk {PEER_VERSION} (var/peer-venv), load it and measure it")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -456,6 +555,9 @@ def main() -> None:
     for size in args.sizes.split(","):
         if size not in SIZES or not ensure_database(size, args.seed):
             continue
+        if args.peer:
+            peer_prepare(size)  # before the measurements: loading it keeps the cores busy for a minute
+        uptime_before = _uptime()
         proc = subprocess.run([PY, __file__, "--worker", "--repeat", str(args.repeat)], cwd=ROOT, env=_env(size),
                               capture_output=True, text=True)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
@@ -463,7 +565,12 @@ def main() -> None:
             print(proc.stdout[-3000:], proc.stderr[-5000:])
             raise SystemExit(f"worker for {size} failed")
         result = json.loads(line[len("RESULT "):])
+        result["uptime_before_opsdesk"] = uptime_before
+        result["uptime_after_opsdesk"] = _uptime()
         info = result.pop("_load")
+        if args.peer:
+            result["peer"] = peer_measure(size, args.repeat, result["detail_ticket"])
+            result["uptime_after_peer"] = _uptime()
         if not args.no_load:
             result["load"] = load(size, info, args.load_seconds, args.connections)
         result["machine"] = machine()
