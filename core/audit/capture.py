@@ -111,6 +111,18 @@ def _show(field: models.Field, value: Any) -> Any:
     return MASK if _is_secret(field) and value not in (None, "") else value
 
 
+# Per model class (a subclass inherits the wrapped from_db, not its parent's answer): whether any column
+# loads as a dict or a list. Only JSON and array columns do; a model without them (tickets, clocks, users)
+# has nothing to copy and its rows are not scanned (a page of 25 tickets loads ~100 instances of up to 45
+# columns, on every read).
+_MUTABLE: dict[type[models.Model], bool] = {}
+
+
+def _has_mutable_columns(model: type[models.Model]) -> bool:
+    return any(isinstance(f, models.JSONField) or f.get_internal_type() in ("ArrayField", "HStoreField")
+               for f in model._meta.concrete_fields)
+
+
 def _patch_from_db(model: type[models.Model]) -> None:
     original = model.from_db.__func__
     if getattr(original, "_audit_wrapped", False):
@@ -120,7 +132,10 @@ def _patch_from_db(model: type[models.Model]) -> None:
         instance = original(cls, db, field_names, values)
         # Keep the loaded row as it came (a tuple); it becomes a dict only if the instance is saved or
         # deleted. JSON values are copied now, since code may change them in place before saving.
-        if any(type(v) in (dict, list) for v in values):
+        mutable = _MUTABLE.get(cls)
+        if mutable is None:
+            mutable = _MUTABLE[cls] = _has_mutable_columns(cls)
+        if mutable and any(type(v) in (dict, list) for v in values):
             values = tuple(copy.deepcopy(v) if isinstance(v, dict | list) else v for v in values)
         instance.__dict__[_SNAPSHOT] = _Loaded(field_names, values)
         return instance

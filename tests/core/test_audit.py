@@ -39,6 +39,19 @@ def test_create_update_and_delete_are_recorded_with_the_changed_fields(users):
         assert "测试用户" in e.actor_label
 
 
+def test_a_json_value_changed_in_place_after_loading_is_recorded_with_its_loaded_value(users):
+    """The snapshot taken on loading copies JSON values (core.audit.capture: only models with JSON or
+    array columns are scanned), so a list changed in place still shows its value as loaded."""
+    from roster.models import DutyMember
+
+    member = DutyMember.objects.create(user=users["engineer"], positions=["engineer"])
+    member = DutyMember.objects.get(pk=member.pk)
+    member.positions.append("leader")
+    member.save()
+    updated = entries(object_type="roster.dutymember", object_id=str(member.pk), action="update")
+    assert [e.changes for e in updated] == [{"positions": [["engineer"], ["engineer", "leader"]]}]
+
+
 def test_a_save_that_changes_nothing_writes_nothing_and_an_update_costs_one_insert(users, django_assert_num_queries):
     org = Organization.objects.get(pk=users["requester"].organization_id)
     before = AuditLog.objects.count()

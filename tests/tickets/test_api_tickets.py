@@ -347,3 +347,25 @@ def test_list_counts_up_to_the_cap_and_says_when_more_match(api, users, new_tick
     body = client.get("/api/v1/tickets/", {"page_size": 2}).json()
     assert (body["count"], body["count_capped"]) == (3, True)
     assert len(body["results"]) == 2 and body["next"]
+
+
+def test_detail_query_count_is_constant_and_joins_the_people(api, users, new_ticket, systems, django_assert_num_queries):
+    """The ticket (system, assignee, rating, requester and recorder joined), its clocks, its hosts: three
+    queries however many hosts, clocks or people it names (tickets.selectors.tickets.ticket_detail_queryset)."""
+    from tickets.models import Host
+
+    client = api(users["engineer"])
+    bare = new_ticket("fault", "P3")  # 7×24 clocks: no calendar query (a request adds one, once per year)
+    hosts = [Host.objects.create(name=f"host-{i}", business_system=systems["own"], vcpu=2, memory_gb=4, os_family="open_source",
+                                 ip_address=f"10.3.0.{i}") for i in range(3)]
+    full = new_ticket("fault", "P2", hosts=hosts)
+    svc.ticket_assign(actor=users["duty_leader"], ticket=full, assignee=users["engineer"])
+    client.get(f"/api/v1/tickets/{bare.pk}/")  # warm the user's role cache like any earlier request would
+    with django_assert_num_queries(3):
+        body = client.get(f"/api/v1/tickets/{bare.pk}/").json()
+    assert body["hosts"] == [] and body["requester"]["id"] == users["requester"].pk
+    with django_assert_num_queries(3):
+        body = client.get(f"/api/v1/tickets/{full.pk}/").json()
+    assert sorted(body["hosts"]) == sorted(h.pk for h in hosts)
+    assert body["requester"]["id"] == body["recorded_by"]["id"] == users["requester"].pk
+    assert body["assignee"]["id"] == users["engineer"].pk and set(body["sla"]) >= {"response", "resolve"}

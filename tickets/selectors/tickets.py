@@ -56,6 +56,27 @@ def ticket_base_queryset() -> QuerySet[Ticket]:
     )
 
 
+def ticket_detail_queryset() -> QuerySet[Ticket]:
+    """One ticket with everything the API and the ticket page show: as ticket_base_queryset, but the
+    requester and recorder joined instead of read with a query each. For a single row by primary key
+    the two joins add nothing measurable to planning (it is the 25-row page, sorted, whose plan grew
+    with every join); two round trips fewer on every detail read and every action's answer."""
+    return ticket_row_queryset().select_related("requester", "recorded_by").prefetch_related(
+        Prefetch("hosts", queryset=Host.objects.all(), to_attr="prefetched_hosts"),
+    )
+
+
+def _visible(qs: QuerySet[Ticket], user: User) -> QuerySet[Ticket]:
+    """The access rule, applied once: everything for those who see all tenants, else the user's
+    organisation's tickets (none without one)."""
+    if user_sees_all_tenants(user):
+        return qs
+    tenant = user_tenant_id(user)
+    if tenant is None:
+        return qs.none()
+    return qs.filter(organization_id=tenant)
+
+
 def ticket_list_for_user(*, user: User, for_display: bool = True, for_rows: bool = False) -> QuerySet[Ticket]:
     """Tickets `user` may see. `for_display=False` skips the prefetches (access checks, sub-lists);
     `for_rows=True` reads what a page's rows show (ticket_row_queryset)."""
@@ -65,18 +86,14 @@ def ticket_list_for_user(*, user: User, for_display: bool = True, for_rows: bool
         qs = ticket_base_queryset()
     else:
         qs = Ticket.objects.select_related("business_system", "assignee", "requester")
-    if user_sees_all_tenants(user):
-        return qs
-    tenant = user_tenant_id(user)
-    if tenant is None:
-        return qs.none()
-    return qs.filter(organization_id=tenant)
+    return _visible(qs, user)
 
 
 def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True) -> Ticket:
     """The ticket, or NotFound when it does not exist or belongs to another organisation."""
+    qs = _visible(ticket_detail_queryset(), user) if for_display else ticket_list_for_user(user=user, for_display=False)
     try:
-        return ticket_list_for_user(user=user, for_display=for_display).get(pk=ticket_id)
+        return qs.get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("工单不存在")) from exc
 
