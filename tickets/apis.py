@@ -3,8 +3,9 @@
 import django_filters
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -100,7 +101,26 @@ class TicketSlaSerializer(serializers.Serializer):
     restore = SlaClockFiguresSerializer(required=False)
 
 
-class TicketSerializer(BuiltFieldsModelSerializer):
+class _TicketFigures:
+    """What every representation of a ticket computes: its SLA figures, the actions the viewer may
+    take, whether it is rated. Needs `now` / `days` / `request` in the context."""
+
+    @extend_schema_field(TicketSlaSerializer)
+    def get_sla(self, obj: Ticket) -> dict:
+        figures = ticket_sla(obj, now=self.context["now"], days=self.context["days"])
+        return {name: _CLOCK_OUT.to_representation(value) for name, value in figures.items()}
+
+    def get_actions(self, obj: Ticket) -> list[str]:
+        return ticket_actions_for(user=self.context["request"].user, ticket=obj)
+
+    def get_rated(self, obj: Ticket) -> bool:
+        try:
+            return obj.satisfaction is not None
+        except SatisfactionRating.DoesNotExist:
+            return False
+
+
+class TicketSerializer(_TicketFigures, BuiltFieldsModelSerializer):
     """A ticket as the API shows it. Needs the queryset of ticket_base_queryset (no extra queries per
     row) and `now` / `days` / `request` in the context. Its fields are mapped from the model once
     (core.serializers.BuiltFieldsModelSerializer)."""
@@ -129,19 +149,26 @@ class TicketSerializer(BuiltFieldsModelSerializer):
     def get_hosts(self, obj: Ticket) -> list[int]:
         return [h.pk for h in obj.host_list()]
 
-    @extend_schema_field(TicketSlaSerializer)
-    def get_sla(self, obj: Ticket) -> dict:
-        figures = ticket_sla(obj, now=self.context["now"], days=self.context["days"])
-        return {name: _CLOCK_OUT.to_representation(value) for name, value in figures.items()}
 
-    def get_actions(self, obj: Ticket) -> list[str]:
-        return ticket_actions_for(user=self.context["request"].user, ticket=obj)
+class TicketRowSerializer(_TicketFigures, BuiltFieldsModelSerializer):
+    """A ticket as a row of the list and the queues (GET /api/v1/tickets/): what a row of the queue page
+    shows — number, title, kind, severity, status, system, assignee, times, SLA clocks, the viewer's
+    actions — and no more. The full ticket is GET /api/v1/tickets/{id}/, or the list with
+    `?fields=full`. Reads ticket_row_queryset: no requester, recorder or host query per page."""
 
-    def get_rated(self, obj: Ticket) -> bool:
-        try:
-            return obj.satisfaction is not None
-        except SatisfactionRating.DoesNotExist:
-            return False
+    business_system_name = serializers.CharField(source="business_system.name", read_only=True)
+    assignee = UserBrief(read_only=True, allow_null=True)
+    sla = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    rated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "title", "kind", "severity", "status", "business_system", "business_system_name",
+            "organization", "assignee", "reported_at", "major_incident", "next_due_at", "updated_at", "sla",
+            "actions", "rated",
+        ]
 
 
 def _context(view, days: WorkingDays | None = None) -> dict:
@@ -264,22 +291,38 @@ class TicketPagination(PageNumberPagination):
         return out
 
 
-class TicketListCreateApi(generics.ListAPIView):
-    """GET: tickets the user may see (queue=unassigned|mine|team|breaching|open, filters, search).
-    POST: report a ticket."""
+LIST_FIELDS_PARAMETER = OpenApiParameter(
+    "fields", str, enum=["row", "full"], required=False,
+    description="row (default): each ticket as its row shows it (TicketRow); full: every field of the ticket, as "
+                "GET /api/v1/tickets/{id}/ answers",
+)
 
-    serializer_class = TicketSerializer
+
+class TicketListCreateApi(generics.ListAPIView):
+    """GET: tickets the user may see (queue=unassigned|mine|team|breaching|open, filters, search), each
+    as its row (`fields=full`: the whole ticket). POST: report a ticket."""
+
+    serializer_class = TicketRowSerializer
     filterset_class = TicketFilter
     pagination_class = TicketPagination
     ordering_fields = ["reported_at", "next_due_at", "number", "id"]
 
+    def _full(self) -> bool:
+        return self.request.query_params.get("fields") == "full"
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Ticket.objects.none()
+        rows = not self._full()  # a row reads no requester, recorder nor hosts
         queue = self.request.query_params.get("queue")
         if queue in QUEUES:
-            return ticket_queue(user=self.request.user, queue=queue, now=timezone.now())
-        return ticket_list_for_user(user=self.request.user).order_by("-reported_at", "-pk")
+            return ticket_queue(user=self.request.user, queue=queue, now=timezone.now(), for_rows=rows)
+        return ticket_list_for_user(user=self.request.user, for_rows=rows).order_by("-reported_at", "-pk")
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "GET" and self._full():
+            return TicketSerializer
+        return self.serializer_class
 
     def get_serializer_context(self):
         return _context(self)
@@ -289,6 +332,12 @@ class TicketListCreateApi(generics.ListAPIView):
         if kwargs.get("many") and args:  # a page of tickets: the calendar years its clocks need, at once
             context["days"] = sla_working_days_for(args[0], now=context["now"])
         return self.get_serializer_class()(*args, **kwargs)
+
+    @extend_schema(parameters=[LIST_FIELDS_PARAMETER], responses=TicketRowSerializer(many=True))
+    def get(self, request, *args, **kwargs):
+        if request.query_params.get("fields") not in (None, "row", "full"):
+            raise ValidationFailed(fields={"fields": [_("只能是 row 或 full")]})
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
     def post(self, request):

@@ -94,6 +94,6 @@ def test_several_hosts_come_back_in_the_same_order_as_a_get_shows(api, users, sy
         "hosts": [h.pk for h in reversed(hosts)],
     }, format="json").json()
     shown = client.get(f"/api/v1/tickets/{created['id']}/").json()
-    listed = next(t for t in client.get("/api/v1/tickets/").json()["results"] if t["id"] == created["id"])
+    listed = next(t for t in client.get("/api/v1/tickets/", {"fields": "full"}).json()["results"] if t["id"] == created["id"])
     expected = [h.pk for h in sorted(hosts, key=lambda h: (h.name, h.pk))]
     assert created["hosts"] == shown["hosts"] == listed["hosts"] == expected

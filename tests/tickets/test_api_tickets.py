@@ -236,14 +236,19 @@ def test_breached_filter_sees_running_clocks_past_due(api, users, new_ticket, ti
     assert [t["id"] for t in client.get("/api/v1/tickets/", {"breached": "false"}).json()["results"]] == [fresh.pk]
 
 
-@pytest.mark.parametrize("queue", [None, "unassigned", "mine", "team", "breaching", "open"])
+@pytest.mark.parametrize(("queue", "fields", "queries"), [
+    (None, None, 4), ("unassigned", None, 4), ("mine", None, 4), ("team", None, 4), ("breaching", None, 4),
+    ("open", None, 4), (None, "full", 7), ("unassigned", "full", 7),
+], ids=["list", "unassigned", "mine", "team", "breaching", "open", "list-full", "unassigned-full"])
 def test_list_and_queue_query_counts_are_constant_in_the_number_of_tickets(
-    api, users, new_ticket, django_assert_num_queries, queue
+    api, users, new_ticket, django_assert_num_queries, queue, fields, queries
 ):
-    """count, page, requesters, recorders, clocks, hosts, and the working-day calendar of the year (one
-    query per year)."""
+    """Rows: count, page, clocks, and the working-day calendar of the year (one query per year).
+    `fields=full` adds requesters, recorders and hosts (one query each)."""
     client = api(users["engineer"])
     params = {"queue": queue} if queue else {}
+    if fields:
+        params["fields"] = fields
 
     def make(n):
         for i in range(n):
@@ -253,11 +258,32 @@ def test_list_and_queue_query_counts_are_constant_in_the_number_of_tickets(
 
     make(4)
     client.get("/api/v1/tickets/", params)  # warm the user's role cache like any earlier request would
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(queries):
         assert client.get("/api/v1/tickets/", params).json()["count"] == 4
     make(12)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(queries):
         assert client.get("/api/v1/tickets/", params).json()["count"] == 16
+
+
+def test_list_rows_are_the_full_tickets_fields_a_row_shows(api, users, new_ticket):
+    """GET /api/v1/tickets/ answers each ticket as its row (TicketRowSerializer); every field of a row is
+    the full ticket's value, which `fields=full` and the detail give; anything else is a 400."""
+    from tickets.apis import TicketRowSerializer, TicketSerializer
+
+    ticket = new_ticket("fault", "P2")
+    svc.ticket_assign(actor=users["duty_leader"], ticket=ticket, assignee=users["engineer"])
+    new_ticket("request", "P4")
+    client = api(users["engineer"])
+    rows = client.get("/api/v1/tickets/").json()["results"]
+    full = client.get("/api/v1/tickets/", {"fields": "full"}).json()["results"]
+    row_fields = TicketRowSerializer.Meta.fields
+    assert set(row_fields) < set(TicketSerializer.Meta.fields)
+    assert [list(r) for r in rows] == [row_fields] * 2
+    assert [{k: f[k] for k in row_fields} for f in full] == rows
+    detail = client.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert full[1] == detail and rows[1]["assignee"]["id"] == users["engineer"].pk
+    bad = client.get("/api/v1/tickets/", {"fields": "all"})
+    assert bad.status_code == 400 and "fields" in bad.json()["fields"]
 
 
 @pytest.mark.parametrize("path", ["events/", "comments/", "attachments/", "downtime/"])
@@ -306,11 +332,22 @@ def test_schema_generates_with_the_ticket_endpoints(client):
         assert path.replace(b"{id}", b"{pk}") in schema.content or path in schema.content
 
 
+def test_schema_says_the_list_answers_rows_and_fields_full_the_tickets(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    listing = schema["paths"]["/api/v1/tickets/"]["get"]
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][page]["properties"]["results"]["items"]["$ref"].endswith("/TicketRow")
+    fields = next(p for p in listing["parameters"] if p["name"] == "fields")
+    assert fields["schema"]["enum"] == ["full", "row"] and "GET /api/v1/tickets/{id}/" in fields["description"]
+
+
 def test_filtered_list_query_count_is_constant_and_counts_without_distinct(
     api, users, new_ticket, systems, django_assert_num_queries
 ):
-    """status + severity + system: count (no DISTINCT over every column), page, requesters, recorders,
-    clocks, hosts (faults run on the 7×24 calendar: no calendar query)."""
+    """status + severity + system: count (no DISTINCT over every column), page, clocks (rows: no
+    requesters, recorders nor hosts; faults run on the 7×24 calendar: no calendar query)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -324,12 +361,12 @@ def test_filtered_list_query_count_is_constant_and_counts_without_distinct(
 
     make(3)
     client.get("/api/v1/tickets/", params)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         assert client.get("/api/v1/tickets/", params).json()["count"] == 3
     make(9)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/api/v1/tickets/", params).json()["count"] == 12
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 3
     assert not any("DISTINCT" in q["sql"] for q in ctx.captured_queries)
 
 
