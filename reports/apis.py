@@ -44,6 +44,9 @@ class KpiApi(APIView):
             OpenApiParameter("month", str, description="YYYY-MM"),
             OpenApiParameter("quarter", str, description="YYYY-Qn"),
             OpenApiParameter("year", str, description="YYYY"),
+            OpenApiParameter("contract", int, description="合同服务年度（合同开始日至结束日，含）"),
+            OpenApiParameter("from", str, description="YYYY-MM-DD（含），与 to 同用，至多 400 天"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD（含）"),
             OpenApiParameter("organization", int),
             OpenApiParameter("business_system", int),
         ],
@@ -55,16 +58,18 @@ class KpiApi(APIView):
             organization_id=_int_param(request, "organization"),
             business_system_id=_int_param(request, "business_system"),
         )
+        params = request.query_params
+        contract_id = _int_param(request, "contract")
+        contract = contract_get_for_user(user=request.user, contract_id=contract_id) if contract_id is not None else None
         period = parse_period(
-            month=request.query_params.get("month"),
-            quarter=request.query_params.get("quarter"),
-            year=request.query_params.get("year"),
+            month=params.get("month"), quarter=params.get("quarter"), year=params.get("year"), contract=contract,
+            first=params.get("from"), last=params.get("to"),
         )
-        result = kpis_compute(period=period, scope=scope, now=timezone.now())
+        result = kpis_compute(period=period, scope=scope, now=timezone.now(), by_month=True)
         body = result.as_api()
         for key, links in result.links.items():
             if key in body and links.get("all"):
-                body[key]["tickets_url"] = links["all"]
+                body[key] = {**body[key], "tickets_url": links["all"]}
         return Response(body)
 
 
