@@ -67,7 +67,8 @@ def kpi_trend_rows(kpis: KpiResult) -> dict[str, Any]:
     """The per-month values table: a header of months and, per KPI, its value in each month."""
     months = kpis.months
     return {
-        "months": [_month_label(m.period) for m in months],
+        "months": [{"label": _month_label(m.period), "first": m.period.first_day, "last": m.period.last_day,
+                    "clipped": _month_label(m.period) != f"{m.period.first_day:%Y-%m}"} for m in months],
         "rows": [
             {"key": key, "label": kpi_label(key, kpis.figures[key]), "target": kpis.figures[key].get("target"),
              "cells": [m.figures[key] for m in months]}
@@ -79,14 +80,17 @@ def kpi_trend_rows(kpis: KpiResult) -> dict[str, Any]:
 def kpi_trend_charts(kpis: KpiResult) -> list[Chart]:
     """One chart per KPI over the months of the period: shares as a line against the target (a gap
     where a month had nothing to count), counts as bars (a month with a major incident in red)."""
-    labels = [_month_label(m.period)[2:] if m.period.first_day.day == 1 else _month_label(m.period) for m in kpis.months]
+    # yy-mm under every point, clipped months too (their days are in the table's header): longer labels
+    # would run into each other with thirteen months.
+    labels = [f"{m.period.first_day:%y-%m}" for m in kpis.months]
+    label_points = "all" if len(labels) <= 6 else "missed"
     charts: list[Chart] = []
     for key in KPI_KEYS:
         title = str(KPI_LABELS[key])
         values = [m.figures[key]["value"] for m in kpis.months]
         if key in COUNT_KPIS:
             charts.append(bar_chart(
-                title=title, labels=labels, values=[v or 0 for v in values], height=190,
+                title=title, labels=labels, values=[v or 0 for v in values], height=190, integers=True,
                 highlight=[bool(v) for v in values] if key == "major_incidents" else None,
                 y_label="单位：次" if key == "major_incidents" else "单位：张",
             ))
@@ -94,9 +98,10 @@ def kpi_trend_charts(kpis: KpiResult) -> list[Chart]:
         target = kpis.figures[key].get("target")
         if key == "availability":
             charts.append(percent_line_chart(title=title + "（最低系统）", labels=labels, values=values, target=target,
-                                             height=190, step=0.001, decimals=3))
+                                             height=190, step=0.001, decimals=3, label_points=label_points))
         else:
-            charts.append(percent_line_chart(title=title, labels=labels, values=values, target=target, height=190))
+            charts.append(percent_line_chart(title=title, labels=labels, values=values, target=target, height=190,
+                                             label_points=label_points))
     return charts
 
 
