@@ -317,6 +317,14 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
     return links
 
 
+def service_year_period(*, scope: Scope, day: dt.date) -> Period | None:
+    """The contract's service year holding `day` (tickets.selectors.measures.service_year: the purchaser's
+    contract, a year from its start), as the period `?contract=` gives for a one-year contract; None
+    where no contract covers the day. One query."""
+    year = measures.service_year(organization_id=scope.organization_id, day=day)
+    return None if year is None else Period("year", year[0], year[1])
+
+
 def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime, by_month: bool = False) -> KpiResult:
     """All KPIs of `scope` for `period` (any period: a month, a quarter, a service year, a range of
     days), evaluated at `now`. A constant number of queries; with `by_month`, also the same computation

@@ -183,6 +183,23 @@ def _parse_range(first: str | None, last: str | None) -> Period:
     return Period("range", start, end)
 
 
+def parse_report_period(*, kind: str | None, month: str | None, quarter: str | None, contract) -> Period:
+    """The period of a report or package asked for on a page or the API: kind=month with month=YYYY-MM
+    (the default kind), kind=quarter with quarter=YYYY-Qn, kind=year: the contract's service year (its
+    start to its end date inclusive, as ?contract= of the KPIs)."""
+    kind = (kind or "month").strip()
+    if kind == "month":
+        return parse_month(month or "")
+    if kind == "quarter":
+        m = _QUARTER.match((quarter or "").strip().upper())
+        if not m:
+            _refuse("quarter", _("格式应为 %(f)s") % {"f": "YYYY-Qn"})
+        return period_for("quarter", _first_day(int(m[1]), (int(m[2]) - 1) * 3 + 1, "quarter"))
+    if kind == "year":
+        return Period("year", contract.start_date, contract.end_date)
+    _refuse("kind", _("期间类型应为 month、quarter 或 year"))
+
+
 def parse_month(value: str, *, field: str = "month") -> Period:
     m = _MONTH.match((value or "").strip())
     if not m:
