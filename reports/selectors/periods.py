@@ -140,7 +140,7 @@ def parse_period(*, month: str | None = None, quarter: str | None = None, year: 
     if first or last:
         given["from"] = (first, last)
     if len(given) != 1:
-        message = _("请只给出 month=YYYY-MM、quarter=YYYY-Qn、year=YYYY、contract=合同 或 from=YYYY-MM-DD&to=YYYY-MM-DD 之一")
+        message = _("请只给出 month=YYYY-MM、quarter=YYYY-Qn、year=YYYY、contract=ID 或 from=YYYY-MM-DD&to=YYYY-MM-DD 之一")
         _refuse(next(iter(given), "month"), message)
     key, value = next(iter(given.items()))
     if key == "contract":
