@@ -248,8 +248,6 @@ class AssessInput(serializers.Serializer):
 
 
 class AssessmentAssessApi(APIView):
-    parser_classes = [JSONObjectParser]
-
     @extend_schema(summary="采购人评定：合格 / 需整改 / 不合格，意见与整改项", request=AssessInput, responses=AssessmentDetailOutput)
     def post(self, request, pk: int):
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
@@ -337,7 +335,7 @@ def _item_response(request, pk: int) -> Response:
 
 
 class RemediationItemAnswerApi(APIView):
-    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]  # files with the answer
 
     @extend_schema(summary="服务商答复整改项（说明、附件、关联工单或变更）", request={"multipart/form-data": AnswerInput, "application/json": AnswerInput},
                    responses=ItemDetailOutput)

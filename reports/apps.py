@@ -22,8 +22,20 @@ class ReportsConfig(AppConfig):
         # A purchaser's auditor reads the audit entries about its reports and packages.
         from core.audit.selectors import AuditSubject, audit_subjects_register
 
-        from .models import AcceptancePackage, MonthlyReport
+        from .models import (
+            AcceptancePackage,
+            Assessment,
+            AssessmentEvent,
+            MonthlyReport,
+            RemediationAnswer,
+            RemediationAttachment,
+            RemediationItem,
+        )
         audit_subjects_register(
             self.label,
             AuditSubject(MonthlyReport, "contract__purchaser_id"), AuditSubject(AcceptancePackage, "contract__purchaser_id"),
+            AuditSubject(Assessment, "contract__purchaser_id"), AuditSubject(AssessmentEvent, "assessment__contract__purchaser_id"),
+            AuditSubject(RemediationItem, "assessment__contract__purchaser_id"),
+            AuditSubject(RemediationAnswer, "item__assessment__contract__purchaser_id"),
+            AuditSubject(RemediationAttachment, "answer__item__assessment__contract__purchaser_id"),
         )

@@ -28,7 +28,7 @@ from ..models import (
     TaskState,
 )
 from .access import _one, contract_list_for_reports, require_report_reader
-from .periods import Period, month_of, month_period
+from .periods import Period, month_of
 
 ISSUE_DEADLINE_DAY = 15  # 验收 2.1: a month's materials by the 15th of the next month
 DUE_SOON_DAYS = 3  # reminders start this many days before an item's deadline
@@ -256,7 +256,7 @@ def package_pipeline(*, user, now: dt.datetime, months: int = PIPELINE_MONTHS, c
             package = packages.get(key)
             deadline = package_deadline(period)
             rows.append(PipelineRow(
-                period=month_period(period.first_day), report=newest.get(key), issued=issued.get(key), package=package,
+                period=period, report=newest.get(key), issued=issued.get(key), package=package,
                 assessment=assessments.get(package.pk) if package else None, deadline=deadline,
                 overdue=package is None and now > deadline,
             ))
@@ -264,11 +264,13 @@ def package_pipeline(*, user, now: dt.datetime, months: int = PIPELINE_MONTHS, c
     return out
 
 
-def remediation_open_for_user(*, user, now: dt.datetime, limit: int = 10) -> dict:
-    """Open remediation items (overdue first, then by deadline) and the counts: the dashboard and the
-    home panel. Three queries."""
+def remediation_open_for_user(*, user, now: dt.datetime, limit: int = 10, owner_only: bool = False) -> dict:
+    """Open remediation items (by deadline: the overdue come first) and the counts: the dashboard and
+    the home panel (`owner_only`: an engineer's own). Two queries."""
     today = timezone.localdate(now)
     qs = remediation_items_open(remediation_item_list_for_user(user=user))
+    if owner_only:
+        qs = qs.filter(owner=user)
     counts = qs.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(state=S.OPEN, deadline__lt=today)),
                           answered=Count("pk", filter=Q(state=S.ANSWERED)))
     rows = list(qs.order_by("deadline", "pk")[:limit]) if counts["open"] else []
