@@ -15,7 +15,15 @@ class ReportsConfig(AppConfig):
         from .navigation import NAV_ITEMS
         from .selectors.downtime import downtime_report_link
 
+        from core.demo import DemoSeeder, demo_seeders_register
+
+        from . import demo
+
         nav_register(self.label, *NAV_ITEMS)
+        demo_seeders_register(
+            self.label,
+            DemoSeeder("reports: last month's report and package, assessed with remediation items", demo.seed, history=True),
+        )
         home_panels_register(self.label, *HOME_PANELS)
         # The ticket page links to the downtime report behind the reports' own access rule.
         ticket_links_register(self.label, downtime_report_link)
