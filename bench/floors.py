@@ -19,8 +19,9 @@ COUNT_CAP = 10_000  # as core.pagination.CappedCountPaginator: "more than 10 000
 
 # Every column TicketSerializer shows, with the names of the people and the system it shows.
 _TICKET_COLUMNS = """
-t.id, t.number, t.title, t.description, t.kind, t.severity, t.status, t.business_system_id,
-bs.name AS business_system_name, t.service_item_id, t.organization_id, t.channel, t.reported_at,
+t.id, t.number, t.title, t.description, t.kind, t.severity, t.status, t.business_system_id AS business_system,
+bs.name AS business_system_name, t.service_item_id AS service_item, t.organization_id AS organization, t.channel,
+t.reported_at,
 json_build_object('id', rq.id, 'name', rq.real_name) AS requester,
 json_build_object('id', rb.id, 'name', rb.real_name) AS recorded_by,
 CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.real_name) END
@@ -41,8 +42,8 @@ LEFT JOIN tickets_satisfactionrating sr ON sr.ticket_id = t.id
 """
 # What a ticket as a row of the API list shows (tickets.apis.TicketRowSerializer).
 _API_ROW_COLUMNS = """
-t.id, t.number, t.title, t.kind, t.severity, t.status, t.business_system_id, bs.name AS business_system_name,
-t.organization_id,
+t.id, t.number, t.title, t.kind, t.severity, t.status, t.business_system_id AS business_system,
+bs.name AS business_system_name, t.organization_id AS organization,
 CASE WHEN a.id IS NULL THEN NULL ELSE json_build_object('id', a.id, 'name', a.real_name) END AS assignee,
 t.reported_at, t.major_incident, t.next_due_at, t.updated_at, (sr.id IS NOT NULL) AS rated
 """
