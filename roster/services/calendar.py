@@ -4,10 +4,14 @@ import datetime as dt
 import re
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 
-from ..models import CalendarDay
+from ..models import CalendarDay, CalendarYearEvent
+from ..selectors.calendar import calendar_plan_diff
+from .access import require_manager
 
 # The `holidays` package labels a day off moved from a weekend as "Day off (substituted from MM/DD/YYYY)";
 # the weekend day named there is the make-up workday (调休上班).
@@ -29,22 +33,32 @@ def calendar_year_set(
     year: int,
     holidays: dict[dt.date, str],
     makeup_workdays: dict[dt.date, str],
-    source: str = "manual",
+    source: str = CalendarYearEvent.Kind.MANUAL,
     actor=None,
+    note: str = "",
 ) -> int:
     """Write every day of `year`: the holidays and make-up workdays given, weekends and workdays
-    otherwise. Replaces what the year had. Returns the number of days written."""
+    otherwise. Replaces what the year had and appends a CalendarYearEvent (who, how, what changed).
+    No permission check: commands and migrations call it; people go through calendar_year_enter.
+    Returns the number of days written."""
     errors: dict[str, list[str]] = {}
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed(fields={"year": [_("年份应在 2000 到 2100 之间")]})
+    if source not in CalendarYearEvent.Kind.values:
+        raise ValidationFailed(fields={"source": [_("来源无效")]})
     for label, days in (("holidays", holidays), ("makeup_workdays", makeup_workdays)):
         wrong = sorted(str(d) for d in days if d.year != year)
         if wrong:
-            errors[label] = [f"{', '.join(wrong)} 不属于 {year} 年"]
+            errors[label] = [_("%(days)s 不属于 %(year)s 年") % {"days": ", ".join(wrong), "year": year}]
     overlap = sorted(str(d) for d in set(holidays) & set(makeup_workdays))
     if overlap:
-        errors["makeup_workdays"] = [f"{', '.join(overlap)} 不能既是节假日又是调休上班日"]
+        errors["makeup_workdays"] = [_("%(days)s 不能既是节假日又是调休上班日") % {"days": ", ".join(overlap)}]
+    if not holidays:
+        errors["holidays"] = [_("%(year)s 年没有节假日：至少应有元旦、春节等法定节假日") % {"year": year}]
     if errors:
         raise ValidationFailed(fields=errors)
 
+    diff = calendar_plan_diff(year=year, holidays=holidays, makeup=makeup_workdays)
     rows = []
     for day in _days_of(year):
         if day in holidays:
@@ -55,10 +69,25 @@ def calendar_year_set(
             kind, working, name = CalendarDay.Kind.WEEKEND, False, ""
         else:
             kind, working, name = CalendarDay.Kind.WORKDAY, True, ""
-        rows.append(CalendarDay(date=day, kind=kind, is_working_day=working, name=name, source=source, updated_by=actor))
+        rows.append(CalendarDay(date=day, kind=kind, is_working_day=working, name=name[:100], source=source, updated_by=actor))
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(rows)
+    CalendarYearEvent.objects.create(
+        year=year, kind=source, actor=actor if getattr(actor, "pk", None) else None, at=timezone.now(),
+        holidays=len(holidays), makeup_workdays=len(makeup_workdays), diff=diff, note=note[:300],
+    )
     return len(rows)
+
+
+def calendar_year_enter(
+    *, actor, year: int, holidays: dict[dt.date, str], makeup_workdays: dict[dt.date, str],
+    source: str = CalendarYearEvent.Kind.MANUAL, note: str = "",
+) -> int:
+    """A person enters (or corrects) a year of the working-day calendar: duty leaders and project
+    managers, who plan the rosters and heavy-protection periods that read it."""
+    require_manager(actor)
+    return calendar_year_set(year=year, holidays=holidays, makeup_workdays=makeup_workdays, source=source,
+                             actor=actor, note=note)
 
 
 def package_year_data(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
