@@ -70,7 +70,9 @@ class CalendarYearEvent(AppendOnlyModel):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        return f"{self.year} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class HeavyProtectionPeriod(models.Model):

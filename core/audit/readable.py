@@ -18,6 +18,7 @@ entry; an object's text that would need another query falls back to "<verbose na
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from core.models import AuditLog
 from .capture import MASK
 
 TEXT_LIMIT = 300
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 RELATION_VERBS = {"added": gettext_lazy("新增"), "removed": gettext_lazy("移除"), "cleared": gettext_lazy("清空")}
 
 
@@ -119,11 +121,17 @@ def _json_words(value: Any) -> str:
     if isinstance(value, dict):
         return "；".join(f"{k}：{_json_words(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list):
+        if value and all(isinstance(v, list) for v in value):  # rows: one per "；", their cells by spaces
+            return "；".join(" ".join(_json_words(c) for c in row) for row in value)
         return "、".join(_json_words(v) for v in value) or "—"
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        moment = parse_datetime(value)
+        if moment is not None and not timezone.is_naive(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
 
 

@@ -63,13 +63,14 @@ def test_times_inside_changes_are_local_and_never_iso(reader, users, period):
 def test_json_values_and_relation_changes_read_as_words(reader, users):
     audit_record(actor=users["project_manager"], action=AuditLog.Action.UPDATE, object_type="reports.monthlyreport",
                  object_id="7", object_repr="月报 2026-11 v1",
-                 changes={"kpi_snapshot": [{}, {"availability": "99.995", "breaches": 0}], "automatic": [False, True]})
+                 changes={"kpi_snapshot": [{}, {"availability": "99.995", "breaches": 0, "at": "2026-12-01T16:00:00+00:00"}],
+                          "automatic": [False, True]})
     engineer = users["engineer"]
     engineer.groups.add(*users["tech_lead"].groups.all())  # a relation change, captured
     html = reader.get("/audit-log/").content.decode()
     text = _text(html)
     assert "运维月报" in text and "指标快照 ：" in text  # a JSON value as key：value (jsonb orders the keys)
-    assert "availability：99.995" in text and "breaches：0" in text
+    assert "availability：99.995" in text and "breaches：0" in text and "at：2026-12-02 00:00:00" in text
     assert "定时生成 ： 否 → 是" in text
     assert "{'" not in html and '{"' not in html and "&#x27;" not in html
     assert re.search(r"组 ：新增：\S*技术负责人", text)  # a role by its label, not its code "tech_lead"

@@ -41,7 +41,7 @@ def test_preview_saves_nothing_and_confirm_saves_the_same_text(client, leader):
     html = preview.content.decode()
     assert preview.status_code == 200
     assert "预览：2027 年放假安排（尚未保存）" in html and "共 29 天放假、4 天调休上班" in html
-    assert "新增 2027-02-20 调休上班" in html
+    assert "该年尚无数据：以上日期全部为新增" in html
     assert not CalendarDay.objects.filter(date__year=2027).exists() and not CalendarYearEvent.objects.exists()
 
     saved = client.post("/roster/calendar/?year=2027", {"format": "notice", "text": NOTICE_2027, "year": "2027", "confirm": "1"})
@@ -81,10 +81,15 @@ def test_the_csv_template_downloads_for_the_year(client, make_user):
     assert text.startswith("日期,类型,名称") and "2027-01-01,休,元旦" in text
 
 
-def test_editing_a_year_starts_from_its_days_as_csv(client, leader):
+def test_editing_a_year_starts_from_its_days_as_csv_and_the_preview_shows_the_changes(client, leader):
     client.force_login(leader)
     html = client.get("/roster/calendar/?year=2026&edit=1").content.decode()
     assert "2026-02-14,班,调休上班" in html and "2026-01-01,休,元旦" in html
+    text = html.split('name="text"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    lines = [line for line in text.replace("&quot;", '"').splitlines() if not line.startswith("2026-06-19")]
+    lines.append("2026-06-22,休,端午节")  # 端午 moved by a day: one removed, one added
+    preview = client.post("/roster/calendar/?year=2026", {"format": "csv", "text": "\n".join(lines)}).content.decode()
+    assert "删除 2026-06-19 放假 端午节" in preview and "新增 2026-06-22 放假 端午节" in preview
 
 
 def test_posting_is_for_managers_only(client, make_user):
