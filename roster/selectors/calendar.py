@@ -227,8 +227,10 @@ def calendar_festivals(holidays: dict[dt.date, str], makeup: dict[dt.date, str])
     for day in sorted(holidays):
         name = holidays[day]
         last = runs[-1] if runs else None
-        if last and last["name"] == name and last["end"] + dt.timedelta(days=1) == day:
-            last["end"], last["days"] = day, last["days"] + 1
+        # One break: the same name, and nothing but a weekend between (days off the week gives anyway).
+        between = [last["end"] + dt.timedelta(days=i) for i in range(1, (day - last["end"]).days)] if last else []
+        if last and last["name"] == name and all(d.weekday() >= 5 and d not in makeup for d in between):
+            last["end"], last["days"] = day, (day - last["start"]).days + 1
         else:
             runs.append({"name": name, "start": day, "end": day, "days": 1, "makeup": []})
     loose: list[dt.date] = []

@@ -90,21 +90,52 @@ def calendar_year_enter(
                              actor=actor, note=note)
 
 
+_PACKAGE_SUFFIX = re.compile(r"（(补假|观察日)）$")
+
+
+def _festival_names(days_off: dict[dt.date, str]) -> dict[dt.date, str]:
+    """Each day off named as the notice names it: the festival of its break. The package names the
+    days of one break apart (农历除夕, 春节, 休息日（由 2026-01-04 调休）, 清明节（补假）); a break is the
+    run of days off joined by weekends, and its name the first festival in it (除夕 belongs to 春节)."""
+    named: dict[dt.date, str] = {}
+    ordered = sorted(days_off)
+    run: list[dt.date] = []
+
+    def close() -> None:
+        names = [_PACKAGE_SUFFIX.sub("", days_off[d]) for d in run]
+        real = [n for n in names if not n.startswith("休息日") and n != "农历除夕"]
+        festival = "春节" if "春节" in real else (real[0] if real else names[0])
+        for day in run:
+            named[day] = festival
+
+    for day in ordered:
+        if run:
+            gap = [run[-1] + dt.timedelta(days=i) for i in range(1, (day - run[-1]).days)]
+            if any(d.weekday() < 5 for d in gap):  # a working weekday between: a new break
+                close()
+                run = []
+        run.append(day)
+    if run:
+        close()
+    return named
+
+
 def package_year_data(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
-    """Holidays and make-up workdays of `year` from the `holidays` package (Chinese names)."""
+    """Holidays and make-up workdays of `year` from the `holidays` package, named as the State Council's
+    notice names them (春节, 国庆节; make-up workdays 调休上班（春节）)."""
     import holidays as holidays_pkg
 
     english = holidays_pkg.China(years=year, language="en_US")
     chinese = holidays_pkg.China(years=year, language="zh_CN")
-    days_off: dict[dt.date, str] = {}
+    raw: dict[dt.date, str] = {day: chinese.get(day, label) for day, label in english.items()}
+    days_off = _festival_names(raw)
     makeup: dict[dt.date, str] = {}
     for day, label in english.items():
-        days_off[day] = chinese.get(day, label)
         for match in _SUBSTITUTED.finditer(label):
             month, dom, yr = (int(x) for x in match.groups())
             moved = dt.date(yr, month, dom)
             if moved.year == year:
-                makeup[moved] = f"调休上班（{chinese.get(day, label)}）"
+                makeup[moved] = f"调休上班（{days_off[day]}）"
     return days_off, makeup
 
 

@@ -2,6 +2,7 @@
 CSV, see the preview, and only the confirmation saves; every message about missing data links here."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,17 @@ def test_everyone_signed_in_reads_a_year(client, make_user, role):
     page = client.get("/roster/calendar/?year=2026").content.decode()
     assert "2026 年放假安排" in page and "春节" in page and "2月16日" in page and "国庆节" in page
     assert ("录入或导入" in page) is (role == Role.PROJECT_MANAGER)
+
+
+def test_the_seeded_years_read_as_the_notice_names_them(client, make_user):
+    client.force_login(make_user(Role.ENGINEER))
+    page = client.get("/roster/calendar/?year=2026").content.decode()
+    # One row per break: 春节 from 除夕 to the last day off, weekends inside it included, with its
+    # make-up workdays; no "休息日（由 … 调休）" or "农历除夕" rows from the package's own naming.
+    assert re.search(r"春节</td>\s*<td[^>]*>2月16日（[^）]+）\s*至\s*2月23日（[^）]+）</td>\s*<td[^>]*>8</td>\s*"
+                     r"<td[^>]*>2月14日（[^）]+）、2月28日（[^）]+）</td>", page)
+    assert "休息日（由" not in page and "农历除夕" not in page and "（补假）" not in page
+    assert CalendarDay.objects.get(date=dt.date(2026, 1, 4)).name == "调休上班（元旦）"
 
 
 def test_a_missing_year_says_so_and_who_enters_it(client, make_user):
