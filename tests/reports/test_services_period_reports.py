@@ -127,3 +127,15 @@ def test_report_periods_are_checked(users, contract, django_capture_on_commit_ca
         with pytest.raises(Conflict):
             monthly_report_request(actor=pm, contract=contract, period=parse_period(quarter="2026-Q4"), now=now)
     assert (first.kind, first.version, month.kind, month.version) == ("quarter", 1, "month", 1)
+
+
+def test_the_quarter_reads_a_bounded_number_of_queries(october, protected, contract, django_assert_num_queries):
+    from reports.selectors.summary import period_report_data
+
+    # The quarter's KPIs and its three months' (kpis_compute, by_month), the systems, the ticket summary, the
+    # service year and its major incidents (+ labels), the exclusions, the routine work of each month, the
+    # heavy-protection period's KPIs and duty records, the changes. More months or heavy-protection periods
+    # add queries; more tickets do not (a month's percentile and maintenance-window reads run once it has
+    # stopped clocks or an outage, whatever their number).
+    with django_assert_num_queries(111):
+        period_report_data(contract=contract, period=parse_period(quarter="2026-Q4"), now=AFTER_Q4)
