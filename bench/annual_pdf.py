@@ -34,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--all-purchasers", action="store_true", help="the contract's purchaser holds every ticket")
     parser.add_argument("--out", help="also write the PDF here")
+    parser.add_argument("--html", help="also write the HTML here")
     args = parser.parse_args()
 
     import django
@@ -81,6 +82,8 @@ def main() -> None:
                   f"load average {os.getloadavg()[0]:.1f}")
             if args.out:
                 Path(args.out).write_bytes(pdf)
+            if args.html:
+                Path(args.html).write_text(html)
             raise Rollback
     except Rollback:
         pass
