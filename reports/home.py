@@ -47,6 +47,23 @@ def _kpis(*, user, now):
     }
 
 
+def _remediation(*, user, now):
+    """Open remediation items, overdue flagged: all of them for the project manager and the purchaser's
+    approvers and auditors, an engineer's own for the engineers. Hidden while there are none."""
+    from accounts.selectors import user_has_role as has_role
+
+    from .selectors.assessments import remediation_open_for_user
+
+    owner_only = not has_role(user, Role.PROJECT_MANAGER, Role.APPROVER, Role.AUDITOR)
+    data = remediation_open_for_user(user=user, now=now, limit=8, owner_only=owner_only)
+    if not data["open"]:
+        return None
+    return {"title": _("整改项"), "more_url": reverse("reports-remediation"), **data}
+
+
+REMEDIATION_ROLES = frozenset({Role.PROJECT_MANAGER, Role.DUTY_LEADER, Role.TECH_LEAD, Role.ENGINEER, Role.APPROVER, Role.AUDITOR})
+
 HOME_PANELS = (
     HomePanel("reports-kpis", "reports/home/_kpis.html", _kpis, roles=frozenset({Role.PROJECT_MANAGER}), order=1, wide=True),
+    HomePanel("reports-remediation", "reports/home/_remediation.html", _remediation, roles=REMEDIATION_ROLES, order=6),
 )

@@ -77,7 +77,8 @@ def _stall(row) -> dict:
 def dashboard(request):
     """Month to date and the contract's service year to date side by side (issue 18 item 4: the same
     computation over both periods), tickets at risk, breaches, who is on duty, next heavy-protection
-    period, report status."""
+    period, report status, the package pipeline and the open remediation items."""
+    from .views_assessments import dashboard_assessment_context
     from roster.selectors.duty import on_duty_users
     from roster.selectors.periods import periods_touching
     from tickets.selectors.reporting import clocks_at_risk
@@ -113,6 +114,7 @@ def dashboard(request):
         "organizations": organizations,
         "selected_org": scope.organization_id,
         "labels": KPI_LABELS,
+        **dashboard_assessment_context(user=request.user, now=now),
     })
 
 
@@ -216,8 +218,11 @@ def package_generate(request):
 
 @_guard
 def package_detail(request, pk: int):
+    from .views_assessments import package_assessment_context
+
     package = package_get_for_user(user=request.user, package_id=pk)
     return render(request, "reports/package_detail.html", {
         "package": package, "working": package.task_state in (TaskState.QUEUED, TaskState.RUNNING), **_stall(package),
+        **package_assessment_context(request, package),
     })
 
