@@ -163,6 +163,8 @@ def test_open_remediation_items_are_listed_in_the_quarterly_report(october, user
 
     report = _generate(pm, contract, parse_period(quarter="2026-Q4"), timezone.now(), django_capture_on_commit_callbacks)
     assert report.task_state == "done", report.error
-    text = _text(report.file.read())
+    data = report.file.read()
+    _keep("quarterly-remediation.pdf", data)
+    text = _text(data)
     assert "补充十月巡检签字记录" in text and deadline.isoformat() in text and "2026-10 阶段查验材料 v1" in text
     assert "无未关闭的整改事项" not in text
