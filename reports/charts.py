@@ -144,6 +144,7 @@ def percent_line_chart(
     n = max(len(values), 1)
     slot = plot_w / n
     points: list[tuple[float, float]] = []
+    last_label: tuple[int, float, bool] | None = None
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = left + slot * (i + 0.5)
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{TEXT}">{escape(str(label))}</text>')
@@ -157,7 +158,12 @@ def percent_line_chart(
         points.append((x, y))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"><title>{escape(str(label))}: {value * 100:.2f}%</title></circle>')
         if label_points == "all" or (target is not None and value < target):
-            parts.append(f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.{decimals}f}%</text>')
+            # A label beside another at about the same height goes under its point, not over the other.
+            below = label_points != "all" and last_label is not None and last_label[0] == i - 1 and abs(last_label[1] - y) < 14 \
+                and not last_label[2] and y + 14 < top + plot_h
+            label_y = y + 14 if below else y - 6
+            parts.append(f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.{decimals}f}%</text>')
+            last_label = (i, y, below)
     if len(points) > 1:
         parts.append(_polyline(points))
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{TEXT}" stroke-width="0.8"/>')

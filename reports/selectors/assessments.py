@@ -276,3 +276,14 @@ def remediation_open_for_user(*, user, now: dt.datetime, limit: int = 10, owner_
     rows = list(qs.order_by("deadline", "pk")[:limit]) if counts["open"] else []
     return {"items": [{"item": item, "overdue": remediation_item_overdue(item, today=today)} for item in rows], "today": today,
             **counts}
+
+
+def remediation_items_open_for_contract(*, contract_id: int) -> QuerySet[RemediationItem]:
+    """The remediation items of a contract's assessments not yet closed by the purchaser (open or answered),
+    oldest deadline first, for the quarterly and service-year reports (reports.selectors.summary). No
+    access rule: the caller is the report generation, which reads the contract it was asked for. No query
+    until evaluated."""
+    return remediation_items_open(
+        RemediationItem.objects.filter(assessment__contract_id=contract_id)
+        .select_related("assessment__package", "owner").order_by("deadline", "pk")
+    )

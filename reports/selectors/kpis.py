@@ -326,8 +326,8 @@ def service_year_period(*, scope: Scope, day: dt.date) -> Period | None:
 
 
 def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime, by_month: bool = False) -> KpiResult:
-    """All KPIs of `scope` for `period` (any period: a month, a quarter, a service year, a range of
-    days), evaluated at `now`. A constant number of queries; with `by_month`, also the same computation
+    """验收 1, 2.1, 2.2: All KPIs of `scope` for `period` (any period: a month, a quarter, a service year, a
+    range of days), evaluated at `now`. A constant number of queries; with `by_month`, also the same computation
     over each calendar month of the period (clipped to it) in `months`, sharing the targets and the
     systems: a constant number more per month."""
     targets = measures.clock_figure_targets()

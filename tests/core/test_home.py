@@ -86,6 +86,6 @@ def test_home_page_query_count_does_not_grow_with_tickets(client, users, systems
     client.force_login(users["engineer"])
     client.get("/")  # warm the per-process caches (calendar, translations)
     # session, user, roles, unread count, mine (+count), unassigned, clocks, calendar, next shift, changes,
-    # the remediation items the engineer owns (reports' assessment panel)
+    # the engineer's open remediation items (one count while there are none)
     with django_assert_num_queries(11):
         client.get("/", HTTP_HX_REQUEST="true")

@@ -63,8 +63,8 @@ def test_dashboard_shows_the_service_year_to_date_beside_the_month(october, cont
     client.force_login(users["approver"])
     # The session and the user, the month's KPIs, the service year (one query) and its KPIs (the same
     # computation), the clocks at risk and the breaches, who is on duty, the next heavy-protection period,
-    # last month's report per contract, the package pipeline and the open remediation items: a constant
-    # number whatever the tickets.
+    # last month's report per contract, the package pipeline (its contracts, reports and packages; their
+    # assessments once a package is issued) and the open remediation items: a constant number whatever the tickets.
     with django_assert_num_queries(48):
         response = client.get("/reports/")
     html = response.content.decode()
