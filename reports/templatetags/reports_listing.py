@@ -7,7 +7,6 @@ more box for WeasyPrint (about 2 ms), and a pathological month breaches thousand
 """
 
 import datetime as dt
-import math
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -163,8 +162,8 @@ def _downtime_nature(row: dict) -> str:
         if state == "requested":
             return f"非计划停机（{claimed}申报待确认）"
         return f"非计划停机（{claimed}申报未获确认）"
-    if row["unplanned_minutes"] >= 1 / 60:
-        return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分"
+    if row["unplanned_minutes"]:  # whole minutes as shown (tickets.selectors.reporting.outage_minutes_shown)
+        return f"计划内 {row['planned_minutes']} 分，超出 {row['unplanned_minutes']} 分"
     return "计划内维护"
 
 
