@@ -163,7 +163,7 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
             "increase": inc,
             "decrease": dec,
             "net": inc + dec,
-            "contracted": " + ".join(f"{i.quantity} {i.unit}" for i in catalogue) or "—",
+            "contracted": " + ".join(i.quantity_text for i in catalogue) or "—",
         })
     return {"rows": rows, "totals": total_rows, "count": len(rows)}
 

@@ -92,7 +92,8 @@ def test_clock_states_are_those_at_the_time_of_the_report(october, users, contra
     assert (t5["number"], t5["elapsed_minutes"], t5["state"]) == (october["t5"].number, 120, "met")
 
 
-def test_the_listings_use_the_embedded_monospace_cjk_font(october, contract, tmp_path):
+def test_the_listings_use_the_embedded_monospace_cjk_font(october, users, contract, tmp_path):
+    _breached_faults(MANY, users=users, system=october["own"])  # long lists: listings, not tables
     data = monthly_report_data(contract=contract, period=OCTOBER, now=EVAL_AT)
     data.update(version=1, generated_at=EVAL_AT, generated_by_name="测试")
     path = tmp_path / "monthly.pdf"
