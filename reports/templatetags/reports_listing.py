@@ -162,8 +162,10 @@ DOWNTIME_COLUMNS = _last(
 )
 
 
+@register.filter(name="downtime_nature")
 def _downtime_nature(row: dict) -> str:
-    """计划内维护 only for minutes inside an approved, completed change's window (8.2.8)."""
+    """计划内维护 only for minutes inside an approved, completed change's window (8.2.8); a claim reads
+    with the purchaser's answer. The monthly report's listing and the downtime report alike."""
     if not row["planned_minutes"]:
         if not row["claimed_planned"]:
             return "非计划停机"

@@ -88,3 +88,24 @@ def test_the_parts_of_a_partly_planned_outage_add_up_to_the_total_shown():
     # 100.5 minutes, 30.25 of them inside an approved change's window: the unplanned 70.25 read 71
     assert outage_minutes_shown(total=100.5, planned=30.25) == {"minutes": 101, "planned_minutes": 30, "unplanned_minutes": 71}
     assert outage_minutes_shown(total=30.0, planned=30.0) == {"minutes": 30, "planned_minutes": 30, "unplanned_minutes": 0}
+
+
+def test_a_planned_claim_reads_with_the_purchasers_answer(p1, users, tmp_path):
+    from tickets.models import Exclusion
+    from tickets.services.downtime import downtime_record_create
+    from tickets.services.exclusions import exclusion_decide
+
+    # Given a second outage of the ticket's system claimed as planned maintenance
+    downtime_record_create(actor=users["engineer"], ticket=p1, start=T0 + dt.timedelta(hours=2),
+                           end=T0 + dt.timedelta(hours=2, minutes=30), planned=True, reason="计划内维护窗口",
+                           now=T0 + dt.timedelta(hours=3))
+    claim = Exclusion.objects.get(downtime__ticket=p1)
+
+    def nature() -> str:
+        data = downtime_report_data(ticket_id=p1.pk, now=T0 + dt.timedelta(hours=4))
+        return render_html("reports/pdf/downtime.html", data)
+
+    # While it waits it counts, and the report says so; once confirmed it reads as confirmed
+    assert "非计划停机（计划内申报待确认）" in nature() and "待采购人确认" not in nature().replace("申报待确认", "")
+    exclusion_decide(actor=users["approver"], exclusion=claim, action="confirm", now=T0 + dt.timedelta(hours=3, minutes=5))
+    assert "计划内（采购人已确认，不计入）" in nature() and "申报待确认" not in nature()

@@ -463,7 +463,8 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
     state at `now`, the restore target (the ticket's restore clock, else the SLA policy a P1 fault gets),
     the purchaser's contract and the narrative staff wrote. Caller has checked that the user may read
     the ticket. Five queries (six without a restore clock), one or two more for the planned-maintenance
-    part of its outages (8.2.8, from the rule the changes app registers)."""
+    part of its outages (8.2.8, from the rule the changes app registers), one more when an outage carries
+    a planned claim (its answer)."""
     ticket = (
         Ticket.objects.select_related("business_system", "organization", "requester", "assignee", "recorded_by")
         .prefetch_related(
@@ -476,8 +477,11 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
         .get(pk=ticket_id)
     )
     downtimes = list(ticket.downtimes.all())
+    claims = _claim_states([d.pk for d in downtimes if d.claimed_planned])
     rows = [
-        {"record": d, "changes": changes, **outage_minutes_shown(total=total, planned=planned)}
+        {"record": d, "changes": changes, **outage_minutes_shown(total=total, planned=planned),
+         # A planned / force-majeure claim and the purchaser's answer (issue 15 item 3), as in the monthly report.
+         "claimed_planned": d.claimed_planned, "claim": claims.get(d.pk)}
         for d, total, planned, changes in _planned_rows(downtimes, now)
     ]
     # The outage as shown: the sum of the records' unplanned minutes as each is shown, so that the
