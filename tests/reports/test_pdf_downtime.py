@@ -109,3 +109,13 @@ def test_a_planned_claim_reads_with_the_purchasers_answer(p1, users, tmp_path):
     assert "非计划停机（计划内申报待确认）" in nature() and "待采购人确认" not in nature().replace("申报待确认", "")
     exclusion_decide(actor=users["approver"], exclusion=claim, action="confirm", now=T0 + dt.timedelta(hours=3, minutes=5))
     assert "计划内（采购人已确认，不计入）" in nature() and "申报待确认" not in nature()
+
+
+def test_a_system_still_down_reads_the_same_minutes_on_its_restore_clock(users, systems):
+    ticket = ticket_create(actor=users["requester"], title="门户宕机", kind="fault", severity="P1",
+                           business_system=systems["own"], now=T0)
+    data = downtime_report_data(ticket_id=ticket.pk, now=T0 + dt.timedelta(minutes=32, seconds=10))
+    restore = next(c for c in data["clocks"] if c["clock"].name == ClockName.RESTORE)
+    assert data["ongoing"] and data["outage_minutes"] == restore["elapsed_minutes"] == 33 and restore["state"] == "running"
+    html = render_html("reports/pdf/downtime.html", data)
+    assert "33 分钟（尚未恢复" in html and "33 分钟（进行中）" in html

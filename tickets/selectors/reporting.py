@@ -45,6 +45,7 @@ from .sla import (
     clock_state_case,
     clock_within_q,
     duration_minutes_shown,
+    sla_clock_figures,
     sla_target_minutes,
 )
 from .tickets import public_event_q
@@ -496,7 +497,9 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
             state = "breached"
         else:
             state = "running"
-        clocks.append({"clock": c, "state": state})
+        # A running clock reads its time so far, by the clocks' one rule and rounding (the outage beside it
+        # reads the same minutes); a stopped one its recorded minutes.
+        clocks.append({"clock": c, "state": state, "elapsed_minutes": sla_clock_figures(c, now=now)["elapsed_minutes"]})
     restore = next((c["clock"].target_minutes for c in clocks if c["clock"].name == ClockName.RESTORE), None)
     if restore is None:  # no restore clock (e.g. a P1 security incident): the target a new P1 fault gets
         restore = sla_target_minutes(kind=TicketKind.FAULT, clock=ClockName.RESTORE, severity=Severity.P1)
