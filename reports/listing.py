@@ -39,7 +39,9 @@ from django.utils.safestring import SafeString, mark_safe
 # are listings (about 2 ms a row), so that a pathological month keeps within its 20 s.
 TABLE_MAX_ROWS = 30
 ROWS_PER_CHUNK = 10  # fewer elements to style and lay out: 10 rows a chunk took ~8 % less time than 5
-LINES_PER_CHUNK = 12  # a "keep" chunk moves whole to the next page, so it stays short (one long row may exceed it)
+# A "keep" chunk moves whole to the next page, leaving its height blank at the bottom of the last: short
+# (one long row may exceed it). 12 left up to a fifth of a landscape page blank where titles wrap.
+LINES_PER_CHUNK = 8
 CELL_EM = 0.5  # a half-width cell of the monospace font, in em
 
 

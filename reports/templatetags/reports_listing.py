@@ -22,11 +22,12 @@ from ..selectors.periods import tz
 register = template.Library()
 
 NONE = "―"  # U+2015: exactly two cells in the monospace font (an em dash is 0.89 em and would shift the columns)
-# Cells across an A4 page at 8 pt (landscape 273 mm between its 12 mm margins, portrait 176 mm, at 4 pt
-# a cell), less the indent and the borders. The free text (a title, a comment, a system name) comes last
-# and takes what is left: its line needs no padding after it, and WeasyPrint draws padding glyph by glyph.
-LANDSCAPE_CELLS = 190
-PORTRAIT_CELLS = 121
+# Cells across an A4 page at 8 pt, 4 pt a cell: landscape 273 mm between its 12 mm margins, portrait
+# 176 mm, each less the body's 6 pt margins (WeasyPrint's default 8 px), the indent and the borders
+# (761.9 pt → 188 cells; 486.9 pt → 120). The free text (a title, a comment, a system name) comes last and
+# takes what is left: its line needs no padding after it, and WeasyPrint draws padding glyph by glyph.
+LANDSCAPE_CELLS = 188
+PORTRAIT_CELLS = 120
 
 
 def _last(*columns: Column, header: str, cells: int = LANDSCAPE_CELLS, gap: int = 2) -> tuple[Column, ...]:
@@ -94,7 +95,7 @@ CLOCK_COLUMNS = tuple(zip(
     strict=True,
 ))
 INCIDENT_COLUMNS = _last(
-    Column("编号", 16), Column("级别", 4), Column("业务系统", 16, wraps=True),
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 18, wraps=True),
     Column("报告", 11), Column("响应", 11), Column("定位", 11), Column("解决", 11),
     *(column for _name, column in CLOCK_COLUMNS),
     header="标题",

@@ -60,6 +60,23 @@ def test_no_text_of_the_monthly_report_is_under_8_pt(october, users, contract, t
     assert any(word.startswith("GZ-20261002-") and size < 8.5 for size, word in sizes)  # the listing's 8 pt
 
 
+def test_listing_lines_stay_within_the_page_margins(october, users, contract, tmp_path):
+    """The landscape listings' 188 cells fit between the margins (12 mm and the body's 6 pt each side)."""
+    _breached_faults(TABLE_MAX_ROWS + 1, users=users, system=october["own"],
+                     title=lambda i: "夜间批处理任务执行失败，次日报表数据缺失，需人工补跑并核对结果" * 2)
+    path = tmp_path / "m.pdf"
+    path.write_bytes(render_pdf("reports/pdf/monthly.html", _monthly(contract)))
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    landscape = [page for page in out.split("<page ")[1:] if page.startswith('width="841')]
+    assert landscape
+    right = 841.89 - 12 / 25.4 * 72 - 6  # the page less its right margin and the body's
+    top, bottom = 14 / 25.4 * 72, 595.28 - 14 / 25.4 * 72  # the page's content box (the margin boxes aside)
+    for page in landscape:
+        x_max = [float(x) for y0, x, y1 in re.findall(r'yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', page)
+                 if float(y0) > top and float(y1) < bottom]
+        assert x_max and max(x_max) <= right + 0.5, max(x_max)
+
+
 def test_no_text_of_the_downtime_report_is_under_8_pt(october, tmp_path):
     data = downtime_report_data(ticket_id=october["t3"].pk, now=EVAL_AT)
     sizes = _word_sizes(render_pdf("reports/pdf/downtime.html", data), tmp_path)
