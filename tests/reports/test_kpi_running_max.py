@@ -100,3 +100,13 @@ def test_last_months_report_lines_name_each_contract_that_owes_one(users, contra
     july = dt.datetime(2026, 7, 3, 9, 0, tzinfo=SH)
     assert {s["contract"].code for s in report_statuses(user=users["project_manager"], now=july)} == {
         contract.code, contract.previous.code}
+
+
+def test_the_home_panel_counts_reopened_tickets_as_tickets(p1s, users, client, time_machine):
+    """A count, not a share: "0.00% 无数据" read as a failed figure."""
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(users["project_manager"])
+    html = client.get("/").content.decode()
+    row = next(r for r in html.split("<tr>") if "重新打开" in r)
+    cells = re.findall(r'<td data-label="[^"]*" class="num[^"]*">([^<]*)', row)
+    assert cells[:2] == ["0", "0"], row
