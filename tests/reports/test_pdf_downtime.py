@@ -119,3 +119,21 @@ def test_a_system_still_down_reads_the_same_minutes_on_its_restore_clock(users, 
     assert data["ongoing"] and data["outage_minutes"] == restore["elapsed_minutes"] == 33 and restore["state"] == "running"
     html = render_html("reports/pdf/downtime.html", data)
     assert "33 分钟（尚未恢复" in html and "33 分钟（进行中）" in html
+
+
+def test_the_monthly_report_reads_the_same_minutes_for_the_outage(p1, contract):
+    """The systems table, the KPI table and the downtime listing of the month read the outage as the
+    downtime report does (24 minutes for 23 min 24 s); the availability is computed from the exact time."""
+    from reports.selectors.monthly import monthly_report_data
+    from reports.selectors.periods import parse_month
+
+    now = T0 + dt.timedelta(days=1)
+    data = monthly_report_data(contract=contract, period=parse_month("2026-11"), now=now)
+    data.update(version=1, generated_at=now, generated_by_name="测试")
+    html = render_html("reports/pdf/monthly.html", data)
+    assert not re.search(r"\d+\.\d+ 分钟", html.split("分业务系统")[1].split("工单分类统计")[0])
+    systems = html.split("分业务系统")[1].split("工单分类统计")[0]
+    assert "24 分钟" in systems and "停机 24 分钟" in html and "24分" in html.split("宕机与停机记录")[1]
+    assert "本月非计划停机 24 分钟" in " ".join(data["recommendations"])
+    availability = data["kpi_rows"][[r["key"] for r in data["kpi_rows"]].index("availability")]
+    assert availability["downtime_minutes"] == pytest.approx(23.4)
