@@ -141,4 +141,4 @@ class SwapRequestForm(forms.Form):
         if members is not None:
             self.fields["counterpart"].queryset = members
             self.fields["counterpart"].label_from_instance = lambda m: m.user.display_name
-        self.fields["counterpart_assignment"].widget.choices = [("", "—（替班）"), *other_seats]
+        self.fields["counterpart_assignment"].widget.choices = [("", _("—（替班）")), *other_seats]

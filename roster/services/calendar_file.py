@@ -11,6 +11,8 @@ One day per line, comma- or whitespace-separated: `date,kind,name`. kind is `hol
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import ValidationFailed
 
 _HOLIDAY = {"holiday", "休", "off"}
@@ -27,25 +29,25 @@ def calendar_file_parse(*, text: str, year: int) -> tuple[dict[dt.date, str], di
             continue
         parts = [p.strip() for p in re.split(r"[,\t，]|\s+", line, maxsplit=2)]
         if len(parts) < 2:
-            errors.append(f"第 {number} 行：需要“日期,类型[,名称]”")
+            errors.append(_("第 %(line)s 行：需要“日期,类型[,名称]”") % {"line": number})
             continue
         try:
             day = dt.date.fromisoformat(parts[0])
         except ValueError:
-            errors.append(f"第 {number} 行：日期“{parts[0]}”应为 YYYY-MM-DD")
+            errors.append(_("第 %(line)s 行：日期“%(value)s”应为 YYYY-MM-DD") % {"line": number, "value": parts[0]})
             continue
         kind = parts[1].lower()
         name = parts[2] if len(parts) > 2 else ""
         if day.year != year:
-            errors.append(f"第 {number} 行：{day} 不属于 {year} 年")
+            errors.append(_("第 %(line)s 行：%(day)s 不属于 %(year)s 年") % {"line": number, "day": day, "year": year})
         elif kind in _HOLIDAY:
             holidays[day] = name or "法定节假日"
         elif kind in _MAKEUP:
             makeup[day] = name or "调休上班"
         else:
-            errors.append(f"第 {number} 行：类型“{parts[1]}”应为 holiday/休 或 makeup/班")
+            errors.append(_("第 %(line)s 行：类型“%(value)s”应为 holiday/休 或 makeup/班") % {"line": number, "value": parts[1]})
     if errors:
         raise ValidationFailed(fields={"file": errors})
     if not holidays:
-        raise ValidationFailed(fields={"file": [f"文件中没有 {year} 年的节假日"]})
+        raise ValidationFailed(fields={"file": [_("文件中没有 %(year)s 年的节假日") % {"year": year}]})
     return holidays, makeup
