@@ -45,6 +45,10 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e6 else f"{value:.3g}"
 
 
+TITLE_BASELINE = 16  # the title's baseline (13 px text)
+LABEL_ROOM = 14  # a data label's height (11 px text) and its gap above its point
+
+
 def _open(width: int, height: int, title: str) -> list[str]:
     t = escape(title)
     return [
@@ -52,7 +56,7 @@ def _open(width: int, height: int, title: str) -> list[str]:
         f'role="img" aria-label="{t}" font-family="{FONT}" font-size="11">',
         f"<title>{t}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{width / 2:.1f}" y="16" text-anchor="middle" font-size="13" fill="{TEXT}">{t}</text>',
+        f'<text x="{width / 2:.1f}" y="{TITLE_BASELINE}" text-anchor="middle" font-size="13" fill="{TEXT}">{t}</text>',
     ]
 
 
@@ -118,8 +122,9 @@ def percent_line_chart(
     the target. The axis runs from the lowest value (rounded down to `step`, 10 % unless told: 0.001
     for availability, whose target is 99.99 %) to 100 %; values are printed with `decimals`, over every
     point, or (`label_points="missed"`, for many points whose labels would run into each other) only
-    over the points below the target."""
-    left, right, top, bottom = 52, 12, 36, 36
+    over the points below the target. Each label sits above its point: the plot starts low enough under
+    the title (LABEL_ROOM) for a label at 100 % to clear it."""
+    left, right, top, bottom = 52, 12, 28 + LABEL_ROOM, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     present = [v for v in values if v is not None]
     floor = min([*present, target if target is not None else 1.0, 1.0])
