@@ -22,13 +22,13 @@ def test_a_registry_keeps_owners_in_first_order_and_replaces_an_owners_entries()
 
 
 def test_the_apps_register_in_the_order_of_the_layers():
-    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine", "monitoring"]
+    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine", "monitoring", "reports"]
     assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "routine", "monitoring", "reports"]
     assert HOME_PANELS.owners() == ["roster", "tickets", "changes", "reports"]
     assert HANDOVER_OPEN_ITEMS.owners() == ["tickets"]
     assert SHIFT_PANELS.owners() == ["routine"]
     assert TICKET_LINKS.owners() == ["reports"]
-    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False, False]
+    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False, False, True]
 
 
 class _Superuser:
@@ -50,7 +50,8 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
             "roster-on-duty", "roster-list", "roster-my-shifts", "roster-swaps", "roster-log", "roster-handover",
             "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
         ],
-        "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings"],
+        "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation",
+                    "monitoring-utilisation", "monitoring-findings"],
         "admin": ["business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations",
                   "audit-log"],
     }
@@ -60,6 +61,7 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
         "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "exclusion-list",
-        "exclusion-inbox", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings",
+        "exclusion-inbox", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation",
+        "monitoring-utilisation", "monitoring-findings",
         "business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations", "audit-log",
     ]
