@@ -1,7 +1,10 @@
-"""The reports archive: versions of the monthly operations report and of the acceptance package.
+"""The reports archive: versions of the operations reports and of the acceptance packages.
 
-Nothing else in OpsDesk is written by this app. Each generation makes a new numbered version of the
-(contract, month) pair; a version's file is written once. An issued report (and a built package) is
+One report model and one package model serve every period (issue 18 item 2): `kind` says whether a
+row is a month's (运维月报), a quarter's (季度运维报告) or the contract's service year's (年度运维服务总结);
+`month` is the period's first day and `last_day` its last (inclusive). Nothing else in OpsDesk is
+written by this app. Each generation makes a new numbered version of the (contract, kind, first day)
+triple; a version's file is written once. An issued report (and a built package) is
 immutable: the model, its queryset and — on PostgreSQL — a trigger refuse to change or delete it.
 """
 
@@ -21,6 +24,47 @@ class TaskState(models.TextChoices):
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("月度")
+    QUARTER = "quarter", _("季度")
+    YEAR = "year", _("服务年度")
+
+
+# What each kind of report is called (the PDF's title, the pages, the file names).
+REPORT_TITLES = {
+    PeriodKind.MONTH: _("运维月报"),
+    PeriodKind.QUARTER: _("季度运维报告"),
+    PeriodKind.YEAR: _("年度运维服务总结"),
+}
+PACKAGE_TITLES = {
+    PeriodKind.MONTH: _("阶段查验材料"),
+    PeriodKind.QUARTER: _("季度查验材料"),
+    PeriodKind.YEAR: _("年度验收材料"),
+}
+
+
+class _PeriodRow(models.Model):
+    """A report or a package of one period: its kind, first day (`month`, the name kept from the monthly
+    archive) and last day."""
+
+    kind = models.CharField(_("期间类型"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH)
+    month = models.DateField(_("期间起始日"), help_text=_("月份、季度或服务年度的第一天"))
+    last_day = models.DateField(_("期间结束日"), help_text=_("期间的最后一天（含）"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period(self):
+        from .selectors.periods import Period
+
+        return Period(self.kind, self.month, self.last_day)
+
+    @property
+    def period_code(self) -> str:
+        return self.period.code
 
 
 class _ArchiveQuerySet(models.QuerySet):
@@ -45,23 +89,29 @@ class AcceptancePackageQuerySet(_ArchiveQuerySet):
     frozen_q = models.Q(task_state="done")
 
 
+def _folder(instance: "_PeriodRow") -> str:
+    if instance.kind == PeriodKind.MONTH:
+        return f"{instance.month:%Y-%m}"
+    return f"{instance.kind}-{instance.month:%Y-%m-%d}"
+
+
 def monthly_report_upload_to(instance: "MonthlyReport", filename: str) -> str:
-    return f"reports/monthly/{instance.contract_id}/{instance.month:%Y-%m}/{filename}"
+    return f"reports/monthly/{instance.contract_id}/{_folder(instance)}/{filename}"
 
 
 def package_upload_to(instance: "AcceptancePackage", filename: str) -> str:
-    return f"reports/packages/{instance.contract_id}/{instance.month:%Y-%m}/{filename}"
+    return f"reports/packages/{instance.contract_id}/{_folder(instance)}/{filename}"
 
 
-class MonthlyReport(models.Model):
-    """One version of the monthly operations report (运维月报) of a contract for a month."""
+class MonthlyReport(_PeriodRow):
+    """One version of an operations report of a contract for a period: the monthly report (运维月报),
+    the quarterly report or the service year's summary (年度运维服务总结), by `kind`."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         ISSUED = "issued", _("已签发")
 
     contract = models.ForeignKey(Contract, verbose_name=_("合同"), on_delete=models.PROTECT, related_name="monthly_reports")
-    month = models.DateField(_("月份"), help_text=_("该月第一天"))
     version = models.PositiveSmallIntegerField(_("版本"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     task_state = models.CharField(_("生成状态"), max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
@@ -89,19 +139,24 @@ class MonthlyReport(models.Model):
     objects = MonthlyReportQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("运维月报")
-        verbose_name_plural = _("运维月报")
-        ordering = ["-month", "-version"]
+        verbose_name = _("运维报告")
+        verbose_name_plural = _("运维报告")
+        ordering = ["-month", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "month", "version"], name="monthly_report_unique_version"),
+            models.UniqueConstraint(fields=["contract", "kind", "month", "version"], name="monthly_report_unique_version"),
             models.CheckConstraint(
                 condition=~models.Q(status="issued") | (models.Q(task_state="done") & ~models.Q(sha256="")),
                 name="monthly_report_issued_has_file",
             ),
+            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("month")), name="monthly_report_period_order"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} 运维月报 v{self.version}"
+        return f"{self.period_code} {REPORT_TITLES[self.kind]} v{self.version}"
+
+    @property
+    def title(self) -> str:
+        return str(REPORT_TITLES[self.kind])
 
     def save(self, *args, **kwargs):
         if self.pk and MonthlyReport.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
@@ -118,16 +173,16 @@ class MonthlyReport(models.Model):
         return self.status == self.Status.ISSUED
 
 
-class AcceptancePackage(models.Model):
-    """One version of the monthly acceptance package (阶段查验材料): a zip with a manifest."""
+class AcceptancePackage(_PeriodRow):
+    """One version of the acceptance package of a period (阶段查验材料 of a month or a quarter, the
+    service year's 年度验收材料): a zip with the period's report, its registers and a manifest."""
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("合同"), on_delete=models.PROTECT, related_name="acceptance_packages"
     )
-    month = models.DateField(_("月份"), help_text=_("该月第一天"))
     version = models.PositiveSmallIntegerField(_("版本"))
     report = models.ForeignKey(
-        MonthlyReport, verbose_name=_("所含月报"), null=True, blank=True, on_delete=models.PROTECT, related_name="packages"
+        MonthlyReport, verbose_name=_("所含报告"), null=True, blank=True, on_delete=models.PROTECT, related_name="packages"
     )
     task_state = models.CharField(_("生成状态"), max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
@@ -151,13 +206,18 @@ class AcceptancePackage(models.Model):
     class Meta:
         verbose_name = _("阶段查验材料包")
         verbose_name_plural = _("阶段查验材料包")
-        ordering = ["-month", "-version"]
+        ordering = ["-month", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "month", "version"], name="acceptance_package_unique_version"),
+            models.UniqueConstraint(fields=["contract", "kind", "month", "version"], name="acceptance_package_unique_version"),
+            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("month")), name="acceptance_package_period_order"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} 阶段查验材料 v{self.version}"
+        return f"{self.period_code} {PACKAGE_TITLES[self.kind]} v{self.version}"
+
+    @property
+    def title(self) -> str:
+        return str(PACKAGE_TITLES[self.kind])
 
     def save(self, *args, **kwargs):
         if self.pk and AcceptancePackage.objects.filter(pk=self.pk, task_state=TaskState.DONE).exists():

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('changes', '0001_initial'),
-        ('reports', '0003_report_progress_heartbeat'),
+        ('reports', '0004_period_kinds'),
         ('tickets', '0024_sla_contract_floor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
