@@ -42,6 +42,7 @@ from ..models import (
     AcceptancePackage,
     Assessment,
     AssessmentEvent,
+    PeriodKind,
     RemediationAnswer,
     RemediationAttachment,
     RemediationItem,
@@ -80,7 +81,7 @@ def _managers():
 def _subject(assessment: Assessment) -> str:
     if assessment.kind == Assessment.Kind.FINAL:
         return _("%(c)s 终验（第 %(r)s 轮）") % {"c": assessment.contract.code, "r": assessment.round}
-    return _("%(c)s %(m)s 查验材料") % {"c": assessment.contract.code, "m": f"{assessment.package.month:%Y-%m}"}
+    return _("%(c)s %(m)s 查验材料") % {"c": assessment.contract.code, "m": assessment.package.period_code}
 
 
 def _check_received_on(received_on: dt.date | None, *, earliest: dt.date, today: dt.date) -> dt.date:
@@ -136,8 +137,9 @@ def assessment_final_receive(
     now = now or timezone.now()
     _refuse_unless_purchaser(actor, contract)
     lock_one(Contract.objects.all(), contract.pk)  # serialises the rounds
-    if package is not None and (package.contract_id != contract.pk or not package_is_issued(package)):
-        raise ValidationFailed(fields={"package": [_("请选择本合同已签发的查验材料包")]})
+    if package is not None and (package.contract_id != contract.pk or package.kind != PeriodKind.YEAR
+                                or not package_is_issued(package)):
+        raise ValidationFailed(fields={"package": [_("请选择本合同已签发的服务年度验收材料包")]})
     finals = Assessment.objects.filter(contract=contract, kind=Assessment.Kind.FINAL).order_by("-round")
     last = finals.first()
     if last is not None and last.state == Assessment.State.RECEIVED:
