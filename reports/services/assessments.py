@@ -206,7 +206,7 @@ def assessment_assess(
     *, actor: User, assessment: Assessment, verdict: str, comments: str = "", items: Sequence[dict] = (),
     now: dt.datetime | None = None,
 ) -> Assessment:
-    """The purchaser's assessment of what it received: the verdict, comments (required unless 合格) and the
+    """验收 2.1, 2.2 (the purchaser assesses; the final acceptance's opinion): The purchaser's assessment of what it received: the verdict, comments (required unless 合格) and the
     remediation items. Once: an assessment is a record, a re-acceptance is a new round."""
     now = now or timezone.now()
     assessment = lock_one(Assessment.objects.select_related("contract", "package"), assessment.pk)
@@ -353,7 +353,7 @@ def remediation_item_close(*, actor: User, item: RemediationItem, note: str = ""
 def remediation_item_return(
     *, actor: User, item: RemediationItem, reason: str, deadline: dt.date | None = None, now: dt.datetime | None = None
 ) -> RemediationItem:
-    """The purchaser does not accept the answer: the item reopens (with a new deadline when given), and
+    """验收 2.5 (remediation until accepted): The purchaser does not accept the answer: the item reopens (with a new deadline when given), and
     the provider answers again."""
     return _decide(actor=actor, item=item, action="return", note=reason, deadline=deadline, now=now)
 
@@ -396,7 +396,7 @@ def _decide(*, actor, item: RemediationItem, action: str, note: str, deadline: d
 
 
 def remediation_remind(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Daily (idempotent: dedupe keys per item and day): open items within DUE_SOON_DAYS of their deadline
+    """验收 2.5 (remediation within its deadline): Daily (idempotent: dedupe keys per item and day): open items within DUE_SOON_DAYS of their deadline
     remind the owner and the project managers; on the deadline and every day after it, the purchaser's
     approvers too (both sides). A bounded batch, the most urgent first."""
     now = now or timezone.now()
@@ -429,7 +429,7 @@ def remediation_remind(*, now: dt.datetime | None = None, limit: int = 500) -> i
 
 
 def final_opinion_render(*, assessment_id: int, now: dt.datetime | None = None) -> Assessment | None:
-    """Render the final acceptance's written opinion (书面验收意见, PDF) once the purchaser has assessed it, and
+    """验收 2.2: Render the final acceptance's written opinion (书面验收意见, PDF) once the purchaser has assessed it, and
     keep it with its SHA-256. Idempotent: nothing when the row is gone, not final, not assessed or already
     rendered."""
     from ..pdf import render_pdf
