@@ -48,7 +48,7 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
         "changes": ["change-list", "change-calendar", "change-inbox"],
         "roster": [
             "roster-on-duty", "roster-list", "roster-my-shifts", "roster-swaps", "roster-log", "roster-handover",
-            "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
+            "roster-periods", "roster-calendar", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
         ],
         "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation",
                     "monitoring-utilisation", "monitoring-findings"],
@@ -60,8 +60,9 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
     assert [item["url_name"] for item in nav_items_for(_Superuser())] == [
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
-        "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "exclusion-list",
-        "exclusion-inbox", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation",
-        "monitoring-utilisation", "monitoring-findings",
+        "roster-periods", "roster-calendar", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
+        "reports-dashboard", "exclusion-list",
+        "exclusion-inbox", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation", "monitoring-utilisation",
+        "monitoring-findings",
         "business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations", "audit-log",
     ]
