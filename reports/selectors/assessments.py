@@ -22,6 +22,7 @@ from ..models import (
     Assessment,
     AssessmentEvent,
     MonthlyReport,
+    PeriodKind,
     RemediationAnswer,
     RemediationAttachment,
     RemediationItem,
@@ -230,7 +231,9 @@ def package_pipeline(*, user, now: dt.datetime, months: int = PIPELINE_MONTHS, c
         periods.append(periods[-1].previous())
     firsts = [p.first_day for p in periods]
     ids = [c.pk for c in contracts]
-    reports = MonthlyReport.objects.filter(contract_id__in=ids, month__in=firsts, task_state=TaskState.DONE).order_by("-version")
+    reports = MonthlyReport.objects.filter(
+        contract_id__in=ids, kind=PeriodKind.MONTH, month__in=firsts, task_state=TaskState.DONE
+    ).order_by("-version")
     newest, issued = {}, {}
     for report in reports:
         newest.setdefault((report.contract_id, report.month), report)
@@ -238,7 +241,8 @@ def package_pipeline(*, user, now: dt.datetime, months: int = PIPELINE_MONTHS, c
             issued.setdefault((report.contract_id, report.month), report)
     packages = {}
     for package in AcceptancePackage.objects.filter(
-        contract_id__in=ids, month__in=firsts, task_state=TaskState.DONE, report__status=MonthlyReport.Status.ISSUED
+        contract_id__in=ids, kind=PeriodKind.MONTH, month__in=firsts, task_state=TaskState.DONE,
+        report__status=MonthlyReport.Status.ISSUED,
     ).order_by("-version"):
         packages.setdefault((package.contract_id, package.month), package)
     assessments = {}
