@@ -23,6 +23,7 @@ from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
 from .apis_exclusions import ExclusionSerializer
+from .listing import XLSX_TYPE, ticket_export_response
 from .models import (
     DOWNTIME_EXCLUSION_KINDS,
     DowntimeRecord,
@@ -794,3 +795,25 @@ class FollowUpCloseApi(APIView):
         data.is_valid(raise_exception=True)
         follow_up = satisfaction_follow_up_close(actor=request.user, follow_up=follow_up, note=data.validated_data["note"])
         return Response(FollowUpSerializer(follow_up_list(user=request.user).get(pk=follow_up.pk)).data)
+
+
+# ---------------------------------------------------------------- export, bulk
+
+
+class TicketExportApi(APIView):
+    """GET /api/v1/tickets/export.csv | export.xlsx: every ticket of the list the user may read, with the
+    list's filters (the list page's query string: queue, search, kind, severity, status, business_system,
+    assignee, breached, reported_from/to, organization, clock, clock_state, major_incident, rating),
+    column headers in the request's language. Invalid filters: 400 with field messages; more than
+    50 000 tickets: 400 (narrow the filters)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is a file (or a JSON error): whatever the client accepts.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="tickets_export",
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request, fmt: str):
+        return ticket_export_response(user=request.user, params=request.query_params, fmt=fmt)

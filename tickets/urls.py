@@ -10,6 +10,7 @@ urlpatterns = [
     path("systems/<int:pk>/", views_reference.business_system_detail, name="business-system"),
     path("catalogue/", views_reference.service_catalogue, name="service-catalogue"),
     path("tickets/", queues.ticket_list, name="ticket-list"),
+    path("tickets/export.<slug:fmt>", queues.ticket_export, name="ticket-export"),
     path("tickets/new/", submit.ticket_submit, name="ticket-submit"),
     path("tickets/intake/", submit.ticket_intake, name="ticket-intake"),
     path("tickets/queue/", queues.ticket_queue_page, name="ticket-queue"),
