@@ -80,13 +80,21 @@ def test_auditors_change_nothing_even_by_posting(login, users, new_ticket):
     assert ticket.status == Ticket.Status.NEW
 
 
-def test_managers_assign_and_engineers_cannot(login, users, new_ticket):
+def test_managers_assign_anything_and_engineers_only_to_themselves_or_their_own(login, users, new_ticket):
     ticket = new_ticket()
-    assert login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["engineer2"].pk}).status_code == 403
     response = login(users["duty_leader"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["engineer2"].pk})
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.assignee == users["engineer2"]
+    # engineer2's ticket: the engineer cannot hand it to a third colleague, but may take it over
+    refused = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["tech_lead"].pk})
+    assert refused.status_code == 403 and "改派" in refused.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee == users["engineer2"]
+    taken = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["engineer"].pk})
+    assert taken.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee == users["engineer"]
 
 
 def test_assigning_to_a_purchaser_is_refused_on_the_field(login, users, new_ticket):
