@@ -16,6 +16,7 @@ urlpatterns = [
     path("hosts/", ref.HostListApi.as_view(), name="api-hosts"),
     path("hosts/<int:pk>/", ref.HostDetailApi.as_view(), name="api-host"),
     path("tickets/", apis.TicketListCreateApi.as_view(), name="api-tickets"),
+    path("tickets/bulk/", apis.TicketBulkApi.as_view(), name="api-tickets-bulk"),
     path("tickets/export.<slug:fmt>", apis.TicketExportApi.as_view(), name="api-tickets-export"),
     path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
     *[

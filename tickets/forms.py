@@ -337,3 +337,51 @@ class TicketFilterForm(PageForm):
         if data.get("assignee"):
             out["assignee"] = data["assignee"].pk
         return out
+
+
+class TicketIdsField(forms.Field):
+    """The ids of the rows ticked on a list (checkboxes named like the field, possibly many)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        try:
+            ids = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("工单选择无效"), code="invalid") from None
+        if any(not 0 < v < 2**63 for v in ids):
+            raise forms.ValidationError(_("工单选择无效"), code="invalid")
+        return ids
+
+
+class TicketBulkForm(PageForm):
+    """批量操作 on the rows ticked on the list or a queue (tickets.services.bulk): assign them to an
+    engineer, or comment on each."""
+
+    action = forms.ChoiceField(label=_("批量操作"), choices=[("assign", _("指派给")), ("comment", _("添加评论"))])
+    tickets = TicketIdsField(label=_("选中的工单"), error_messages={"required": _("请先勾选工单")})
+    assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("请选择"))
+    body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH,
+                           required=False)
+    internal = forms.BooleanField(label=_("仅内部可见（报障人看不到）"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("请选择处理人"))
+        if data.get("action") == "comment" and not (data.get("body") or "").strip():
+            self.add_error("body", _("请填写评论内容"))
+        return data
+
+    def service_input(self) -> dict:
+        """The bulk service's keyword arguments for the chosen action."""
+        data = self.cleaned_data
+        if data["action"] == "assign":
+            return {"assignee": data["assignee"]}
+        return {"body": data["body"], "internal": data["internal"]}

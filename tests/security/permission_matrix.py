@@ -175,6 +175,8 @@ MATRIX += [
     Entry("api/v1/tickets/", "GET", "/api/v1/tickets/", API_ANY_SIGNED_IN),
     Entry("api/v1/tickets/", "POST", "/api/v1/tickets/", expect(400, anonymous=403, auditor=403)),
     Entry("api/v1/tickets/export.<slug:fmt>", "GET", "/api/v1/tickets/export.csv?queue=open", API_ANY_SIGNED_IN),
+    Entry("api/v1/tickets/bulk/", "POST", "/api/v1/tickets/bulk/", expect(403, duty_leader=200, project_manager=200),
+          data={"action": "comment", "tickets": "{own_ticket}", "body": "矩阵批量评论"}),
     Entry("api/v1/tickets/export.<slug:fmt>", "GET", "/api/v1/tickets/export.xlsx?severity=P9",
           expect(400, anonymous=403), note="invalid filter: 400 with the field"),
     Entry("api/v1/tickets/<int:pk>/", "GET", "/api/v1/tickets/{own_ticket}/", API_OWN),
@@ -351,6 +353,9 @@ MATRIX += [
     # Issue 19 item 10: the export holds what the list shows the user (tests/tickets/test_export.py).
     Entry("tickets/export.<slug:fmt>", "GET", "/tickets/export.csv?kind=fault", PAGE_ANY_SIGNED_IN),
     Entry("tickets/export.<slug:fmt>", "GET", "/tickets/export.xlsx", PAGE_ANY_SIGNED_IN),
+    Entry("tickets/bulk/", "POST", "/tickets/bulk/", expect(403, anonymous=302, duty_leader=302, project_manager=302),
+          data={"action": "comment", "tickets": "{own_ticket}", "body": "矩阵批量评论", "next": "/tickets/"},
+          writers=("duty_leader", "project_manager"), note="bulk assign / comment: the duty leader and the PM"),
     Entry("tickets/new/", "GET", "/tickets/new/", expect(403, anonymous=302, requester=200, approver=200, other_requester=200),
           note="provider staff take tickets in through tickets/intake/"),
     Entry("tickets/intake/", "GET", "/tickets/intake/", expect(200, anonymous=302, requester=403, approver=403, auditor=403, other_requester=403)),

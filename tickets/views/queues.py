@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import user_is_manager
 from core.exceptions import ValidationFailed, domain_error_text
 from core.pagination import CappedCountPaginator
 
+from ..forms import TicketBulkForm
 from ..listing import EXPORT_FORMATS, ticket_export_response, ticket_list_filtered, ticket_list_query
 from ..selectors.sla import sla_working_days_for, ticket_sla
 from ..selectors.tickets import QUEUES
@@ -75,12 +77,16 @@ def _render_list(request, *, template: str, params, context: dict, queue: str | 
         export_links=[(fmt.upper(), reverse("ticket-export", args=[fmt]) + (f"?{export_query}" if export_query else ""))
                       for fmt in EXPORT_FORMATS],
         more_filters_active=bool(set(filters) - {"search", "kind", "severity", "status"}) or bool(form.errors),
+        # Rows can be ticked for a bulk assign or comment (duty leaders and the project manager).
+        bulk=user_is_manager(request.user),
         now=now,
         **viewer_flags(request.user),
     )
     if request.htmx:
         response = render(request, "tickets/_ticket_table.html", context)
     else:
+        if context["bulk"]:
+            context["bulk_form"] = TicketBulkForm()
         response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
