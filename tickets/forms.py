@@ -12,7 +12,17 @@ from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
-from .models import BusinessSystem, ClockName, Direction, ResourceKind, Severity, Ticket, TicketKind
+from .models import (
+    SAVED_VIEW_NAME_MAX_LENGTH,
+    SAVED_VIEW_QUERY_MAX_LENGTH,
+    BusinessSystem,
+    ClockName,
+    Direction,
+    ResourceKind,
+    Severity,
+    Ticket,
+    TicketKind,
+)
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
 
 
@@ -385,3 +395,18 @@ class TicketBulkForm(PageForm):
         if data["action"] == "assign":
             return {"assignee": data["assignee"]}
         return {"body": data["body"], "internal": data["internal"]}
+
+
+class SavedViewForm(PageForm):
+    """保存当前筛选 as a named view of the list (tickets.services.saved_views); `query` is the list's
+    query string, checked by tickets.listing.ticket_list_query_clean."""
+
+    name = forms.CharField(label=_("视图名称"), max_length=SAVED_VIEW_NAME_MAX_LENGTH,
+                           widget=forms.TextInput(attrs={"placeholder": _("例如：我的 P1 故障")}))
+    is_default = forms.BooleanField(label=_("打开工单列表时默认使用"), required=False)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SAVED_VIEW_QUERY_MAX_LENGTH)
+
+
+class SavedViewEditForm(PageForm):
+    name = forms.CharField(label=_("视图名称"), max_length=SAVED_VIEW_NAME_MAX_LENGTH)
+    is_default = forms.BooleanField(label=_("默认"), required=False)

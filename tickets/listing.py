@@ -113,3 +113,19 @@ def ticket_export_response(*, user: User, params: QueryDict, fmt: str) -> HttpRe
     response["X-Export-Rows"] = str(len(ids))
     response["Cache-Control"] = "no-store"
     return response
+
+
+def ticket_list_query_clean(query: str, *, user: User) -> str:
+    """A query string of the list as `user` would open it, checked (ValidationFailed on field `query`,
+    naming the filter that is wrong) and made canonical (ticket_list_query): what a saved view keeps."""
+    params = QueryDict(query.lstrip("?"))
+    form = ticket_filter_form(params, user=user)
+    problems = []
+    if form.is_bound and not form.is_valid():
+        problems = [f"{form.fields[name].label if name in form.fields else name}：{' '.join(str(m) for m in messages)}"
+                    for name, messages in form.errors.items()]
+    if params.get("queue") and params.get("queue") not in QUEUES:
+        problems.append(_("队列不存在"))
+    if problems:
+        raise ValidationFailed(fields={"query": problems})
+    return ticket_list_query(params)

@@ -15,8 +15,9 @@ from accounts.selectors import user_is_manager
 from core.exceptions import ValidationFailed, domain_error_text
 from core.pagination import CappedCountPaginator
 
-from ..forms import TicketBulkForm
+from ..forms import SavedViewForm, TicketBulkForm
 from ..listing import EXPORT_FORMATS, ticket_export_response, ticket_list_filtered, ticket_list_query
+from ..selectors.saved_views import saved_view_list_for_user
 from ..selectors.sla import sla_working_days_for, ticket_sla
 from ..selectors.tickets import QUEUES
 from ..services.transitions import ticket_actions_for
@@ -61,7 +62,8 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _render_list(request, *, template: str, params, context: dict, queue: str | None = None):
+def _render_list(request, *, template: str, params, context: dict, queue: str | None = None,
+                 saved_views: list | None = None):
     """A list or queue page of the tickets that `params` (the query string, with the queue of a queue
     page) selects: tickets.listing's one filter definition, as the export and the API read it."""
     now = timezone.now()
@@ -87,6 +89,9 @@ def _render_list(request, *, template: str, params, context: dict, queue: str | 
     else:
         if context["bulk"]:
             context["bulk_form"] = TicketBulkForm()
+        views = saved_views if saved_views is not None else list(saved_view_list_for_user(user=request.user))
+        context.update(saved_views=views, saved_view_form=SavedViewForm(initial={"query": export_query}),
+                       current_query=export_query, saved_default=any(v.is_default for v in views))
         response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -94,8 +99,16 @@ def _render_list(request, *, template: str, params, context: dict, queue: str | 
 
 @login_required
 def ticket_list(request):
-    """工单列表: every ticket the user may see (purchaser staff: their organisation's), newest first."""
-    return _render_list(request, template="tickets/ticket_list.html", params=request.GET, context={"poll": False})
+    """工单列表: every ticket the user may see (purchaser staff: their organisation's), newest first.
+    Opened without a query string, it shows the user's default saved view (?view=all: no filter)."""
+    views = None
+    if not request.GET and not request.htmx:
+        views = list(saved_view_list_for_user(user=request.user))
+        default = next((v for v in views if v.is_default and v.query), None)
+        if default is not None:
+            return redirect(f"{reverse('ticket-list')}?{default.query}")
+    return _render_list(request, template="tickets/ticket_list.html", params=request.GET, context={"poll": False},
+                        saved_views=views)
 
 
 @login_required
