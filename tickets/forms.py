@@ -369,7 +369,7 @@ class TicketBulkForm(PageForm):
     """批量操作 on the rows ticked on the list or a queue (tickets.services.bulk): assign them to an
     engineer, or comment on each."""
 
-    action = forms.ChoiceField(label=_("批量操作"), choices=[("assign", _("指派给")), ("comment", _("添加评论"))])
+    action = forms.ChoiceField(label=_("操作"), choices=[("assign", _("指派给")), ("comment", _("添加评论"))])
     tickets = TicketIdsField(label=_("选中的工单"), error_messages={"required": _("请先勾选工单")})
     assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("请选择"))
     body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH,

@@ -88,9 +88,9 @@ def _render_list(request, *, template: str, params, context: dict, queue: str | 
         response = render(request, "tickets/_ticket_table.html", context)
     else:
         if context["bulk"]:
-            context["bulk_form"] = TicketBulkForm()
+            context["bulk_form"] = TicketBulkForm(auto_id="bulk_%s")  # ids apart from the filters' (assignee)
         views = saved_views if saved_views is not None else list(saved_view_list_for_user(user=request.user))
-        context.update(saved_views=views, saved_view_form=SavedViewForm(initial={"query": export_query}),
+        context.update(saved_views=views, saved_view_form=SavedViewForm(initial={"query": export_query}, auto_id="view_%s"),
                        current_query=export_query, saved_default=any(v.is_default for v in views))
         response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
