@@ -257,7 +257,8 @@ class TicketFilterForm(PageForm):
                              widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、标题、描述、系统")}))
     kind = forms.MultipleChoiceField(label=_("类型"), choices=TicketKind.choices, required=False, widget=OneOrManySelect)
     severity = forms.ChoiceField(label=_("级别"), choices=[("", _("全部")), *Severity.choices], required=False)
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Ticket.Status.choices], required=False)
+    # One or many (?status=new&status=acknowledged, as the API list takes it); the page shows one drop-down.
+    status = forms.MultipleChoiceField(label=_("状态"), choices=Ticket.Status.choices, required=False, widget=OneOrManySelect)
     business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False, empty_label=_("全部"))
     assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("全部"))
     breached = forms.TypedChoiceField(
@@ -288,6 +289,7 @@ class TicketFilterForm(PageForm):
         # A choice field hands its own choices to its widget: put "全部" back in front, or the drop-down
         # shows the first kind as chosen and the next submit filters by it without anyone asking.
         self.fields["kind"].widget.choices = [("", _("全部")), *TicketKind.choices]
+        self.fields["status"].widget.choices = [("", _("全部")), *Ticket.Status.choices]
         self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
         if user_sees_all_tenants(user):
             self.fields["organization"].queryset = Organization.objects.filter(

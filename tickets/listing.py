@@ -29,10 +29,21 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_KEYS = ("queue",)
 
 
+# The API list spells its yes/no filters true/false (django-filter); the page 1/0. Both mean the same.
+_YES_NO = {"true": "1", "false": "0"}
+_YES_NO_FILTERS = ("breached", "major_incident")
+
+
 def ticket_filter_form(params: QueryDict | None, *, user: User) -> TicketFilterForm:
     """The filter form of `user` bound to `params` (unbound when empty): staff filters for provider
     staff and auditors, as the list page shows them."""
     staff_filters = user_is_provider_staff(user) or user_is_auditor(user)
+    if params and any(str(params.get(name, "")).lower() in _YES_NO for name in _YES_NO_FILTERS):
+        params = params.copy()
+        for name in _YES_NO_FILTERS:
+            value = str(params.get(name, "")).lower()
+            if value in _YES_NO:
+                params[name] = _YES_NO[value]
     return TicketFilterForm(params or None, user=user, staff_filters=staff_filters)
 
 
