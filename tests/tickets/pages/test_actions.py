@@ -190,3 +190,21 @@ def test_a_refused_action_on_the_ticket_page_says_its_reason_once(client, users,
     assert response.status_code == 200  # re-rendered with the refusal (tickets.views.common.page_status)
     html = response.content.decode()
     assert html.count("不能执行“待用户反馈”") == 1
+
+
+def test_an_engineer_raises_severity_at_once_and_a_lowering_waits_for_the_purchaser(login, users, new_ticket):
+    """Issue 19 item 10 with the regrade rules (tickets.services.regrade): raising is the engineer's right;
+    lowering a fault is a downgrade request the purchaser's approver decides."""
+    from tickets.models import Exclusion
+
+    ticket = new_ticket("fault", "P3")
+    client = login(users["engineer"])
+    raised = client.post(f"/tickets/{ticket.pk}/do/regrade/", {"severity": "P2", "reason": ""}, follow=True)
+    assert "级别已调整" in raised.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.severity == "P2"
+    lowered = client.post(f"/tickets/{ticket.pk}/do/regrade/", {"severity": "P4", "reason": "影响很小"}, follow=True)
+    assert "降级申请已提交" in lowered.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.severity == "P2"
+    assert Exclusion.objects.get(ticket=ticket).state == "requested"
