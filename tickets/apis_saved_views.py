@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from core.api_lists import SelectorRowsMixin
 
-from .listing import ticket_list_query_clean
+from .listing import ticket_list_query_clean, ticket_list_url
 from .models import SAVED_VIEW_NAME_MAX_LENGTH, SAVED_VIEW_QUERY_MAX_LENGTH, SavedTicketView
 from .selectors.saved_views import saved_view_get_for_user, saved_view_list_for_user
 from .services.saved_views import saved_view_create, saved_view_delete, saved_view_update
@@ -25,7 +25,7 @@ class SavedViewSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def get_list_url(self, view: SavedTicketView) -> str:
-        return f"/tickets/?{view.query}" if view.query else "/tickets/?view=all"
+        return ticket_list_url(view.query, user=self.context["request"].user)
 
     def get_api_url(self, view: SavedTicketView) -> str:
         return f"/api/v1/tickets/?{view.query}" if view.query else "/api/v1/tickets/"
@@ -54,14 +54,14 @@ class SavedViewListApi(SelectorRowsMixin, generics.ListAPIView):
         v = data.validated_data
         query = ticket_list_query_clean(v["query"], user=request.user)
         view = saved_view_create(actor=request.user, name=v["name"], query=query, is_default=v["is_default"])
-        return Response(SavedViewSerializer(view).data, status=status.HTTP_201_CREATED)
+        return Response(SavedViewSerializer(view, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class SavedViewDetailApi(APIView):
     auditor_may_write = True
     @extend_schema(responses=SavedViewSerializer)
     def get(self, request, pk: int):
-        return Response(SavedViewSerializer(saved_view_get_for_user(user=request.user, view_id=pk)).data)
+        return Response(SavedViewSerializer(saved_view_get_for_user(user=request.user, view_id=pk), context={"request": request}).data)
 
     @extend_schema(request=SavedViewUpdateInput, responses=SavedViewSerializer)
     def patch(self, request, pk: int):
@@ -69,7 +69,7 @@ class SavedViewDetailApi(APIView):
         data = SavedViewUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         view = saved_view_update(actor=request.user, view=view, **data.validated_data)
-        return Response(SavedViewSerializer(view).data)
+        return Response(SavedViewSerializer(view, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):

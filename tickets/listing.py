@@ -140,3 +140,17 @@ def ticket_list_query_clean(query: str, *, user: User) -> str:
     if problems:
         raise ValidationFailed(fields={"query": problems})
     return ticket_list_query(params)
+
+
+def ticket_list_url(query: str, *, user: User) -> str:
+    """The page showing a list's query string: the queue's page when it names a queue and `user` has
+    the work queues (provider staff, auditors), the list page otherwise (`?view=all` for no filter at
+    all: not the user's default)."""
+    from django.urls import reverse
+
+    params = QueryDict(query, mutable=True)
+    queue = params.pop("queue", [None])[-1]
+    if queue in QUEUES and (user_is_provider_staff(user) or user_is_auditor(user)):
+        base = reverse("ticket-queue-named", args=[queue])
+        return f"{base}?{params.urlencode()}" if params else base
+    return f"{reverse('ticket-list')}?{query}" if query else f"{reverse('ticket-list')}?view=all"

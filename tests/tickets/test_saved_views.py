@@ -51,7 +51,7 @@ def test_the_api_keeps_each_users_views_and_checks_the_query_as_the_list_reads_i
     assert created.status_code == 201
     body = created.json()
     assert body["query"] == "queue=breaching&breached=1"  # canonical: the list's keys, no page, in the form's order
-    assert body["list_url"] == "/tickets/?queue=breaching&breached=1" and body["is_default"] is True
+    assert body["list_url"] == "/tickets/queue/breaching/?breached=1" and body["is_default"] is True
     bad = client.post("/api/v1/ticket-views/", {"name": "坏", "query": "severity=P9&queue=all"}, format="json")
     assert bad.status_code == 400 and len(bad.json()["fields"]["query"]) == 2
     url = f"/api/v1/ticket-views/{body['id']}/"
@@ -96,3 +96,12 @@ def test_the_list_page_shows_the_views_saves_the_current_filters_and_opens_the_d
     client.force_login(users["requester"])
     client.post(f"/tickets/views/{view.pk}/delete/", {"next": "/tickets/"})
     assert not SavedTicketView.objects.exists()
+
+
+def test_a_view_naming_a_queue_opens_the_queue_page_for_staff_and_the_list_for_the_purchaser(client, api, users):
+    api(users["engineer"]).post("/api/v1/ticket-views/", {"name": "我的故障", "query": "queue=mine&kind=fault"}, format="json")
+    client.force_login(users["engineer"])
+    html = client.get("/tickets/queue/mine/?kind=fault").content.decode()
+    assert 'href="/tickets/queue/mine/?kind=fault" aria-current="true"' in html
+    created = api(users["requester"]).post("/api/v1/ticket-views/", {"name": "未完成", "query": "queue=open"}, format="json")
+    assert created.json()["list_url"] == "/tickets/?queue=open"  # purchasers have no work queue pages

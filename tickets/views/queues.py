@@ -16,7 +16,13 @@ from core.exceptions import ValidationFailed, domain_error_text
 from core.pagination import CappedCountPaginator
 
 from ..forms import SavedViewForm, TicketBulkForm
-from ..listing import EXPORT_FORMATS, ticket_export_response, ticket_list_filtered, ticket_list_query
+from ..listing import (
+    EXPORT_FORMATS,
+    ticket_export_response,
+    ticket_list_filtered,
+    ticket_list_query,
+    ticket_list_url,
+)
 from ..selectors.saved_views import saved_view_list_for_user
 from ..selectors.sla import sla_working_days_for, ticket_sla
 from ..selectors.tickets import QUEUES
@@ -90,6 +96,8 @@ def _render_list(request, *, template: str, params, context: dict, queue: str | 
         if context["bulk"]:
             context["bulk_form"] = TicketBulkForm(auto_id="bulk_%s")  # ids apart from the filters' (assignee)
         views = saved_views if saved_views is not None else list(saved_view_list_for_user(user=request.user))
+        for view in views:
+            view.url = ticket_list_url(view.query, user=request.user)
         context.update(saved_views=views, saved_view_form=SavedViewForm(initial={"query": export_query}, auto_id="view_%s"),
                        current_query=export_query, saved_default=any(v.is_default for v in views))
         response = render(request, template, context)
@@ -106,7 +114,7 @@ def ticket_list(request):
         views = list(saved_view_list_for_user(user=request.user))
         default = next((v for v in views if v.is_default and v.query), None)
         if default is not None:
-            return redirect(f"{reverse('ticket-list')}?{default.query}")
+            return redirect(ticket_list_url(default.query, user=request.user))
     return _render_list(request, template="tickets/ticket_list.html", params=request.GET, context={"poll": False},
                         saved_views=views)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import DomainError, NotFound, domain_error_text
 
 from ..forms import SavedViewEditForm, SavedViewForm
-from ..listing import ticket_list_query_clean
+from ..listing import ticket_list_query_clean, ticket_list_url
 from ..selectors.saved_views import saved_view_get_for_user
 from ..services.saved_views import saved_view_create, saved_view_delete, saved_view_update
 
@@ -53,7 +53,7 @@ def saved_view_create_page(request):
         messages.error(request, domain_error_text(error))
         return _back(request)
     messages.success(request, _("已保存视图“%(name)s”。") % {"name": view.name})
-    return redirect(f"/tickets/?{view.query}" if view.query else "/tickets/?view=all")
+    return redirect(ticket_list_url(view.query, user=request.user))
 
 
 @require_POST
