@@ -6,6 +6,7 @@ from . import apis
 from . import apis_exclusions as exl
 from . import apis_policies as pol
 from . import apis_reference as ref
+from . import apis_saved_views as saved
 from .services.actions import ticket_action_url_slug
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("hosts/", ref.HostListApi.as_view(), name="api-hosts"),
     path("hosts/<int:pk>/", ref.HostDetailApi.as_view(), name="api-host"),
     path("tickets/", apis.TicketListCreateApi.as_view(), name="api-tickets"),
+    path("tickets/bulk/", apis.TicketBulkApi.as_view(), name="api-tickets-bulk"),
+    path("tickets/export.<slug:fmt>", apis.TicketExportApi.as_view(), name="api-tickets-export"),
     path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
     *[
         path(f"tickets/<int:pk>/{slug}/", apis.ticket_action_view(action), name=f"api-ticket-{slug}")
@@ -25,6 +28,8 @@ urlpatterns = [
     path("tickets/<int:pk>/cancel/", apis.TicketCancelApi.as_view(), name="api-ticket-cancel"),
     path("tickets/<int:pk>/merge/", apis.TicketMergeApi.as_view(), name="api-ticket-merge"),
     path("tickets/<int:pk>/mark-major/", apis.TicketMarkMajorApi.as_view(), name="api-ticket-mark-major"),
+    path("ticket-views/", saved.SavedViewListApi.as_view(), name="api-ticket-views"),
+    path("ticket-views/<int:pk>/", saved.SavedViewDetailApi.as_view(), name="api-ticket-view"),
     path("exclusions/", exl.ExclusionListApi.as_view(), name="api-exclusions"),
     path("exclusions/<int:pk>/", exl.ExclusionDetailApi.as_view(), name="api-exclusion"),
     *[

@@ -3,6 +3,7 @@
 import django_filters
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -24,6 +25,7 @@ from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
 from .apis_exclusions import ExclusionSerializer
+from .listing import XLSX_TYPE, ticket_export_response
 from .models import (
     DOWNTIME_EXCLUSION_KINDS,
     DowntimeRecord,
@@ -57,6 +59,7 @@ from .selectors.tickets import (
 )
 from .services import tickets as svc
 from .services.actions import ticket_action_run
+from .services.bulk import BULK_ACTIONS, BULK_MAX_TICKETS, ticket_bulk_run
 from .services.comments import ticket_attachment_add, ticket_comment
 from .services.downtime import (
     DOWNTIME_REPORT_FIELDS,
@@ -843,3 +846,77 @@ class FollowUpCloseApi(APIView):
         data.is_valid(raise_exception=True)
         follow_up = satisfaction_follow_up_close(actor=request.user, follow_up=follow_up, note=data.validated_data["note"])
         return Response(FollowUpSerializer(follow_up_list(user=request.user).get(pk=follow_up.pk)).data)
+
+
+# ---------------------------------------------------------------- export, bulk
+
+
+class TicketExportApi(APIView):
+    """GET /api/v1/tickets/export.csv | export.xlsx: every ticket of the list the user may read, with the
+    list's filters (the list page's query string: queue, search, kind, severity, status, business_system,
+    assignee, breached, reported_from/to, organization, clock, clock_state, major_incident, rating),
+    column headers in the request's language. Invalid filters: 400 with field messages; more than
+    50 000 tickets: 400 (narrow the filters)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is a file (or a JSON error): whatever the client accepts.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="tickets_export",
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request, fmt: str):
+        return ticket_export_response(user=request.user, params=request.query_params, fmt=fmt)
+
+
+class TicketBulkInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
+    tickets = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False,
+                                    max_length=BULK_MAX_TICKETS)
+    assignee = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                        help_text="assign: the provider engineer")
+    body = serializers.CharField(required=False, max_length=TEXT_MAX_LENGTH, help_text="comment: its text")
+    internal = serializers.BooleanField(required=False, default=False, help_text="comment: provider staff only")
+
+    def validate(self, attrs):
+        if attrs["action"] == "assign" and "assignee" not in attrs:
+            raise serializers.ValidationError({"assignee": [gettext("请选择处理人")]})
+        if attrs["action"] == "comment" and not attrs.get("body", "").strip():
+            raise serializers.ValidationError({"body": [gettext("请填写评论内容")]})
+        return attrs
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="ticket_id")
+    number = serializers.CharField()
+    ok = serializers.BooleanField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class TicketBulkOutput(serializers.Serializer):
+    done = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = BulkOutcomeSerializer(many=True)
+
+
+class TicketBulkApi(APIView):
+    """POST: assign or comment on many tickets (duty leader, project manager; others 403). Each ticket
+    goes through its own service as if acted on alone; the answer (200) says per ticket whether it was
+    done, and if not, why (`code`, `message`, `fields`). Input wrong for every ticket: 400."""
+
+    @extend_schema(request=TicketBulkInput, responses=TicketBulkOutput, operation_id="tickets_bulk")
+    def post(self, request):
+        data = TicketBulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        action, ids = v.pop("action"), v.pop("tickets")
+        if action == "assign":
+            kwargs = {"assignee": _pick(user_list(), v["assignee"], "assignee", "用户不存在")}
+        else:
+            kwargs = {"body": v["body"], "internal": v["internal"]}
+        outcomes = ticket_bulk_run(actor=request.user, action=action, ticket_ids=ids, **kwargs)
+        done = sum(1 for o in outcomes if o.ok)
+        return Response(TicketBulkOutput({"done": done, "failed": len(outcomes) - done, "results": outcomes}).data)

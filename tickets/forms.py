@@ -12,7 +12,17 @@ from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
-from .models import BusinessSystem, ClockName, Direction, ResourceKind, Severity, Ticket, TicketKind
+from .models import (
+    SAVED_VIEW_NAME_MAX_LENGTH,
+    SAVED_VIEW_QUERY_MAX_LENGTH,
+    BusinessSystem,
+    ClockName,
+    Direction,
+    ResourceKind,
+    Severity,
+    Ticket,
+    TicketKind,
+)
 from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
 
 
@@ -247,7 +257,8 @@ class TicketFilterForm(PageForm):
                              widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、标题、描述、系统")}))
     kind = forms.MultipleChoiceField(label=_("类型"), choices=TicketKind.choices, required=False, widget=OneOrManySelect)
     severity = forms.ChoiceField(label=_("级别"), choices=[("", _("全部")), *Severity.choices], required=False)
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Ticket.Status.choices], required=False)
+    # One or many (?status=new&status=acknowledged, as the API list takes it); the page shows one drop-down.
+    status = forms.MultipleChoiceField(label=_("状态"), choices=Ticket.Status.choices, required=False, widget=OneOrManySelect)
     business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False, empty_label=_("全部"))
     assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("全部"))
     breached = forms.TypedChoiceField(
@@ -278,6 +289,7 @@ class TicketFilterForm(PageForm):
         # A choice field hands its own choices to its widget: put "全部" back in front, or the drop-down
         # shows the first kind as chosen and the next submit filters by it without anyone asking.
         self.fields["kind"].widget.choices = [("", _("全部")), *TicketKind.choices]
+        self.fields["status"].widget.choices = [("", _("全部")), *Ticket.Status.choices]
         self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
         if user_sees_all_tenants(user):
             self.fields["organization"].queryset = Organization.objects.filter(
@@ -337,3 +349,66 @@ class TicketFilterForm(PageForm):
         if data.get("assignee"):
             out["assignee"] = data["assignee"].pk
         return out
+
+
+class TicketIdsField(forms.Field):
+    """The ids of the rows ticked on a list (checkboxes named like the field, possibly many)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        try:
+            ids = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("工单选择无效"), code="invalid") from None
+        if any(not 0 < v < 2**63 for v in ids):
+            raise forms.ValidationError(_("工单选择无效"), code="invalid")
+        return ids
+
+
+class TicketBulkForm(PageForm):
+    """批量操作 on the rows ticked on the list or a queue (tickets.services.bulk): assign them to an
+    engineer, or comment on each."""
+
+    action = forms.ChoiceField(label=_("操作"), choices=[("assign", _("指派给")), ("comment", _("添加评论"))])
+    tickets = TicketIdsField(label=_("选中的工单"), error_messages={"required": _("请先勾选工单")})
+    assignee = forms.ModelChoiceField(label=_("处理人"), queryset=None, required=False, empty_label=_("请选择"))
+    body = forms.CharField(label=_("评论内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH,
+                           required=False)
+    internal = forms.BooleanField(label=_("仅内部可见（报障人看不到）"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("请选择处理人"))
+        if data.get("action") == "comment" and not (data.get("body") or "").strip():
+            self.add_error("body", _("请填写评论内容"))
+        return data
+
+    def service_input(self) -> dict:
+        """The bulk service's keyword arguments for the chosen action."""
+        data = self.cleaned_data
+        if data["action"] == "assign":
+            return {"assignee": data["assignee"]}
+        return {"body": data["body"], "internal": data["internal"]}
+
+
+class SavedViewForm(PageForm):
+    """保存当前筛选 as a named view of the list (tickets.services.saved_views); `query` is the list's
+    query string, checked by tickets.listing.ticket_list_query_clean."""
+
+    name = forms.CharField(label=_("视图名称"), max_length=SAVED_VIEW_NAME_MAX_LENGTH,
+                           widget=forms.TextInput(attrs={"placeholder": _("例如：我的 P1 故障")}))
+    is_default = forms.BooleanField(label=_("打开工单列表时默认使用"), required=False)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SAVED_VIEW_QUERY_MAX_LENGTH)
+
+
+class SavedViewEditForm(PageForm):
+    name = forms.CharField(label=_("视图名称"), max_length=SAVED_VIEW_NAME_MAX_LENGTH)
+    is_default = forms.BooleanField(label=_("默认"), required=False)

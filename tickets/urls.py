@@ -3,13 +3,18 @@
 from django.urls import path
 
 from . import views_reference
-from .views import detail, exclusions, policies, queues, submit
+from .views import bulk, detail, exclusions, policies, queues, saved_views, submit
 
 urlpatterns = [
     path("systems/", views_reference.business_system_list, name="business-systems"),
     path("systems/<int:pk>/", views_reference.business_system_detail, name="business-system"),
     path("catalogue/", views_reference.service_catalogue, name="service-catalogue"),
     path("tickets/", queues.ticket_list, name="ticket-list"),
+    path("tickets/bulk/", bulk.ticket_bulk, name="ticket-bulk"),
+    path("tickets/views/", saved_views.saved_view_create_page, name="ticket-view-create"),
+    path("tickets/views/<int:pk>/", saved_views.saved_view_update_page, name="ticket-view-update"),
+    path("tickets/views/<int:pk>/delete/", saved_views.saved_view_delete_page, name="ticket-view-delete"),
+    path("tickets/export.<slug:fmt>", queues.ticket_export, name="ticket-export"),
     path("tickets/new/", submit.ticket_submit, name="ticket-submit"),
     path("tickets/intake/", submit.ticket_intake, name="ticket-intake"),
     path("tickets/queue/", queues.ticket_queue_page, name="ticket-queue"),

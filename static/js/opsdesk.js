@@ -3,7 +3,8 @@
    1. SLA countdown badges: elements `.sla[data-due]` (running 7×24 clocks) count down every second
       from the server's figures and change colour at 50 % / 80 % / breach. Working-hours clocks carry
       no data-due: they wait for the server's next figures (the queue refreshes itself every 30 s).
-   2. The submit form shows the resource-adjustment fields only for that ticket kind. */
+   2. The submit form shows the resource-adjustment fields only for that ticket kind.
+   3. Navigation groups. 4. Bulk selection on ticket lists. */
 (function () {
   "use strict";
   var english = (document.documentElement.lang || "").indexOf("en") === 0;
@@ -78,8 +79,45 @@
     document.addEventListener("keydown", function (event) { if (event.key === "Escape") closeAll(null); });
   }
 
+  // 4. Bulk actions on a list or queue: "select all" ticks the page's rows, the form counts them and
+  //    shows the input of the chosen action; while rows are ticked the queue does not refresh itself
+  //    (the refresh would replace the ticked rows). Without scripts every input is shown and works.
+  function bulkRows() {
+    var form = document.getElementById("bulk-form");
+    if (!form) return;
+    var action = form.querySelector("select[name=action]");
+    var count = document.getElementById("bulk-count");
+    function boxes() { return document.querySelectorAll("input[name=tickets][form=bulk-form]"); }
+    function ticked() { return document.querySelectorAll("input[name=tickets][form=bulk-form]:checked").length; }
+    function update() {
+      var n = ticked();
+      if (count) count.textContent = n ? count.getAttribute("data-some").replace("{n}", n) : count.getAttribute("data-none");
+      var all = document.getElementById("bulk-all");
+      if (all) { var total = boxes().length; all.checked = total > 0 && n === total; all.indeterminate = n > 0 && n < total; }
+    }
+    function showAction() {
+      var parts = form.querySelectorAll("[data-bulk-for]");
+      for (var i = 0; i < parts.length; i++) parts[i].hidden = parts[i].getAttribute("data-bulk-for") !== action.value;
+    }
+    document.addEventListener("change", function (event) {
+      var el = event.target;
+      if (el.id === "bulk-all") {
+        var all = boxes();
+        for (var i = 0; i < all.length; i++) all[i].checked = el.checked;
+      }
+      if (el.id === "bulk-all" || (el.name === "tickets" && el.getAttribute("form") === "bulk-form")) update();
+    });
+    if (action) { action.addEventListener("change", showAction); showAction(); }
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail && event.detail.elt && event.detail.elt.id === "ticket-table" && ticked()) event.preventDefault();
+    });
+    document.body.addEventListener("htmx:afterSwap", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     navGroups();
+    bulkRows();
     kindToggle();
     tick();
     window.setInterval(tick, 1000);

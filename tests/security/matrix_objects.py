@@ -49,6 +49,11 @@ class MatrixObjects(dict):
     def _other_host(self):
         return self.systems["other_host"].pk
 
+    def _duty_leader_view(self):
+        from tickets.services.saved_views import saved_view_create
+
+        return saved_view_create(actor=self.users["duty_leader"], name="超时工单", query="breached=1").pk
+
     def _login_attempt(self):
         from axes.models import AccessAttempt
 

@@ -130,16 +130,20 @@ def test_claim_sets_only_the_assignee_and_a_second_claim_is_409(api, users, new_
     assert again.status_code == 409 and again.json()["code"] == "conflict"
 
 
-def test_assign_is_for_duty_leader_or_project_manager(api, users, new_ticket):
+def test_assign_is_for_duty_leader_or_project_manager_and_engineers_for_themselves(api, users, new_ticket):
     ticket = new_ticket("fault", "P2")
     url = f"/api/v1/tickets/{ticket.pk}/assign/"
-    assert post(api(users["engineer"]), url, {"assignee": users["engineer2"].pk}).status_code == 403
+    assert post(api(users["requester"]), url, {"assignee": users["engineer2"].pk}).status_code == 403
     assert post(api(users["duty_leader"]), url, {"assignee": users["requester"].pk}).status_code == 400
     res = post(api(users["duty_leader"]), url, {"assignee": users["engineer2"].pk})
     assert res.status_code == 200 and res.json()["assignee"]["id"] == users["engineer2"].pk
-    res = post(api(users["project_manager"]), url, {"assignee": users["engineer"].pk})
-    assert res.json()["assignee"]["id"] == users["engineer"].pk
-    assert users["engineer"].notifications.filter(kind="ticket_assigned").exists()
+    # engineer2's now: the engineer may not pass it to a third person (403), only take it over (200)
+    assert post(api(users["engineer"]), url, {"assignee": users["tech_lead"].pk}).status_code == 403
+    res = post(api(users["engineer"]), url, {"assignee": users["engineer"].pk})
+    assert res.status_code == 200 and res.json()["assignee"]["id"] == users["engineer"].pk
+    res = post(api(users["project_manager"]), url, {"assignee": users["engineer2"].pk})
+    assert res.json()["assignee"]["id"] == users["engineer2"].pk
+    assert users["engineer"].notifications.filter(kind="ticket_assigned").exists()  # it was taken from them
 
 
 def test_other_tenant_gets_404_everywhere(api, users, new_ticket):

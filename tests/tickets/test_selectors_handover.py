@@ -43,7 +43,7 @@ def test_the_handover_page_shows_an_open_ticket_with_its_remaining_time(client, 
     client.force_login(engineer)
     page = client.get(f"/roster/handover/?shift={shift.pk}").content.decode()
 
-    assert open_ticket.number in page and "数据库主从延迟" in page and "剩余 20 分钟" in page
+    assert open_ticket.number in page and "数据库主从延迟" in page and "剩余 20 分" in page
     assert done.number not in page
     response = client.post("/roster/handover/", {"form": "submit", "shift": shift.pk, "manual_items": "", "notes": ""})
     assert response.status_code == 302

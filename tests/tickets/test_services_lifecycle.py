@@ -233,10 +233,11 @@ def test_the_project_manager_proposes_a_major_incident_and_the_approver_decides(
 def test_actions_for_each_role(users, new_ticket):
     ticket = new_ticket()
     assert ticket_actions_for(user=users["requester"], ticket=ticket) == ["cancel", "merge", "update", "comment", "attach", "regrade"]
+    # An engineer may assign (issue 19 item 10): to themselves, or their own or an unassigned ticket to a
+    # colleague (tests/tickets/test_services_assign.py).
     assert ticket_actions_for(user=users["engineer"], ticket=ticket) == [
-        "acknowledge", "claim", "update", "comment", "attach", "downtime", "regrade"
+        "acknowledge", "claim", "assign", "update", "comment", "attach", "downtime", "regrade"
     ]
     assert "assign" in ticket_actions_for(user=users["duty_leader"], ticket=ticket)
-    assert "assign" not in ticket_actions_for(user=users["engineer"], ticket=ticket)
     assert ticket_actions_for(user=users["auditor"], ticket=ticket) == []
     assert ticket_actions_for(user=users["other_requester"], ticket=ticket) == []

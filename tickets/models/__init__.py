@@ -1,6 +1,7 @@
 from .exclusion import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, TICKET_STATE_KINDS, Exclusion, ExclusionKind
 from .policy_change import SlaPolicyChange
 from .reference import BusinessSystem, Contract, Host, ServiceItem
+from .saved_view import SAVED_VIEW_NAME_MAX_LENGTH, SAVED_VIEW_QUERY_MAX_LENGTH, SavedTicketView
 from .ticket import (
     NUMBER_PREFIX,
     OPEN_STATUSES,
@@ -29,6 +30,8 @@ __all__ = [
     "DOWNTIME_EXCLUSION_KINDS",
     "NUMBER_PREFIX",
     "OPEN_STATUSES",
+    "SAVED_VIEW_NAME_MAX_LENGTH",
+    "SAVED_VIEW_QUERY_MAX_LENGTH",
     "TICKET_EXCLUSION_KINDS",
     "TICKET_STATE_KINDS",
     "BusinessSystem",
@@ -43,6 +46,7 @@ __all__ = [
     "ResourceKind",
     "SatisfactionFollowUp",
     "SatisfactionRating",
+    "SavedTicketView",
     "ServiceItem",
     "Severity",
     "SlaClock",

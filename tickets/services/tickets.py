@@ -55,7 +55,7 @@ from .sla import (
     sla_clocks_resume,
     sla_clocks_stop,
 )
-from .transitions import OPEN_STATUSES, ticket_action_check
+from .transitions import OPEN_STATUSES, ticket_action_check, ticket_assign_check
 
 S = Ticket.Status
 
@@ -388,12 +388,15 @@ def ticket_claim(*, actor: User, ticket: Ticket, now: dt.datetime | None = None)
 
 @transaction.atomic
 def ticket_assign(*, actor: User, ticket: Ticket, assignee: User, now: dt.datetime | None = None) -> Ticket:
-    """指派 / 改派 by the duty leader or project manager, to provider staff."""
+    """指派 / 改派, to provider staff: by the duty leader or project manager any ticket; by an engineer
+    to themselves, or their own or an unassigned ticket to a colleague (transitions.ticket_assign_check).
+    The new assignee is told, and so is the one it was taken from (unless they did it themselves)."""
     now = now or timezone.now()
     ticket = _lock(ticket)
     ticket_action_check(action="assign", user=actor, ticket=ticket)
     if not assignee.is_active or not user_is_provider_staff(assignee):
         raise ValidationFailed(fields={"assignee": ["只能指派给服务商运维人员"]})
+    ticket_assign_check(user=actor, ticket=ticket, assignee=assignee)
     previous = ticket.assignee_id
     if previous == assignee.pk:
         return ticket
@@ -401,8 +404,13 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User, now: dt.dateti
     _save(ticket, now, "assignee")
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=actor, at=now,
                         data={"from": previous, "to": assignee.pk})
-    ticket_notify(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
+    if assignee.pk != actor.pk:
+        ticket_notify(recipients=[assignee], kind="ticket_assigned", title=f"工单 {ticket.number} 已指派给您",
                       body=ticket.title, url=ticket_url(ticket))
+    if previous is not None and previous != actor.pk:
+        ticket_notify(recipients=[User.objects.get(pk=previous)], kind="ticket_assigned",
+                      title=f"工单 {ticket.number} 已改派给 {assignee.display_name}",
+                      body=f"{actor.display_name} 改派了“{ticket.title}”。", url=ticket_url(ticket))
     return ticket
 
 

@@ -19,6 +19,7 @@ from accounts.selectors import (
     user_tenant_id,
 )
 from core.exceptions import Conflict, IllegalTransition, ValidationFailed
+from core.exceptions import PermissionDenied as DomainPermissionDenied
 from core.transitions import Transition, TransitionTable
 
 from ..models import OPEN_STATUSES as OPEN_STATUS_VALUES
@@ -169,7 +170,9 @@ TRANSITIONS = TransitionTable(
         Transition("cancel", frozenset({S.NEW}), S.CANCELLED, tenant_or_manager, pgettext_lazy("ticket action", "取消")),
         Transition("merge", OPEN_STATUSES, S.CANCELLED, tenant_or_manager, pgettext_lazy("ticket action", "合并为重复")),
         Transition("claim", OPEN_STATUSES, None, staff, pgettext_lazy("ticket action", "认领"), _unclaimed),
-        Transition("assign", OPEN_STATUSES, None, manager, pgettext_lazy("ticket action", "指派")),
+        # Managers assign any ticket; an engineer takes one over or hands their own (or an unassigned)
+        # one to a colleague: ticket_assign_check, which knows the new assignee.
+        Transition("assign", OPEN_STATUSES, None, staff, pgettext_lazy("ticket action", "指派")),
         Transition("update", OPEN_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "修改"), _editable),
         Transition("comment", ALL_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "评论")),
         Transition("attach", ALL_STATUSES, None, tenant_or_staff, pgettext_lazy("ticket action", "上传附件")),
@@ -189,6 +192,17 @@ TRANSITIONS = TransitionTable(
     state_refusal=lambda status, action: _("工单当前状态为“%(status)s”，不能执行“%(action)s”") % {"status": status, "action": action},
     state_field="status",
 )
+
+
+def ticket_assign_check(*, user, ticket: Ticket, assignee) -> None:
+    """The part of "assign" that depends on the new assignee (issue 19 item 10): duty leaders and the
+    project manager assign any ticket to anyone; other provider staff take a ticket over themselves, or
+    hand to a colleague a ticket that is theirs or nobody's, never move a ticket between two others.
+    Caller checked the "assign" row of the table first."""
+    if manager(user, ticket) or assignee.pk == user.pk or ticket.assignee_id in (None, user.pk):
+        return
+    raise DomainPermissionDenied(
+        _("只有值班负责人或项目经理可以把他人处理的工单改派给别人；您可以转给自己，或改派自己的工单"))
 
 
 def ticket_action_check(*, action: str, user, ticket: Ticket) -> Transition:

@@ -37,6 +37,7 @@ def _row_text(language: str) -> dict:
         "actions": {"claim": pgettext("ticket action", "认领"), "acknowledge": pgettext("ticket action", "响应"),
                     "start": _("开始处理")},
         "open": _("处理"),
+        "select": _("选择"),
         "due": _("到期"),
     }
 
@@ -120,6 +121,10 @@ def ticket_row(context, row) -> str:
         format_html('<td data-label="{}">{}</td>', labels["assignee"], assignee or "—"),
         format_html('<td data-label="{}">{}</td>', labels["reported"], _local(t.reported_at, "m-d H:i")),
     ]
+    if context.get("bulk"):
+        cells.insert(0, format_html(
+            '<td class="row-select" data-label="{}"><input type="checkbox" name="tickets" value="{}" form="bulk-form" '
+            'aria-label="{} {}"></td>', text["select"], t.pk, text["select"], t.number))
     if in_queue:
         token = context.get("csrf_token")
         names = text["actions"]

@@ -1,21 +1,31 @@
 """The organisation's ticket list and the engineers' work queues. The queue body refreshes itself
 (htmx polling of the same URL, so the filters in the query string are kept)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import NotFound
+from accounts.selectors import user_is_manager
+from core.exceptions import ValidationFailed, domain_error_text
 from core.pagination import CappedCountPaginator
 
-from ..forms import TicketFilterForm
+from ..forms import SavedViewForm, TicketBulkForm
+from ..listing import (
+    EXPORT_FORMATS,
+    ticket_export_response,
+    ticket_list_filtered,
+    ticket_list_query,
+    ticket_list_url,
+)
+from ..selectors.saved_views import saved_view_list_for_user
 from ..selectors.sla import sla_working_days_for, ticket_sla
-from ..selectors.tickets import QUEUES, ticket_filter, ticket_list_for_user, ticket_queue
+from ..selectors.tickets import QUEUES
 from ..services.transitions import ticket_actions_for
 from .common import sla_for_page, sla_headline, viewer_flags
 
@@ -58,23 +68,38 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _render_list(request, *, template: str, qs, form, context: dict):
+def _render_list(request, *, template: str, params, context: dict, queue: str | None = None,
+                 saved_views: list | None = None):
+    """A list or queue page of the tickets that `params` (the query string, with the queue of a queue
+    page) selects: tickets.listing's one filter definition, as the export and the API read it."""
     now = timezone.now()
+    form, qs = ticket_list_filtered(user=request.user, params=params, now=now, for_rows=True, queue=queue)
     filters = form.filters()
-    qs = ticket_filter(qs, now=now, **filters)
     page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    export_query = ticket_list_query(params, queue=queue)
     context.update(
         form=form,
         page=page,
         rows=ticket_rows(user=request.user, tickets=page.object_list, now=now),
         query=_query_without_page(request),
+        export_links=[(fmt.upper(), reverse("ticket-export", args=[fmt]) + (f"?{export_query}" if export_query else ""))
+                      for fmt in EXPORT_FORMATS],
         more_filters_active=bool(set(filters) - {"search", "kind", "severity", "status"}) or bool(form.errors),
+        # Rows can be ticked for a bulk assign or comment (duty leaders and the project manager).
+        bulk=user_is_manager(request.user),
         now=now,
         **viewer_flags(request.user),
     )
     if request.htmx:
         response = render(request, "tickets/_ticket_table.html", context)
     else:
+        if context["bulk"]:
+            context["bulk_form"] = TicketBulkForm(auto_id="bulk_%s")  # ids apart from the filters' (assignee)
+        views = saved_views if saved_views is not None else list(saved_view_list_for_user(user=request.user))
+        for view in views:
+            view.url = ticket_list_url(view.query, user=request.user)
+        context.update(saved_views=views, saved_view_form=SavedViewForm(initial={"query": export_query}, auto_id="view_%s"),
+                       current_query=export_query, saved_default=any(v.is_default for v in views))
         response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -82,11 +107,32 @@ def _render_list(request, *, template: str, qs, form, context: dict):
 
 @login_required
 def ticket_list(request):
-    """工单列表: every ticket the user may see (purchaser staff: their organisation's), newest first."""
-    flags = viewer_flags(request.user)
-    form = TicketFilterForm(request.GET or None, user=request.user, staff_filters=flags["sees_internal"])
-    qs = ticket_list_for_user(user=request.user, for_rows=True).order_by("-reported_at", "-pk")
-    return _render_list(request, template="tickets/ticket_list.html", qs=qs, form=form, context={"poll": False})
+    """工单列表: every ticket the user may see (purchaser staff: their organisation's), newest first.
+    Opened without a query string, it shows the user's default saved view (?view=all: no filter)."""
+    views = None
+    if not request.GET and not request.htmx:
+        views = list(saved_view_list_for_user(user=request.user))
+        default = next((v for v in views if v.is_default and v.query), None)
+        if default is not None:
+            return redirect(ticket_list_url(default.query, user=request.user))
+    return _render_list(request, template="tickets/ticket_list.html", params=request.GET, context={"poll": False},
+                        saved_views=views)
+
+
+@login_required
+def ticket_export(request, fmt: str):
+    """The list as CSV or xlsx, with the list's query string (tickets.listing.ticket_export_response).
+    Invalid filters or too long a list: back to the list, which shows why."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    try:
+        return ticket_export_response(user=request.user, params=request.GET, fmt=fmt)
+    except ValidationFailed as error:
+        messages.error(request, domain_error_text(error))
+        params = request.GET.copy()
+        queue = params.pop("queue", [None])[-1]
+        target = reverse("ticket-queue-named", args=[queue]) if queue in QUEUES else reverse("ticket-list")
+        return redirect(f"{target}?{params.urlencode()}" if params else target)
 
 
 @login_required
@@ -97,14 +143,8 @@ def ticket_queue_page(request, queue: str = "unassigned"):
         raise PermissionDenied
     if queue not in QUEUES:
         raise Http404
-    now = timezone.now()
-    try:
-        qs = ticket_queue(user=request.user, queue=queue, now=now, for_rows=True)
-    except NotFound as error:
-        raise Http404 from error
-    form = TicketFilterForm(request.GET or None, user=request.user, staff_filters=True)
     tabs = [{"code": code, "label": QUEUE_LABELS[code], "current": code == queue} for code in QUEUES]
     return _render_list(
-        request, template="tickets/queue.html", qs=qs, form=form,
+        request, template="tickets/queue.html", params=request.GET, queue=queue,
         context={"queue": queue, "queue_label": QUEUE_LABELS[queue], "tabs": tabs, "poll": True, "in_queue": True},
     )

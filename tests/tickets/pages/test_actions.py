@@ -80,13 +80,21 @@ def test_auditors_change_nothing_even_by_posting(login, users, new_ticket):
     assert ticket.status == Ticket.Status.NEW
 
 
-def test_managers_assign_and_engineers_cannot(login, users, new_ticket):
+def test_managers_assign_anything_and_engineers_only_to_themselves_or_their_own(login, users, new_ticket):
     ticket = new_ticket()
-    assert login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["engineer2"].pk}).status_code == 403
     response = login(users["duty_leader"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["engineer2"].pk})
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.assignee == users["engineer2"]
+    # engineer2's ticket: the engineer cannot hand it to a third colleague, but may take it over
+    refused = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["tech_lead"].pk})
+    assert refused.status_code == 403 and "改派" in refused.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee == users["engineer2"]
+    taken = login(users["engineer"]).post(f"/tickets/{ticket.pk}/do/assign/", {"assignee": users["engineer"].pk})
+    assert taken.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee == users["engineer"]
 
 
 def test_assigning_to_a_purchaser_is_refused_on_the_field(login, users, new_ticket):
@@ -182,3 +190,21 @@ def test_a_refused_action_on_the_ticket_page_says_its_reason_once(client, users,
     assert response.status_code == 200  # re-rendered with the refusal (tickets.views.common.page_status)
     html = response.content.decode()
     assert html.count("不能执行“待用户反馈”") == 1
+
+
+def test_an_engineer_raises_severity_at_once_and_a_lowering_waits_for_the_purchaser(login, users, new_ticket):
+    """Issue 19 item 10 with the regrade rules (tickets.services.regrade): raising is the engineer's right;
+    lowering a fault is a downgrade request the purchaser's approver decides."""
+    from tickets.models import Exclusion
+
+    ticket = new_ticket("fault", "P3")
+    client = login(users["engineer"])
+    raised = client.post(f"/tickets/{ticket.pk}/do/regrade/", {"severity": "P2", "reason": ""}, follow=True)
+    assert "级别已调整" in raised.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.severity == "P2"
+    lowered = client.post(f"/tickets/{ticket.pk}/do/regrade/", {"severity": "P4", "reason": "影响很小"}, follow=True)
+    assert "降级申请已提交" in lowered.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.severity == "P2"
+    assert Exclusion.objects.get(ticket=ticket).state == "requested"

@@ -26,7 +26,7 @@ def _page(client, ticket) -> str:
     [
         # regrade: raise or lower the severity (issue 15 item 8); mark_major: the PM proposes, the purchaser's
         # approver classifies a fault or security incident as a major liability incident (item 9).
-        ("engineer", {"acknowledge", "claim", "comment", "attach", "regrade"}),
+        ("engineer", {"acknowledge", "claim", "assign", "comment", "attach", "regrade"}),
         ("duty_leader", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach", "regrade"}),
         ("project_manager", {"acknowledge", "claim", "assign", "cancel", "merge", "comment", "attach", "regrade", "mark_major"}),
         ("requester", {"cancel", "merge", "comment", "attach", "regrade"}),
@@ -59,7 +59,7 @@ def test_a_working_ticket_offers_the_engineer_locate_pend_and_resolve(login, use
     ticket_acknowledge(actor=users["engineer"], ticket=ticket)
     html = _page(login(users["engineer"]), ticket)
     assert {"start", "locate", "pend", "resolve"} <= action_urls(html, ticket.pk)
-    assert "acknowledge" not in action_urls(html, ticket.pk) and "assign" not in action_urls(html, ticket.pk)
+    assert "acknowledge" not in action_urls(html, ticket.pk) and "claim" not in action_urls(html, ticket.pk)
 
 
 def test_a_resolved_ticket_lets_the_requester_confirm_reopen_and_rate_once(login, users, new_ticket):
