@@ -163,7 +163,10 @@ def test_user_text_is_escaped(client, manager, team, roster, time_machine):
 
 def fake_open_items(*, user, shift):
     """Stands in for the tickets selector the integrator wires in."""
-    return [{"ticket": "GD-2026-0042", "title": "数据库主从延迟", "remaining_minutes": 18, "note": f"{shift.template.name}"}]
+    return [
+        {"ticket": "GD-2026-0042", "title": "数据库主从延迟", "remaining_minutes": 18, "note": f"{shift.template.name}"},
+        {"ticket": "GD-2026-0007", "title": "备份作业失败", "remaining_minutes": -3205, "note": ""},
+    ]
 
 
 @pytest.fixture
@@ -181,7 +184,9 @@ def test_handover_page_fills_open_items_from_the_registered_provider_and_is_sign
     time_machine.move_to(first.end - dt.timedelta(minutes=10))
     client.force_login(outgoing)
     page = client.get(f"/roster/handover/?shift={first.pk}").content.decode()
-    assert "GD-2026-0042" in page and "剩余 18 分钟" in page
+    assert "GD-2026-0042" in page and "剩余 18 分" in page
+    # A deadline already passed reads as overdue, in days and hours (not "剩余 -3205 分钟").
+    assert "已超时 2 天 5 小时" in page and "-3205" not in page
     response = client.post("/roster/handover/", {"form": "submit", "shift": first.pk, "manual_items": "备份复核\n\n机房空调告警已报修", "notes": ""})
     assert response.status_code == 302
     handover = first.handover

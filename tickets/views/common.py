@@ -1,9 +1,9 @@
 """Helpers shared by the ticket pages: turning the backend's errors into responses, and the
 presentation of the SLA figures (the figures themselves come from tickets.selectors.sla)."""
 
-from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_auditor, user_is_provider_staff
+from core.durations import minutes_text
 from core.exceptions import DomainError
 
 from ..models import SlaEscalation
@@ -56,17 +56,6 @@ def sla_presentation(figures: dict) -> dict:
         "percent": percent,
         "ticks": state == "running" and figures.get("calendar") == "24x7" and figures.get("due_at") is not None,
     }
-
-
-def minutes_text(minutes: int) -> str:
-    """1 天 2 小时 / 3 小时 5 分 / 42 分: the same wording the browser's countdown uses (opsdesk.js)."""
-    days, rest = divmod(int(minutes), 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d 小时 %(m)d 分") % {"h": hours, "m": mins}
-    return _("%(m)d 分") % {"m": mins}
 
 
 def sla_for_page(sla: dict[str, dict]) -> list[dict]:
