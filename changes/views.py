@@ -39,6 +39,7 @@ from .selectors import (
     change_freeze_periods,
     change_get_for_user,
     change_list_for_user,
+    change_start_wait,
     conflicts_blocking,
     ticket_visible_for_user,
     user_may_draft_changes,
@@ -113,6 +114,7 @@ def change_detail(request, pk: int):
     return render(request, "changes/detail.html", {
         "change": change,
         "actions": actions,
+        "start_wait": change_start_wait(change=change, user=request.user) if "start" not in actions else None,
         "approvals": list(change.approvals.all()),
         "current": approval_current(change),
         "events": change_events(change=change),
