@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import PROVIDER_ROLES, Role
@@ -43,7 +45,7 @@ Status = ChangeRequest.Status
 Category = ChangeRequest.Category
 Kind = ChangeEvent.Kind
 
-REQUIRED_MESSAGE = "提交前必须填写此项"
+REQUIRED_MESSAGE = gettext_lazy("提交前必须填写此项")
 EDITABLE_FIELDS = (
     "title",
     "category",
@@ -102,7 +104,7 @@ def _move(change: ChangeRequest, to_status: str) -> str:
     """Check the transition table and set the new status; returns the old one."""
     if not transition_allowed(change.status, to_status):
         raise IllegalTransition(
-            message=f"变更不能从「{change.get_status_display()}」变为「{Status(to_status).label}」"
+            message=_("变更不能从「%(old)s」变为「%(new)s」") % {"old": change.get_status_display(), "new": Status(to_status).label}
         )
     old = change.status
     change.status = to_status
@@ -197,7 +199,7 @@ def _clean_relations(*, actor: User, change: ChangeRequest, data: dict) -> dict:
             systems = systems.filter(organization_id=user_tenant_id(actor))
         systems = list(systems)
         if len(systems) != len(ids):
-            errors["business_systems"] = ["包含不存在或无权操作的业务系统"]
+            errors["business_systems"] = [_("包含不存在或无权操作的业务系统")]
         resolved["business_systems"] = systems
     system_ids = (
         {s.pk for s in resolved["business_systems"]}
@@ -208,19 +210,19 @@ def _clean_relations(*, actor: User, change: ChangeRequest, data: dict) -> dict:
         ids = {int(i) for i in (data["hosts"] if "hosts" in data else change.hosts.values_list("pk", flat=True) if change.pk else []) or []}
         hosts = list(Host.objects.filter(pk__in=ids, business_system_id__in=system_ids))
         if len(hosts) != len(ids):
-            errors["hosts"] = ["云主机必须属于所选业务系统"]
+            errors["hosts"] = [_("云主机必须属于所选业务系统")]
         resolved["hosts"] = hosts
     if "implementers" in data:
         ids = {int(i) for i in data["implementers"] or []}
         people = list(users_with_role(*PROVIDER_ROLES).filter(pk__in=ids))
         if len(people) != len(ids):
-            errors["implementers"] = ["实施人必须是服务商在岗人员"]
+            errors["implementers"] = [_("实施人必须是服务商在岗人员")]
         resolved["implementers"] = people
     if "linked_tickets" in data:
         ids = {int(i) for i in data["linked_tickets"] or []}
         tickets = list(ticket_visible_for_user(user=actor).filter(pk__in=ids))
         if len(tickets) != len(ids):
-            errors["linked_tickets"] = ["包含不存在或无权查看的工单"]
+            errors["linked_tickets"] = [_("包含不存在或无权查看的工单")]
         resolved["linked_tickets"] = tickets
     if errors:
         raise ValidationFailed(fields=errors)
@@ -235,7 +237,7 @@ def _apply(*, actor: User, change: ChangeRequest, data: dict) -> dict:
     """Copy editable fields onto the (unsaved or locked) change and check what can be checked on a draft."""
     unknown = set(data) - set(EDITABLE_FIELDS) - set(RELATION_FIELDS) - {"template"}
     if unknown:
-        raise ValidationFailed(fields={name: ["未知字段"] for name in sorted(unknown)})
+        raise ValidationFailed(fields={name: [_("未知字段")] for name in sorted(unknown)})
     text_lengths_check(**{
         name: (data[name], TITLE_MAX_LENGTH if name == "title" else TEXT_MAX_LENGTH)
         for name in _TEXT_FIELDS if isinstance(data.get(name), str)
@@ -252,22 +254,22 @@ def _apply(*, actor: User, change: ChangeRequest, data: dict) -> dict:
         if template is not None and not isinstance(template, ChangeTemplate):
             template = ChangeTemplate.objects.filter(pk=template, active=True).first()
             if template is None:
-                errors["template"] = ["标准变更模板不存在或已停用"]
+                errors["template"] = [_("标准变更模板不存在或已停用")]
         change.template = template
     if change.template is not None:
         for name, value in change_template_fill(change.template).items():
             if name in ("category", "risk") or not getattr(change, name):
                 setattr(change, name, value)
     elif change.category == Category.STANDARD:
-        errors["template"] = ["标准变更必须选用预先批准的模板"]
+        errors["template"] = [_("标准变更必须选用预先批准的模板")]
     if change.category not in Category.values:
-        errors["category"] = ["变更类别无效"]
+        errors["category"] = [_("变更类别无效")]
     if change.risk not in ChangeRequest.Risk.values:
-        errors["risk"] = ["风险等级无效"]
+        errors["risk"] = [_("风险等级无效")]
     if change.window_start and change.window_end and change.window_end <= change.window_start:
-        errors["window_end"] = ["计划结束时间必须晚于开始时间"]
+        errors["window_end"] = [_("计划结束时间必须晚于开始时间")]
     if change.expected_interruption_minutes is not None and change.expected_interruption_minutes < 0:
-        errors["expected_interruption_minutes"] = ["预计中断时长不能为负数"]
+        errors["expected_interruption_minutes"] = [_("预计中断时长不能为负数")]
     if errors:
         raise ValidationFailed(fields=errors)
     return _clean_relations(actor=actor, change=change, data=data)
@@ -282,7 +284,7 @@ def _save_relations(change: ChangeRequest, relations: dict) -> None:
 def change_create(*, actor: User, data: dict) -> ChangeRequest:
     """Save a new draft. Only title-level checks here; completeness is checked on submit."""
     if not user_may_draft_changes(actor):
-        raise PermissionDenied(message="只有服务商人员和采购人报障人可以起草变更")
+        raise PermissionDenied(message=_("只有服务商人员和采购人报障人可以起草变更"))
     now = timezone.now()
     change = ChangeRequest(requester=actor, created_at=now, updated_at=now, status=Status.DRAFT)
     relations = _apply(actor=actor, change=change, data=data)
@@ -319,9 +321,9 @@ def _required_errors(change: ChangeRequest) -> dict[str, list[str]]:
     if not change.risk:
         errors["risk"] = [REQUIRED_MESSAGE]
     if not change.business_systems.all():
-        errors["business_systems"] = ["至少选择一个业务系统"]
+        errors["business_systems"] = [_("至少选择一个业务系统")]
     if change.window_start and change.window_end and change.window_end <= change.window_start:
-        errors["window_end"] = ["计划结束时间必须晚于开始时间"]
+        errors["window_end"] = [_("计划结束时间必须晚于开始时间")]
     return errors
 
 
@@ -331,16 +333,16 @@ def _check_freeze(change: ChangeRequest) -> None:
     if not periods:
         return
     names = "、".join(str(p) for p in periods)
-    data_fields = {"window_start": [f"时间窗口触及重保时期：{names}"]}
+    data_fields = {"window_start": [_("时间窗口触及重保时期：%(names)s") % {"names": names}]}
     if change.internet_remote_access:
         raise Conflict(
-            message=f"重保时期禁止经互联网远程操作：{names}",
+            message=_("重保时期禁止经互联网远程操作：%(names)s") % {"names": names},
             code="change_remote_access_frozen",
-            fields={"internet_remote_access": [f"重保时期（{names}）禁止经互联网远程操作"]},
+            fields={"internet_remote_access": [_("重保时期（%(names)s）禁止经互联网远程操作") % {"names": names}]},
         )
     if change.category == Category.NORMAL:
         raise Conflict(
-            message=f"时间窗口触及重保时期，一般变更暂停（封网）：{names}。可保存为草稿，或改期后再提交。",
+            message=_("时间窗口触及重保时期，一般变更暂停（封网）：%(names)s。可保存为草稿，或改期后再提交。") % {"names": names},
             code="change_freeze",
             fields=data_fields,
         )
@@ -355,9 +357,9 @@ def _check_conflicts(change: ChangeRequest) -> list[ChangeRequest]:
     if conflicts_blocking(change, conflicts):
         numbers = "、".join(c.number for c in conflicts)
         raise Conflict(
-            message=f"时间窗口与已批准的变更重叠且涉及高风险变更：{numbers}",
+            message=_("时间窗口与已批准的变更重叠且涉及高风险变更：%(numbers)s") % {"numbers": numbers},
             code="change_conflict",
-            fields={"window_start": [f"与 {numbers} 的时间窗口重叠"]},
+            fields={"window_start": [_("与 %(numbers)s 的时间窗口重叠") % {"numbers": numbers}]},
         )
     return conflicts
 
@@ -365,7 +367,7 @@ def _check_conflicts(change: ChangeRequest) -> list[ChangeRequest]:
 def _build_approvals(change: ChangeRequest, *, in_period: bool) -> list[ChangeApproval]:
     chain = approval_chain_for(category=change.category, risk=change.risk)
     if chain is None:
-        raise Conflict(message="没有适用于该类别与风险等级的审批链，请联系管理员配置", code="no_approval_chain")
+        raise Conflict(message=_("没有适用于该类别与风险等级的审批链，请联系管理员配置"), code="no_approval_chain")
     change.chain = chain
     steps: list[dict] = []
     owners = sorted({s.organization.tenant_id for s in change.business_systems.all()})
@@ -414,7 +416,7 @@ def _delegate_if_sole_holder(change: ChangeRequest, approval: ChangeApproval) ->
         approval.organization_id = None
         approval.note = (approval.note + "；" if approval.note else "") + f"{why}，改由项目经理审批"
     if approval.role == Role.PROJECT_MANAGER and not _holders(approval, exclude=change.requester_id):
-        raise Conflict(message=f"步骤「{approval.label}」没有可审批的人员（申请人不能审批自己的变更）", code="no_approver")
+        raise Conflict(message=_("步骤「%(step)s」没有可审批的人员（申请人不能审批自己的变更）") % {"step": approval.label}, code="no_approver")
 
 
 @transaction.atomic
@@ -425,9 +427,9 @@ def change_submit(*, actor: User, change_id: int) -> ChangeRequest:
     _deny(change, actor, "submit")
     errors = _required_errors(change)
     if errors:
-        raise ValidationFailed(message="变更信息不完整，不能提交", fields=errors)
+        raise ValidationFailed(message=_("变更信息不完整，不能提交"), fields=errors)
     if change.template_id and not change.template.active:
-        raise ValidationFailed(fields={"template": ["标准变更模板已停用"]})
+        raise ValidationFailed(fields={"template": [_("标准变更模板已停用")]})
     _check_freeze(change)
     conflicts = _check_conflicts(change)
     in_period = bool(change_freeze_periods(window_start=change.window_start, window_end=change.window_end))
@@ -458,7 +460,7 @@ def _decide(*, actor: User, change_id: int, comment: str, approve: bool) -> Chan
     _deny(change, actor, "approve" if approve else "reject")
     comment = (comment or "").strip()
     if not approve and not comment:
-        raise ValidationFailed(fields={"comment": ["驳回时必须填写审批意见"]})
+        raise ValidationFailed(fields={"comment": [_("驳回时必须填写审批意见")]})
     current = approval_current(change)
     now = timezone.now()
     last = all(a.pk == current.pk or a.status != ChangeApproval.Status.PENDING for a in change.approvals.all())
@@ -560,7 +562,7 @@ def change_complete(*, actor: User, change_id: int, outcome: str, notes: str = "
     change = _locked(change_id)
     _deny(change, actor, "complete")
     if outcome not in ChangeRequest.Outcome.values:
-        raise ValidationFailed(fields={"outcome": ["请选择实施结果：成功，或失败并已回退"]})
+        raise ValidationFailed(fields={"outcome": [_("请选择实施结果：成功，或失败并已回退")]})
     notes = (notes or "").strip()
     _advance(change, Status.COMPLETED, actor=actor, now=timezone.now(), kind=Kind.COMPLETED, stamp="completed_at",
              values={"outcome": outcome, "completion_notes": notes}, note=notes, data={"outcome": outcome})
@@ -575,7 +577,7 @@ def change_review(*, actor: User, change_id: int, notes: str, lessons: str = "")
     _deny(change, actor, "review")
     notes = (notes or "").strip()
     if not notes:
-        raise ValidationFailed(fields={"notes": ["请填写复盘结论"]})
+        raise ValidationFailed(fields={"notes": [_("请填写复盘结论")]})
     lessons = (lessons or "").strip()
     _advance(change, Status.REVIEWED, actor=actor, now=timezone.now(), kind=Kind.REVIEWED, stamp="reviewed_at",
              values={"review_notes": notes, "lessons": lessons}, note=notes, data={"lessons": lessons})

@@ -85,6 +85,8 @@ def page_domain_error(error: DomainError, *, form=None, request=None, words_on_f
     `request` is given (pages that redirect). With `words_on_form` False and no request the page shows
     the returned words in its own alert. Never both: a message above the page and the form's summary
     saying the same thing twice. Returns those words."""
+    if form is not None and not hasattr(form, "cleaned_data"):
+        form = None  # a form the request did not fill (another of the page's forms was sent): not the place
     placed: set[str] = set()
     if form is not None:
         for name, msgs in domain_error_fields(error).items():

@@ -108,3 +108,10 @@ def test_grouped_picker_options_name_their_group(systems):
     assert 'data-filter-by="systems"' in html
     assert f'<option value="{h1.pk}" data-group="{own.pk}">' in html
     assert f'<option value="{h2.pk}" data-group="{other.pk}">' in html
+
+
+def test_a_form_the_request_did_not_fill_is_not_where_the_refusal_goes():
+    """A page with several forms passes one that was not sent: the words go to the next page instead."""
+    request = _request()
+    page_domain_error(Conflict("操作无效"), form=_Form(), request=request)
+    assert [str(m) for m in get_messages(request)] == ["操作无效"]

@@ -64,6 +64,9 @@ def test_normal_change_through_two_approvals(e2e):
     engineer = e2e.login("eng1")
     engineer.goto(e2e.url("/changes/new/"))
     form = _fill_change(engineer, title="核心库补丁升级（E2E）", system=system, start=start, end=start + dt.timedelta(hours=1))
+    # The host picker offers only the chosen system's hosts (issue 19 item 8).
+    offered = form.locator("#id_hosts").evaluate("s => [...s.options].filter(o => !o.hidden).map(o => o.dataset.group)")
+    assert offered and set(offered) == {str(system.pk)}, offered
     e2e.shot(engineer, "change-form")
     with engineer.expect_navigation():
         form.get_by_role("button", name="保存并提交审批").click()
