@@ -136,8 +136,10 @@ class SecurityActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SecurityActivity.Kind.choices)
     title = forms.CharField(label=_("名称"), max_length=200)
     organization = forms.ModelChoiceField(label=_("采购人"), queryset=None)
-    systems = forms.ModelMultipleChoiceField(label=_("业务系统"), queryset=None, required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("业务系统"), queryset=None, required=False, help_text=_("只列出所选采购人的业务系统。"),
+        widget=GroupedSelectMultiple(group_attr="organization_id", filter_by="organization", attrs={"size": 6}),
+    )
     scope = forms.CharField(label=_("范围"), widget=forms.Textarea(attrs={"rows": 2}))
     started_on = forms.DateField(label=_("开始日期"), **DATE)
     ended_on = forms.DateField(label=_("结束日期"), **DATE)
@@ -225,7 +227,10 @@ class DrillPlanForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Drill.Kind.choices)
     title = forms.CharField(label=_("名称"), max_length=200)
     organization = forms.ModelChoiceField(label=_("采购人"), queryset=None)
-    systems = forms.ModelMultipleChoiceField(label=_("业务系统"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("业务系统"), queryset=None, help_text=_("只列出所选采购人的业务系统。"),
+        widget=GroupedSelectMultiple(group_attr="organization_id", filter_by="organization", attrs={"size": 6}),
+    )
     planned_on = forms.DateField(label=_("演练日期"), **DATE)
     rto_target_minutes = forms.IntegerField(label=_("RTO 目标（分钟）"), min_value=0, max_value=100000)
     rpo_target_minutes = forms.IntegerField(label=_("RPO 目标（分钟）"), min_value=0, max_value=100000)

@@ -348,3 +348,24 @@ class TicketFilterForm(PageForm):
         if data.get("assignee"):
             out["assignee"] = data["assignee"].pk
         return out
+
+
+class SlaPolicyProposeForm(PageForm):
+    """The PM's change of a contract SLA policy (the SLA policies page). Choices come from the lists the
+    page already read (no query of their own); tickets.services.policies decides tighten or loosen."""
+
+    policy = forms.TypedChoiceField(label=_("SLA 策略"), coerce=int)
+    target_minutes = forms.IntegerField(label=_("目标（分钟）"), min_value=1)
+    pausable = forms.BooleanField(label=_("待用户反馈时暂停"), required=False)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    organization = forms.TypedChoiceField(label=_("采购人"), coerce=int, required=False, empty_value=None,
+                                          help_text=_("放宽时必填：放宽只对该采购人适用。"))
+    effective_from = forms.DateTimeField(label=_("自何时起生效"), required=False, widget=_local_input(),
+                                         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], help_text=_("放宽时必填。"))
+    reason = forms.CharField(label=_("理由"), required=False, max_length=REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}), help_text=_("放宽时必填。"))
+
+    def __init__(self, *args, policies, purchasers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].choices = [("", _("请选择")), *((p.pk, p.name) for p in policies if p.contract_target_minutes is not None)]
+        self.fields["organization"].choices = [("", _("请选择")), *((o.pk, o.name) for o in purchasers)]
