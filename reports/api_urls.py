@@ -5,6 +5,7 @@ reports/ticket_api_urls.py by opsdesk/urls.py."""
 from django.urls import path
 
 from . import apis
+from .api_urls_assessments import urlpatterns as assessment_urlpatterns
 
 urlpatterns = [
     path("kpis/", apis.KpiApi.as_view(), name="api-reports-kpis"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("packages/", apis.PackageListApi.as_view(), name="api-reports-packages"),
     path("packages/<int:pk>/", apis.PackageDetailApi.as_view(), name="api-reports-package-detail"),
     path("packages/<int:pk>/download/", apis.PackageDownloadApi.as_view(), name="api-reports-package-download"),
+    *assessment_urlpatterns,
 ]
 
 # Mounted at /api/v1/ (one line in opsdesk/urls.py) so the path is exactly /api/v1/tickets/{id}/downtime-report.pdf.

@@ -17,7 +17,7 @@ from core.exceptions import NotFound
 from core.filters import FilterBackend, int_param
 from core.models import AuditLog
 
-from .models import AcceptancePackage, MonthlyReport
+from .models import AcceptancePackage, MonthlyReport, PeriodKind
 from .selectors.access import (
     contract_get_for_user,
     kpi_scope_for_user,
@@ -28,7 +28,7 @@ from .selectors.access import (
 )
 from .selectors.downtime import downtime_report_pdf_for_user
 from .selectors.kpis import kpis_compute
-from .selectors.periods import parse_month, parse_period
+from .selectors.periods import parse_month, parse_period, parse_report_period
 from .services.monthly import monthly_report_issue, monthly_report_request
 from .services.packages import acceptance_package_request
 
@@ -44,6 +44,9 @@ class KpiApi(APIView):
             OpenApiParameter("month", str, description="YYYY-MM"),
             OpenApiParameter("quarter", str, description="YYYY-Qn"),
             OpenApiParameter("year", str, description="YYYY"),
+            OpenApiParameter("contract", int, description="合同服务年度（合同开始日至结束日，含）"),
+            OpenApiParameter("from", str, description="YYYY-MM-DD（含），与 to 同用，至多 400 天"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD（含）"),
             OpenApiParameter("organization", int),
             OpenApiParameter("business_system", int),
         ],
@@ -55,21 +58,32 @@ class KpiApi(APIView):
             organization_id=_int_param(request, "organization"),
             business_system_id=_int_param(request, "business_system"),
         )
+        params = request.query_params
+        contract_id = _int_param(request, "contract")
+        contract = contract_get_for_user(user=request.user, contract_id=contract_id) if contract_id is not None else None
         period = parse_period(
-            month=request.query_params.get("month"),
-            quarter=request.query_params.get("quarter"),
-            year=request.query_params.get("year"),
+            month=params.get("month"), quarter=params.get("quarter"), year=params.get("year"), contract=contract,
+            first=params.get("from"), last=params.get("to"),
         )
-        result = kpis_compute(period=period, scope=scope, now=timezone.now())
+        result = kpis_compute(period=period, scope=scope, now=timezone.now(), by_month=True)
         body = result.as_api()
         for key, links in result.links.items():
             if key in body and links.get("all"):
-                body[key]["tickets_url"] = links["all"]
+                body[key] = {**body[key], "tickets_url": links["all"]}
         return Response(body)
 
 
-class MonthlyReportOutput(serializers.ModelSerializer):
+class _PeriodOutput(serializers.ModelSerializer):
+    """The period of a report or a package: `kind`, `period` (2026-10, 2026-Q4, 2026-06-27..2027-06-26),
+    `first_day` and `last_day` (inclusive); `month` is the first day's month, as before kinds."""
+
     month = serializers.DateField(format="%Y-%m")
+    first_day = serializers.DateField(source="month")
+    period = serializers.CharField(source="period_code")
+    title = serializers.CharField()
+
+
+class MonthlyReportOutput(_PeriodOutput):
     contract = serializers.IntegerField(source="contract_id")
     generated_by = serializers.CharField(source="generated_by.display_name", default=None)
     issued_by = serializers.CharField(source="issued_by.display_name", default=None)
@@ -77,7 +91,7 @@ class MonthlyReportOutput(serializers.ModelSerializer):
 
     class Meta:
         model = MonthlyReport
-        fields = ["id", "contract", "month", "version", "status", "task_state", "progress", "progress_note", "error",
+        fields = ["id", "contract", "kind", "title", "period", "month", "first_day", "last_day", "version", "status", "task_state", "progress", "progress_note", "error",
                   "sha256", "size", "automatic", "generated_by", "requested_at", "generated_at", "issued_by", "issued_at",
                   "download_url"]
 
@@ -87,19 +101,25 @@ class MonthlyReportOutput(serializers.ModelSerializer):
 
 class MonthlyReportFilter(django_filters.FilterSet):
     month = django_filters.CharFilter(method="filter_month", label="YYYY-MM")
+    kind = django_filters.ChoiceFilter(choices=PeriodKind.choices)
     status = django_filters.ChoiceFilter(choices=MonthlyReport.Status.choices)
     contract = django_filters.NumberFilter(field_name="contract_id")
 
     class Meta:
         model = MonthlyReport
-        fields = ["month", "status", "contract"]
+        fields = ["month", "kind", "status", "contract"]
 
     def filter_month(self, queryset, name, value):
-        return queryset.filter(month=parse_month(value).first_day)
+        return queryset.filter(kind=PeriodKind.MONTH, month=parse_month(value).first_day)
 
 
 class GenerateInput(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": "格式应为 YYYY-MM"})
+    """kind=month (the default) with month=YYYY-MM, kind=quarter with quarter=YYYY-Qn, or kind=year: the
+    contract's service year."""
+
+    kind = serializers.ChoiceField(choices=PeriodKind.choices, required=False, default=PeriodKind.MONTH)
+    month = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    quarter = serializers.CharField(required=False, allow_blank=True, max_length=20)
     contract = serializers.IntegerField(required=False)
 
 
@@ -116,7 +136,7 @@ class _GenerationListApi(SelectorRowsMixin, GenericAPIView):
         raise NotImplementedError
 
     def rows(self, request, kwargs):
-        return self.list_for_user(request.user).order_by("-month", "-version")
+        return self.list_for_user(request.user).order_by("-month", "kind", "-version")
 
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -125,8 +145,10 @@ class _GenerationListApi(SelectorRowsMixin, GenericAPIView):
     def post(self, request):
         data = GenerateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        contract = contract_get_for_user(user=request.user, contract_id=data.validated_data.get("contract"))
-        row = self.request_generation(actor=request.user, contract=contract, period=parse_month(data.validated_data["month"]))
+        given = data.validated_data
+        contract = contract_get_for_user(user=request.user, contract_id=given.get("contract"))
+        period = parse_report_period(kind=given["kind"], month=given.get("month"), quarter=given.get("quarter"), contract=contract)
+        row = self.request_generation(actor=request.user, contract=contract, period=period)
         row.refresh_from_db()
         return Response(self.serializer_class(row).data, status=status.HTTP_202_ACCEPTED)
 
@@ -175,11 +197,10 @@ class MonthlyReportDownloadApi(APIView):
     def get(self, request, pk: int):
         report = monthly_report_get_for_user(user=request.user, report_id=pk)
         draft = "" if report.is_issued else "-草稿"
-        return _file_response(request, report, f"运维月报-{report.month:%Y-%m}-v{report.version}{draft}.pdf", "application/pdf")
+        return _file_response(request, report, f"{report.title}-{report.period_code}-v{report.version}{draft}.pdf", "application/pdf")
 
 
-class PackageOutput(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m")
+class PackageOutput(_PeriodOutput):
     contract = serializers.IntegerField(source="contract_id")
     report = serializers.IntegerField(source="report_id", allow_null=True)
     generated_by = serializers.CharField(source="generated_by.display_name", default=None)
@@ -188,7 +209,7 @@ class PackageOutput(serializers.ModelSerializer):
 
     class Meta:
         model = AcceptancePackage
-        fields = ["id", "contract", "month", "version", "report", "task_state", "progress", "progress_note", "error",
+        fields = ["id", "contract", "kind", "title", "period", "month", "first_day", "last_day", "version", "report", "task_state", "progress", "progress_note", "error",
                   "sha256", "size", "manifest", "generated_by", "requested_at", "generated_at", "download_url"]
 
     def get_download_url(self, obj) -> str | None:
@@ -199,7 +220,7 @@ class PackageFilter(MonthlyReportFilter):
     status = None  # a package has a task state, not a report's issue status
     class Meta:
         model = AcceptancePackage
-        fields = ["month", "contract"]
+        fields = ["month", "kind", "contract"]
 
 
 @extend_schema_view(
@@ -228,7 +249,7 @@ class PackageDownloadApi(APIView):
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         package = package_get_for_user(user=request.user, package_id=pk)
-        return _file_response(request, package, f"阶段查验材料-{package.month:%Y-%m}-v{package.version}.zip", "application/zip")
+        return _file_response(request, package, f"{package.title}-{package.period_code}-v{package.version}.zip", "application/zip")
 
 
 class DowntimeReportApi(APIView):

@@ -15,15 +15,35 @@ class ReportsConfig(AppConfig):
         from .navigation import NAV_ITEMS
         from .selectors.downtime import downtime_report_link
 
+        from core.demo import DemoSeeder, demo_seeders_register
+
+        from . import demo
+
         nav_register(self.label, *NAV_ITEMS)
+        demo_seeders_register(
+            self.label,
+            DemoSeeder("reports: last month's report and package, assessed with remediation items", demo.seed, history=True),
+        )
         home_panels_register(self.label, *HOME_PANELS)
         # The ticket page links to the downtime report behind the reports' own access rule.
         ticket_links_register(self.label, downtime_report_link)
         # A purchaser's auditor reads the audit entries about its reports and packages.
         from core.audit.selectors import AuditSubject, audit_subjects_register
 
-        from .models import AcceptancePackage, MonthlyReport
+        from .models import (
+            AcceptancePackage,
+            Assessment,
+            AssessmentEvent,
+            MonthlyReport,
+            RemediationAnswer,
+            RemediationAttachment,
+            RemediationItem,
+        )
         audit_subjects_register(
             self.label,
             AuditSubject(MonthlyReport, "contract__purchaser_id"), AuditSubject(AcceptancePackage, "contract__purchaser_id"),
+            AuditSubject(Assessment, "contract__purchaser_id"), AuditSubject(AssessmentEvent, "assessment__contract__purchaser_id"),
+            AuditSubject(RemediationItem, "assessment__contract__purchaser_id"),
+            AuditSubject(RemediationAnswer, "item__assessment__contract__purchaser_id"),
+            AuditSubject(RemediationAttachment, "answer__item__assessment__contract__purchaser_id"),
         )

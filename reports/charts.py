@@ -66,11 +66,14 @@ def bar_chart(
     width: int = 640,
     height: int = 240,
     label_every: int = 1,
+    integers: bool = False,
 ) -> Chart:
-    """Vertical bars, one per label; `highlight[i]` draws bar i in the warning colour."""
+    """Vertical bars, one per label; `highlight[i]` draws bar i in the warning colour. `integers`: counts,
+    so the axis's four steps are whole numbers (at least 0–4)."""
     left, right, top, bottom = 44, 12, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max(values, default=0))
+    highest = max(values, default=0)
+    top_value = float(max(4, 4 * math.ceil(highest / 4))) if integers else _nice_max(highest)
     parts = _open(width, height, title)
     for i in range(5):
         v = top_value * i / 4
@@ -107,15 +110,21 @@ def percent_line_chart(
     target: float | None = None,
     width: int = 640,
     height: int = 240,
+    step: float = 0.1,
+    decimals: int = 1,
+    label_points: str = "all",
 ) -> Chart:
     """Shares (0–1) as a line with points; None leaves a gap (no data that week). A dashed line marks
-    the target. The axis runs from the lowest value (rounded down to 10 %) to 100 %."""
-    left, right, top, bottom = 52, 12, 28, 36
+    the target. The axis runs from the lowest value (rounded down to `step`, 10 % unless told: 0.001
+    for availability, whose target is 99.99 %) to 100 %; values are printed with `decimals`, over every
+    point, or (`label_points="missed"`, for many points whose labels would run into each other) only
+    over the points below the target."""
+    left, right, top, bottom = 52, 12, 36, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     present = [v for v in values if v is not None]
     floor = min([*present, target if target is not None else 1.0, 1.0])
-    low = math.floor(floor * 10) / 10 if floor < 1 else 0.9
-    low = max(0.0, min(low, 0.9))
+    low = math.floor(round(floor / step, 9)) * step if floor < 1 else 1.0 - step
+    low = max(0.0, min(low, 1.0 - step))
     span = 1.0 - low
 
     def y_of(v: float) -> float:
@@ -126,7 +135,7 @@ def percent_line_chart(
         v = low + span * i / 4
         y = y_of(v)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.6"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">{v * 100:.1f}%</text>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">{v * 100:.{decimals}f}%</text>')
     if target is not None:
         y = y_of(target)
         parts.append(
@@ -147,7 +156,8 @@ def percent_line_chart(
         y = y_of(value)
         points.append((x, y))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"><title>{escape(str(label))}: {value * 100:.2f}%</title></circle>')
-        parts.append(f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.1f}%</text>')
+        if label_points == "all" or (target is not None and value < target):
+            parts.append(f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.{decimals}f}%</text>')
     if len(points) > 1:
         parts.append(_polyline(points))
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{TEXT}" stroke-width="0.8"/>')

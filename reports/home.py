@@ -11,13 +11,16 @@ from accounts.roles import Role
 from core.home import HomePanel
 
 from .selectors.access import contract_list_for_reports, kpi_scope_for_user
-from .selectors.kpis import kpis_compute
+from .selectors.kpis import Scope, kpis_compute, service_year_period
 from .selectors.periods import Period, month_of, period_for, tz
 from .services.monthly import report_status_for
 
 
-def year_to_date(now: dt.datetime) -> Period:
-    return period_for("year", dt.date(now.astimezone(tz()).year, 1, 1))
+def year_to_date(now: dt.datetime, scope: Scope | None = None) -> Period:
+    """The contract's service year holding today (issue 18 item 4), the calendar year where no contract
+    covers it."""
+    today = now.astimezone(tz()).date()
+    return service_year_period(scope=scope or Scope(), day=today) or period_for("year", dt.date(today.year, 1, 1))
 
 
 def report_statuses(*, user, now: dt.datetime) -> list[dict]:
@@ -31,7 +34,7 @@ def report_statuses(*, user, now: dt.datetime) -> list[dict]:
 
 def _kpis(*, user, now):
     scope = kpi_scope_for_user(user=user, organization_id=None, business_system_id=None)
-    month, year = month_of(now), year_to_date(now)
+    month, year = month_of(now), year_to_date(now, scope)
     month_rows = kpis_compute(period=month, scope=scope, now=now).rows()
     year_rows = {row["key"]: row for row in kpis_compute(period=year, scope=scope, now=now).rows()}
     return {
@@ -44,6 +47,23 @@ def _kpis(*, user, now):
     }
 
 
+def _remediation(*, user, now):
+    """Open remediation items, overdue flagged: all of them for the project manager and the purchaser's
+    approvers and auditors, an engineer's own for the engineers. Hidden while there are none."""
+    from accounts.selectors import user_has_role as has_role
+
+    from .selectors.assessments import remediation_open_for_user
+
+    owner_only = not has_role(user, Role.PROJECT_MANAGER, Role.APPROVER, Role.AUDITOR)
+    data = remediation_open_for_user(user=user, now=now, limit=8, owner_only=owner_only)
+    if not data["open"]:
+        return None
+    return {"title": _("整改项"), "more_url": reverse("reports-remediation"), **data}
+
+
+REMEDIATION_ROLES = frozenset({Role.PROJECT_MANAGER, Role.DUTY_LEADER, Role.TECH_LEAD, Role.ENGINEER, Role.APPROVER, Role.AUDITOR})
+
 HOME_PANELS = (
     HomePanel("reports-kpis", "reports/home/_kpis.html", _kpis, roles=frozenset({Role.PROJECT_MANAGER}), order=1, wide=True),
+    HomePanel("reports-remediation", "reports/home/_remediation.html", _remediation, roles=REMEDIATION_ROLES, order=6),
 )

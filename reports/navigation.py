@@ -17,4 +17,7 @@ NAV_ITEMS = (
         daily_for=frozenset({Role.PROJECT_MANAGER}), daily_order=20,
     ),
     NavItem(_("查验材料"), "reports-packages", roles=READERS, order=70, group="reports"),
+    NavItem(_("验收评定"), "reports-assessments", roles=READERS, order=72, group="reports",
+            daily_for=frozenset({Role.APPROVER}), daily_order=30),
+    NavItem(_("整改项"), "reports-remediation", roles=READERS, order=74, group="reports"),
 )

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .services.assessments import final_opinion_render, final_opinions_pending, remediation_remind
 from .services.generations import generations_resume
 from .services.monthly import (
     monthly_report_draft_previous_month,
@@ -35,3 +36,18 @@ def monthly_report_daily() -> None:
 def generations_resume_task() -> None:
     """Every minute: a generation whose worker died is re-queued within REPORTS_STALE_RUNNING_MINUTES."""
     generations_resume()
+
+
+@shared_task(name="reports.final_opinion_render", ignore_result=True)
+def final_opinion_render_task(assessment_id: int) -> None:
+    """After the purchaser assessed a final acceptance: its written opinion PDF (once)."""
+    final_opinion_render(assessment_id=assessment_id)
+
+
+@shared_task(name="reports.remediation_daily", ignore_result=True)
+def remediation_daily() -> None:
+    """Hourly, acting once a day per item: remind both sides of remediation deadlines; render a final
+    opinion whose task the broker never delivered."""
+    remediation_remind()
+    for assessment_id in final_opinions_pending():
+        final_opinion_render(assessment_id=assessment_id)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .urls_assessments import urlpatterns as assessment_urlpatterns
 
 urlpatterns = [
     path("", views.dashboard, name="reports-dashboard"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("packages/", views.package_list, name="reports-packages"),
     path("packages/generate/", views.package_generate, name="reports-packages-generate"),
     path("packages/<int:pk>/", views.package_detail, name="reports-package-detail"),
+    *assessment_urlpatterns,
 ]

@@ -30,8 +30,8 @@ from .selectors.access import (
     package_get_for_user,
     package_list_for_user,
 )
-from .selectors.kpis import KPI_LABELS, kpis_compute
-from .selectors.periods import month_of, parse_month
+from .selectors.kpis import KPI_LABELS, kpis_compute, service_year_period
+from .selectors.periods import Period, month_of, parse_report_period, period_for
 from .services.monthly import (
     monthly_report_actions_for,
     monthly_report_issue,
@@ -76,8 +76,10 @@ def _stall(row) -> dict:
 
 @_guard
 def dashboard(request):
-    """Month to date: KPI table, tickets at risk, breaches, who is on duty, next heavy-protection
-    period, report status."""
+    """Month to date and the contract's service year to date side by side (issue 18 item 4: the same
+    computation over both periods), tickets at risk, breaches, who is on duty, next heavy-protection
+    period, report status, the package pipeline and the open remediation items."""
+    from .views_assessments import dashboard_assessment_context
     from roster.selectors.duty import on_duty_users
     from roster.selectors.periods import periods_touching
     from tickets.selectors.reporting import clocks_at_risk
@@ -86,6 +88,8 @@ def dashboard(request):
     scope = kpi_scope_for_user(user=request.user, organization_id=_int(request.GET.get("organization")), business_system_id=None)
     period = month_of(now)
     kpis = kpis_compute(period=period, scope=scope, now=now)
+    year = service_year_period(scope=scope, day=timezone.localdate(now))
+    year_rows = {row["key"]: row for row in kpis_compute(period=year, scope=scope, now=now).rows()} if year else {}
     at_risk = clocks_at_risk(scope=scope, now=now, window=AT_RISK_WINDOW, limit=LIST_LIMIT)
     breaches = measures.missed_clocks(period=period, scope=scope, now=now, bounds=kpis.ticket_id_bounds).select_related(
         "ticket__business_system", "ticket__assignee")
@@ -100,7 +104,8 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "period": period,
         "now": now,
-        "kpi_rows": kpis.rows(),
+        "kpi_rows": [{**row, "year": year_rows.get(row["key"])} for row in kpis.rows()],
+        "year": year,
         "at_risk": at_risk,
         "breaches": breach_rows,
         "breach_count": breaches.count(),
@@ -110,18 +115,26 @@ def dashboard(request):
         "organizations": organizations,
         "selected_org": scope.organization_id,
         "labels": KPI_LABELS,
+        **dashboard_assessment_context(user=request.user, now=now),
     })
 
 
 def _generations_page(request, rows, template: str):
     """A generation list (monthly reports, acceptance packages): 30 a page, newest month and version
     first, with the generate form for the managers."""
-    page = Paginator(rows.order_by("-month", "-version"), 30).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by("-month", "kind", "-version"), 30).get_page(request.GET.get("page"))
     manager = user_is_manager(request.user)
+    last_month = month_of(timezone.now()).previous()
+    last_quarter = _previous_quarter(timezone.localdate())
     return render(request, template, {
         "page": page, "contracts": list(contract_list_for_reports(user=request.user)) if manager else [],
-        "default_month": month_of(timezone.now()).previous().code, "may_generate": manager,
+        "default_month": last_month.code, "default_quarter": last_quarter.code, "may_generate": manager,
     })
+
+
+def _previous_quarter(day: dt.date) -> Period:
+    """The calendar quarter before the one holding `day`: the one whose materials are due."""
+    return period_for("quarter", dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)).previous()
 
 
 def _show_refusal(request, exc: DomainError) -> None:
@@ -137,10 +150,13 @@ def _refused(request, exc: DomainError, to: str, **kwargs):
 
 
 def _generate(request, request_generation):
-    """POST `contract` and `month`: queue a generation; None (and the refusal shown) when refused."""
+    """POST `contract`, `kind` (month, quarter, year) and `month` or `quarter`: queue a generation; None (and
+    the refusal shown) when refused."""
     try:
         contract = contract_get_for_user(user=request.user, contract_id=_int(request.POST.get("contract")))
-        return request_generation(actor=request.user, contract=contract, period=parse_month(request.POST.get("month", "")))
+        period = parse_report_period(kind=request.POST.get("kind"), month=request.POST.get("month"),
+                                     quarter=request.POST.get("quarter"), contract=contract)
+        return request_generation(actor=request.user, contract=contract, period=period)
     except DomainError as exc:
         _show_refusal(request, exc)
         return None
@@ -157,7 +173,8 @@ def monthly_generate(request):
     report = _generate(request, monthly_report_request)
     if report is None:
         return redirect("reports-monthly")
-    messages.success(request, f"已开始生成 {report.month:%Y-%m} 月报第 {report.version} 版")
+    messages.success(request, _("已开始生成 %(period)s %(title)s第 %(v)s 版") % {
+        "period": report.period_code, "title": report.title, "v": report.version})
     return redirect("reports-monthly-detail", pk=report.pk)
 
 
@@ -198,7 +215,8 @@ def monthly_issue(request, pk: int):
         report = monthly_report_issue(actor=request.user, report_id=pk)
     except DomainError as exc:
         return _refused(request, exc, "reports-monthly-detail", pk=pk)
-    messages.success(request, f"{report.month:%Y-%m} 月报第 {report.version} 版已签发归档")
+    messages.success(request, _("%(period)s %(title)s第 %(v)s 版已签发归档") % {
+        "period": report.period_code, "title": report.title, "v": report.version})
     return redirect("reports-monthly-detail", pk=pk)
 
 
@@ -218,8 +236,11 @@ def package_generate(request):
 
 @_guard
 def package_detail(request, pk: int):
+    from .views_assessments import package_assessment_context
+
     package = package_get_for_user(user=request.user, package_id=pk)
     return render(request, "reports/package_detail.html", {
         "package": package, "working": package.task_state in (TaskState.QUEUED, TaskState.RUNNING), **_stall(package),
+        **package_assessment_context(request, package),
     })
 

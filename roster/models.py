@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from core.models import AppendOnlyModel
 
@@ -83,6 +83,21 @@ class Position(models.TextChoices):
     ENGINEER = "engineer", _("值班工程师")
     SECURITY = "security", _("安全值守")
     ONSITE = "onsite", _("机房现场值守")
+
+
+# One character per position for dense grids, distinct from the shift abbreviations (白/夜/全, D/N/24)
+# in every language: English reads L / E / S / O beside D / N / 24.
+POSITION_SHORT = {
+    Position.LEADER: pgettext_lazy("position abbreviation", "带"),
+    Position.ENGINEER: pgettext_lazy("position abbreviation", "值"),
+    Position.SECURITY: pgettext_lazy("position abbreviation", "安"),
+    Position.ONSITE: pgettext_lazy("position abbreviation", "机"),
+}
+
+
+def position_legend() -> list[tuple[str, str, str]]:
+    """(code, abbreviation, name) of every position, for a grid's legend."""
+    return [(code, str(POSITION_SHORT[code]), str(label)) for code, label in Position.choices]
 
 
 # Leader first, then the positions whose people are scarcest, so generation fills them while the
@@ -287,6 +302,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shift_id} {self.get_position_display()} #{self.seat}"
+
+    @property
+    def position_short(self) -> str:
+        return str(POSITION_SHORT.get(self.position, self.position[:1]))
 
 
 

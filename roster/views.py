@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_manager
@@ -22,7 +23,17 @@ from core.models import AuditLog
 from core.page_guard import signed_in_page
 
 from . import exports, forms
-from .models import Assignment, DutyMember, Handover, Position, Roster, RosterEvent, Shift
+from .models import (
+    POSITION_ORDER,
+    Assignment,
+    DutyMember,
+    Handover,
+    Position,
+    Roster,
+    RosterEvent,
+    Shift,
+    position_legend,
+)
 from .selectors.duty import on_duty_payload
 from .selectors.handover import handover_open_items_for
 from .selectors.panels import shift_panels
@@ -76,11 +87,11 @@ def period_list(request):
     propose_form = forms.ProposeForm(request.GET if "propose" in request.GET else None, initial={"year": timezone.localdate().year + 1})
     proposals = []
     if request.method == "POST" and form is not None and form.is_valid():
-        if _attempt(request, lambda: period_services.period_create(actor=request.user, **form.cleaned_data), "重保时期已保存", form):
+        if _attempt(request, lambda: period_services.period_create(actor=request.user, **form.cleaned_data), gettext("重保时期已保存"), form):
             return redirect("roster-periods")
     if can_edit and "propose" in request.GET and propose_form.is_valid():
         data = {k: v for k, v in propose_form.cleaned_data.items() if v is not None}
-        _attempt(request, lambda: proposals.extend(period_services.period_propose(**data)), "以下为建议的重保时期，确认后逐条保存")
+        _attempt(request, lambda: proposals.extend(period_services.period_propose(**data)), gettext("以下为建议的重保时期，确认后逐条保存"))
     return render(request, "roster/periods.html", {"page": page, "form": form, "propose_form": propose_form, "proposals": proposals, "can_edit": can_edit, "year": year, "query": f"year={year}" if year.isdigit() else ""})
 
 
@@ -94,12 +105,12 @@ def period_edit(request, pk: int):
     form = forms.PeriodForm(request.POST or None, instance=period)
     if request.method == "POST":
         if "delete" in request.POST:
-            if _attempt(request, lambda: period_services.period_delete(actor=request.user, period=period), "已删除"):
+            if _attempt(request, lambda: period_services.period_delete(actor=request.user, period=period), gettext("已删除")):
                 return redirect("roster-periods")
         elif form.is_valid():
             values = {k: form.cleaned_data[k] for k in form.Meta.fields}
             period.refresh_from_db()
-            if _attempt(request, lambda: period_services.period_update(actor=request.user, period=period, **values), "已保存", form):
+            if _attempt(request, lambda: period_services.period_update(actor=request.user, period=period, **values), gettext("已保存"), form):
                 return redirect("roster-periods")
     return render(request, "roster/period_edit.html", {"form": form, "period": period})
 
@@ -132,7 +143,7 @@ def roster_new(request):
                     min_rest_hours=data["min_rest_hours"], max_consecutive_nights=data["max_consecutive_nights"],
                 )
             ),
-            "值班表已创建，请自动排班后检查并发布",
+            gettext("值班表已创建，请自动排班后检查并发布"),
             form,
         )
         if ok:
@@ -151,15 +162,19 @@ def roster_detail(request, pk: int):
     edit_form = forms.SeatEditForm(roster=roster) if can_edit else None
     seats = []
     if can_edit:
-        seats = [
-            (s.pk, f"{s.shift.date:%m-%d} {s.shift.template.name} {s.get_position_display()}#{s.seat}：{s.member.user.display_name if s.member else '（空）'}")
-            for row in grid["rows"] for day in row["cells"] for s in day
-        ] + [(s.pk, f"{s.shift.date:%m-%d} {s.shift.template.name} {s.get_position_display()}#{s.seat}：（空）") for s in grid["unfilled"]]
-        seats.sort(key=lambda x: x[1])
+        def seat_label(s) -> str:
+            return gettext("%(date)s %(shift)s %(position)s#%(seat)s：%(who)s") % {
+                "date": f"{s.shift.date:%m-%d}", "shift": s.shift.template.name, "position": s.get_position_display(),
+                "seat": s.seat, "who": s.member.user.display_name if s.member else gettext("（空）"),
+            }
+
+        filled = [s for row in grid["rows"] for day in row["cells"] for s in day]
+        ordered = sorted([*filled, *grid["unfilled"]], key=lambda s: (s.shift.start, s.shift_id, POSITION_ORDER.get(s.position, 9), s.seat))
+        seats = [(s.pk, seat_label(s)) for s in ordered]
     return render(
         request, "roster/roster_detail.html",
         {"roster": roster, "grid": grid, "versions": versions, "feed_url": feed_url, "can_edit": can_edit, "edit_form": edit_form, "seats": seats,
-         "actions": actions},
+         "actions": actions, "position_legend": position_legend()},
     )
 
 
@@ -170,11 +185,11 @@ def roster_action(request, pk: int, action: str):
     actor = request.user
     if action == "generate":
         result = {}
-        _attempt(request, lambda: result.update(roster_services.roster_generate(actor=actor, roster_id=roster.pk, keep_filled="keep_filled" in request.POST)), "已自动排班")
+        _attempt(request, lambda: result.update(roster_services.roster_generate(actor=actor, roster_id=roster.pk, keep_filled="keep_filled" in request.POST)), gettext("已自动排班"))
         if result.get("unfilled"):
-            messages.warning(request, f"有 {result['unfilled']} 个席位无法排满，原因见下方列表")
+            messages.warning(request, gettext("有 %(n)s 个席位无法排满，原因见下方列表") % {"n": result["unfilled"]})
     elif action == "publish":
-        _attempt(request, lambda: roster_services.roster_publish(actor=actor, roster_id=roster.pk), "已发布，相关人员已收到通知")
+        _attempt(request, lambda: roster_services.roster_publish(actor=actor, roster_id=roster.pk), gettext("已发布，相关人员已收到通知"))
     elif action == "edit":
         form = forms.SeatEditForm(request.POST, roster=roster)
         if form.is_valid():
@@ -184,12 +199,12 @@ def roster_action(request, pk: int, action: str):
                 lambda: roster_services.roster_seats_edit(
                     actor=actor, roster_id=roster.pk, changes={form.cleaned_data["assignment"]: member.pk if member else None}, reason=form.cleaned_data["reason"]
                 ),
-                "已调整" + ("，已生成新版本并通知相关人员" if roster.status == Roster.Status.PUBLISHED else ""),
+                gettext("已调整，已生成新版本并通知相关人员") if roster.status == Roster.Status.PUBLISHED else gettext("已调整"),
             )
         else:
-            messages.error(request, "请选择要调整的席位")
+            messages.error(request, gettext("请选择要调整的席位"))
     elif action in ("feed", "feed-revoke"):
-        _attempt(request, lambda: roster_services.roster_feed_token_rotate(actor=actor, roster_id=roster.pk, revoke=action == "feed-revoke"), "订阅链接已更新")
+        _attempt(request, lambda: roster_services.roster_feed_token_rotate(actor=actor, roster_id=roster.pk, revoke=action == "feed-revoke"), gettext("订阅链接已更新"))
     else:
         raise Http404
     return redirect("roster-detail", pk=roster.pk)
@@ -225,10 +240,10 @@ def my_shifts(request):
     if request.method == "POST" and member is not None:
         action = request.POST.get("action")
         if action in ("feed", "feed-revoke"):
-            _attempt(request, lambda: member_services.member_feed_token_rotate(actor=request.user, member=member, revoke=action == "feed-revoke"), "订阅链接已更新")
+            _attempt(request, lambda: member_services.member_feed_token_rotate(actor=request.user, member=member, revoke=action == "feed-revoke"), gettext("订阅链接已更新"))
             return redirect("roster-my-shifts")
         if form.is_valid():
-            if _attempt(request, lambda: member_services.unavailability_add(actor=request.user, member=member, **form.cleaned_data), "已登记", form):
+            if _attempt(request, lambda: member_services.unavailability_add(actor=request.user, member=member, **form.cleaned_data), gettext("已登记"), form):
                 return redirect("roster-my-shifts")
     member = member_of(request.user)
     feed_url = request.build_absolute_uri(reverse("roster-feed-member", args=[member.ical_token])) if member and member.ical_token else ""
@@ -303,7 +318,7 @@ def swap_new(request):
                 actor=request.user, assignment_id=seat.pk, counterpart_id=data["counterpart"].pk,
                 counterpart_assignment_id=data["counterpart_assignment"], reason=data["reason"],
             ),
-            "申请已发出，等待对方确认",
+            gettext("申请已发出，等待对方确认"),
             form,
         ):
             return redirect("roster-swaps")
@@ -322,7 +337,7 @@ def swap_inbox(request):
         if action not in swap_services.SWAP_ACTIONS or not qs.filter(pk=swap_id).exists():
             raise Http404
         note = request.POST.get("note", "")[:300]
-        _attempt(request, lambda: swap_services.shift_swap_act(action=action, actor=request.user, swap_id=swap_id, note=note), "已处理")
+        _attempt(request, lambda: swap_services.shift_swap_act(action=action, actor=request.user, swap_id=swap_id, note=note), gettext("已处理"))
         return redirect("roster-swaps")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     for swap in page:  # what each row offers is the swap table's answer, not the template's
@@ -362,15 +377,15 @@ def duty_log(request):
         if _attempt(
             request,
             lambda: duty_services.duty_report_submit(actor=request.user, roster_id=shift.roster_id, day=shift.date, **daily_form.cleaned_data),
-            "重保日报已提交", daily_form,
+            gettext("重保日报已提交"), daily_form,
         ):
             return redirect(f"{reverse('roster-log')}?shift={shift.pk}")
     if request.method == "POST" and shift is not None:
         if request.POST.get("form") == "log" and log_form.is_valid():
-            if _attempt(request, lambda: duty_services.duty_log_add(actor=request.user, shift_id=shift.pk, **log_form.cleaned_data), "已记录", log_form):
+            if _attempt(request, lambda: duty_services.duty_log_add(actor=request.user, shift_id=shift.pk, **log_form.cleaned_data), gettext("已记录"), log_form):
                 return redirect(f"{reverse('roster-log')}?shift={shift.pk}")
         if request.POST.get("form") == "report" and report_form.is_valid():
-            if _attempt(request, lambda: duty_services.duty_report_submit(actor=request.user, shift_id=shift.pk, **report_form.cleaned_data), "报告已提交", report_form):
+            if _attempt(request, lambda: duty_services.duty_report_submit(actor=request.user, shift_id=shift.pk, **report_form.cleaned_data), gettext("报告已提交"), report_form):
                 return redirect(f"{reverse('roster-log')}?shift={shift.pk}")
     entries = list(duty_log_list_for_user(user=request.user).filter(shift=shift).order_by("at", "pk")) if shift else []
     report = getattr(shift, "report", None) if shift else None
@@ -406,12 +421,12 @@ def handover(request):
             if _attempt(
                 request,
                 lambda: duty_services.handover_submit(actor=request.user, shift_id=shift.pk, open_items=open_items, manual_items=manual, notes=form.cleaned_data["notes"]),
-                "交接已提交，等待接班人签收",
+                gettext("交接已提交，等待接班人签收"),
                 form,
             ):
                 return redirect(f"{reverse('roster-handover')}?shift={shift.pk}")
         if request.POST.get("form") == "sign" and existing and sign_form.is_valid():
-            if _attempt(request, lambda: duty_services.handover_sign(actor=request.user, handover_id=existing.pk, note=sign_form.cleaned_data["note"]), "已签收"):
+            if _attempt(request, lambda: duty_services.handover_sign(actor=request.user, handover_id=existing.pk, note=sign_form.cleaned_data["note"]), gettext("已签收")):
                 return redirect(f"{reverse('roster-handover')}?shift={shift.pk}")
     recent = list(handover_list_for_user(user=request.user).order_by("-submitted_at", "-pk")[:20])
     return render(
@@ -429,7 +444,7 @@ def on_duty_now(request):
     if raw:
         at = parse_datetime(raw)
         if at is None:
-            messages.error(request, "时间格式有误")
+            messages.error(request, gettext("时间格式有误"))
         elif timezone.is_naive(at):
             at = timezone.make_aware(at)
     payload = on_duty_payload(at=at or timezone.now())

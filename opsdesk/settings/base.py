@@ -219,6 +219,7 @@ CELERY_BEAT_SCHEDULE = {
     "core.outbox_deliver_pending": {"task": "core.outbox_deliver_pending", "schedule": 60.0},
     "reports.generations_resume": {"task": "reports.generations_resume", "schedule": 60.0},  # stale/queued generations
     "reports.monthly_report_daily": {"task": "reports.monthly_report_daily", "schedule": 3600.0},  # idempotent; acts on the 1st, reminds daily
+    "reports.remediation_daily": {"task": "reports.remediation_daily", "schedule": 3600.0},  # idempotent per item and day
     "tickets.escalate_sla": {"task": "tickets.escalate_sla", "schedule": 60.0},
     "tickets.auto_close": {"task": "tickets.auto_close", "schedule": 15 * 60.0},
     "tickets.change_retrospective_overdue_scan": {"task": "tickets.change_retrospective_overdue_scan", "schedule": 300.0},

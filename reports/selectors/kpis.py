@@ -204,9 +204,19 @@ class KpiResult:
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, dict[str, str]] = field(default_factory=dict)
     ticket_id_bounds: tuple[int, int] | None = None
+    # The same computation over each calendar month of the period, clipped to it (Period.months), when
+    # asked for (by_month=True); a whole month is its own only month.
+    months: list["KpiResult"] = field(default_factory=list)
 
-    def as_api(self) -> dict[str, dict[str, Any]]:
-        return {key: self.figures[key] for key in KPI_KEYS}
+    def as_api(self) -> dict[str, Any]:
+        body: dict[str, Any] = {key: self.figures[key] for key in KPI_KEYS}
+        if self.months:
+            body["months"] = [
+                {"month": f"{m.period.first_day:%Y-%m}", "first_day": m.period.first_day.isoformat(),
+                 "last_day": m.period.last_day.isoformat(), **{key: m.figures[key] for key in KPI_KEYS}}
+                for m in self.months
+            ]
+        return body
 
     def rows(self) -> list[dict[str, Any]]:
         """The KPI table for pages and the PDF, in contract order."""
@@ -307,13 +317,37 @@ def _links(period: Period, scope: Scope) -> dict[str, dict[str, str]]:
     return links
 
 
-def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult:
-    """All KPIs of `scope` for `period`, evaluated at `now`. A constant number of queries."""
+def service_year_period(*, scope: Scope, day: dt.date) -> Period | None:
+    """The contract's service year holding `day` (tickets.selectors.measures.service_year: the purchaser's
+    contract, a year from its start), as the period `?contract=` gives for a one-year contract; None
+    where no contract covers the day. One query."""
+    year = measures.service_year(organization_id=scope.organization_id, day=day)
+    return None if year is None else Period("year", year[0], year[1])
+
+
+def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime, by_month: bool = False) -> KpiResult:
+    """All KPIs of `scope` for `period` (any period: a month, a quarter, a service year, a range of
+    days), evaluated at `now`. A constant number of queries; with `by_month`, also the same computation
+    over each calendar month of the period (clipped to it) in `months`, sharing the targets and the
+    systems: a constant number more per month."""
+    targets = measures.clock_figure_targets()
+    systems = list(scope.systems().order_by("pk").values_list("pk", "onboarding_status"))
+    result = _compute(period, scope, now, targets, systems)
+    if by_month:
+        parts = period.months()
+        if len(parts) == 1 and parts[0] == period:
+            result.months = [result]
+        else:
+            result.months = [_compute(part, scope, now, targets, systems) for part in parts]
+    return result
+
+
+def _compute(period: Period, scope: Scope, now: dt.datetime, targets: dict[str, int | None],
+             systems: list[tuple[int, str]]) -> KpiResult:
     result = KpiResult(period=period, scope=scope, now=now)
     figures = result.figures
     bounds = result.ticket_id_bounds = measures.ticket_id_bounds(period)
     clocks = measures.clock_figure_aggregates(period=period, scope=scope, now=now, bounds=bounds)
-    targets = measures.clock_figure_targets()
 
     # Responded = the response clock has stopped (late or not); a stopped clock always counts.
     response = clocks["response_time"]
@@ -329,7 +363,6 @@ def kpis_compute(*, period: Period, scope: Scope, now: dt.datetime) -> KpiResult
     figures["resource_on_time"]["storage_decrease_target_minutes"] = targets["resource_storage_decrease"]
 
     # Systems: availability and onboarding.
-    systems = list(scope.systems().order_by("pk").values_list("pk", "onboarding_status"))
     in_cloud = [pk for pk, status in systems if status == BusinessSystem.Onboarding.IN_CLOUD]
     minutes = period.minutes_until(now)
     downtime = _downtime_by_system(period, scope, now, in_cloud)

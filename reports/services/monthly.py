@@ -1,4 +1,5 @@
-"""Generating, archiving and issuing the monthly operations report.
+"""Generating, archiving and issuing the operations reports: the monthly report (运维月报), the
+quarterly report and the service year's summary (年度运维服务总结), one model (`kind`) and one path.
 
 A request makes a new numbered version (queued); the Celery task renders it (progress stored on the
 row, committed step by step so the page can show it); the project manager issues a finished draft.
@@ -27,8 +28,8 @@ from core.services import notification_send
 from core.transitions import Transition, TransitionTable
 from tickets.models.reference import Contract
 
-from ..models import MonthlyReport, TaskState
-from ..selectors.periods import Period, month_of, month_period
+from ..models import REPORT_TITLES, MonthlyReport, PeriodKind, TaskState
+from ..selectors.periods import Period, month_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,34 +42,48 @@ def _enqueue_generation(report_id: int) -> None:
     enqueue(monthly_report_generate_task, report_id)
 
 
-def _check_period(contract: Contract, period: Period, now: dt.datetime) -> None:
-    if period.kind != "month":
-        raise ValidationFailed(fields={"month": [_("月报按月生成")]})
+def period_field(period: Period) -> str:
+    """The input field a refusal about `period` names (the API's and the pages' `month`, `quarter`, `kind`)."""
+    return {"month": "month", "quarter": "quarter"}.get(period.kind, "kind")
+
+
+def check_report_period(contract: Contract, period: Period, now: dt.datetime) -> None:
+    """A report covers a calendar month, a calendar quarter or the contract's service year (its start to
+    its end date, issue 18 item 1); it must have begun and lie in the contract's term."""
+    field = period_field(period)
+    if period.kind not in PeriodKind.values:
+        raise ValidationFailed(fields={"kind": [_("报告按月、季度或合同服务年度生成")]})
+    if period.kind == PeriodKind.YEAR and (period.first_day, period.last_day) != (contract.start_date, contract.end_date):
+        raise ValidationFailed(fields={"kind": [_("年度总结按合同服务年度（合同开始日至结束日）生成")]})
     if period.start > now:
-        raise ValidationFailed(fields={"month": [_("不能生成尚未开始的月份")]})
+        raise ValidationFailed(fields={field: [_("不能生成尚未开始的期间")]})
     if period.last_day < contract.start_date or period.first_day > contract.end_date:
-        raise ValidationFailed(fields={"month": [_("该月份不在合同服务期内")]})
+        raise ValidationFailed(fields={field: [_("该期间不在合同服务期内")]})
 
 
 @transaction.atomic
 def monthly_report_request(
     *, actor, contract: Contract, period: Period, automatic: bool = False, now: dt.datetime | None = None
 ) -> MonthlyReport:
-    """Clauses 8.2.9 and 验收 2.1 (the monthly operations report): Queue a new version of the month's report.
-    Provider managers (duty leader, project manager) may ask; the periodic job passes actor=None with
-    automatic=True. Refuses while another version of the same month is still being generated."""
+    """Clauses 8.2.9 and 验收 2.1, 2.2 (the monthly and quarterly materials, the final acceptance): Queue a
+    new version of the period's report (a month, a quarter or the contract's service year, by
+    period.kind). Provider managers (duty leader, project manager) may ask; the periodic job passes
+    actor=None with automatic=True. Refuses while another version of the same period is still being
+    generated."""
     now = now or timezone.now()
     if not automatic and not user_is_manager(actor):
-        raise PermissionDenied(_("只有值班负责人或项目经理可以生成月报"))
-    _check_period(contract, period, now)
+        raise PermissionDenied(_("只有值班负责人或项目经理可以生成运维报告"))
+    check_report_period(contract, period, now)
     lock_one(Contract.objects.all(), contract.pk)  # serialises version numbers of this contract
-    existing = MonthlyReport.objects.filter(contract=contract, month=period.first_day)
+    existing = MonthlyReport.objects.filter(contract=contract, kind=period.kind, month=period.first_day)
     if existing.filter(task_state__in=(TaskState.QUEUED, TaskState.RUNNING)).exists():
-        raise Conflict(_("该月月报正在生成，请稍候"))
+        raise Conflict(_("该期报告正在生成，请稍候"))
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     report = MonthlyReport.objects.create(
         contract=contract,
+        kind=period.kind,
         month=period.first_day,
+        last_day=period.last_day,
         version=version,
         automatic=automatic,
         generated_by=actor if not automatic else None,
@@ -152,6 +167,9 @@ def generation_archive(model, row_id: int, *, name: str, content: bytes, **field
     return row, True
 
 
+REPORT_FILE_PREFIX = {PeriodKind.MONTH: "monthly", PeriodKind.QUARTER: "quarterly", PeriodKind.YEAR: "annual"}
+
+
 def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -> MonthlyReport | None:
     """Render one requested version, finishing THAT row: a re-run never makes another version.
     Idempotent: returns quietly when the row is gone, done, failed, or running under a live worker;
@@ -159,6 +177,7 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
     progress (and heartbeat)."""
     from ..pdf import render_pdf
     from ..selectors.monthly import monthly_report_data
+    from ..selectors.summary import period_report_data
 
     report = generation_claim(MonthlyReport, report_id, note=_("正在汇总数据"))
     if report is None:
@@ -166,15 +185,19 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
     try:
         with generation_heartbeat(MonthlyReport, report_id):
             now = now or timezone.now()
-            period = month_period(report.month)
-            data = monthly_report_data(contract=report.contract, period=period, now=now)
+            period = report.period
+            if period.kind == PeriodKind.MONTH:
+                data, template = monthly_report_data(contract=report.contract, period=period, now=now), "reports/pdf/monthly.html"
+            else:
+                data, template = period_report_data(contract=report.contract, period=period, now=now), "reports/pdf/summary.html"
             _progress(report_id, 50, _("正在排版 PDF"))
             data.update(
+                title=report.title,
                 version=report.version,
                 generated_at=now,
                 generated_by_name=report.generated_by.display_name if report.generated_by_id else "",
             )
-            pdf = render_pdf("reports/pdf/monthly.html", data)
+            pdf = render_pdf(template, data)
             _progress(report_id, 90, _("正在归档"))
             snapshot = {"now": now.isoformat(), "figures": data["kpis"].as_api()}
     except Exception as exc:  # noqa: BLE001 (any failure is kept on the row; generation_failed logs it)
@@ -182,15 +205,16 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
         return None
     with transaction.atomic():
         report, archived = generation_archive(
-            MonthlyReport, report_id, name=f"monthly-{report.month:%Y-%m}-v{report.version}.pdf", content=pdf,
-            kpi_snapshot=snapshot,
+            MonthlyReport, report_id, name=f"{REPORT_FILE_PREFIX[report.kind]}-{report.period_code}-v{report.version}.pdf",
+            content=pdf, kpi_snapshot=snapshot,
         )
         if not archived:
             return report
         notification_send(
             recipients=users_with_role(Role.PROJECT_MANAGER),
             kind="report_ready",
-            title=_("%(month)s 运维月报第 %(v)s 版已生成，待审阅签发") % {"month": f"{report.month:%Y-%m}", "v": report.version},
+            title=_("%(month)s %(title)s第 %(v)s 版已生成，待审阅签发") % {
+                "month": report.period_code, "title": REPORT_TITLES[report.kind], "v": report.version},
             url=f"/reports/monthly/{report.pk}/",
             dedupe_key=f"report-ready:{report.pk}",
         )
@@ -199,9 +223,10 @@ def monthly_report_generate(*, report_id: int, now: dt.datetime | None = None) -
 
 def _issuable(user, report: MonthlyReport):
     if report.task_state != TaskState.DONE:
-        return IllegalTransition(_("月报尚未生成完成，不能签发"))
+        return IllegalTransition(_("报告尚未生成完成，不能签发"))
     newer = MonthlyReport.objects.filter(
-        contract_id=report.contract_id, month=report.month, version__gt=report.version, task_state=TaskState.DONE
+        contract_id=report.contract_id, kind=report.kind, month=report.month, version__gt=report.version,
+        task_state=TaskState.DONE,
     )
     if newer.exists():
         return IllegalTransition(_("已有更新的版本，请签发最新版本"))
@@ -214,7 +239,7 @@ MONTHLY_REPORT_TRANSITIONS = TransitionTable(
         Transition(
             "issue", frozenset({MonthlyReport.Status.DRAFT}), MonthlyReport.Status.ISSUED,
             lambda user, report: user_has_role(user, Role.PROJECT_MANAGER), gettext_lazy("签发归档"), _issuable,
-            denied=gettext_lazy("只有项目经理可以签发月报"), wrong_state=gettext_lazy("该版本已签发"),
+            denied=gettext_lazy("只有项目经理可以签发运维报告"), wrong_state=gettext_lazy("该版本已签发"),
         ),
     ],
 )
@@ -257,7 +282,7 @@ def monthly_report_draft_previous_month(*, now: dt.datetime | None = None) -> li
     created: list[MonthlyReport] = []
     contracts = Contract.objects.filter(start_date__lte=previous.last_day, end_date__gte=previous.first_day).order_by("pk")
     for contract in contracts:
-        if MonthlyReport.objects.filter(contract=contract, month=previous.first_day).exists():
+        if MonthlyReport.objects.filter(contract=contract, kind=PeriodKind.MONTH, month=previous.first_day).exists():
             continue
         try:
             created.append(monthly_report_request(actor=None, contract=contract, period=previous, automatic=True, now=now))
@@ -268,7 +293,8 @@ def monthly_report_draft_previous_month(*, now: dt.datetime | None = None) -> li
 
 def report_status_for(*, contract: Contract, period: Period, now: dt.datetime) -> dict:
     """Where the month's report stands: for the dashboard and the reminder."""
-    versions = list(MonthlyReport.objects.filter(contract=contract, month=period.first_day).order_by("-version")[:20])
+    versions = list(MonthlyReport.objects.filter(contract=contract, kind=period.kind, month=period.first_day)
+                    .order_by("-version")[:20])
     issued = next((r for r in versions if r.is_issued), None)
     latest = versions[0] if versions else None
     deadline = dt.datetime.combine(

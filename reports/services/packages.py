@@ -1,5 +1,5 @@
-"""The monthly acceptance package (阶段查验材料, 验收 2.1): one zip with the monthly report, the ticket
-ledger (.xlsx and UTF-8-BOM CSV), heavy-protection records and duty logs, fault and security-incident
+"""The acceptance package of a period (阶段查验材料 of a month or a quarter, 验收 2.1; the service year's
+年度验收材料, 验收 2.2): one zip with the period's report, the ticket ledger (.xlsx and UTF-8-BOM CSV), heavy-protection records and duty logs, fault and security-incident
 records, downtime reports, satisfaction forms and a manifest with the SHA-256 of every file."""
 
 import csv
@@ -33,11 +33,18 @@ from routine.selectors.report import routine_registers_month
 from tickets.models.reference import Contract
 from tickets.selectors import reporting as tickets_reporting
 
-from ..models import AcceptancePackage, MonthlyReport, TaskState
+from ..models import REPORT_TITLES, AcceptancePackage, MonthlyReport, TaskState
 from ..selectors import sources
 from ..selectors.kpis import Scope
-from ..selectors.periods import Period, month_period
-from .monthly import generation_archive, generation_claim, generation_failed, generation_heartbeat
+from ..selectors.periods import Period
+from .monthly import (
+    check_report_period,
+    generation_archive,
+    generation_claim,
+    generation_failed,
+    generation_heartbeat,
+    period_field,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,23 +68,26 @@ def _enqueue(package_id: int) -> None:
 
 @transaction.atomic
 def acceptance_package_request(*, actor, contract: Contract, period: Period, now: dt.datetime | None = None) -> AcceptancePackage:
-    """验收 2.1 (the month's evidence for acceptance): Queue a new version of the month's package. Provider
-    managers only. The month needs a finished monthly report (the issued one is used; otherwise the newest
-    finished draft, marked as such)."""
+    """验收 2.1, 2.2 (the evidence for the stage and the final acceptance): Queue a new version of the
+    period's package (a month, a quarter or the contract's service year). Provider managers only. The
+    period needs a finished report of its kind (the issued one is used; otherwise the newest finished
+    draft, marked as such)."""
     now = now or timezone.now()
     if not user_is_manager(actor):
         raise PermissionDenied(_("只有值班负责人或项目经理可以生成查验材料包"))
-    if period.kind != "month" or period.start > now:
-        raise ValidationFailed(fields={"month": [_("请选择已开始的月份")]})
+    check_report_period(contract, period, now)
     lock_one(Contract.objects.all(), contract.pk)
-    if not MonthlyReport.objects.filter(contract=contract, month=period.first_day, task_state=TaskState.DONE).exists():
-        raise ValidationFailed(fields={"month": [_("该月尚无已生成的运维月报，请先生成月报")]})
-    existing = AcceptancePackage.objects.filter(contract=contract, month=period.first_day)
+    if not MonthlyReport.objects.filter(contract=contract, kind=period.kind, month=period.first_day,
+                                        task_state=TaskState.DONE).exists():
+        raise ValidationFailed(fields={period_field(period): [
+            _("该期间尚无已生成的%(title)s，请先生成报告") % {"title": REPORT_TITLES[period.kind]}]})
+    existing = AcceptancePackage.objects.filter(contract=contract, kind=period.kind, month=period.first_day)
     if existing.filter(task_state__in=(TaskState.QUEUED, TaskState.RUNNING)).exists():
-        raise Conflict(_("该月查验材料包正在生成，请稍候"))
+        raise Conflict(_("该期查验材料包正在生成，请稍候"))
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     package = AcceptancePackage.objects.create(
-        contract=contract, month=period.first_day, version=version, generated_by=actor, requested_at=now
+        contract=contract, kind=period.kind, month=period.first_day, last_day=period.last_day, version=version,
+        generated_by=actor, requested_at=now,
     )
     after_commit(lambda: _enqueue(package.pk))
     return package
@@ -130,8 +140,9 @@ def package_files(*, contract: Contract, period: Period, report: MonthlyReport, 
     files: list[tuple[str, bytes, str]] = []
     with report.file.open("rb") as fh:
         status = "" if report.is_issued else "-草稿"
-        files.append((f"01-运维月报-{ym}-v{report.version}{status}.pdf", fh.read(),
-                      _("运维月报第 %(v)s 版（%(s)s）") % {"v": report.version, "s": report.get_status_display()}))
+        title = REPORT_TITLES[report.kind]
+        files.append((f"01-{title}-{ym}-v{report.version}{status}.pdf", fh.read(),
+                      _("%(title)s第 %(v)s 版（%(s)s）") % {"title": title, "v": report.version, "s": report.get_status_display()}))
 
     ledger = list(ledger_rows(period=period, scope=scope))
     files.append((f"02-工单台账-{ym}.xlsx", _xlsx([("工单台账", LEDGER_HEADER, ledger)]), _("工单台账（Excel）")))
@@ -242,6 +253,11 @@ def _zip(files: list[tuple[str, bytes, str]], manifest: dict) -> bytes:
     return out.getvalue()
 
 
+def _package_file_name(package: AcceptancePackage) -> str:
+    kind = "" if package.kind == "month" else f"{package.kind}-"
+    return f"acceptance-{kind}{package.period_code}-v{package.version}.zip"
+
+
 def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None) -> AcceptancePackage | None:
     """Build one queued package. Idempotent like the report generation."""
     package = generation_claim(AcceptancePackage, package_id, note=_("正在收集材料"))
@@ -250,11 +266,12 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
     try:
         with generation_heartbeat(AcceptancePackage, package_id):
             now = now or timezone.now()
-            period = month_period(package.month)
-            reports = MonthlyReport.objects.filter(contract_id=package.contract_id, month=package.month, task_state=TaskState.DONE)
+            period = package.period
+            reports = MonthlyReport.objects.filter(contract_id=package.contract_id, kind=package.kind, month=package.month,
+                                                   task_state=TaskState.DONE)
             report = reports.filter(status=MonthlyReport.Status.ISSUED).order_by("-version").first() or reports.order_by("-version").first()
             if report is None:
-                raise NotFound(_("该月尚无已生成的运维月报"))
+                raise NotFound(_("该期间尚无已生成的报告"))
             files = package_files(contract=package.contract, period=period, report=report, now=now)
             with transaction.atomic():
                 AcceptancePackage.objects.filter(pk=package_id).update(progress=80, progress_note=_("正在打包"), progress_at=timezone.now())
@@ -263,9 +280,13 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
                 "purchaser": package.contract.purchaser.name,
                 "provider": package.contract.provider.name,
                 "month": period.code,
+                "kind": package.kind,
+                "first_day": period.first_day.isoformat(),
+                "last_day": period.last_day.isoformat(),
                 "version": package.version,
                 "generated_at": now.isoformat(),
-                "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256},
+                "monthly_report": {"version": report.version, "status": report.status, "sha256": report.sha256,
+                                   "kind": report.kind},
                 "files": [
                     {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), "description": str(desc)}
                     for name, content, desc in files
@@ -277,7 +298,7 @@ def acceptance_package_build(*, package_id: int, now: dt.datetime | None = None)
         return None
     with transaction.atomic():
         package, _archived = generation_archive(
-            AcceptancePackage, package_id, name=f"acceptance-{package.month:%Y-%m}-v{package.version}.zip",
+            AcceptancePackage, package_id, name=_package_file_name(package),
             content=blob, manifest=manifest["files"], report=report,
         )
     return package

@@ -183,6 +183,42 @@ def _slot_order(slot: Slot) -> tuple:
     return (slot.start, str(slot.shift_key), POSITION_ORDER.get(slot.position, 9), 0 if slot.qualification else 1, str(slot.key))
 
 
+def _nights_first_order(slot: Slot) -> tuple:
+    return (0 if slot.is_night else 1, *_slot_order(slot))
+
+
+def _burdens_first_order(slot: Slot) -> tuple:
+    return (0 if slot.holiday_weight else 1 if slot.is_night else 2, *_slot_order(slot))
+
+
+# The orders seats are filled in; generate() keeps the fairest complete result. Filled in time order
+# alone, the person with the fewest earlier hours took every day shift, and those day shifts' rest kept
+# them off every night, which went to colleagues with more hours; filling the nights (and holidays)
+# first shares those burdens out by who has carried fewest. On a tight team the time order is the one
+# that fills every seat, so neither order is right everywhere: each is tried.
+FILL_ORDERS = (_slot_order, _nights_first_order, _burdens_first_order)
+
+
+def _spread(values: list[float]) -> float:
+    if not values:
+        return 0.0
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values)
+
+
+def _unfairness(result: Result, people: Sequence[Person], history: dict[int, Load]) -> tuple:
+    """Lower is fairer: unfilled seats first, then the spread of nights, holiday weight and hours over
+    the people who may take them (this roster and their history together)."""
+    empty = Load()
+    totals = [(result.loads[p.id], history.get(p.id, empty)) for p in people if p.active]
+    return (
+        len(result.unfilled),
+        round(_spread([mine.nights + before.nights for mine, before in totals]), 6),
+        round(_spread([mine.holiday + before.holiday for mine, before in totals]), 6),
+        round(_spread([mine.hours + before.hours for mine, before in totals]), 6),
+    )
+
+
 def _preference(slot: Slot, load: Load, history: Load, person_id: int) -> tuple:
     """Who should take `slot` among the people allowed: the least loaded in the dimension the slot
     weighs on (nights for a night shift, holiday weight for a holiday shift), then by hours, with
@@ -215,10 +251,22 @@ def generate(
     busy = busy or {}
     fixed = fixed or {}
     people = sorted(people, key=lambda p: p.id)
+    best: tuple | None = None
+    chosen: Result | None = None
+    for order in FILL_ORDERS:
+        result = _fill(slots=slots, people=people, rules=rules, history=history, busy=busy, fixed=fixed, order=order)
+        score = _unfairness(result, people, history)
+        if best is None or score < best:
+            best, chosen = score, result
+    return chosen
+
+
+def _fill(*, slots, people, rules, history, busy, fixed, order) -> Result:
+    """One greedy pass: every seat in `order`, each to the allowed person `_preference` ranks first."""
     timelines = {p.id: Timeline(busy.get(p.id, ())) for p in people}
     empty = Load()
     result = Result(loads={p.id: Load() for p in people})
-    ordered = sorted(slots, key=_slot_order)
+    ordered = sorted(slots, key=order)
     for slot in ordered:
         pid = fixed.get(slot.key)
         if pid is not None and pid in timelines:

@@ -17,7 +17,9 @@ def test_kpi_api_keys_and_shapes(october, contract, users, api, purchaser, time_
     response = api(users["approver"]).get("/api/v1/reports/kpis/", {"month": "2026-10"})
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert set(body) == KEYS
+    assert set(body) == KEYS | {"months"}
+    assert [m["month"] for m in body["months"]] == ["2026-10"] and set(body["months"][0]) == KEYS | {"month", "first_day", "last_day"}
+    assert body["months"][0]["response_time"]["count"] == body["response_time"]["count"]
     assert body["response_time"]["value"] == 0.6 and body["response_time"]["p90_minutes"] == 20
     assert {"value", "target", "met", "count", "within_target", "mean_minutes", "p90_minutes", "max_minutes"} <= set(body["resolve_time"])
     assert {"downtime_minutes", "by_system"} <= set(body["availability"])

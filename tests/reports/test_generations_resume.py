@@ -113,7 +113,7 @@ def test_a_stale_package_is_requeued_and_built_once(october, users, contract, mo
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_heartbeat_keeps_a_slow_step_alive_and_stops_with_it(users, contract):
-    report = MonthlyReport.objects.create(contract=contract, month=dt.date(2026, 10, 1), version=1,
+    report = MonthlyReport.objects.create(contract=contract, month=dt.date(2026, 10, 1), last_day=dt.date(2026, 10, 31), version=1,
                                           requested_at=EVAL_AT, task_state=TaskState.RUNNING, progress_at=EVAL_AT)
     rows = MonthlyReport.objects.filter(pk=report.pk, task_state=TaskState.RUNNING)
     with heartbeat(rows, every=0.1):

@@ -2,6 +2,7 @@
 breaks a hard rule (checked here independently, pair by pair), and every seat is either filled or
 reported with a reason. Same input, same output."""
 
+import dataclasses
 import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
@@ -162,3 +163,31 @@ def test_history_from_earlier_rosters_is_balanced_out():
     result = generate(slots=slots, people=people, rules=Rules(), history={1: Load(hours=36, shifts=4)})
 
     assert list(result.assignments.values()) == [2, 2, 2, 2]  # person 1 carried 36 h already
+
+
+def test_nights_are_not_left_to_those_with_more_hours_while_one_person_takes_every_day_shift():
+    """Issue 19: filled in time order, the person with the fewest earlier hours took all 5 day shifts
+    (their rest then kept them off every night) and a colleague with more hours got 3 nights."""
+    from roster.services.rules import Load
+
+    people = make_people([({"engineer"}, set(), [])] * 3)
+    slots = [
+        dataclasses.replace(s, holiday_weight=0)
+        for s in build_slots(5, [("day", "engineer", 1, ""), ("night", "engineer", 1, "")])
+    ]
+    history = {2: Load(hours=100, shifts=8), 3: Load(hours=100, shifts=8)}
+
+    result = generate(slots=slots, people=people, rules=Rules(), history=history)
+
+    assert not result.unfilled
+    nights = {pid: load.nights for pid, load in result.loads.items()}
+    days = {pid: load.shifts - load.nights for pid, load in result.loads.items()}
+    assert nights[1] >= 1 and days[1] < 5  # the newcomer shares the nights and does not take every day
+    assert max(nights.values()) - min(nights.values()) <= 1
+    assert check_all_ok(slots, people, result)
+
+
+def check_all_ok(slots, people, result) -> bool:
+    from roster.services.rules import check_all
+
+    return not check_all(slots=slots, people=people, assignments=result.assignments, rules=Rules())

@@ -558,3 +558,79 @@ class MatrixObjects(dict):
 
     def _other_package(self):
         return self._package("other")
+
+    # --- assessments and remediation (issue 18) --------------------------------------------------------
+    def _approver_of(self, side: str):
+        return self.users["approver" if side == "own" else "other_approver"]
+
+    def _own_receivable_package(self):
+        return self._package("own")  # a further version nobody has received
+
+    def assessment(self, side: str):
+        """A received, not yet assessed package of `side`."""
+        from reports.models import AcceptancePackage
+        from reports.services.assessments import assessment_receive
+
+        def build():
+            package = AcceptancePackage.objects.get(pk=self._package(side))
+            return assessment_receive(actor=self._approver_of(side), package=package)
+
+        return self._once(f"assessment-{side}", build)
+
+    def _own_assessment(self):
+        return self.assessment("own").pk
+
+    def _other_assessment(self):
+        return self.assessment("other").pk
+
+    def item(self, side: str):
+        """An item of an assessed package of `side`, owned by the engineer and answered with an attachment."""
+        import datetime as _dt
+        import io
+
+        from reports.models import AcceptancePackage
+        from reports.services.assessments import assessment_assess, assessment_receive, remediation_item_answer
+
+        def build():
+            package = AcceptancePackage.objects.get(pk=self._package(side))
+            approver = self._approver_of(side)
+            assessment = assessment_receive(actor=approver, package=package)
+            assessment_assess(actor=approver, assessment=assessment, verdict="remediate", comments="矩阵测试",
+                              items=[{"title": "补齐台账", "owner": self.users["engineer"].pk,
+                                      "deadline": timezone.localdate() + _dt.timedelta(days=7)}])
+            item = assessment.items.get()
+            evidence = io.BytesIO(b"%PDF-1.4 matrix")
+            evidence.name = "evidence.pdf"
+            answer = remediation_item_answer(actor=self.users["engineer"], item=item, text="已补齐", files=[evidence])
+            return item, answer.attachments.get()
+
+        return self._once(f"item-{side}", build)
+
+    def _own_item(self):
+        return self.item("own")[0].pk
+
+    def _other_item(self):
+        return self.item("other")[0].pk
+
+    def _own_item_attachment(self):
+        return self.item("own")[1].pk
+
+    def _other_item_attachment(self):
+        return self.item("other")[1].pk
+
+    def _own_contract(self):
+        return self.contract("own").pk
+
+    def _own_final(self):
+        """The purchaser's first (seeded, ended) contract, finally accepted, with its written opinion."""
+        from reports.services.assessments import assessment_assess, assessment_final_receive, final_opinion_render
+        from tickets.models import Contract
+
+        def build():
+            contract = Contract.objects.filter(purchaser=self.purchaser).order_by("start_date").first()
+            approver = self.users["approver"]
+            assessment = assessment_final_receive(actor=approver, contract=contract)
+            assessment_assess(actor=approver, assessment=assessment, verdict="pass", comments="同意验收")
+            return final_opinion_render(assessment_id=assessment.pk).pk
+
+        return self._once("final-own", build)

@@ -76,6 +76,14 @@ REPORT_API = expect(200, anonymous=403, requester=403, other_requester=403)
 REPORT_PAGE = expect(200, anonymous=302, requester=403, other_requester=403)
 REPORT_OTHER_API = expect(200, anonymous=403, requester=403, approver=404, auditor=404, provider_auditor=200, other_requester=403)
 REPORT_OTHER_PAGE = expect(200, anonymous=302, requester=403, approver=404, auditor=404, provider_auditor=200, other_requester=403)
+# The purchaser's own acts (receipt, assessment, closing an item): its approver only; everyone else 403,
+# another purchaser's object 404 (to the other purchaser's approver too, who reads no other's reports).
+def PURCHASER_ACTS_API(ok: int) -> dict[str, int]:
+    return expect(403, approver=ok)
+
+
+OTHER_PURCHASER_ACTS_API = expect(403, approver=404)  # auditors write nothing: 403 before any lookup
+PURCHASER_ACTS_PAGE = expect(403, anonymous=302, approver=302)
 
 
 @dataclass(frozen=True)
@@ -343,6 +351,35 @@ MATRIX += [
     Entry("api/v1/reports/packages/<int:pk>/", "GET", "/api/v1/reports/packages/{other_package}/", REPORT_OTHER_API),
     Entry("api/v1/reports/packages/<int:pk>/download/", "GET", "/api/v1/reports/packages/{own_package}/download/", REPORT_API),
     Entry("api/v1/reports/packages/<int:pk>/download/", "GET", "/api/v1/reports/packages/{other_package}/download/", REPORT_OTHER_API),
+    # The purchaser's assessment (issue 18): receipt and assessment by the owning purchaser's approver only;
+    # items answered by their owner (the engineer) or the PM, closed or returned by that approver.
+    Entry("api/v1/reports/assessments/", "GET", "/api/v1/reports/assessments/", REPORT_API),
+    Entry("api/v1/reports/assessments/", "POST", "/api/v1/reports/assessments/", PURCHASER_ACTS_API(201),
+          data={"package": "{own_receivable_package}"}),
+    Entry("api/v1/reports/assessments/<int:pk>/", "GET", "/api/v1/reports/assessments/{own_assessment}/", REPORT_API),
+    Entry("api/v1/reports/assessments/<int:pk>/", "GET", "/api/v1/reports/assessments/{other_assessment}/", REPORT_OTHER_API),
+    Entry("api/v1/reports/assessments/<int:pk>/assess/", "POST", "/api/v1/reports/assessments/{own_assessment}/assess/",
+          PURCHASER_ACTS_API(200), data={"verdict": "pass"}),
+    Entry("api/v1/reports/assessments/<int:pk>/assess/", "POST", "/api/v1/reports/assessments/{other_assessment}/assess/",
+          OTHER_PURCHASER_ACTS_API, data={"verdict": "pass"}),
+    Entry("api/v1/reports/assessments/<int:pk>/opinion.pdf", "GET", "/api/v1/reports/assessments/{own_final}/opinion.pdf", REPORT_API),
+    Entry("api/v1/reports/remediation-items/", "GET", "/api/v1/reports/remediation-items/", REPORT_API),
+    Entry("api/v1/reports/remediation-items/<int:pk>/", "GET", "/api/v1/reports/remediation-items/{own_item}/", REPORT_API),
+    Entry("api/v1/reports/remediation-items/<int:pk>/", "GET", "/api/v1/reports/remediation-items/{other_item}/", REPORT_OTHER_API),
+    Entry("api/v1/reports/remediation-items/<int:pk>/answer/", "POST", "/api/v1/reports/remediation-items/{own_item}/answer/",
+          expect(403, engineer=409, project_manager=409), data={"text": "再次答复"}, note="already answered: waits for the purchaser"),
+    Entry("api/v1/reports/remediation-items/<int:pk>/answer/", "POST", "/api/v1/reports/remediation-items/{other_item}/answer/",
+          expect(403, engineer=409, project_manager=409, approver=404), data={"text": "再次答复"}),
+    Entry("api/v1/reports/remediation-items/<int:pk>/close/", "POST", "/api/v1/reports/remediation-items/{own_item}/close/",
+          PURCHASER_ACTS_API(200)),
+    Entry("api/v1/reports/remediation-items/<int:pk>/close/", "POST", "/api/v1/reports/remediation-items/{other_item}/close/",
+          OTHER_PURCHASER_ACTS_API),
+    Entry("api/v1/reports/remediation-items/<int:pk>/return/", "POST", "/api/v1/reports/remediation-items/{own_item}/return/",
+          PURCHASER_ACTS_API(200), data={"reason": "证据不足"}),
+    Entry("api/v1/reports/remediation-items/<int:pk>/attachments/<int:attachment_id>/", "GET",
+          "/api/v1/reports/remediation-items/{own_item}/attachments/{own_item_attachment}/", REPORT_API),
+    Entry("api/v1/reports/remediation-items/<int:pk>/attachments/<int:attachment_id>/", "GET",
+          "/api/v1/reports/remediation-items/{other_item}/attachments/{other_item_attachment}/", REPORT_OTHER_API),
     # --- ticket and change pages ----------------------------------------------------------------
     Entry("tickets/", "GET", "/tickets/", PAGE_ANY_SIGNED_IN),
     Entry("tickets/new/", "GET", "/tickets/new/", expect(403, anonymous=302, requester=200, approver=200, other_requester=200),
@@ -413,6 +450,28 @@ MATRIX += [
           note="a refused role is sent back with a message; the test asserts nothing was written", writers=()),
     Entry("reports/packages/<int:pk>/", "GET", "/reports/packages/{own_package}/", REPORT_PAGE),
     Entry("reports/packages/<int:pk>/", "GET", "/reports/packages/{other_package}/", REPORT_OTHER_PAGE),
+    Entry("reports/packages/<int:pk>/receive/", "POST", "/reports/packages/{own_receivable_package}/receive/",
+          PURCHASER_ACTS_PAGE, writers=("approver",)),
+    Entry("reports/assessments/", "GET", "/reports/assessments/", REPORT_PAGE),
+    Entry("reports/assessments/final/", "POST", "/reports/assessments/final/", expect(403, anonymous=302, approver=400),
+          data={"contract": "{own_contract}"}, writers=(), note="the renewal's last month has not come: a form error"),
+    Entry("reports/assessments/<int:pk>/", "GET", "/reports/assessments/{own_assessment}/", REPORT_PAGE),
+    Entry("reports/assessments/<int:pk>/", "GET", "/reports/assessments/{other_assessment}/", REPORT_OTHER_PAGE),
+    Entry("reports/assessments/<int:pk>/", "POST", "/reports/assessments/{own_assessment}/", PURCHASER_ACTS_PAGE,
+          data={"verdict": "pass", "item-TOTAL_FORMS": "5", "item-INITIAL_FORMS": "0"}, writers=("approver",)),
+    Entry("reports/assessments/<int:pk>/opinion.pdf", "GET", "/reports/assessments/{own_final}/opinion.pdf", REPORT_PAGE),
+    Entry("reports/remediation/", "GET", "/reports/remediation/", REPORT_PAGE),
+    Entry("reports/remediation/<int:pk>/", "GET", "/reports/remediation/{own_item}/", REPORT_PAGE),
+    Entry("reports/remediation/<int:pk>/", "GET", "/reports/remediation/{other_item}/", REPORT_OTHER_PAGE),
+    Entry("reports/remediation/<int:pk>/answer/", "POST", "/reports/remediation/{own_item}/answer/",
+          expect(403, anonymous=302, engineer=400, project_manager=400), data={"text": "再次答复"}, writers=(),
+          note="already answered: the refusal is shown on the page"),
+    Entry("reports/remediation/<int:pk>/close/", "POST", "/reports/remediation/{own_item}/close/", PURCHASER_ACTS_PAGE,
+          writers=("approver",)),
+    Entry("reports/remediation/<int:pk>/return/", "POST", "/reports/remediation/{own_item}/return/", PURCHASER_ACTS_PAGE,
+          data={"reason": "证据不足"}, writers=("approver",)),
+    Entry("reports/remediation/<int:pk>/attachments/<int:attachment_id>/", "GET",
+          "/reports/remediation/{own_item}/attachments/{own_item_attachment}/", REPORT_PAGE),
 ]
 
 # --- routine work (issue 17): purchasers read their own systems' records and write nothing -----------

@@ -95,14 +95,15 @@ def test_concurrent_escalation_runs_announce_each_threshold_once(users, new_tick
     for t in threads:
         t.join(60)
     assert not errors and len(announced) == 2
-    # 5 tickets × 2 clocks × 3 thresholds, each once, split between the two runs.
+    # 5 tickets × 2 clocks × 3 thresholds, each marked once, split between the two runs; found all at
+    # once, only the breach is announced (no 50 %/80 % warning for a clock already past due).
     escalations = list(SlaEscalation.objects.filter(clock__ticket__in=tickets))
-    assert len(escalations) == 30 and sum(announced) == 30
-    assert all(e.recipients for e in escalations)
+    assert len(escalations) == 30 and sum(announced) == 10
+    assert all(bool(e.recipients) == (e.threshold == 100) for e in escalations)
     expected = sorted((r, f"sla:{e.clock_id}:{e.threshold}") for e in escalations for r in e.recipients)
     sent = sorted(Notification.objects.filter(kind__startswith="sla_").values_list("recipient", "dedupe_key"))
     assert sent == expected  # exactly one notification per (ticket, clock, threshold) and recipient
-    assert TicketEvent.objects.filter(kind="sla_escalated").count() == 30
+    assert TicketEvent.objects.filter(kind="sla_escalated").count() == 10
 
 
 @pytest.mark.django_db
@@ -130,3 +131,18 @@ def test_a_paused_request_is_escalated_on_its_shifted_schedule(users, new_ticket
     assert clock.next_escalation_at == minutes(330)  # 14:30 + 60
     assert sla_escalate(now=minutes(329)) == 0
     assert sla_escalate(now=minutes(330)) == 1
+
+
+@pytest.mark.django_db
+def test_a_clock_found_past_due_gets_its_breach_notice_only_not_a_late_50_percent_warning(users, new_ticket, time_machine):
+    """Issue 19: at start-up the scheduler sent a "50 % 预警" for a ticket already two days past due."""
+    time_machine.move_to(T0, tick=False)
+    ticket = new_ticket("fault", "P2")
+    response = ticket.clocks.get(name="response")
+    assert sla_escalate(now=minutes(2 * 24 * 60)) == 2  # both clocks: their breach notices only
+    assert not Notification.objects.filter(kind="sla_warning").exists()
+    assert Notification.objects.filter(kind="sla_breach", dedupe_key=f"sla:{response.pk}:100").exists()
+    # The lower thresholds are marked passed, so no later scan sends them either.
+    assert set(SlaEscalation.objects.filter(clock=response).values_list("threshold", flat=True)) == {50, 80, 100}
+    assert sla_escalate(now=minutes(2 * 24 * 60 + 5)) == 0
+    assert not Notification.objects.filter(kind="sla_warning").exists()

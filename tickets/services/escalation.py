@@ -79,10 +79,13 @@ def sla_clock_escalate(*, clock_id: int, now: dt.datetime | None = None) -> list
         if clock is None:
             return announced  # stopped, paused, gone, or being handled by a concurrent run
         done = set(clock.escalations.values_list("threshold", flat=True))
-        for threshold in _reached(clock, now):
-            if threshold in done:
-                continue
-            recipients = _recipients(clock, threshold, now)
+        pending = [threshold for threshold in _reached(clock, now) if threshold not in done]
+        for threshold in pending:
+            # Several thresholds at once (the scheduler was down, or a clock found late): only the highest
+            # is announced; the lower ones are marked passed without a notice (recipients empty), so nobody
+            # gets a "50 %" warning for a ticket already past due.
+            superseded = threshold != max(pending)
+            recipients = [] if superseded else _recipients(clock, threshold, now)
             try:
                 with transaction.atomic():
                     SlaEscalation.objects.create(
@@ -90,6 +93,8 @@ def sla_clock_escalate(*, clock_id: int, now: dt.datetime | None = None) -> list
                     )
             except IntegrityError:
                 continue  # announced by a concurrent run
+            if superseded:
+                continue
             _announce(clock, threshold, recipients, now)
             announced.append(threshold)
         if SlaEscalation.Threshold.BREACH in announced and not clock.breached:

@@ -113,7 +113,8 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
     flags = viewer_flags(request.user)
     allowed = ticket_actions_for(user=request.user, ticket=ticket)
     action_forms = {}
-    for action in allowed:
+    # Cancelling (irreversible) is offered last, never as the first thing a requester sees on a new ticket.
+    for action in sorted(allowed, key=lambda name: name == "cancel"):
         if action in ("update", "downtime"):
             continue
         action_forms[action] = _form_for(action, staff=flags["is_staff"])

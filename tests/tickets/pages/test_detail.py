@@ -39,6 +39,20 @@ def test_a_new_ticket_offers_each_role_only_its_actions(login, users, new_ticket
     assert action_urls(_page(login(users[role]), ticket), ticket.pk) == expected
 
 
+def test_cancelling_is_offered_last_and_quiet_not_as_the_requesters_first_red_button(login, users, new_ticket):
+    """Issue 19: the requester's first action on a new ticket was a red 取消."""
+    import re
+
+    ticket = new_ticket()
+    html = _page(login(users["requester"]), ticket)
+    section = html[html.index('class="actions ticket-actions"'):]
+    section = section[: section.index("</section>")]
+    offered = re.findall(rf'action="/tickets/{ticket.pk}/do/([a-z_]+)/"', section)
+    assert offered[-1] == "cancel" and offered[0] != "cancel"
+    summaries = re.findall(r'<summary class="([^"]+)"', section)
+    assert not any(classes.split() == ["btn", "danger"] for classes in summaries)
+
+
 def test_a_working_ticket_offers_the_engineer_locate_pend_and_resolve(login, users, new_ticket):
     ticket = new_ticket()
     ticket_claim(actor=users["engineer"], ticket=ticket)
