@@ -20,12 +20,12 @@ SLOW = 120_000
 def test_monthly_report_issue_and_package(e2e):
     page = e2e.login("pm")
     page.goto(e2e.url("/reports/monthly/"))
-    expect(page.locator("h1")).to_have_text("运维月报")
-    month = page.locator("main #month").input_value()
+    expect(page.locator("h1")).to_have_text("运维报告")
+    month = page.locator("main #g-month").input_value()
     assert len(month) == 7 and month[4] == "-"
     e2e.shot(page, "monthly-list")
     with page.expect_navigation(timeout=SLOW):
-        page.locator("main").get_by_role("button", name="生成新版本").click(timeout=SLOW)
+        page.locator("main").get_by_role("button", name="生成月报").click(timeout=SLOW)
     # The report page shows the generation state; it reloads itself until the task is done.
     expect(page.locator("main .report-meta")).to_contain_text("生成状态")
     expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=SLOW)
@@ -58,7 +58,7 @@ def test_monthly_report_issue_and_package(e2e):
 
     page.goto(e2e.url("/reports/packages/"))
     with page.expect_navigation(timeout=SLOW):
-        page.locator("main").get_by_role("button", name="生成材料包").click(timeout=SLOW)
+        page.locator("main").get_by_role("button", name="生成月度材料包").click(timeout=SLOW)
     expect(page.locator("main").get_by_role("link", name="下载 ZIP")).to_be_visible(timeout=SLOW)
     expect(page.locator("main table")).to_contain_text("运维月报")
     expect(page.locator("main table")).to_contain_text("工单台账")
