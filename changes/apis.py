@@ -3,6 +3,7 @@ POST actions) and /api/v1/change-templates/. Views parse input, call one service
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from .selectors import change_actions_for_user, change_detail_queryset, change_g
 
 class ChangeApprovalSerializer(serializers.ModelSerializer):
     decided_by_name = serializers.CharField(source="decided_by.display_name", default=None, read_only=True)
-    delegated_from_role = serializers.CharField(read_only=True, help_text="申请人为唯一持有人时原审批角色（已改由项目经理审批）")
+    delegated_from_role = serializers.CharField(read_only=True, help_text=_("申请人为唯一持有人时原审批角色（已改由项目经理审批）"))
 
     class Meta:
         model = ChangeApproval
@@ -32,8 +33,8 @@ class ChangeApprovalSerializer(serializers.ModelSerializer):
 class ChangeOutputSerializer(serializers.ModelSerializer):
     requester_name = serializers.CharField(source="requester.display_name", read_only=True)
     approvals = ChangeApprovalSerializer(many=True, read_only=True)
-    actions = serializers.SerializerMethodField(help_text="当前用户可执行的操作")
-    overrun = serializers.SerializerMethodField(help_text="实施中且已超出计划时间窗口")
+    actions = serializers.SerializerMethodField(help_text=_("当前用户可执行的操作"))
+    overrun = serializers.SerializerMethodField(help_text=_("实施中且已超出计划时间窗口"))
 
     class Meta:
         model = ChangeRequest
@@ -82,9 +83,9 @@ class ChangeFilter(django_filters.FilterSet):
     business_system = django_filters.NumberFilter(field_name="business_systems")
     host = django_filters.NumberFilter(field_name="hosts")
     requester = django_filters.NumberFilter(field_name="requester")
-    window_from = core_filters.DateTimeFilter(field_name="window_end", lookup_expr="gt", label="窗口结束晚于")
-    window_to = core_filters.DateTimeFilter(field_name="window_start", lookup_expr="lt", label="窗口开始早于")
-    q = django_filters.CharFilter(method="search", label="编号或标题")
+    window_from = core_filters.DateTimeFilter(field_name="window_end", lookup_expr="gt", label=_("窗口结束晚于"))
+    window_to = core_filters.DateTimeFilter(field_name="window_start", lookup_expr="lt", label=_("窗口开始早于"))
+    q = django_filters.CharFilter(method="search", label=_("编号或标题"))
 
     class Meta:
         model = ChangeRequest

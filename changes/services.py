@@ -104,7 +104,7 @@ def _move(change: ChangeRequest, to_status: str) -> str:
     """Check the transition table and set the new status; returns the old one."""
     if not transition_allowed(change.status, to_status):
         raise IllegalTransition(
-            message=_("变更不能从「%(old)s」变为「%(new)s」") % {"old": change.get_status_display(), "new": Status(to_status).label}
+            message=_("变更不能从「%(from)s」变为「%(to)s」") % {"from": change.get_status_display(), "to": Status(to_status).label}
         )
     old = change.status
     change.status = to_status
@@ -332,17 +332,17 @@ def _check_freeze(change: ChangeRequest) -> None:
     periods = change_freeze_periods(window_start=change.window_start, window_end=change.window_end)
     if not periods:
         return
-    names = "、".join(str(p) for p in periods)
-    data_fields = {"window_start": [_("时间窗口触及重保时期：%(names)s") % {"names": names}]}
+    names = _("、").join(str(p) for p in periods)
+    data_fields = {"window_start": [_("时间窗口触及重保时期：%(periods)s") % {"periods": names}]}
     if change.internet_remote_access:
         raise Conflict(
-            message=_("重保时期禁止经互联网远程操作：%(names)s") % {"names": names},
+            message=_("重保时期禁止经互联网远程操作：%(periods)s") % {"periods": names},
             code="change_remote_access_frozen",
-            fields={"internet_remote_access": [_("重保时期（%(names)s）禁止经互联网远程操作") % {"names": names}]},
+            fields={"internet_remote_access": [_("重保时期（%(periods)s）禁止经互联网远程操作") % {"periods": names}]},
         )
     if change.category == Category.NORMAL:
         raise Conflict(
-            message=_("时间窗口触及重保时期，一般变更暂停（封网）：%(names)s。可保存为草稿，或改期后再提交。") % {"names": names},
+            message=_("时间窗口触及重保时期，一般变更暂停（封网）：%(periods)s。可保存为草稿，或改期后再提交。") % {"periods": names},
             code="change_freeze",
             fields=data_fields,
         )
@@ -355,7 +355,7 @@ def _check_conflicts(change: ChangeRequest) -> list[ChangeRequest]:
     lock_rows(BusinessSystem.objects.filter(pk__in=system_ids))
     conflicts = change_conflicts(change=change, system_ids=system_ids, host_ids=[h.pk for h in change.hosts.all()])
     if conflicts_blocking(change, conflicts):
-        numbers = "、".join(c.number for c in conflicts)
+        numbers = _("、").join(c.number for c in conflicts)
         raise Conflict(
             message=_("时间窗口与已批准的变更重叠且涉及高风险变更：%(numbers)s") % {"numbers": numbers},
             code="change_conflict",

@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .audit.filters import AuditLogFilter
+from .audit.filters import AuditLogPageFilter
+from .audit.readable import audit_entries_readable
 from .audit.selectors import (
+    audit_log_for_reading,
     audit_log_list,
     login_attempt_is_locked,
     login_attempt_list,
@@ -19,6 +21,8 @@ from .audit.services import audit_retention_days, login_lockout_reset
 from .exceptions import DomainError, page_domain_error
 from .models import AuditLog
 
+PAGE_SIZE = 50
+
 
 def _require_reader(request) -> None:
     if not user_may_read_audit(request.user):
@@ -27,16 +31,22 @@ def _require_reader(request) -> None:
 
 @login_required
 def audit_log_page(request):
+    """The audit trail for a reader: labels, local times and values in words (core.audit.readable), the
+    system progress entries hidden unless `progress=1`, 50 a page."""
     _require_reader(request)
-    filterset = AuditLogFilter(request.GET or None, queryset=audit_log_list(user=request.user))
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else audit_log_list(user=request.user)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    show_progress = request.GET.get("progress") == "1"
+    rows = audit_log_for_reading(user=request.user, show_progress=show_progress)
+    filterset = AuditLogPageFilter(request.GET or None, queryset=rows)
+    if filterset.is_bound and filterset.is_valid():
+        rows = filterset.qs
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "core/audit_log.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "retention_days": audit_retention_days()},
+        {"filter": filterset, "page": page, "entries": audit_entries_readable(list(page.object_list)),
+         "show_progress": show_progress, "query": query.urlencode(), "retention_days": audit_retention_days()},
     )
 
 

@@ -6,6 +6,7 @@ DRF parsing: the token is the credential, and it must answer fast under a storm.
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema
@@ -46,19 +47,19 @@ def integration_intake(request, token: str, kind: str):
     stored); 413 over MONITORING_MAX_BODY_BYTES. Never refused for rate."""
     integration = integration_for_token(token=token, kind=kind)
     if integration is None:
-        return _error(404, "not_found", "接入地址无效（密钥错误或已更换）")
+        return _error(404, "not_found", gettext("接入地址无效（密钥错误或已更换）"))
     if not integration.enabled:
-        return _error(403, "integration_disabled", "该监控接入已停用")
+        return _error(403, "integration_disabled", gettext("该监控接入已停用"))
     limit = settings.MONITORING_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
     if declared > limit:
-        return _error(413, "too_large", f"请求内容超过 {limit} 字节")
+        return _error(413, "too_large", gettext("请求内容超过 %(limit)s 字节") % {"limit": limit})
     body = request.read(limit + 1)
     if len(body) > limit:
-        return _error(413, "too_large", f"请求内容超过 {limit} 字节")
+        return _error(413, "too_large", gettext("请求内容超过 %(limit)s 字节") % {"limit": limit})
     try:
         batch = alert_batch_receive(integration=integration, body=body)
     except ValidationFailed as exc:
@@ -87,7 +88,7 @@ class IntegrationSerializer(serializers.ModelSerializer):
 
 
 class IntegrationWithUrlSerializer(IntegrationSerializer):
-    url = serializers.CharField(read_only=True, help_text="密钥地址，只在创建和更换密钥时返回")
+    url = serializers.CharField(read_only=True, help_text=gettext_lazy("密钥地址，只在创建和更换密钥时返回"))
 
     class Meta(IntegrationSerializer.Meta):
         fields = [*IntegrationSerializer.Meta.fields, "url"]
@@ -135,7 +136,7 @@ class IntegrationListCreateApi(generics.ListAPIView):
     @extend_schema(request=IntegrationInput, responses={201: IntegrationWithUrlSerializer})
     def post(self, request):
         if not user_manages_integrations(request.user):  # before parsing: 403 whatever the body
-            raise PermissionDenied("只有项目经理或值班负责人可以管理监控接入")
+            raise PermissionDenied(gettext("只有项目经理或值班负责人可以管理监控接入"))
         data = IntegrationInput(data=request.data)
         data.is_valid(raise_exception=True)
         integration, token = integration_create(actor=request.user, **data.validated_data)

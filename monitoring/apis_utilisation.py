@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -46,7 +47,7 @@ def parse_month(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(f"{value}-01")
     except ValueError:
-        raise ValidationFailed(fields={"month": ["月份格式应为 YYYY-MM"]}) from None
+        raise ValidationFailed(fields={"month": [_("月份格式应为 YYYY-MM")]}) from None
 
 
 class UtilisationSerializer(serializers.ModelSerializer):
@@ -98,12 +99,12 @@ class UtilisationImportApi(APIView):
         """Import a CSV or xlsx register (主机, 日期, 指标, 日均值（%）, 日 P95（%）). All or nothing: a bad row is a
         400 whose `fields.file` lists every bad row (“第 3 行：…”)."""
         if not user_manages_utilisation(request.user):  # before reading the upload
-            raise PermissionDenied("只有项目经理或值班负责人可以导入资源利用率")
+            raise PermissionDenied(_("只有项目经理或值班负责人可以导入资源利用率"))
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed(fields={"file": ["请上传文件"]})
+            raise ValidationFailed(fields={"file": [_("请上传文件")]})
         if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationFailed(fields={"file": ["文件不能超过 5 MB"]})
+            raise ValidationFailed(fields={"file": [_("文件不能超过 5 MB")]})
         stored = utilisation_import(actor=request.user, name=upload.name, data=upload.read())
         return Response({"stored": stored}, status=status.HTTP_201_CREATED)
 
@@ -159,7 +160,7 @@ class ThresholdDetailApi(APIView):
     @extend_schema(request=ThresholdPatchInput, responses=ThresholdSerializer)
     def patch(self, request, pk: int):
         if not user_manages_utilisation(request.user):
-            raise PermissionDenied("只有项目经理或值班负责人可以修改利用率阈值")
+            raise PermissionDenied(_("只有项目经理或值班负责人可以修改利用率阈值"))
         threshold = threshold_get(threshold_id=pk)
         data = ThresholdPatchInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied
@@ -75,7 +77,7 @@ def integration_list(request):
 
 def _show_url(request, integration, token: str):
     """The secret URL is shown once, on the page that answers the create or rotate request."""
-    messages.success(request, "密钥地址只显示这一次，请立即复制到 Alertmanager / Zabbix 配置中")
+    messages.success(request, _("密钥地址只显示这一次，请立即复制到 Alertmanager / Zabbix 配置中"))
     integration = integration_get_for_user(user=request.user, integration_id=integration.pk)
     return _detail(request, integration, url=integration_url(integration=integration, token=token))
 
@@ -92,7 +94,7 @@ def integration_detail(request, pk: int):
                 return _show_url(request, integration, token)
             if "toggle" in request.POST:
                 integration_update(actor=request.user, integration=integration, enabled=not integration.enabled)
-                messages.success(request, "已停用" if integration.enabled else "已启用")
+                messages.success(request, pgettext("integration toggled", "已停用") if integration.enabled else pgettext("integration toggled", "已启用"))
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("monitoring-integration", pk=pk)

@@ -28,7 +28,7 @@ class ReportsConfig(AppConfig):
         # The ticket page links to the downtime report behind the reports' own access rule.
         ticket_links_register(self.label, downtime_report_link)
         # A purchaser's auditor reads the audit entries about its reports and packages.
-        from core.audit.selectors import AuditSubject, audit_subjects_register
+        from core.audit.selectors import AuditProgress, AuditSubject, audit_progress_register, audit_subjects_register
 
         from .models import (
             AcceptancePackage,
@@ -47,3 +47,6 @@ class ReportsConfig(AppConfig):
             AuditSubject(RemediationAnswer, "item__assessment__contract__purchaser_id"),
             AuditSubject(RemediationAttachment, "answer__item__assessment__contract__purchaser_id"),
         )
+        # A generation's heartbeat and step counter are progress, not acts: hidden on the audit page by default.
+        progress = frozenset({"task_state", "progress", "progress_note", "progress_at"})
+        audit_progress_register(self.label, AuditProgress(MonthlyReport, progress), AuditProgress(AcceptancePackage, progress))

@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -452,7 +453,7 @@ class OnDutyApi(APIView):
                 at = core_filters.BoundedIsoDateTimeField().clean(raw.replace(" ", "+"))
             except forms.ValidationError as error:
                 raise ValidationFailed(
-                    fields={"at": [*error.messages, "时间格式应为 ISO 8601，例如 2026-02-16T23:00:00+08:00"]}
+                    fields={"at": [*error.messages, gettext("时间格式应为 ISO 8601，例如 2026-02-16T23:00:00+08:00")]}
                 ) from None
         else:
             at = timezone.now()
@@ -501,7 +502,7 @@ class SwapListCreateApi(generics.ListCreateAPIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         if not assignment_list_for_user(user=request.user).filter(pk=v["assignment"]).exists():
-            raise NotFound("排班席位不存在")
+            raise NotFound(gettext("排班席位不存在"))
         swap = swap_services.shift_swap_request(
             actor=request.user, assignment_id=v["assignment"], counterpart_id=v["counterpart"],
             counterpart_assignment_id=v.get("counterpart_assignment"), reason=v["reason"],
@@ -517,7 +518,7 @@ class SwapActionApi(APIView):
     @extend_schema(request=SwapActionInputSerializer, responses=SwapSerializer, operation_id="roster_swaps_action")
     def post(self, request, pk: int, action: str):
         if action not in swap_services.SWAP_ACTIONS or not swap_list_for_user(user=request.user).filter(pk=pk).exists():
-            raise NotFound("换班申请不存在")
+            raise NotFound(gettext("换班申请不存在"))
         data = self.SwapActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         swap_services.shift_swap_act(action=action, actor=request.user, swap_id=pk, note=data.validated_data["note"])
@@ -665,7 +666,7 @@ class HandoverSignApi(APIView):
     @extend_schema(request=HandoverSignInputSerializer, responses=HandoverSerializer)
     def post(self, request, pk: int):
         if not handover_list_for_user(user=request.user).filter(pk=pk).exists():
-            raise NotFound("交接记录不存在")
+            raise NotFound(gettext("交接记录不存在"))
         data = self.HandoverSignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         handover = duty_services.handover_sign(actor=request.user, handover_id=pk, note=data.validated_data["note"])

@@ -8,4 +8,6 @@ from . import apis_calendar
 urlpatterns = [
     path("calendar-days/", apis_calendar.CalendarDayListApi.as_view(), name="api-calendar-days"),
     path("calendar-days/years/", apis_calendar.CalendarYearSetApi.as_view(), name="api-calendar-years"),
+    path("calendar-days/import/", apis_calendar.CalendarImportApi.as_view(), name="api-calendar-import"),
+    path("calendar-days/history/", apis_calendar.CalendarHistoryApi.as_view(), name="api-calendar-history"),
 ]

@@ -141,4 +141,46 @@ class SwapRequestForm(forms.Form):
         if members is not None:
             self.fields["counterpart"].queryset = members
             self.fields["counterpart"].label_from_instance = lambda m: m.user.display_name
-        self.fields["counterpart_assignment"].widget.choices = [("", "—（替班）"), *other_seats]
+        self.fields["counterpart_assignment"].widget.choices = [("", _("—（替班）")), *other_seats]
+
+
+CALENDAR_TEXT_MAX = 20_000  # a notice is ~1 500 characters, a year's CSV ~1 000
+
+
+class CalendarImportForm(forms.Form):
+    """A year's holidays and make-up workdays: the State Council's notice pasted as text, or CSV pasted
+    or uploaded. Parsing and every rule are roster.services.calendar_notice's; this form only reads."""
+
+    FORMATS = [("notice", _("国务院办公厅通知（粘贴正文）")), ("csv", _("CSV（日期,类型,名称）"))]
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100, required=False,
+                              help_text=_("不填则按通知标题中的年份"))
+    format = forms.ChoiceField(label=_("格式"), choices=FORMATS, initial="notice", widget=forms.RadioSelect)
+    text = forms.CharField(label=_("内容"), required=False, max_length=CALENDAR_TEXT_MAX, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}))
+    file = forms.FileField(label=_("或上传文件"), required=False, help_text=_("CSV 或 TXT，UTF-8 或 GBK 编码"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > CALENDAR_TEXT_MAX * 3:
+            raise forms.ValidationError(_("文件过大：节假日安排不应超过 60 KB"))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("请上传 .csv 或 .txt 文件"))
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise forms.ValidationError(_("无法识别文件编码，请另存为 UTF-8"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file"):
+            data["text"] = data["file"]
+        if not (data.get("text") or "").strip() and not self.errors:
+            self.add_error("text", _("请粘贴通知正文或 CSV 内容，或上传文件"))
+        return data

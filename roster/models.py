@@ -39,6 +39,42 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
 
 
+class CalendarYearEvent(AppendOnlyModel):
+    """Append-only history of the working-day calendar: one row each time a whole year is written
+    (entered by hand, imported from the State Council's notice or a CSV file, or from the `holidays`
+    package), with who, when, how, and which holidays and make-up workdays were added or removed.
+    Refused like RosterEvent's: model, queryset and, on PostgreSQL, a trigger."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", _("手工录入")
+        NOTICE = "notice", _("导入国务院通知")
+        CSV = "csv", _("导入 CSV")
+        FILE = "file", _("命令行导入文件")
+        PACKAGE = "holidays", _("内置节假日数据")
+
+    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    kind = models.CharField(_("方式"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    holidays = models.PositiveSmallIntegerField(_("节假日天数"))
+    makeup_workdays = models.PositiveSmallIntegerField(_("调休上班天数"))
+    # {"added": [[date, kind, name], ...], "removed": [...], "renamed": [[date, old name, new name], ...]}
+    diff = models.JSONField(_("变更"), default=dict, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历变更记录")
+        verbose_name_plural = _("工作日历变更记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        return f"{self.year} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
 class HeavyProtectionPeriod(models.Model):
     """A heavy-protection (重保) period: Spring Festival, the Two Sessions, National Day, a major meeting
     or event. Dates are inclusive, in Asia/Shanghai. Periods drive the change freeze, tighter SLA

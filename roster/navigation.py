@@ -23,4 +23,5 @@ NAV_ITEMS = (
         daily_for=frozenset({Role.DUTY_LEADER}), daily_order=20,
     ),
     NavItem(pgettext_lazy("navigation", "重保时期"), "roster-periods", order=46, group="roster"),
+    NavItem(_("节假日日历"), "roster-calendar", roles=DUTY_READERS, order=47, group="roster"),
 )

@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 urlpatterns = [
+    path("calendar/", views_calendar.calendar_page, name="roster-calendar"),
+    path("calendar/template.csv", views_calendar.calendar_template_csv, name="roster-calendar-template"),
     path("periods/", views.period_list, name="roster-periods"),
     path("periods/<int:pk>/", views.period_edit, name="roster-period-edit"),
     path("rosters/", views.roster_list, name="roster-list"),

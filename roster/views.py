@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -57,6 +58,7 @@ from .services import periods as period_services
 from .services import rosters as roster_services
 from .services import swaps as swap_services
 from .services.transitions import roster_actions_for, shift_swap_actions_for
+from .views_calendar import calendar_url
 
 duty_page = signed_in_page  # signed in; a refusal that escapes is the 403 / 404 page (core.page_guard)
 
@@ -91,7 +93,17 @@ def period_list(request):
             return redirect("roster-periods")
     if can_edit and "propose" in request.GET and propose_form.is_valid():
         data = {k: v for k, v in propose_form.cleaned_data.items() if v is not None}
-        _attempt(request, lambda: proposals.extend(period_services.period_propose(**data)), gettext("以下为建议的重保时期，确认后逐条保存"))
+        try:
+            proposals.extend(period_services.period_propose(**data))
+        except DomainError as exc:
+            if exc.code != "calendar_missing":
+                page_domain_error(exc, form=propose_form, request=request)
+            else:  # the way out of this dead end: the page where the year's holidays are entered.
+                messages.error(request, format_html(
+                    '{} <a href="{}">{}</a>', gettext("%(year)s 年没有节假日日历数据，无法按春节、国庆生成建议。") % {"year": data["year"]},
+                    calendar_url(data["year"]), gettext("录入 %(year)s 年节假日安排") % {"year": data["year"]}))
+        else:
+            messages.success(request, gettext("以下为建议的重保时期，确认后逐条保存"))
     return render(request, "roster/periods.html", {"page": page, "form": form, "propose_form": propose_form, "proposals": proposals, "can_edit": can_edit, "year": year, "query": f"year={year}" if year.isdigit() else ""})
 
 

@@ -7,6 +7,7 @@ import re
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
@@ -43,7 +44,7 @@ def parse_month(value: str | None) -> tuple[int, int]:
     """`YYYY-MM` -> (year, month); 400 with a field message otherwise."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
     if not match or not 1 <= int(match[2]) <= 12 or not 1900 <= int(match[1]) <= 2100:
-        raise ValidationFailed(fields={"month": ["请按 YYYY-MM 填写月份"]})
+        raise ValidationFailed(fields={"month": [gettext("请按 YYYY-MM 填写月份")]})
     return int(match[1]), int(match[2])
 
 
@@ -82,12 +83,12 @@ def _resolve_policy_refs(request, data: dict) -> dict:
     if "business_system" in data:
         system = business_system_list_for_user(user=request.user).filter(pk=data["business_system"]).first()
         if system is None:
-            raise ValidationFailed(fields={"business_system": ["业务系统不存在"]})
+            raise ValidationFailed(fields={"business_system": [gettext("业务系统不存在")]})
         data["business_system"] = system
     if "owner" in data:
         owner = user_list(ids=[data["owner"]]).first()
         if owner is None:
-            raise ValidationFailed(fields={"owner": ["用户不存在"]})
+            raise ValidationFailed(fields={"owner": [gettext("用户不存在")]})
         data["owner"] = owner
     return data
 
@@ -132,7 +133,7 @@ class BackupPolicyDetailApi(generics.RetrieveUpdateAPIView):
         data.is_valid(raise_exception=True)
         changes = _resolve_policy_refs(request, dict(data.validated_data))
         if "business_system" in changes:
-            raise ValidationFailed(fields={"business_system": ["策略的业务系统不能修改"]})
+            raise ValidationFailed(fields={"business_system": [gettext("策略的业务系统不能修改")]})
         policy = backup_services.backup_policy_update(actor=request.user, policy=policy, **changes)
         return Response(BackupPolicySerializer(policy).data)
 
@@ -155,8 +156,8 @@ class BackupRunInputSerializer(serializers.Serializer):
     """Documentation of one run as the backup system reports it; the service validates every field and
     answers per item (a list may carry good and bad items)."""
 
-    policy = serializers.IntegerField(help_text="备份策略编号，或“业务系统/策略名称”")
-    job_id = serializers.CharField(help_text="备份系统的作业编号（重复上报同一作业不重复登记）")
+    policy = serializers.IntegerField(help_text=gettext_lazy("备份策略编号，或“业务系统/策略名称”"))
+    job_id = serializers.CharField(help_text=gettext_lazy("备份系统的作业编号（重复上报同一作业不重复登记）"))
     backup_type = serializers.ChoiceField(choices=BackupType.choices)
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
@@ -186,7 +187,7 @@ def batch_response(result: backup_services.BatchResult, *, single: bool = False)
             raise ValidationFailed(fields=result.rows[0].errors)
         fields = {f"{o.row}.{name}": msgs for o in result.rows for name, msgs in o.errors.items()}
         return Response(
-            {"code": "validation_failed", "message": "有记录未通过校验，未登记任何记录（可加 ?partial=1 只登记有效记录）",
+            {"code": "validation_failed", "message": gettext("有记录未通过校验，未登记任何记录（可加 ?partial=1 只登记有效记录）"),
              "fields": fields, "counts": result.counts, "rows": rows},
             status=status.HTTP_400_BAD_REQUEST,
         )
@@ -211,7 +212,7 @@ class BackupRunListCreateApi(generics.ListAPIView):
 
     @extend_schema(
         request=BackupRunInputSerializer(many=True),
-        parameters=[OpenApiParameter("partial", OpenApiTypes.BOOL, description="登记有效记录，跳过无效记录")],
+        parameters=[OpenApiParameter("partial", OpenApiTypes.BOOL, description=gettext_lazy("登记有效记录，跳过无效记录"))],
         responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def post(self, request, *args, **kwargs):
@@ -220,9 +221,9 @@ class BackupRunListCreateApi(generics.ListAPIView):
         single = isinstance(payload, dict)
         items = [payload] if single else payload
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items) or not items:
-            raise ValidationFailed(fields={"non_field_errors": ["请提交一条备份记录（对象）或多条（数组）"]})
+            raise ValidationFailed(fields={"non_field_errors": [gettext("请提交一条备份记录（对象）或多条（数组）")]})
         if len(items) > 1000:
-            raise ValidationFailed(fields={"non_field_errors": ["一次最多提交 1000 条"]})
+            raise ValidationFailed(fields={"non_field_errors": [gettext("一次最多提交 1000 条")]})
         result = backup_services.backup_runs_record(actor=request.user, items=items, partial=_flag(request, "partial"))
         return batch_response(result, single=single)
 
@@ -232,7 +233,7 @@ class BackupRunImportApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-        parameters=[OpenApiParameter("partial", OpenApiTypes.BOOL, description="登记有效行，跳过无效行")],
+        parameters=[OpenApiParameter("partial", OpenApiTypes.BOOL, description=gettext_lazy("登记有效行，跳过无效行"))],
         responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def post(self, request):
@@ -241,9 +242,9 @@ class BackupRunImportApi(APIView):
         permissions.permission_require("import", permissions.backup_run_actions_for(user=request.user))
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed(fields={"file": ["请上传文件"]})
+            raise ValidationFailed(fields={"file": [gettext("请上传文件")]})
         if upload.size > 5 * 1024 * 1024:
-            raise ValidationFailed(fields={"file": ["文件不能超过 5 MB"]})
+            raise ValidationFailed(fields={"file": [gettext("文件不能超过 5 MB")]})
         result = backup_services.backup_runs_import(
             actor=request.user, name=upload.name, data=upload.read(), partial=_flag(request, "partial")
         )
@@ -287,7 +288,7 @@ class RestoreTestListCreateApi(generics.ListCreateAPIView):
         values = dict(data.validated_data)
         policy = backup_selectors.backup_policy_list_for_user(user=request.user).filter(pk=values.pop("policy").pk).first()
         if policy is None:
-            raise ValidationFailed(fields={"policy": ["备份策略不存在"]})
+            raise ValidationFailed(fields={"policy": [gettext("备份策略不存在")]})
         test = backup_services.restore_test_record(actor=request.user, policy=policy, **values)
         return Response(RestoreTestSerializer(test).data, status=status.HTTP_201_CREATED)
 

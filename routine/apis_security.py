@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -29,7 +30,7 @@ from .services.access import require_provider_staff
 
 
 class SecurityActivitySerializer(serializers.ModelSerializer):
-    report = serializers.SerializerMethodField(help_text="报告的下载地址（GET，经访问检查与审计），未上传时为空")
+    report = serializers.SerializerMethodField(help_text=_("报告的下载地址（GET，经访问检查与审计），未上传时为空"))
 
     class Meta:
         model = SecurityActivity
@@ -66,7 +67,7 @@ class SecurityActivityReportApi(APIView):
         permissions.permission_require("attach_report", permissions.security_activity_actions_for(user=request.user, activity=activity))
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed(fields={"file": ["请上传文件"]})
+            raise ValidationFailed(fields={"file": [gettext("请上传文件")]})
         activity = services.security_activity_report_attach(actor=request.user, activity_id=activity.pk, upload=upload)
         return Response(SecurityActivitySerializer(activity).data)
 
@@ -124,7 +125,7 @@ class FindingInputSerializer(serializers.Serializer):
 
 
 class FindingFilter(django_filters.FilterSet):
-    overdue_on = core_filters.DateFilter(method="filter_overdue", label="逾期（截至该日）")
+    overdue_on = core_filters.DateFilter(method="filter_overdue", label=_("逾期（截至该日）"))
     accepted = django_filters.BooleanFilter()
     found_after = core_filters.DateFilter(field_name="found_on", lookup_expr="gte")
     found_before = core_filters.DateFilter(field_name="found_on", lookup_expr="lte")
@@ -155,15 +156,15 @@ class FindingListCreateApi(generics.ListCreateAPIView):
         values = dict(data.validated_data)
         activity = sec.security_activity_list_for_user(user=request.user).filter(pk=values.pop("activity")).first()
         if activity is None:
-            raise ValidationFailed(fields={"activity": ["安全自查不存在"]})
+            raise ValidationFailed(fields={"activity": [gettext("安全自查不存在")]})
         system_id = values.pop("business_system", None)
         system = business_system_list_for_user(user=request.user).filter(pk=system_id).first() if system_id else None
         if system_id and system is None:
-            raise ValidationFailed(fields={"business_system": ["业务系统不存在"]})
+            raise ValidationFailed(fields={"business_system": [gettext("业务系统不存在")]})
         host_ids = values.pop("hosts", [])
         hosts = list(host_list_for_user(user=request.user).filter(pk__in=host_ids))
         if len(hosts) != len(set(host_ids)):
-            raise ValidationFailed(fields={"hosts": ["主机不存在"]})
+            raise ValidationFailed(fields={"hosts": [gettext("主机不存在")]})
         finding = services.finding_create(actor=request.user, activity=activity, business_system=system, hosts=hosts, **values)
         finding = sec.finding_get_for_user(user=request.user, finding_id=finding.pk)
         return Response(FindingSerializer(finding, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -259,9 +260,9 @@ class FindingImportApi(APIView):
                     if str(activity_id or "").isdigit() else None)
         errors = {}
         if activity is None:
-            errors["activity"] = ["安全自查不存在"]
+            errors["activity"] = [gettext("安全自查不存在")]
         if upload is None or upload.size > 10 * 1024 * 1024:
-            errors["file"] = ["请上传不超过 10 MB 的文件"]
+            errors["file"] = [gettext("请上传不超过 10 MB 的文件")]
         if errors:
             raise ValidationFailed(fields=errors)
         partial = _flag(request, "partial")
@@ -269,7 +270,7 @@ class FindingImportApi(APIView):
                                           partial=partial)
         if not result["stored"]:
             fields = {f"{r['row']}.{k}": v for r in result["rows"] for k, v in r["errors"].items()}
-            return Response({"code": "validation_failed", "message": "有记录未通过校验，未导入任何记录（可加 ?partial=1 只导入有效记录）",
+            return Response({"code": "validation_failed", "message": gettext("有记录未通过校验，未导入任何记录（可加 ?partial=1 只导入有效记录）"),
                              "fields": fields, "counts": result["counts"], "rows": result["rows"]}, status=status.HTTP_400_BAD_REQUEST)
         code = status.HTTP_201_CREATED if result["counts"]["created"] else status.HTTP_200_OK
         return Response({"counts": result["counts"], "rows": result["rows"]}, status=code)

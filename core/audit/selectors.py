@@ -62,6 +62,41 @@ def audit_about_tenant_q(tenant_id: int) -> Q:
     return q
 
 
+@dataclass(frozen=True)
+class AuditProgress:
+    """Updates of `model` that change nothing but `fields` are a machine reporting progress (a report
+    generation's task_state / progress / progress_at): kept in the trail, hidden from the reader's page
+    unless asked for."""
+
+    model: type[Model]
+    fields: frozenset[str]
+
+
+AUDIT_PROGRESS: Registry[AuditProgress] = Registry("audit progress fields")
+
+
+def audit_progress_register(owner: str, *entries: AuditProgress) -> None:
+    AUDIT_PROGRESS.register(owner, *entries)
+
+
+def audit_progress_q() -> Q | None:
+    """Entries that are system progress only (see AuditProgress), as one condition without a query: an
+    update of a registered model that names none of its other fields. None when nothing is registered."""
+    q: Q | None = None
+    for entry in AUDIT_PROGRESS.entries():
+        others = [f.name for f in entry.model._meta.concrete_fields if f.name not in entry.fields]
+        one = Q(object_type=entry.model._meta.label_lower, action=AuditLog.Action.UPDATE) & ~Q(changes__has_any_keys=others)
+        q = one if q is None else q | one
+    return q
+
+
+def audit_log_for_reading(*, user, show_progress: bool = False) -> QuerySet[AuditLog]:
+    """The reader's page: audit_log_list without the system progress entries unless `show_progress`."""
+    qs = audit_log_list(user=user)
+    progress = audit_progress_q()
+    return qs if show_progress or progress is None else qs.exclude(progress)
+
+
 def user_may_read_audit(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or user_has_role(user, Role.AUDITOR, Role.PROJECT_MANAGER)
 

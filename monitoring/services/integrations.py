@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.roles import Role
@@ -35,7 +36,7 @@ def integration_url(*, integration: Integration, token: str) -> str:
 def integration_url_shown(*, integration: Integration) -> str:
     """The URL with the token left out (pages show it in the set-up snippets once the token is gone)."""
     marker = "TOKEN-PLACEHOLDER"
-    return integration_url(integration=integration, token=marker).replace(marker, "<密钥>")
+    return integration_url(integration=integration, token=marker).replace(marker, _("<密钥>"))
 
 
 def _new_token() -> str:
@@ -44,30 +45,30 @@ def _new_token() -> str:
 
 def _require_manager(actor: User) -> None:
     if not user_manages_integrations(actor):
-        raise PermissionDenied("只有项目经理或值班负责人可以管理监控接入")
+        raise PermissionDenied(_("只有项目经理或值班负责人可以管理监控接入"))
 
 
 def _clean(*, organization: Organization, default_business_system: BusinessSystem, severity_mapping: dict,
            grouping_labels: list, flap_window_minutes: int, kind: str, name: str) -> None:
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["请填写名称"]
+        errors["name"] = [_("请填写名称")]
     if kind not in Integration.Kind.values:
-        errors["kind"] = ["类型无效"]
+        errors["kind"] = [_("类型无效")]
     if organization.kind != Organization.Kind.PURCHASER or organization.parent_id is not None:
-        errors["organization"] = ["请选择采购人单位"]
+        errors["organization"] = [_("请选择采购人单位")]
     elif default_business_system.organization_id != organization.pk:
-        errors["default_business_system"] = ["默认业务系统不属于该采购人"]
+        errors["default_business_system"] = [_("默认业务系统不属于该采购人")]
     if not isinstance(severity_mapping, dict) or any(
         not isinstance(k, str) or v not in Severity.values for k, v in severity_mapping.items()
     ):
-        errors["severity_mapping"] = ["级别映射应为 {告警级别: P1–P4}"]
+        errors["severity_mapping"] = [_("级别映射应为 {告警级别: P1–P4}")]
     if not isinstance(grouping_labels, list) or not grouping_labels or any(
         not isinstance(x, str) or not x.strip() for x in grouping_labels
     ):
-        errors["grouping_labels"] = ["请至少填写一个分组标签"]
+        errors["grouping_labels"] = [_("请至少填写一个分组标签")]
     if not 0 <= flap_window_minutes <= 24 * 60:
-        errors["flap_window_minutes"] = ["抖动窗口应在 0–1440 分钟之间"]
+        errors["flap_window_minutes"] = [_("抖动窗口应在 0–1440 分钟之间")]
     if errors:
         raise ValidationFailed(fields=errors)
 
@@ -86,7 +87,7 @@ def integration_create(
     _clean(organization=organization, default_business_system=default_business_system, severity_mapping=severity_mapping,
            grouping_labels=grouping_labels, flap_window_minutes=flap_window_minutes, kind=kind, name=name)
     if Integration.objects.filter(name=name.strip()).exists():
-        raise ValidationFailed(fields={"name": ["已有同名的监控接入"]})
+        raise ValidationFailed(fields={"name": [_("已有同名的监控接入")]})
     token = _new_token()
     integration = Integration.objects.create(
         name=name.strip(), kind=kind, organization=organization, default_business_system=default_business_system,
@@ -107,7 +108,7 @@ def integration_update(*, actor: User, integration: Integration, now: dt.datetim
     _require_manager(actor)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
-        raise ValidationFailed(fields={name: ["不能修改此字段"] for name in sorted(unknown)})
+        raise ValidationFailed(fields={name: [_("不能修改此字段")] for name in sorted(unknown)})
     now = now or timezone.now()
     integration = lock_one(Integration.objects.select_related("organization"), integration.pk)
     for name, value in changes.items():
@@ -116,7 +117,7 @@ def integration_update(*, actor: User, integration: Integration, now: dt.datetim
            severity_mapping=integration.severity_mapping, grouping_labels=integration.grouping_labels,
            flap_window_minutes=integration.flap_window_minutes, kind=integration.kind, name=integration.name)
     if "name" in changes and Integration.objects.filter(name=integration.name).exclude(pk=integration.pk).exists():
-        raise ValidationFailed(fields={"name": ["已有同名的监控接入"]})
+        raise ValidationFailed(fields={"name": [_("已有同名的监控接入")]})
     integration.updated_at = now
     integration.save(update_fields=[*changes, "updated_at"])
     return integration
@@ -144,7 +145,7 @@ def monitor_actor() -> User:
         return user
     provider = Organization.objects.filter(kind=Organization.Kind.PROVIDER, parent__isnull=True).order_by("pk").first()
     if provider is None:
-        raise ValidationFailed("没有服务商单位，无法创建监控接入账号")
+        raise ValidationFailed(_("没有服务商单位，无法创建监控接入账号"))
     try:
         with transaction.atomic():
             user = user_create(username=MONITOR_USERNAME, real_name="监控告警接入", organization=provider,

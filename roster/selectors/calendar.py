@@ -214,3 +214,80 @@ def calendar_day_list(
 
 def calendar_years_present(years: Iterable[int]) -> set[int]:
     return {d.year for d in CalendarDay.objects.filter(date__year__in=list(years)).dates("date", "year")}
+
+
+# ---------------------------------------------------------------- the calendar page and its history
+
+
+def calendar_festivals(holidays: dict[dt.date, str], makeup: dict[dt.date, str]) -> list[dict]:
+    """Holidays as runs of consecutive days with one name, in date order, each with the make-up
+    workdays that name it: [{name, start, end, days, makeup: [date, ...]}]. Make-up workdays that name
+    no run are kept in a last run with an empty name (the page lists them apart)."""
+    runs: list[dict] = []
+    for day in sorted(holidays):
+        name = holidays[day]
+        last = runs[-1] if runs else None
+        # One break: the same name, and nothing but a weekend between (days off the week gives anyway).
+        between = [last["end"] + dt.timedelta(days=i) for i in range(1, (day - last["end"]).days)] if last else []
+        if last and last["name"] == name and all(d.weekday() >= 5 and d not in makeup for d in between):
+            last["end"], last["days"] = day, (day - last["start"]).days + 1
+        else:
+            runs.append({"name": name, "start": day, "end": day, "days": 1, "makeup": []})
+    loose: list[dt.date] = []
+    for day in sorted(makeup):
+        owner = next((r for r in runs if r["name"] and r["name"] in makeup[day]), None)
+        (owner["makeup"] if owner is not None else loose).append(day)
+    if loose:
+        runs.append({"name": "", "start": None, "end": None, "days": 0, "makeup": loose})
+    return runs
+
+
+def calendar_year_special_days(*, year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
+    """(holidays, make-up workdays) of `year` as stored, each {date: name}: one query."""
+    holidays: dict[dt.date, str] = {}
+    makeup: dict[dt.date, str] = {}
+    rows = CalendarDay.objects.filter(
+        date__year=year, kind__in=[CalendarDay.Kind.HOLIDAY, CalendarDay.Kind.MAKEUP_WORKDAY]
+    ).values_list("date", "kind", "name")
+    for day, kind, name in rows:
+        (holidays if kind == CalendarDay.Kind.HOLIDAY else makeup)[day] = name
+    return holidays, makeup
+
+
+def calendar_plan_diff(*, year: int, holidays: dict[dt.date, str], makeup: dict[dt.date, str]) -> dict[str, list]:
+    """What writing `year` with these days would change among its holidays and make-up workdays (the
+    other days follow the week): {"added", "removed": [[date, kind, name]], "renamed": [[date, old, new]]},
+    dates as YYYY-MM-DD. What the preview shows and what CalendarYearEvent keeps."""
+    old_holidays, old_makeup = calendar_year_special_days(year=year)
+    before = {d: (CalendarDay.Kind.HOLIDAY.value, n) for d, n in old_holidays.items()}
+    before.update({d: (CalendarDay.Kind.MAKEUP_WORKDAY.value, n) for d, n in old_makeup.items()})
+    after = {d: (CalendarDay.Kind.HOLIDAY.value, n) for d, n in holidays.items()}
+    after.update({d: (CalendarDay.Kind.MAKEUP_WORKDAY.value, n) for d, n in makeup.items()})
+    added = [[d.isoformat(), *after[d]] for d in sorted(after) if before.get(d, (None,))[0] != after[d][0]]
+    removed = [[d.isoformat(), *before[d]] for d in sorted(before) if after.get(d, (None,))[0] != before[d][0]]
+    renamed = [[d.isoformat(), before[d][1], after[d][1]] for d in sorted(after)
+               if d in before and before[d][0] == after[d][0] and before[d][1] != after[d][1]]
+    return {"added": added, "removed": removed, "renamed": renamed}
+
+
+def calendar_years_summary() -> list[dict]:
+    """Every year the calendar holds: [{year, holidays, makeup_workdays, source}], newest first; one query."""
+    from django.db.models import Count, Max, Q
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        CalendarDay.objects.annotate(year=ExtractYear("date")).values("year")
+        .annotate(holidays=Count("pk", filter=Q(kind=CalendarDay.Kind.HOLIDAY)),
+                  makeup_workdays=Count("pk", filter=Q(kind=CalendarDay.Kind.MAKEUP_WORKDAY)),
+                  source=Max("source"))
+        .order_by("-year")
+    )
+    return list(rows)
+
+
+def calendar_year_events(*, year: int | None = None) -> QuerySet:
+    """The append-only history of the calendar (newest first), with the actor."""
+    from ..models import CalendarYearEvent
+
+    qs = CalendarYearEvent.objects.select_related("actor").order_by("-at", "-pk")
+    return qs.filter(year=year) if year is not None else qs

@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import user_is_manager, users_with_role
@@ -27,7 +28,7 @@ def _shift(shift_id: int) -> Shift:
     try:
         return Shift.objects.select_related("roster", "template").get(pk=shift_id)
     except Shift.DoesNotExist as exc:
-        raise NotFound("班次不存在") from exc
+        raise NotFound(_("班次不存在")) from exc
 
 
 def _on_shift(user, shift: Shift) -> bool:
@@ -37,7 +38,7 @@ def _on_shift(user, shift: Shift) -> bool:
 def _require_on_shift_or_manager(actor, shift: Shift) -> None:
     require_provider_staff(actor)
     if not (_on_shift(actor, shift) or user_is_manager(actor) or actor.is_superuser):
-        raise PermissionDenied("只有本班次的值班人员或值班负责人可以填写")
+        raise PermissionDenied(_("只有本班次的值班人员或值班负责人可以填写"))
 
 
 @transaction.atomic
@@ -49,14 +50,14 @@ def duty_log_add(*, actor, shift_id: int, kind: str, text: str, ticket_ref: str 
     at = at or timezone.now()
     errors: dict[str, list[str]] = {}
     if kind not in DutyLogEntry.Kind.values:
-        errors["kind"] = ["类型无效"]
+        errors["kind"] = [_("类型无效")]
     if not text.strip():
-        errors["text"] = ["请填写内容"]
+        errors["text"] = [_("请填写内容")]
     grace = dt.timedelta(minutes=settings.ROSTER_REPORT_GRACE_MINUTES)
     if not shift.start - LOG_MARGIN <= at <= shift.end + grace:
-        errors["at"] = ["时间不在本班次内"]
+        errors["at"] = [_("时间不在本班次内")]
     if at > timezone.now() + dt.timedelta(minutes=5):
-        errors["at"] = ["不能记录未来的时间"]
+        errors["at"] = [_("不能记录未来的时间")]
     if errors:
         raise ValidationFailed(fields=errors)
     return DutyLogEntry.objects.create(shift=shift, author=actor, kind=kind, at=at, text=text.strip(), ticket_ref=ticket_ref.strip()[:40])
@@ -70,32 +71,32 @@ def duty_report_submit(
     heavy-protection period) a day: events, or a zero-report (零报告：无情况报平安). One per shift / per roster-day."""
     text_lengths_check(summary=(summary, TEXT_MAX_LENGTH))
     if (shift_id is None) == (day is None):
-        raise ValidationFailed(fields={"shift": ["请指定班次或日期（二选一）"]})
+        raise ValidationFailed(fields={"shift": [_("请指定班次或日期（二选一）")]})
     if kind not in DutyReport.Kind.values:
-        raise ValidationFailed(fields={"kind": ["类型无效"]})
+        raise ValidationFailed(fields={"kind": [_("类型无效")]})
     if kind == DutyReport.Kind.EVENTS and not summary.strip():
-        raise ValidationFailed(fields={"summary": ["情况报告请填写内容"]})
+        raise ValidationFailed(fields={"summary": [_("情况报告请填写内容")]})
     if shift_id is not None:
         shift = _shift(shift_id)
         _require_on_shift_or_manager(actor, shift)
         roster = shift.roster
         if timezone.now() < shift.start:
-            raise ValidationFailed(fields={"shift": ["班次尚未开始"]})
+            raise ValidationFailed(fields={"shift": [_("班次尚未开始")]})
         if DutyReport.objects.filter(shift=shift).exists():
-            raise Conflict("本班次已提交报告")
+            raise Conflict(_("本班次已提交报告"))
     else:
         require_provider_staff(actor)
         try:
             roster = Roster.objects.select_related("period").get(pk=roster_id)
         except Roster.DoesNotExist as exc:
-            raise NotFound("值班表不存在") from exc
+            raise NotFound(_("值班表不存在")) from exc
         shift = None
         if roster.period is None or not roster.period.start <= day <= roster.period.end:
-            raise ValidationFailed(fields={"day": ["只有重保时期内的日期需要日报"]})
+            raise ValidationFailed(fields={"day": [_("只有重保时期内的日期需要日报")]})
         if not Assignment.objects.filter(shift__roster=roster, shift__date=day, member__user=actor).exists() and not user_is_manager(actor):
-            raise PermissionDenied("只有当天的值班人员或值班负责人可以提交日报")
+            raise PermissionDenied(_("只有当天的值班人员或值班负责人可以提交日报"))
         if DutyReport.objects.filter(roster=roster, day=day).exists():
-            raise Conflict("当天已提交日报")
+            raise Conflict(_("当天已提交日报"))
     summary = summary.strip() or ("无情况报平安" if kind == DutyReport.Kind.ZERO else "")
     return DutyReport.objects.create(roster=roster, shift=shift, day=day, kind=kind, summary=summary, author=actor, submitted_at=timezone.now())
 
@@ -111,13 +112,13 @@ def _clean_open_items(items: list) -> list[dict]:
     clean = []
     for n, item in enumerate(items or [], start=1):
         if not isinstance(item, dict) or not str(item.get("ticket", "")).strip():
-            raise ValidationFailed(fields={"open_items": [f"第 {n} 项缺少工单号"]})
+            raise ValidationFailed(fields={"open_items": [_("第 %(n)s 项缺少工单号") % {"n": n}]})
         remaining = item.get("remaining_minutes")
         if remaining is not None:
             try:
                 remaining = int(remaining)
             except (TypeError, ValueError) as exc:
-                raise ValidationFailed(fields={"open_items": [f"第 {n} 项剩余时间应为整数分钟"]}) from exc
+                raise ValidationFailed(fields={"open_items": [_("第 %(n)s 项剩余时间应为整数分钟") % {"n": n}]}) from exc
         clean.append(
             {"ticket": str(item["ticket"]).strip()[:40], "title": str(item.get("title", ""))[:200], "remaining_minutes": remaining, "note": str(item.get("note", ""))[:500]}
         )
@@ -132,7 +133,7 @@ def handover_submit(*, actor, shift_id: int, open_items: list | None = None, man
     shift = _shift(shift_id)
     _require_on_shift_or_manager(actor, shift)
     if Handover.objects.filter(shift=shift).exists():
-        raise Conflict("本班次已提交交接")
+        raise Conflict(_("本班次已提交交接"))
     manual = [str(x).strip()[:500] for x in (manual_items or []) if str(x).strip()]
     return Handover.objects.create(
         shift=shift, next_shift=next_shift_of(shift), from_user=actor, open_items=_clean_open_items(open_items or []),
@@ -147,14 +148,14 @@ def handover_sign(*, actor, handover_id: int, note: str = "") -> Handover:
     try:
         handover = lock_one(Handover.objects.all(), handover_id)
     except Handover.DoesNotExist as exc:
-        raise NotFound("交接记录不存在") from exc
+        raise NotFound(_("交接记录不存在")) from exc
     if handover.status != Handover.Status.SUBMITTED:
-        raise IllegalTransition("交接已签收")
+        raise IllegalTransition(_("交接已签收"))
     if handover.from_user_id == actor.pk:
-        raise PermissionDenied("交班人不能自己签收")
+        raise PermissionDenied(_("交班人不能自己签收"))
     incoming = handover.next_shift is not None and _on_shift(actor, handover.next_shift)
     if not (incoming or user_is_manager(actor) or actor.is_superuser):
-        raise PermissionDenied("只有接班人员或值班负责人可以签收")
+        raise PermissionDenied(_("只有接班人员或值班负责人可以签收"))
     handover.status = Handover.Status.SIGNED
     handover.to_user = actor
     handover.signed_at = timezone.now()

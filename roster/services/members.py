@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.selectors import user_is_manager, user_is_provider_staff
 from core.exceptions import PermissionDenied, ValidationFailed
@@ -22,13 +23,13 @@ def duty_member_set(
     require_manager(actor)
     errors: dict[str, list[str]] = {}
     if not user_is_provider_staff(user):
-        errors["user"] = ["只有服务商人员可以值班"]
+        errors["user"] = [gettext("只有服务商人员可以值班")]
     bad = sorted(set(positions) - set(Position.values))
     if bad or not positions:
-        errors["positions"] = [f"岗位无效：{', '.join(bad)}" if bad else "至少选择一个岗位"]
+        errors["positions"] = [gettext("岗位无效：%(positions)s") % {"positions": ", ".join(bad)} if bad else gettext("至少选择一个岗位")]
     bad_q = sorted(set(qualifications) - set(Qualification.values))
     if bad_q:
-        errors["qualifications"] = [f"资质无效：{', '.join(bad_q)}"]
+        errors["qualifications"] = [gettext("资质无效：%(qualifications)s") % {"qualifications": ", ".join(bad_q)}]
     if errors:
         raise ValidationFailed(fields=errors)
     member, _ = DutyMember.objects.update_or_create(
@@ -45,7 +46,7 @@ def duty_member_set(
 
 def _require_self_or_manager(actor, member: DutyMember) -> None:
     if member.user_id != actor.pk and not user_is_manager(actor) and not actor.is_superuser:
-        raise PermissionDenied("只能维护本人的信息")
+        raise PermissionDenied(gettext("只能维护本人的信息"))
 
 
 @transaction.atomic
@@ -55,9 +56,9 @@ def unavailability_add(*, actor, member: DutyMember, kind: str, start: dt.dateti
     text_lengths_check(note=(note, Unavailability._meta.get_field("note").max_length))
     _require_self_or_manager(actor, member)
     if end <= start:
-        raise ValidationFailed(fields={"end": ["结束时间必须晚于开始时间"]})
+        raise ValidationFailed(fields={"end": [gettext("结束时间必须晚于开始时间")]})
     if kind not in Unavailability.Kind.values:
-        raise ValidationFailed(fields={"kind": ["类型无效"]})
+        raise ValidationFailed(fields={"kind": [gettext("类型无效")]})
     return Unavailability.objects.create(member=member, kind=kind, start=start, end=end, note=note)
 
 

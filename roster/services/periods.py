@@ -101,8 +101,10 @@ def period_propose(*, year: int, lead_days: int | None = None, trail_days: int |
     rows = CalendarDay.objects.filter(date__gte=dt.date(year - 1, 12, 1), date__lte=dt.date(year + 1, 1, 31))
     days = {d.date: d for d in rows}
     if not any(d.year == year for d in days):
+        # code calendar_missing: the periods page links its message to the calendar page (节假日日历).
         raise ValidationFailed(
-            f"{year} 年没有节假日日历数据，请先录入国务院办公厅公布的 {year} 年放假安排",
+            f"{year} 年没有节假日日历数据，请先在“节假日日历”（/roster/calendar/?year={year}）录入国务院办公厅公布的 {year} 年放假安排",
+            code="calendar_missing",
             fields={"year": [f"{year} 年没有节假日日历数据"]},
         )
     levels = settings.ROSTER_PROPOSED_LEVELS

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.db import lock_one
 from core.exceptions import NotFound, ValidationFailed
@@ -61,7 +62,7 @@ def _roster_locked(roster_id: int) -> Roster:
     try:
         return lock_one(Roster.objects.all(), roster_id)
     except Roster.DoesNotExist as exc:
-        raise NotFound("值班表不存在") from exc
+        raise NotFound(_("值班表不存在")) from exc
 
 
 @transaction.atomic
@@ -81,33 +82,33 @@ def roster_create(
     require_manager(actor)
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["请填写名称"]
+        errors["name"] = [_("请填写名称")]
     if end_date < start_date:
-        errors["end_date"] = ["结束日期不能早于开始日期"]
+        errors["end_date"] = [_("结束日期不能早于开始日期")]
     elif (end_date - start_date).days + 1 > MAX_ROSTER_DAYS:
-        errors["end_date"] = [f"一个值班表最多 {MAX_ROSTER_DAYS} 天"]
+        errors["end_date"] = [_("一个值班表最多 %(days)s 天") % {"days": MAX_ROSTER_DAYS}]
     if not positions:
-        errors["positions"] = ["至少配置一个岗位"]
+        errors["positions"] = [_("至少配置一个岗位")]
     if not 0 <= min_rest_hours <= 48:
-        errors["min_rest_hours"] = ["最短间隔应在 0 到 48 小时之间"]
+        errors["min_rest_hours"] = [_("最短间隔应在 0 到 48 小时之间")]
     if not 1 <= max_consecutive_nights <= 14:
-        errors["max_consecutive_nights"] = ["最多连续夜班应在 1 到 14 之间"]
+        errors["max_consecutive_nights"] = [_("最多连续夜班应在 1 到 14 之间")]
     templates = {t.code: t for t in ShiftTemplate.objects.filter(active=True)}
     seen = set()
     for spec in positions:
         if spec.template not in templates:
-            errors.setdefault("positions", []).append(f"班次模板 {spec.template} 不存在或已停用")
+            errors.setdefault("positions", []).append(_("班次模板 %(template)s 不存在或已停用") % {"template": spec.template})
         if spec.position not in Position.values:
-            errors.setdefault("positions", []).append(f"岗位 {spec.position} 不存在")
+            errors.setdefault("positions", []).append(_("岗位 %(position)s 不存在") % {"position": spec.position})
         if not 1 <= spec.count <= 20:
-            errors.setdefault("positions", []).append("每个岗位人数应在 1 到 20 之间")
+            errors.setdefault("positions", []).append(_("每个岗位人数应在 1 到 20 之间"))
         if (spec.template, spec.position) in seen:
-            errors.setdefault("positions", []).append(f"{spec.template}/{spec.position} 重复")
+            errors.setdefault("positions", []).append(_("%(template)s/%(position)s 重复") % {"template": spec.template, "position": spec.position})
         seen.add((spec.template, spec.position))
     member_ids = sorted(set(member_ids))
     members = list(DutyMember.objects.filter(pk__in=member_ids, active=True))
     if len(members) != len(member_ids):
-        errors["member_ids"] = ["包含不存在或不在岗的值班人员"]
+        errors["member_ids"] = [_("包含不存在或不在岗的值班人员")]
     if errors:
         raise ValidationFailed(fields=errors)
 
@@ -284,7 +285,7 @@ def seat_violations(*, roster: Roster, changes: dict[int, int | None]) -> dict[i
     seats = {a.pk: a for a in Assignment.objects.filter(shift__roster=roster).select_related("shift")}
     unknown = [pk for pk in changes if pk not in seats]
     if unknown:
-        raise NotFound("排班席位不存在")
+        raise NotFound(_("排班席位不存在"))
     after = {pk: changes.get(pk, a.member_id) for pk, a in seats.items()}
     touched = {m for pk, m in changes.items() if m}
     if not touched:
@@ -292,7 +293,7 @@ def seat_violations(*, roster: Roster, changes: dict[int, int | None]) -> dict[i
     members = {m.pk: m for m in DutyMember.objects.filter(pk__in=touched).select_related("user").prefetch_related("unavailabilities")}
     missing = touched - set(members)
     if missing:
-        raise ValidationFailed(fields={"member": ["值班人员不存在"]})
+        raise ValidationFailed(fields={"member": [_("值班人员不存在")]})
     roster_member_ids = set(roster.members.values_list("pk", flat=True))
     shifts = [seats[pk].shift for pk in changes]
     busy = busy_elsewhere(
@@ -304,14 +305,17 @@ def seat_violations(*, roster: Roster, changes: dict[int, int | None]) -> dict[i
         if not member_id:
             continue
         if member_id not in roster_member_ids:
-            problems[pk] = "不是本值班表的值班人员"
+            problems[pk] = _("不是本值班表的值班人员")
             continue
         own = [duty_of(seats[o].shift) for o, m in after.items() if m == member_id and o != pk]
         timeline = Timeline([*own, *busy.get(member_id, [])])
         slot = slot_of(seats[pk])
         code = violation(person_of(members[member_id]), timeline, slot, rules)
         if code:
-            problems[pk] = f"{members[member_id].user.display_name}{rule_message(code, slot=slot, rules=rules)}"
+            problems[pk] = _("%(person)s%(problem)s") % {
+                "person": members[member_id].user.display_name,
+                "problem": rule_message(code, slot=slot, rules=rules, translated=True),
+            }
     return problems
 
 
@@ -320,7 +324,7 @@ def apply_seat_changes(*, actor, roster: Roster, changes: dict[int, int | None],
     diff, people told). Caller holds the roster lock and has checked the actor's right."""
     problems = seat_violations(roster=roster, changes=changes)
     if problems:
-        raise ValidationFailed("调整违反值班规则", fields={"changes": [f"#{pk}: {msg}" for pk, msg in sorted(problems.items())]})
+        raise ValidationFailed(_("调整违反值班规则"), fields={"changes": [f"#{pk}: {msg}" for pk, msg in sorted(problems.items())]})
     seats = list(Assignment.objects.filter(pk__in=list(changes)))
     for seat in seats:
         seat.member_id = changes[seat.pk]
@@ -340,7 +344,7 @@ def roster_seats_edit(*, actor, roster_id: int, changes: dict[int, int | None], 
     roster = _roster_locked(roster_id)
     ROSTER_TRANSITIONS.check(action="edit", user=actor, obj=roster)
     if not changes:
-        raise ValidationFailed(fields={"changes": ["没有要调整的席位"]})
+        raise ValidationFailed(fields={"changes": [_("没有要调整的席位")]})
     return apply_seat_changes(actor=actor, roster=roster, changes=changes, reason=reason, kind=RosterEvent.Kind.EDITED)
 
 

@@ -16,18 +16,21 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 # Order in which the seats of one shift are filled: the leader first, then the scarce positions.
 POSITION_ORDER = {"leader": 0, "security": 1, "onsite": 2, "engineer": 3}
 
-# Rule codes, in the order they are checked, with the Chinese wording used in reasons.
+# Rule codes, in the order they are checked, with the Chinese wording used in the reasons stored on
+# unfilled seats (kept Chinese) and, translated, in the errors of a manual edit or a swap.
 RULE_MESSAGES = {
-    "inactive": "不在岗",
-    "position": "不能担任该岗位",
-    "qualification": "缺少资质 {qualification}",
-    "unavailable": "请假、出差或培训",
-    "overlap": "同一时间已有班次",
-    "rest": "与相邻班次间隔不足 {rest_hours} 小时",
-    "nights": "连续夜班将超过 {max_nights} 个",
+    "inactive": gettext_noop("不在岗"),
+    "position": gettext_noop("不能担任该岗位"),
+    "qualification": gettext_noop("缺少资质 %(qualification)s"),
+    "unavailable": gettext_noop("请假、出差或培训"),
+    "overlap": gettext_noop("同一时间已有班次"),
+    "rest": gettext_noop("与相邻班次间隔不足 %(rest_hours)s 小时"),
+    "nights": gettext_noop("连续夜班将超过 %(max_nights)s 个"),
 }
 
 
@@ -157,12 +160,14 @@ def violation(person: Person, timeline: Timeline, slot: Slot, rules: Rules) -> s
     return None
 
 
-def rule_message(code: str, *, slot: Slot, rules: Rules) -> str:
-    return RULE_MESSAGES[code].format(
-        qualification=slot.qualification,
-        rest_hours=f"{rules.min_rest.total_seconds() / 3600:g}",
-        max_nights=rules.max_consecutive_nights,
-    )
+def rule_message(code: str, *, slot: Slot, rules: Rules, translated: bool = False) -> str:
+    """The rule's wording: Chinese as stored in a seat's reason, or `translated` for an error shown now."""
+    text = RULE_MESSAGES[code]
+    return (gettext(text) if translated else text) % {
+        "qualification": slot.qualification,
+        "rest_hours": f"{rules.min_rest.total_seconds() / 3600:g}",
+        "max_nights": rules.max_consecutive_nights,
+    }
 
 
 def unfilled_reason(counts: Counter[str], *, slot: Slot, rules: Rules, team_size: int) -> str:

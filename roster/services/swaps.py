@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import users_with_role
@@ -35,7 +36,7 @@ def _changes(swap: SwapRequest) -> dict[int, int]:
 def _check_rules(roster: Roster, swap: SwapRequest) -> None:
     problems = seat_violations(roster=roster, changes=_changes(swap))
     if problems:
-        raise ValidationFailed("换班后将违反值班规则", fields={"rules": sorted(problems.values())})
+        raise ValidationFailed(_("换班后将违反值班规则"), fields={"rules": sorted(problems.values())})
 
 
 def _describe(a: Assignment) -> str:
@@ -64,7 +65,7 @@ def _seat(pk: int) -> Assignment:
     try:
         return Assignment.objects.select_related("shift__roster", "shift__template", "member__user").get(pk=pk)
     except Assignment.DoesNotExist as exc:
-        raise NotFound("排班席位不存在") from exc
+        raise NotFound(_("排班席位不存在")) from exc
 
 
 def _lock(swap_id: int) -> tuple[Roster, SwapRequest]:
@@ -72,7 +73,7 @@ def _lock(swap_id: int) -> tuple[Roster, SwapRequest]:
     try:
         roster_id = SwapRequest.objects.values_list("assignment__shift__roster_id", flat=True).get(pk=swap_id)
     except SwapRequest.DoesNotExist as exc:
-        raise NotFound("换班申请不存在") from exc
+        raise NotFound(_("换班申请不存在")) from exc
     roster = lock_one(Roster.objects.all(), roster_id)
     swap = lock_one(SwapRequest.objects.select_related("requester__user", "counterpart__user"), swap_id)
     return roster, swap
@@ -88,26 +89,26 @@ def shift_swap_request(
     seat = _seat(assignment_id)
     roster = lock_one(Roster.objects.all(), seat.shift.roster_id)
     if seat.member is None or seat.member.user_id != actor.pk:
-        raise PermissionDenied("只能为本人的班次申请换班")
+        raise PermissionDenied(_("只能为本人的班次申请换班"))
     if roster.status != Roster.Status.PUBLISHED:
-        raise IllegalTransition("值班表尚未发布，请联系值班负责人直接调整")
+        raise IllegalTransition(_("值班表尚未发布，请联系值班负责人直接调整"))
     if seat.shift.start <= timezone.now():
-        raise ValidationFailed(fields={"assignment": ["班次已开始，不能再换班"]})
+        raise ValidationFailed(fields={"assignment": [_("班次已开始，不能再换班")]})
     try:
         counterpart = DutyMember.objects.select_related("user").get(pk=counterpart_id)
     except DutyMember.DoesNotExist as exc:
-        raise ValidationFailed(fields={"counterpart": ["值班人员不存在"]}) from exc
+        raise ValidationFailed(fields={"counterpart": [_("值班人员不存在")]}) from exc
     if counterpart.pk == seat.member_id:
-        raise ValidationFailed(fields={"counterpart": ["不能与自己换班"]})
+        raise ValidationFailed(fields={"counterpart": [_("不能与自己换班")]})
     other = None
     if counterpart_assignment_id is not None:
         other = _seat(counterpart_assignment_id)
         if other.shift.roster_id != roster.pk or other.member_id != counterpart.pk:
-            raise ValidationFailed(fields={"counterpart_assignment": ["该班次不是对方在本值班表中的班次"]})
+            raise ValidationFailed(fields={"counterpart_assignment": [_("该班次不是对方在本值班表中的班次")]})
         if other.shift.start <= timezone.now():
-            raise ValidationFailed(fields={"counterpart_assignment": ["对方班次已开始"]})
+            raise ValidationFailed(fields={"counterpart_assignment": [_("对方班次已开始")]})
     if SwapRequest.objects.filter(assignment=seat, status__in=OPEN).exists():
-        raise Conflict("该班次已有进行中的换班申请")
+        raise Conflict(_("该班次已有进行中的换班申请"))
     swap = SwapRequest(
         kind=SwapRequest.Kind.SWAP if other else SwapRequest.Kind.SUBSTITUTE,
         requester=seat.member,
@@ -163,7 +164,7 @@ def shift_swap_approve(*, actor, swap_id: int, note: str = "") -> SwapRequest:
     if seats.get(swap.assignment_id) != swap.requester_id or (
         swap.counterpart_assignment_id and seats.get(swap.counterpart_assignment_id) != swap.counterpart_id
     ):
-        raise Conflict("班次已被调整，申请已失效，请重新申请")
+        raise Conflict(_("班次已被调整，申请已失效，请重新申请"))
     _check_rules(roster, swap)
     _move(swap, "approve", actor=actor, note=note)
     apply_seat_changes(actor=actor, roster=roster, changes=_changes(swap), reason=f"换班申请 #{swap.pk}", kind=RosterEvent.Kind.SWAPPED)
@@ -207,5 +208,5 @@ def shift_swap_act(*, action: str, actor, swap_id: int, note: str = "") -> SwapR
     """Run the swap action named `action` (NotFound for an unknown name)."""
     service = SWAP_ACTIONS.get(action)
     if service is None:
-        raise NotFound("操作不存在")
+        raise NotFound(_("操作不存在"))
     return service(actor=actor, swap_id=swap_id, note=note)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import backups, drills, inspections, security
@@ -95,7 +96,7 @@ INSPECTION_ROUNDS = Register(
         Column(_("计划时间"), lambda r: _at(r.slot)),
         Column(_("巡检模板"), lambda r: r.schedule.template.name),
         Column(_("业务系统"), lambda r: r.schedule.business_system.name),
-        Column(_("重保期"), lambda r: "是" if r.heavy else ""),
+        Column(_("重保期"), lambda r: gettext("是") if r.heavy else ""),
         Column(_("状态"), lambda r: r.get_status_display()),
         Column(_("巡检人"), lambda r: r.done_by.display_name if r.done_by_id else ""),
         Column(_("完成时间"), lambda r: _at(r.done_at)),
@@ -135,7 +136,7 @@ SECURITY_ACTIVITIES = Register(
         Column(_("结束日期"), lambda a: _day(a.ended_on)),
         Column(_("实施人员"), lambda a: a.people),
         Column(_("负责人"), lambda a: a.lead.display_name),
-        Column(_("报告"), lambda a: "有" if a.report else ""),
+        Column(_("报告"), lambda a: gettext("有") if a.report else ""),
     ),
     rows_for=security.security_activity_list_for_user,
     month_field="created_at",
@@ -152,7 +153,7 @@ FINDINGS = Register(
         Column(_("CVE 编号"), lambda f: f.cve),
         Column(_("发现日期"), lambda f: _day(f.found_on)),
         Column(_("整改期限"), lambda f: _day(f.due_on)),
-        Column(_("状态"), lambda f: f.get_status_display() + ("（已接受风险）" if getattr(f, "accepted", False) else "")),
+        Column(_("状态"), lambda f: f.get_status_display() + (gettext("（已接受风险）") if getattr(f, "accepted", False) else "")),
         Column(_("整改人"), lambda f: f.fixed_by.display_name if f.fixed_by_id else ""),
         Column(_("验证人"), lambda f: f.verified_by.display_name if f.verified_by_id else ""),
         Column(_("安全自查"), lambda f: f.activity.title),

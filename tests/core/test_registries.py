@@ -22,13 +22,13 @@ def test_a_registry_keeps_owners_in_first_order_and_replaces_an_owners_entries()
 
 
 def test_the_apps_register_in_the_order_of_the_layers():
-    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine", "monitoring"]
+    assert DEMO_SEEDERS.owners() == ["accounts", "roster", "tickets", "changes", "routine", "monitoring", "reports"]
     assert NAVIGATION.owners() == ["core", "roster", "tickets", "changes", "routine", "monitoring", "reports"]
     assert HOME_PANELS.owners() == ["roster", "tickets", "changes", "reports"]
     assert HANDOVER_OPEN_ITEMS.owners() == ["tickets"]
     assert SHIFT_PANELS.owners() == ["routine"]
     assert TICKET_LINKS.owners() == ["reports"]
-    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False, False]
+    assert [s.history for s in demo_seeders()] == [False, False, False, True, False, False, False, True]
 
 
 class _Superuser:
@@ -48,9 +48,10 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
         "changes": ["change-list", "change-calendar", "change-inbox"],
         "roster": [
             "roster-on-duty", "roster-list", "roster-my-shifts", "roster-swaps", "roster-log", "roster-handover",
-            "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
+            "roster-periods", "roster-calendar", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
         ],
-        "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings"],
+        "reports": ["reports-dashboard", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation",
+                    "monitoring-utilisation", "monitoring-findings"],
         "admin": ["business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations",
                   "audit-log"],
     }
@@ -59,7 +60,9 @@ def test_the_menu_groups_the_registered_entries(monkeypatch):
     assert [item["url_name"] for item in nav_items_for(_Superuser())] == [
         "ticket-queue", "ticket-submit", "ticket-intake", "ticket-list", "change-list", "roster-on-duty", "roster-list",
         "change-calendar", "roster-my-shifts", "roster-swaps", "change-inbox", "roster-log", "roster-handover",
-        "roster-periods", "routine-inspections", "routine-backups", "routine-security", "routine-drills", "reports-dashboard", "exclusion-list",
-        "exclusion-inbox", "reports-monthly", "reports-packages", "monitoring-utilisation", "monitoring-findings",
+        "roster-periods", "roster-calendar", "routine-inspections", "routine-backups", "routine-security", "routine-drills",
+        "reports-dashboard", "exclusion-list",
+        "exclusion-inbox", "reports-monthly", "reports-packages", "reports-assessments", "reports-remediation", "monitoring-utilisation",
+        "monitoring-findings",
         "business-systems", "routine-inspection-setup", "service-catalogue", "sla-policies", "monitoring-integrations", "audit-log",
     ]

@@ -266,7 +266,9 @@ MATRIX += [
     Entry("api/v1/satisfaction-follow-ups/<int:pk>/close/", "POST", "/api/v1/satisfaction-follow-ups/{own_follow_up}/close/",
           expect(403, project_manager=200, requester=404, approver=404, other_requester=404), data={"note": "已回访"}),
     Entry("api/v1/calendar-days/", "GET", "/api/v1/calendar-days/?year=2026", API_ANY_SIGNED_IN),
-    Entry("api/v1/calendar-days/years/", "POST", "/api/v1/calendar-days/years/", expect(403, project_manager=400)),
+    Entry("api/v1/calendar-days/years/", "POST", "/api/v1/calendar-days/years/", expect(403, duty_leader=400, project_manager=400)),
+    Entry("api/v1/calendar-days/import/", "POST", "/api/v1/calendar-days/import/", expect(403, duty_leader=400, project_manager=400)),
+    Entry("api/v1/calendar-days/history/", "GET", "/api/v1/calendar-days/history/?year=2026", API_ANY_SIGNED_IN),
     # --- changes API ----------------------------------------------------------------------------
     Entry("api/v1/changes/", "GET", "/api/v1/changes/", API_ANY_SIGNED_IN),
     Entry("api/v1/changes/", "POST", "/api/v1/changes/", expect(201, anonymous=403, approver=403, auditor=403),
@@ -411,6 +413,9 @@ MATRIX += [
           note="a refused action is shown as a message on the change page; the test asserts nothing was written",
           writers=("engineer",)),
     # --- roster pages and iCal feeds ------------------------------------------------------------
+    Entry("roster/calendar/", "GET", "/roster/calendar/?year=2026", PAGE_ANY_SIGNED_IN),
+    Entry("roster/calendar/", "POST", "/roster/calendar/", expect(403, anonymous=302, duty_leader=200, project_manager=200)),
+    Entry("roster/calendar/template.csv", "GET", "/roster/calendar/template.csv", PAGE_ANY_SIGNED_IN),
     Entry("roster/periods/", "GET", "/roster/periods/", PAGE_ANY_SIGNED_IN),
     Entry("roster/periods/<int:pk>/", "GET", "/roster/periods/{period}/", expect(403, anonymous=302, duty_leader=200, project_manager=200)),
     Entry("roster/rosters/", "GET", "/roster/rosters/", PROVIDER_PAGE),

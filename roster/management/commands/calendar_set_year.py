@@ -1,6 +1,7 @@
 """Enter a newly announced year of the working-day calendar (holidays and make-up workdays).
 
     manage.py calendar_set_year 2027 --file 2027.csv      # see roster/services/calendar_file.py
+    manage.py calendar_set_year 2027 --notice notice.txt  # the State Council's notice as text
     manage.py calendar_set_year 2026 --from-package       # years the `holidays` package knows officially
 """
 
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import ValidationFailed
 from roster.services.calendar import calendar_year_import_from_package, calendar_year_set
-from roster.services.calendar_file import calendar_file_parse
+from roster.services.calendar_notice import calendar_import_parse
 
 
 class Command(BaseCommand):
@@ -20,19 +21,23 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--file", type=Path, help="lines of date,kind,name (kind: holiday/休 or makeup/班)")
+        source.add_argument("--notice", type=Path, help="the State Council's notice (国务院办公厅关于…节假日安排的通知) as text")
         source.add_argument("--from-package", action="store_true", help="use the holidays package's official data")
 
-    def handle(self, *args, year: int, file: Path | None = None, from_package: bool = False, **options):
+    def handle(self, *args, year: int, file: Path | None = None, notice: Path | None = None, from_package: bool = False,
+               **options):
         try:
             if from_package:
                 written = calendar_year_import_from_package(year=year)
             else:
+                path = notice or file
                 try:
-                    text = file.read_text(encoding="utf-8")
+                    text = path.read_text(encoding="utf-8")
                 except OSError as exc:
-                    raise CommandError(f"cannot read {file}: {exc}") from exc
-                holidays, makeup = calendar_file_parse(text=text, year=year)
-                written = calendar_year_set(year=year, holidays=holidays, makeup_workdays=makeup, source="file")
+                    raise CommandError(f"cannot read {path}: {exc}") from exc
+                plan = calendar_import_parse(text=text, fmt="notice" if notice else "csv", year=year)
+                written = calendar_year_set(year=year, holidays=plan.holidays, makeup_workdays=plan.makeup_workdays,
+                                            source="notice" if notice else "file")
         except ValidationFailed as exc:
             details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.fields.items())
             raise CommandError(f"{exc.message} {details}") from exc
