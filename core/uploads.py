@@ -148,16 +148,16 @@ def upload_check(upload, *, allowed: set[str] | None = None, max_bytes: int | No
         size = upload.tell()
     upload.seek(0)
     if size == 0:
-        raise UploadRejected("文件为空", fields={"file": ["文件为空"]})
+        raise UploadRejected(_("文件为空"), fields={"file": [_("文件为空")]})
     if size > limit:
-        message = f"文件过大：上限 {limit // (1024 * 1024)} MB"
+        message = _("文件过大：上限 %(mb)s MB") % {"mb": limit // (1024 * 1024)}
         raise UploadRejected(message, fields={"file": [message]})
     if extension not in permitted:
-        message = f"不允许的文件类型“.{extension}”，允许：{', '.join(sorted(permitted))}"
+        message = _("不允许的文件类型“.%(ext)s”，允许：%(allowed)s") % {"ext": extension, "allowed": ", ".join(sorted(permitted))}
         raise UploadRejected(message, fields={"file": [message]})
     head = _head(upload)
     if not _matches(extension, upload, head):
-        message = f"文件内容与扩展名“.{extension}”不符"
+        message = _("文件内容与扩展名“.%(ext)s”不符") % {"ext": extension}
         raise UploadRejected(message, fields={"file": [message]})
     upload.seek(0)
     return CheckedUpload(name=name, extension=extension, content_type=ALLOWED[extension][0], size=size, file=upload)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from .audit.filters import AuditLogPageFilter
@@ -76,7 +77,7 @@ def login_attempt_reset(request, pk: int):
             raise DjangoPermissionDenied from exc
         page_domain_error(exc, request=request)
     else:
-        messages.success(request, "已解除登录锁定")
+        messages.success(request, gettext("已解除登录锁定"))
     return redirect("login-attempts")
 
 
@@ -88,9 +89,9 @@ def lockout_response(request, credentials=None, *args, **kwargs):
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
     message = (
-        f"登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试，或联系项目经理解锁。"
+        gettext("登录失败次数过多，账号已临时锁定，请 %(minutes)s 分钟后再试，或联系项目经理解锁。") % {"minutes": minutes}
         if minutes
-        else "登录失败次数过多，账号已锁定，请联系项目经理解锁。"
+        else gettext("登录失败次数过多，账号已锁定，请联系项目经理解锁。")
     )
     path = getattr(request, "path", "")
     if path.startswith("/api/") or "application/json" in request.META.get("HTTP_ACCEPT", ""):

@@ -122,6 +122,13 @@ class GenerateInput(serializers.Serializer):
     quarter = serializers.CharField(required=False, allow_blank=True, max_length=20)
     contract = serializers.IntegerField(required=False)
 
+    def validate(self, attrs):
+        # The period's field is required by its kind, checked with the body (before the contract is read).
+        needed = {PeriodKind.MONTH: "month", PeriodKind.QUARTER: "quarter"}.get(attrs.get("kind", PeriodKind.MONTH))
+        if needed and not (attrs.get(needed) or "").strip():
+            raise serializers.ValidationError({needed: [serializers.Field.default_error_messages["required"]]})
+        return attrs
+
 
 class _GenerationListApi(SelectorRowsMixin, GenericAPIView):
     """GET a page of the generations (monthly reports or acceptance packages) the user may read, newest

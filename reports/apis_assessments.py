@@ -55,7 +55,11 @@ class AssessmentOutput(serializers.ModelSerializer):
     contract = serializers.IntegerField(source="contract_id")
     contract_code = serializers.CharField(source="contract.code")
     package = serializers.IntegerField(source="package_id", allow_null=True)
-    month = serializers.DateField(source="package.month", format="%Y-%m", default=None, allow_null=True)
+    month = serializers.DateField(source="package.month", format="%Y-%m", default=None, allow_null=True,
+                                  help_text="查验材料包期间的第一天所在月份")
+    period = serializers.CharField(source="package.period_code", default=None, allow_null=True,
+                                   help_text="查验材料包的期间：YYYY-MM、YYYY-Qn 或服务年度")
+    package_kind = serializers.CharField(source="package.kind", default=None, allow_null=True)
     received_by = _Person()
     assessed_by = _Person(allow_null=True)
     open_items = serializers.IntegerField(read_only=True, default=None)
@@ -64,7 +68,8 @@ class AssessmentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "contract", "contract_code", "kind", "round", "package", "month", "state", "received_on",
+        fields = ["id", "contract", "contract_code", "kind", "round", "package", "package_kind", "month", "period", "state",
+                  "received_on",
                   "received_by", "received_at", "verdict", "comments", "assessed_by", "assessed_at", "open_items",
                   "item_count", "opinion_sha256", "opinion_url"]
 

@@ -45,6 +45,10 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e6 else f"{value:.3g}"
 
 
+TITLE_BASELINE = 16  # the title's baseline (13 px text)
+LABEL_ROOM = 14  # a data label's height (11 px text) and its gap above its point
+
+
 def _open(width: int, height: int, title: str) -> list[str]:
     t = escape(title)
     return [
@@ -52,7 +56,7 @@ def _open(width: int, height: int, title: str) -> list[str]:
         f'role="img" aria-label="{t}" font-family="{FONT}" font-size="11">',
         f"<title>{t}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{width / 2:.1f}" y="16" text-anchor="middle" font-size="13" fill="{TEXT}">{t}</text>',
+        f'<text x="{width / 2:.1f}" y="{TITLE_BASELINE}" text-anchor="middle" font-size="13" fill="{TEXT}">{t}</text>',
     ]
 
 
@@ -118,8 +122,9 @@ def percent_line_chart(
     the target. The axis runs from the lowest value (rounded down to `step`, 10 % unless told: 0.001
     for availability, whose target is 99.99 %) to 100 %; values are printed with `decimals`, over every
     point, or (`label_points="missed"`, for many points whose labels would run into each other) only
-    over the points below the target."""
-    left, right, top, bottom = 52, 12, 36, 36
+    over the points below the target. Each label sits above its point: the plot starts low enough under
+    the title (LABEL_ROOM) for a label at 100 % to clear it."""
+    left, right, top, bottom = 52, 12, 28 + LABEL_ROOM, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     present = [v for v in values if v is not None]
     floor = min([*present, target if target is not None else 1.0, 1.0])
@@ -144,6 +149,7 @@ def percent_line_chart(
     n = max(len(values), 1)
     slot = plot_w / n
     points: list[tuple[float, float]] = []
+    last_label: tuple[int, float, bool] | None = None
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = left + slot * (i + 0.5)
         parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle" fill="{TEXT}">{escape(str(label))}</text>')
@@ -157,7 +163,12 @@ def percent_line_chart(
         points.append((x, y))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"><title>{escape(str(label))}: {value * 100:.2f}%</title></circle>')
         if label_points == "all" or (target is not None and value < target):
-            parts.append(f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.{decimals}f}%</text>')
+            # A label beside another at about the same height goes under its point, not over the other.
+            below = label_points != "all" and last_label is not None and last_label[0] == i - 1 and abs(last_label[1] - y) < 14 \
+                and not last_label[2] and y + 14 < top + plot_h
+            label_y = y + 14 if below else y - 6
+            parts.append(f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="{TEXT}">{value * 100:.{decimals}f}%</text>')
+            last_label = (i, y, below)
     if len(points) > 1:
         parts.append(_polyline(points))
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{TEXT}" stroke-width="0.8"/>')

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from tickets.models.reference import Contract
 
-from .models import AcceptancePackage, Assessment, MonthlyReport, TaskState
+from .models import AcceptancePackage, Assessment, MonthlyReport, PeriodKind, TaskState
 from .selectors.periods import Period, month_of
 from .services.assessments import assessment_assess, assessment_receive, remediation_item_answer
 from .services.monthly import monthly_report_generate, monthly_report_issue, monthly_report_request
@@ -36,12 +36,13 @@ def _finished(model, pk: int, run) -> object:
 
 
 def _issued_package(*, pm: User, contract: Contract, period: Period) -> AcceptancePackage | None:
-    package = (AcceptancePackage.objects.filter(contract=contract, month=period.first_day, task_state=TaskState.DONE,
+    package = (AcceptancePackage.objects.filter(contract=contract, kind=PeriodKind.MONTH, month=period.first_day, task_state=TaskState.DONE,
                                                 report__status=MonthlyReport.Status.ISSUED)
                .select_related("report", "contract").order_by("-version").first())
     if package is not None:
         return package
-    report = MonthlyReport.objects.filter(contract=contract, month=period.first_day, status=MonthlyReport.Status.ISSUED).first()
+    report = MonthlyReport.objects.filter(contract=contract, kind=PeriodKind.MONTH, month=period.first_day,
+                                          status=MonthlyReport.Status.ISSUED).first()
     if report is None:
         with transaction.atomic():
             report = monthly_report_request(actor=pm, contract=contract, period=period)

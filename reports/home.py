@@ -24,11 +24,14 @@ def year_to_date(now: dt.datetime, scope: Scope | None = None) -> Period:
 
 
 def report_statuses(*, user, now: dt.datetime) -> list[dict]:
-    """Last month's report per contract the user reads: the dashboard and the home page."""
+    """Last month's report per contract the user reads whose service period covers that month (a
+    contract that ended before it, or a renewal that starts after it, owes no report for it): the
+    dashboard and the home page, which name each contract (a renewal has its predecessor's purchaser)."""
     period = month_of(now).previous()
+    contracts = contract_list_for_reports(user=user).filter(start_date__lte=period.last_day, end_date__gte=period.first_day)
     return [
         {"contract": contract, "current": report_status_for(contract=contract, period=period, now=now)}
-        for contract in contract_list_for_reports(user=user)[:5]
+        for contract in contracts[:5]
     ]
 
 

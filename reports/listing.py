@@ -34,8 +34,14 @@ from typing import Literal, NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
+# A list of at most this many rows is a real table (proportional text, wrapping cells, a coloured
+# mark where a clock breached): about 20 ms a row in WeasyPrint, half a second at most. Longer lists
+# are listings (about 2 ms a row), so that a pathological month keeps within its 20 s.
+TABLE_MAX_ROWS = 30
 ROWS_PER_CHUNK = 10  # fewer elements to style and lay out: 10 rows a chunk took ~8 % less time than 5
-LINES_PER_CHUNK = 12  # a "keep" chunk moves whole to the next page, so it stays short (one long row may exceed it)
+# A "keep" chunk moves whole to the next page, leaving its height blank at the bottom of the last: short
+# (one long row may exceed it). 12 left up to a fifth of a landscape page blank where titles wrap.
+LINES_PER_CHUNK = 8
 CELL_EM = 0.5  # a half-width cell of the monospace font, in em
 
 
@@ -65,6 +71,7 @@ class Column:
     width: int  # in half-width cells
     align: Literal["left", "right"] = "left"
     css: str = ""  # a class for the whole column (laid out in a cell of its own, see the module docstring)
+    wraps: bool = False  # in a table (format_table): free text that wraps; the other columns keep to one line
 
 
 @dataclass(frozen=True)
@@ -325,3 +332,51 @@ def format_listing(
         lines=total_lines,
         width=sum(widths) + gap * (len(widths) - 1),
     )
+
+
+@dataclass(frozen=True)
+class Table:
+    """A short list as an HTML table (`table.rows` in _print.css): the same columns and values as its
+    listing would have, the columns' widths in proportion to their cells."""
+
+    html: SafeString
+    rows: int
+    table: bool = True
+
+    def __bool__(self) -> bool:
+        return self.rows > 0
+
+
+def _cell_html(value: Cell) -> str:
+    """A cell's lines (a list) joined by line breaks; fragments with a class in a span; escaped."""
+    lines = value if isinstance(value, list) else [value]
+    out = []
+    for line in lines:
+        fragments = _as_line(line)
+        out.append("".join(f'<span class="{escape(f.css)}">{escape(f.text)}</span>' if f.css else escape(f.text)
+                           for f in fragments))
+    return "<br>".join(out)
+
+
+def format_table(columns: Sequence[Column], rows: Iterable[Sequence[Cell]]) -> Table:
+    """`rows` as a table with a heading row (repeated on every page). The table sets its own widths
+    (few rows, so measuring them costs little): a column of numbers, times or codes keeps to one line,
+    the free text (`Column.wraps`) wraps in what is left."""
+    def css(column: Column) -> str:
+        classes = ("num" if column.align == "right" else "", "" if column.wraps else "nowrap")
+        joined = " ".join(c for c in classes if c)
+        return f' class="{joined}"' if joined else ""
+
+    def th(column: Column) -> str:
+        """Long headings wrap (Chinese anywhere), so that they never widen a column; a short one (级别) would
+        wrap a character a line, and keeps to its line."""
+        classes = " ".join(c for c in ("num" if column.align == "right" else "", "nowrap" if len(column.header) <= 4 else "") if c)
+        return f'<th class="{classes}">{escape(column.header)}</th>' if classes else f"<th>{escape(column.header)}</th>"
+
+    head = "".join(map(th, columns))
+    body = []
+    for values in rows:
+        cells = "".join(f"<td{css(c)}>{_cell_html(v)}</td>" for c, v in zip(columns, values, strict=True))
+        body.append(f"<tr>{cells}</tr>")
+    html = f'<table class="rows"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return Table(html=mark_safe(html), rows=len(body))  # noqa: S308 (escaped in _cell_html)

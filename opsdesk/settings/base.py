@@ -279,6 +279,9 @@ SPECTACULAR_SETTINGS = {
         "BackupRunResultEnum": "routine.models.BackupRun.Result", "IntegrationKindEnum": "monitoring.models.Integration.Kind",
         "UtilisationDirectionEnum": "monitoring.models.Direction", "ResourceDirectionEnum": "tickets.models.ticket.Direction",
         "ConsentStateEnum": "core.models.ConsentState", "OptimisationFindingStateEnum": "monitoring.models.OptimisationFinding.State",
+        "ReportPeriodKindEnum": "reports.models.PeriodKind", "AssessmentKindEnum": "reports.models.Assessment.Kind",
+        "AssessmentStateEnum": "reports.models.Assessment.State", "RemediationItemStateEnum": "reports.models.RemediationItem.State",
+        "AssessmentEventKindEnum": "reports.models.AssessmentEvent.Kind",
     },
 }
 

@@ -22,6 +22,7 @@ from ..models import (
     Assessment,
     AssessmentEvent,
     MonthlyReport,
+    PeriodKind,
     RemediationAnswer,
     RemediationAttachment,
     RemediationItem,
@@ -230,7 +231,9 @@ def package_pipeline(*, user, now: dt.datetime, months: int = PIPELINE_MONTHS, c
         periods.append(periods[-1].previous())
     firsts = [p.first_day for p in periods]
     ids = [c.pk for c in contracts]
-    reports = MonthlyReport.objects.filter(contract_id__in=ids, month__in=firsts, task_state=TaskState.DONE).order_by("-version")
+    reports = MonthlyReport.objects.filter(
+        contract_id__in=ids, kind=PeriodKind.MONTH, month__in=firsts, task_state=TaskState.DONE
+    ).order_by("-version")
     newest, issued = {}, {}
     for report in reports:
         newest.setdefault((report.contract_id, report.month), report)
@@ -238,7 +241,8 @@ def package_pipeline(*, user, now: dt.datetime, months: int = PIPELINE_MONTHS, c
             issued.setdefault((report.contract_id, report.month), report)
     packages = {}
     for package in AcceptancePackage.objects.filter(
-        contract_id__in=ids, month__in=firsts, task_state=TaskState.DONE, report__status=MonthlyReport.Status.ISSUED
+        contract_id__in=ids, kind=PeriodKind.MONTH, month__in=firsts, task_state=TaskState.DONE,
+        report__status=MonthlyReport.Status.ISSUED,
     ).order_by("-version"):
         packages.setdefault((package.contract_id, package.month), package)
     assessments = {}
@@ -276,3 +280,14 @@ def remediation_open_for_user(*, user, now: dt.datetime, limit: int = 10, owner_
     rows = list(qs.order_by("deadline", "pk")[:limit]) if counts["open"] else []
     return {"items": [{"item": item, "overdue": remediation_item_overdue(item, today=today)} for item in rows], "today": today,
             **counts}
+
+
+def remediation_items_open_for_contract(*, contract_id: int) -> QuerySet[RemediationItem]:
+    """The remediation items of a contract's assessments not yet closed by the purchaser (open or answered),
+    oldest deadline first, for the quarterly and service-year reports (reports.selectors.summary). No
+    access rule: the caller is the report generation, which reads the contract it was asked for. No query
+    until evaluated."""
+    return remediation_items_open(
+        RemediationItem.objects.filter(assessment__contract_id=contract_id)
+        .select_related("assessment__package", "owner").order_by("deadline", "pk")
+    )

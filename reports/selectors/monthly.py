@@ -22,6 +22,7 @@ from tickets.selectors import reporting as tickets_reporting
 from tickets.selectors.exclusions import exclusion_filter, exclusion_queryset
 
 from ..charts import Chart, bar_chart, percent_line_chart
+from ..templatetags.reports_format import outage_minutes
 from . import sources
 from .kpis import KPI_LABELS, KpiResult, Scope, kpi_definitions, kpis_compute
 from .periods import Period, tz
@@ -163,7 +164,7 @@ def _resources(contract: Contract, period: Period, scope: Scope, now: dt.datetim
             "increase": inc,
             "decrease": dec,
             "net": inc + dec,
-            "contracted": " + ".join(f"{i.quantity} {i.unit}" for i in catalogue) or "—",
+            "contracted": " + ".join(i.quantity_text for i in catalogue) or "—",
         })
     return {"rows": rows, "totals": total_rows, "count": len(rows)}
 
@@ -223,7 +224,7 @@ def _recommendations(kpis: KpiResult, period: Period, scope: Scope, systems: dic
         if entry["downtime_minutes"]:
             name = systems.get(entry["business_system"])
             out.append(
-                f"业务系统“{name}”本月非计划停机 {entry['downtime_minutes']:.0f} 分钟，建议复核其高可用部署与监控告警策略。"
+                f"业务系统“{name}”本月非计划停机 {outage_minutes(entry['downtime_minutes'])}，建议复核其高可用部署与监控告警策略。"
             )
     resource_labels = tickets_reporting.ticket_choice_labels()["resource"]
     for r in tickets_reporting.resource_increases_repeated(period=period, scope=scope):

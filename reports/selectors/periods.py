@@ -133,7 +133,8 @@ MAX_RANGE_DAYS = 400
 
 def parse_period(*, month: str | None = None, quarter: str | None = None, year: str | None = None,
                  contract=None, first: str | None = None, last: str | None = None) -> Period:
-    """Exactly one of month=YYYY-MM, quarter=YYYY-Qn, year=YYYY, a contract (its service year: its start
+    """验收 2.1, 2.2 (monthly, quarterly and final acceptance), 验收 1(3) (the service year): Exactly one of
+    month=YYYY-MM, quarter=YYYY-Qn, year=YYYY, a contract (its service year: its start
     to its end date inclusive; the caller has read it through its access rule) or from=…&to=… (inclusive
     days, YYYY-MM-DD, at most MAX_RANGE_DAYS). Bad input raises ValidationFailed naming the field."""
     given = {k: v for k, v in {"month": month, "quarter": quarter, "year": year, "contract": contract}.items() if v}

@@ -157,8 +157,19 @@ def heavy_protection_outcomes(*, period: Period, scope: Scope, now: dt.datetime)
 
 
 def open_remediation_items(*, contract: Contract, period: Period, now: dt.datetime) -> list[dict[str, Any]]:
-    """The hook for the purchaser's remediation items (整改事项, issue 18 item 3) still open at `now`:
-    the section 整改事项 of the quarterly and yearly reports lists what this returns. The remediation
-    records belong to the assessment of a package (AcceptancePackage), which this branch does not hold;
-    until they exist, no item is recorded and the section says so."""
-    return []
+    """The purchaser's remediation items (整改事项, issue 18 item 3) of the contract still open at `now`
+    (open, or answered and waiting for the purchaser), whatever period they were raised for, through
+    reports.selectors.assessments: what, raised on which package, the provider's owner, the deadline,
+    the state and whether it is overdue. One query."""
+    from .assessments import remediation_item_overdue, remediation_items_open_for_contract
+
+    today = now.astimezone(tz()).date()
+    rows = []
+    for item in remediation_items_open_for_contract(contract_id=contract.pk):
+        package = item.assessment.package
+        rows.append({
+            "what": item.title, "package": str(package) if package else "", "owner": item.owner.display_name,
+            "deadline": item.deadline, "state": item.get_state_display(), "overdue": remediation_item_overdue(item, today=today),
+            "returns": item.returns,
+        })
+    return rows

@@ -42,6 +42,7 @@ from ..models import (
     AcceptancePackage,
     Assessment,
     AssessmentEvent,
+    PeriodKind,
     RemediationAnswer,
     RemediationAttachment,
     RemediationItem,
@@ -80,7 +81,7 @@ def _managers():
 def _subject(assessment: Assessment) -> str:
     if assessment.kind == Assessment.Kind.FINAL:
         return _("%(c)s 终验（第 %(r)s 轮）") % {"c": assessment.contract.code, "r": assessment.round}
-    return _("%(c)s %(m)s 查验材料") % {"c": assessment.contract.code, "m": f"{assessment.package.month:%Y-%m}"}
+    return _("%(c)s %(m)s 查验材料") % {"c": assessment.contract.code, "m": assessment.package.period_code}
 
 
 def _check_received_on(received_on: dt.date | None, *, earliest: dt.date, today: dt.date) -> dt.date:
@@ -136,8 +137,9 @@ def assessment_final_receive(
     now = now or timezone.now()
     _refuse_unless_purchaser(actor, contract)
     lock_one(Contract.objects.all(), contract.pk)  # serialises the rounds
-    if package is not None and (package.contract_id != contract.pk or not package_is_issued(package)):
-        raise ValidationFailed(fields={"package": [_("请选择本合同已签发的查验材料包")]})
+    if package is not None and (package.contract_id != contract.pk or package.kind != PeriodKind.YEAR
+                                or not package_is_issued(package)):
+        raise ValidationFailed(fields={"package": [_("请选择本合同已签发的服务年度验收材料包")]})
     finals = Assessment.objects.filter(contract=contract, kind=Assessment.Kind.FINAL).order_by("-round")
     last = finals.first()
     if last is not None and last.state == Assessment.State.RECEIVED:
@@ -204,7 +206,7 @@ def assessment_assess(
     *, actor: User, assessment: Assessment, verdict: str, comments: str = "", items: Sequence[dict] = (),
     now: dt.datetime | None = None,
 ) -> Assessment:
-    """The purchaser's assessment of what it received: the verdict, comments (required unless 合格) and the
+    """验收 2.1, 2.2 (the purchaser assesses; the final acceptance's opinion): The purchaser's assessment of what it received: the verdict, comments (required unless 合格) and the
     remediation items. Once: an assessment is a record, a re-acceptance is a new round."""
     now = now or timezone.now()
     assessment = lock_one(Assessment.objects.select_related("contract", "package"), assessment.pk)
@@ -351,7 +353,7 @@ def remediation_item_close(*, actor: User, item: RemediationItem, note: str = ""
 def remediation_item_return(
     *, actor: User, item: RemediationItem, reason: str, deadline: dt.date | None = None, now: dt.datetime | None = None
 ) -> RemediationItem:
-    """The purchaser does not accept the answer: the item reopens (with a new deadline when given), and
+    """验收 2.5 (remediation until accepted): The purchaser does not accept the answer: the item reopens (with a new deadline when given), and
     the provider answers again."""
     return _decide(actor=actor, item=item, action="return", note=reason, deadline=deadline, now=now)
 
@@ -394,7 +396,7 @@ def _decide(*, actor, item: RemediationItem, action: str, note: str, deadline: d
 
 
 def remediation_remind(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Daily (idempotent: dedupe keys per item and day): open items within DUE_SOON_DAYS of their deadline
+    """验收 2.5 (remediation within its deadline): Daily (idempotent: dedupe keys per item and day): open items within DUE_SOON_DAYS of their deadline
     remind the owner and the project managers; on the deadline and every day after it, the purchaser's
     approvers too (both sides). A bounded batch, the most urgent first."""
     now = now or timezone.now()
@@ -427,7 +429,7 @@ def remediation_remind(*, now: dt.datetime | None = None, limit: int = 500) -> i
 
 
 def final_opinion_render(*, assessment_id: int, now: dt.datetime | None = None) -> Assessment | None:
-    """Render the final acceptance's written opinion (书面验收意见, PDF) once the purchaser has assessed it, and
+    """验收 2.2: Render the final acceptance's written opinion (书面验收意见, PDF) once the purchaser has assessed it, and
     keep it with its SHA-256. Idempotent: nothing when the row is gone, not final, not assessed or already
     rendered."""
     from ..pdf import render_pdf

@@ -1,36 +1,39 @@
-"""The long lists of the monthly report PDF (every P1/P2 and breached incident, resource adjustment,
-open ticket, downtime record and low rating) as monospace listings (reports.listing): the columns of
-each list and how its values read. The selectors hand over plain values; the PDF is Chinese only.
+"""The lists of the monthly report PDF (every P1/P2 and breached incident, resource adjustment, open
+ticket, downtime record and low rating): the columns of each list and how its values read. A list of
+a few rows (reports.listing.TABLE_MAX_ROWS) is a table; a longer one a monospace listing
+(reports.listing), 8 pt like the smallest text of the report. The selectors hand over plain values;
+the PDF is Chinese only.
 
-Breached clocks are marked by the word 超时 in the text rather than in red: a coloured fragment is one
-more box for WeasyPrint (about 2 ms), and a pathological month breaches thousands of clocks.
+Breached clocks are marked by the word 超时; in a listing as text rather than in red: a coloured
+fragment is one more box for WeasyPrint (about 2 ms), and a pathological month breaches thousands of
+clocks. In a table (few rows) the mark is red as well.
 """
 
 import datetime as dt
-import math
 
 from django import template
 from django.template.defaultfilters import floatformat
 
 from tickets.selectors.reporting import ticket_choice_labels
 
-from ..listing import Column, Listing, format_listing, text_width
+from ..listing import TABLE_MAX_ROWS, Column, Listing, Span, Table, format_listing, format_table, text_width
 from ..selectors.periods import tz
 
 register = template.Library()
 
 NONE = "―"  # U+2015: exactly two cells in the monospace font (an em dash is 0.89 em and would shift the columns)
-# Cells across an A4 page at 7 pt (landscape 267 mm, portrait 176 mm, at 3.5 pt a cell), less the indent
-# and the borders. The free text (a title, a comment, a system name) comes last and takes what is left:
-# its line needs no padding after it, and WeasyPrint draws padding glyph by glyph.
-LANDSCAPE_CELLS = 212
-PORTRAIT_CELLS = 140
+# Cells across an A4 page at 8 pt, 4 pt a cell: landscape 273 mm between its 12 mm margins, portrait
+# 176 mm, each less the body's 6 pt margins (WeasyPrint's default 8 px), the indent and the borders
+# (761.9 pt → 188 cells; 486.9 pt → 120). The free text (a title, a comment, a system name) comes last and
+# takes what is left: its line needs no padding after it, and WeasyPrint draws padding glyph by glyph.
+LANDSCAPE_CELLS = 188
+PORTRAIT_CELLS = 120
 
 
 def _last(*columns: Column, header: str, cells: int = LANDSCAPE_CELLS, gap: int = 2) -> tuple[Column, ...]:
     """`columns`, then a last column `header` as wide as the rest of a line of `cells`."""
     used = sum(c.width for c in columns) + gap * len(columns)
-    return (*columns, Column(header, cells - used))
+    return (*columns, Column(header, cells - used, wraps=True))
 
 
 def _labels(choices) -> dict[str, str]:
@@ -61,16 +64,27 @@ def duration(minutes: float | None) -> str:
 BREACHED = "超时"
 
 
-def clock_text(clock: dict | None, mark_at: int = 0) -> str:
+def clock_text(clock: dict | None, mark_at: int = 0, *, table: bool = False) -> str | tuple:
     """7分/15分; 1小时5分/30分 超时; 进行中/4小时 (a running clock has no elapsed time until it stops).
-    The 超时 mark starts at cell `mark_at` when the figures are shorter, so that marks line up."""
+    In a listing the 超时 mark starts at cell `mark_at` when the figures are shorter, so that marks line
+    up; in a table it follows the figures, in red."""
     if clock is None:
         return NONE
     used = "进行中" if clock["elapsed_minutes"] is None else duration(clock["elapsed_minutes"])
     text = f"{used}/{duration(clock['target_minutes'])}"
     if clock["state"] != "breached":
         return text
+    if table:
+        return (f"{text} ", Span(BREACHED, "fail"))
     return text + " " * max(1, mark_at - text_width(text)) + BREACHED
+
+
+def _list(columns, rows: list, cells) -> Listing | Table:
+    """A table for a few rows (reports.listing.TABLE_MAX_ROWS), else a listing; `cells(row, table)`
+    gives a row's cells."""
+    if len(rows) <= TABLE_MAX_ROWS:
+        return format_table(columns, (cells(r, True) for r in rows))
+    return format_listing(columns, (cells(r, False) for r in rows))
 
 
 # One column per SLA clock (tickets' clock names, in their order: response, resolve, restore), so that
@@ -81,7 +95,7 @@ CLOCK_COLUMNS = tuple(zip(
     strict=True,
 ))
 INCIDENT_COLUMNS = _last(
-    Column("编号", 16), Column("级别", 4), Column("业务系统", 22),
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 18, wraps=True),
     Column("报告", 11), Column("响应", 11), Column("定位", 11), Column("解决", 11),
     *(column for _name, column in CLOCK_COLUMNS),
     header="标题",
@@ -89,18 +103,16 @@ INCIDENT_COLUMNS = _last(
 
 
 @register.filter
-def incident_listing(rows: list[dict]) -> Listing:
+def incident_listing(rows: list[dict]) -> Listing | Table:
     marks = [(name, column.width - text_width(BREACHED)) for name, column in CLOCK_COLUMNS]
 
-    def clocks(row: dict) -> list[str]:
-        by_name = {c["name"]: c for c in row["clocks"]}
-        return [clock_text(by_name.get(name), mark_at) for name, mark_at in marks]
+    def cells(r: dict, table: bool) -> tuple:
+        by_name = {c["name"]: c for c in r["clocks"]}
+        return (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"]), when(r["acknowledged_at"]),
+                when(r["located_at"]), when(r["resolved_at"]),
+                *(clock_text(by_name.get(name), mark_at, table=table) for name, mark_at in marks), r["title"])
 
-    return format_listing(INCIDENT_COLUMNS, (
-        (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"]), when(r["acknowledged_at"]),
-         when(r["located_at"]), when(r["resolved_at"]), *clocks(r), r["title"])
-        for r in rows
-    ))
+    return _list(INCIDENT_COLUMNS, rows, cells)
 
 
 RESOURCE_COLUMNS = _last(
@@ -117,42 +129,44 @@ def amount(value) -> str:
 
 
 @register.filter
-def resource_listing(rows: list[dict]) -> Listing:
+def resource_listing(rows: list[dict]) -> Listing | Table:
     labels = ticket_choice_labels()
     resources, directions = _labels(labels["resource"].items()), _labels(labels["direction"].items())
-    return format_listing(RESOURCE_COLUMNS, (
-        (r["number"], resources.get(r["resource"], r["resource"]), directions.get(r["direction"], r["direction"]),
-         amount(r["amount_before"]), amount(r["amount_after"]), when(r["reported_at"]), when(r["resolved_at"]),
-         duration(r["elapsed_minutes"]), ON_TIME[r["state"]], r["business_system__name"])
-        for r in rows
-    ))
+
+    def cells(r: dict, table: bool) -> tuple:
+        on_time = Span(ON_TIME["breached"], "fail") if table and r["state"] == "breached" else ON_TIME[r["state"]]
+        return (r["number"], resources.get(r["resource"], r["resource"]), directions.get(r["direction"], r["direction"]),
+                amount(r["amount_before"]), amount(r["amount_after"]), when(r["reported_at"]), when(r["resolved_at"]),
+                duration(r["elapsed_minutes"]), on_time, r["business_system__name"])
+
+    return _list(RESOURCE_COLUMNS, rows, cells)
 
 
 OPEN_COLUMNS = _last(
-    Column("编号", 16), Column("级别", 4), Column("业务系统", 24), Column("报告时间", 16), Column("状态", 10),
+    Column("编号", 16), Column("级别", 4), Column("业务系统", 24, wraps=True), Column("报告时间", 16), Column("状态", 10),
     Column("处理人", 12),
     header="标题",
 )
 
 
 @register.filter
-def open_ticket_listing(rows: list[dict]) -> Listing:
+def open_ticket_listing(rows: list[dict]) -> Listing | Table:
     statuses = _labels(ticket_choice_labels()["status"].items())
-    return format_listing(OPEN_COLUMNS, (
-        (r["number"], r["severity"], r["business_system__name"], when(r["reported_at"], year=True),
-         statuses.get(r["status"], r["status"]), r["assignee__real_name"] or r["assignee__username"] or NONE, r["title"])
-        for r in rows
-    ))
+    return _list(OPEN_COLUMNS, rows, lambda r, _table: (
+        r["number"], r["severity"], r["business_system__name"], when(r["reported_at"], year=True),
+        statuses.get(r["status"], r["status"]), r["assignee__real_name"] or r["assignee__username"] or NONE, r["title"]))
 
 
 DOWNTIME_COLUMNS = _last(
-    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("性质", 24),
+    Column("关联工单", 16), Column("开始", 16), Column("结束", 16), Column("时长", 14, "right"), Column("性质", 30, wraps=True),
     header="业务系统",
 )
 
 
+@register.filter(name="downtime_nature")
 def _downtime_nature(row: dict) -> str:
-    """计划内维护 only for minutes inside an approved, completed change's window (8.2.8)."""
+    """计划内维护 only for minutes inside an approved, completed change's window (8.2.8); a claim reads
+    with the purchaser's answer. The monthly report's listing and the downtime report alike."""
     if not row["planned_minutes"]:
         if not row["claimed_planned"]:
             return "非计划停机"
@@ -163,18 +177,18 @@ def _downtime_nature(row: dict) -> str:
         if state == "requested":
             return f"非计划停机（{claimed}申报待确认）"
         return f"非计划停机（{claimed}申报未获确认）"
-    if row["unplanned_minutes"] >= 1 / 60:
-        return f"计划内 {math.floor(row['planned_minutes'])} 分，超出 {math.ceil(row['unplanned_minutes'])} 分"
+    if row["unplanned_minutes"]:  # whole minutes as shown (tickets.selectors.reporting.outage_minutes_shown)
+        return f"计划内 {duration(row['planned_minutes'])}，超出 {duration(row['unplanned_minutes'])}"
     return "计划内维护"
 
 
 @register.filter
-def downtime_listing(rows: list[dict]) -> Listing:
-    return format_listing(DOWNTIME_COLUMNS, (
-        (r["ticket__number"] or NONE, when(r["start"], year=True), when(r["end"], year=True) if r["end"] else "尚未恢复",
-         _downtime_nature(r), r["business_system__name"])
-        for r in rows
-    ))
+def downtime_listing(rows: list[dict]) -> Listing | Table:
+    """The records' length is the whole record's (a record crossing the month's start or end included),
+    in whole minutes as the downtime report shows it (tickets.selectors.reporting.outage_minutes_shown)."""
+    return _list(DOWNTIME_COLUMNS, rows, lambda r, _table: (
+        r["ticket__number"] or NONE, when(r["start"], year=True), when(r["end"], year=True) if r["end"] else "尚未恢复",
+        duration(r["minutes"]), _downtime_nature(r), r["business_system__name"]))
 
 
 RATING_COLUMNS = _last(Column("工单", 16), Column("评分", 4, "right"), Column("评价时间", 16), header="评价",
@@ -182,7 +196,6 @@ RATING_COLUMNS = _last(Column("工单", 16), Column("评分", 4, "right"), Colum
 
 
 @register.filter
-def low_rating_listing(rows: list[dict]) -> Listing:
-    return format_listing(RATING_COLUMNS, (
-        (r["ticket__number"], str(r["score"]), when(r["rated_at"], year=True), r["comment"] or NONE) for r in rows
-    ))
+def low_rating_listing(rows: list[dict]) -> Listing | Table:
+    return _list(RATING_COLUMNS, rows, lambda r, _table: (
+        r["ticket__number"], str(r["score"]), when(r["rated_at"], year=True), r["comment"] or NONE))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from ..models import Assignment, CalendarDay, DutyMember, Roster, Shift
 from .rules import Duty, Load, Person, Rules, Slot
@@ -27,13 +27,16 @@ def roster_rules(roster: Roster) -> Rules:
 def holiday_weights(first: dt.date, last: dt.date) -> dict[dt.date, int]:
     """Weight of each statutory holiday day in [first, last]: 除夕 and the first day of Spring
     Festival weigh most (settings.ROSTER_HOLIDAY_WEIGHTS), other days off of the official arrangement
-    less, ordinary weekends nothing."""
+    less, ordinary weekends nothing. Which days are off comes from the calendar (the State Council's
+    arrangement as entered); which of them are 除夕 and 初一 from the lunar calendar, not from the days'
+    names, which follow the notice ("春节" for the whole break)."""
     weights = settings.ROSTER_HOLIDAY_WEIGHTS
     days = CalendarDay.objects.filter(date__gte=first, date__lte=last, kind=CalendarDay.Kind.HOLIDAY).values_list("date", "name")
     firsts = _spring_festival_first_days(first.year, last.year)
+    eves = {day - dt.timedelta(days=1) for day in firsts}
     out: dict[dt.date, int] = {}
     for day, name in days:
-        if "除夕" in name:
+        if day in eves or "除夕" in name:
             out[day] = weights["eve"]
         elif day in firsts:
             out[day] = weights["spring_festival_first"]
@@ -43,12 +46,14 @@ def holiday_weights(first: dt.date, last: dt.date) -> dict[dt.date, int]:
 
 
 def _spring_festival_first_days(first_year: int, last_year: int) -> set[dt.date]:
-    found = (
-        CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year, kind=CalendarDay.Kind.HOLIDAY, name="春节")
-        .values("date__year")
-        .annotate(first=Min("date"))
-    )
-    return {row["first"] for row in found}
+    """初一 of each year (the lunar new year), from the `holidays` package's lunisolar calendar."""
+    import holidays
+
+    found = holidays.country_holidays("CN", years=range(first_year, last_year + 1), language="zh_CN").get_named("春节", lookup="exact")
+    firsts: dict[int, dt.date] = {}
+    for day in found:
+        firsts[day.year] = min(day, firsts.get(day.year, day))
+    return set(firsts.values())
 
 
 def shift_holiday_weight(start: dt.datetime, end: dt.datetime, weights: dict[dt.date, int]) -> int:

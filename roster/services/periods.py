@@ -7,6 +7,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.exceptions import ValidationFailed
 from core.limits import NOTE_MAX_LENGTH, text_lengths_check
@@ -20,13 +21,13 @@ _WINDOW = re.compile(r"^(\d{2})-(\d{2})\.\.(\d{2})-(\d{2})$")
 def _validate(*, name: str, kind: str, start: dt.date, end: dt.date, level: int) -> None:
     errors: dict[str, list[str]] = {}
     if not name or not name.strip():
-        errors["name"] = ["请填写名称"]
+        errors["name"] = [gettext("请填写名称")]
     if kind not in HeavyProtectionPeriod.Kind.values:
-        errors["kind"] = ["类型无效"]
+        errors["kind"] = [gettext("类型无效")]
     if end < start:
-        errors["end"] = ["结束日期不能早于开始日期"]
+        errors["end"] = [gettext("结束日期不能早于开始日期")]
     if level not in (1, 2, 3):
-        errors["level"] = ["级别应为 1、2 或 3"]
+        errors["level"] = [gettext("级别应为 1、2 或 3")]
     if errors:
         raise ValidationFailed(fields=errors)
 
@@ -48,7 +49,7 @@ def period_update(*, actor, period: HeavyProtectionPeriod, **values) -> HeavyPro
     allowed = {"name", "kind", "start", "end", "level", "notes"}
     unknown = set(values) - allowed
     if unknown:
-        raise ValidationFailed(fields={k: ["不能修改"] for k in unknown})
+        raise ValidationFailed(fields={k: [gettext("不能修改")] for k in unknown})
     for key, value in values.items():
         setattr(period, key, value)
     _validate(name=period.name, kind=period.kind, start=period.start, end=period.end, level=period.level)
@@ -60,7 +61,7 @@ def period_update(*, actor, period: HeavyProtectionPeriod, **values) -> HeavyPro
 def period_delete(*, actor, period: HeavyProtectionPeriod) -> None:
     require_manager(actor)
     if period.rosters.exists():
-        raise ValidationFailed("已有值班表引用该重保时期，不能删除", fields={"period": ["已有值班表引用"]})
+        raise ValidationFailed(gettext("已有值班表引用该重保时期，不能删除"), fields={"period": [gettext("已有值班表引用")]})
     period.delete()
 
 
@@ -90,11 +91,11 @@ def period_propose(*, year: int, lead_days: int | None = None, trail_days: int |
     trail = settings.ROSTER_PROPOSE_TRAIL_DAYS if trail_days is None else trail_days
     errors: dict[str, list[str]] = {}
     if not 1900 <= year <= 2200:
-        errors["year"] = ["年份无效"]
+        errors["year"] = [gettext("年份无效")]
     if not 0 <= lead <= 30:
-        errors["lead_days"] = ["提前天数应在 0 到 30 之间"]
+        errors["lead_days"] = [gettext("提前天数应在 0 到 30 之间")]
     if not 0 <= trail <= 30:
-        errors["trail_days"] = ["延后天数应在 0 到 30 之间"]
+        errors["trail_days"] = [gettext("延后天数应在 0 到 30 之间")]
     if errors:
         raise ValidationFailed(fields=errors)
     # A neighbouring year's days matter when a run crosses the new year.
@@ -103,9 +104,9 @@ def period_propose(*, year: int, lead_days: int | None = None, trail_days: int |
     if not any(d.year == year for d in days):
         # code calendar_missing: the periods page links its message to the calendar page (节假日日历).
         raise ValidationFailed(
-            f"{year} 年没有节假日日历数据，请先在“节假日日历”（/roster/calendar/?year={year}）录入国务院办公厅公布的 {year} 年放假安排",
+            gettext("%(year)s 年没有节假日日历数据，请先在“节假日日历”（/roster/calendar/?year=%(year)s）录入国务院办公厅公布的 %(year)s 年放假安排") % {"year": year},
             code="calendar_missing",
-            fields={"year": [f"{year} 年没有节假日日历数据"]},
+            fields={"year": [gettext("%(year)s 年没有节假日日历数据") % {"year": year}]},
         )
     levels = settings.ROSTER_PROPOSED_LEVELS
     out: list[dict] = []

@@ -6,7 +6,7 @@ availability) are re-checked by the services themselves under the roster lock, b
 the whole roster, not on the row.
 """
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.transitions import Transition, TransitionTable
 
@@ -16,7 +16,7 @@ from .access import is_manager
 R = Roster.Status
 S = SwapRequest.Status
 SWAP_OPEN = frozenset({S.REQUESTED, S.ACCEPTED})
-MANAGER_ONLY = "只有值班负责人或项目经理可以执行此操作"
+MANAGER_ONLY = gettext_lazy("只有值班负责人或项目经理可以执行此操作")
 
 
 def _manager(user, obj) -> bool:
@@ -36,11 +36,11 @@ ROSTER_TRANSITIONS = TransitionTable(
     [
         Transition(
             "generate", frozenset({R.DRAFT}), None, _manager, gettext_lazy("自动排班"),
-            denied=MANAGER_ONLY, wrong_state="已发布的值班表不能重新自动排班，请手工调整或换班",
+            denied=MANAGER_ONLY, wrong_state=gettext_lazy("已发布的值班表不能重新自动排班，请手工调整或换班"),
         ),
         Transition(
             "publish", frozenset({R.DRAFT}), R.PUBLISHED, _manager, gettext_lazy("发布"),
-            denied=MANAGER_ONLY, wrong_state="值班表已发布；后续调整会自动生成新版本",
+            denied=MANAGER_ONLY, wrong_state=gettext_lazy("值班表已发布；后续调整会自动生成新版本"),
         ),
         Transition("edit", frozenset({R.DRAFT, R.PUBLISHED}), None, _manager, gettext_lazy("手工调整"), denied=MANAGER_ONLY),
         Transition("feed", frozenset({R.DRAFT, R.PUBLISHED}), None, _manager, gettext_lazy("订阅链接"), denied=MANAGER_ONLY),
@@ -52,14 +52,14 @@ ROSTER_TRANSITIONS = TransitionTable(
 # the requester may withdraw while it is open.
 SWAP_TRANSITIONS = TransitionTable(
     [
-        Transition("accept", frozenset({S.REQUESTED}), S.ACCEPTED, _counterpart, gettext_lazy("接受"), denied="只有被请求的人可以接受"),
-        Transition("decline", frozenset({S.REQUESTED}), S.DECLINED, _counterpart, gettext_lazy("拒绝"), denied="只有被请求的人可以拒绝"),
+        Transition("accept", frozenset({S.REQUESTED}), S.ACCEPTED, _counterpart, gettext_lazy("接受"), denied=gettext_lazy("只有被请求的人可以接受")),
+        Transition("decline", frozenset({S.REQUESTED}), S.DECLINED, _counterpart, gettext_lazy("拒绝"), denied=gettext_lazy("只有被请求的人可以拒绝")),
         Transition("approve", frozenset({S.ACCEPTED}), S.APPROVED, _manager, gettext_lazy("批准"), denied=MANAGER_ONLY),
         Transition("reject", SWAP_OPEN, S.REJECTED, _manager, gettext_lazy("驳回"), denied=MANAGER_ONLY),
-        Transition("cancel", SWAP_OPEN, S.CANCELLED, _requester, gettext_lazy("撤回"), denied="只有申请人可以撤回"),
+        Transition("cancel", SWAP_OPEN, S.CANCELLED, _requester, gettext_lazy("撤回"), denied=gettext_lazy("只有申请人可以撤回")),
     ],
     state_label=lambda status: str(S(status).label),
-    state_refusal=lambda status, action: f"申请当前为“{status}”，不能{action}",
+    state_refusal=lambda status, action: gettext("申请当前为“%(status)s”，不能%(action)s") % {"status": status, "action": action},
 )
 
 

@@ -20,7 +20,7 @@ def _labels(entries):
         ((Role.DUTY_LEADER, Role.ENGINEER), ["工作队列", "交接班", "当前值班"]),
         ((Role.PROJECT_MANAGER,), ["指标看板", "运维月报"]),
         ((Role.REQUESTER,), ["提交工单", "工单"]),
-        ((Role.APPROVER,), ["待我审批", "工单"]),
+        ((Role.APPROVER,), ["待我审批", "工单", "验收评定"]),
         ((Role.AUDITOR,), ["工单", "审计日志"]),
     ],
 )

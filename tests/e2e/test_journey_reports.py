@@ -72,3 +72,48 @@ def test_monthly_report_issue_and_package(e2e):
     listed = {entry["path"] for entry in package.manifest}
     assert listed < set(names), names  # every listed file, plus the manifest of their hashes
     assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".xlsx") for n in names)
+
+
+def test_quarterly_report_and_service_year_summary(e2e):
+    """Issue 18 items 2 and 4: the project manager generates last quarter's report and the current
+    contract's service-year summary from the same page, issues the quarter's, builds its package; the
+    dashboard shows the service year to date beside the month."""
+    page = e2e.login("pm")
+    page.goto(e2e.url("/reports/monthly/"))
+    quarter = page.locator("main #g-quarter").input_value()
+    assert len(quarter) == 7 and quarter[4:6] == "-Q"
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成季度报告").click(timeout=SLOW)
+    expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=SLOW)
+    expect(page.locator("h1")).to_contain_text(f"{quarter} 季度运维报告 v1")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="签发归档").click()
+    expect(page.locator("main")).to_contain_text("已签发的版本不可修改")
+    e2e.shot(page, "quarterly-issued")
+    with page.expect_download() as info:
+        page.locator("main").get_by_role("link", name="下载 PDF").click()
+    assert info.value.suggested_filename.startswith(f"季度运维报告-{quarter}-v1")
+
+    page.goto(e2e.url("/reports/monthly/"))
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成年度运维服务总结").click(timeout=SLOW)
+    expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=SLOW)
+    expect(page.locator("h1")).to_contain_text("年度运维服务总结 v1")
+    year = MonthlyReport.objects.get(kind="year")
+    assert (year.month, year.last_day) == (year.contract.start_date, year.contract.end_date)
+    page.goto(e2e.url("/reports/monthly/"))
+    expect(page.locator("main table")).to_contain_text("季度运维报告")
+    expect(page.locator("main table")).to_contain_text("年度运维服务总结")
+    e2e.shot(page, "reports-list")
+
+    page.goto(e2e.url("/reports/packages/"))
+    with page.expect_navigation(timeout=SLOW):
+        page.locator("main").get_by_role("button", name="生成季度材料包").click(timeout=SLOW)
+    expect(page.locator("main").get_by_role("link", name="下载 ZIP")).to_be_visible(timeout=SLOW)
+    expect(page.locator("main table")).to_contain_text(f"01-季度运维报告-{quarter}-v1.pdf")
+    e2e.shot(page, "quarterly-package")
+
+    page.goto(e2e.url("/reports/"))
+    expect(page.locator("main table.kpi-table thead")).to_contain_text("服务年度至今")
+    expect(page.locator("main")).to_contain_text("服务年度 ")
+    e2e.shot(page, "dashboard")

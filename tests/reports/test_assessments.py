@@ -254,3 +254,17 @@ def test_history_rows_are_append_only(assessed):
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+def test_a_final_acceptance_judges_the_service_years_package_only(package, users, purchaser, api):
+    first = Contract.objects.filter(purchaser=purchaser).order_by("start_date").first()
+    body = {"kind": "final", "contract": first.pk, "package": package.pk}  # a month package of another contract
+    response = api(users["approver"]).post("/api/v1/reports/assessments/", body, format="json")
+    assert response.status_code == 400 and "package" in response.json()["fields"]
+    assert Assessment.objects.count() == 0
+    assert api(users["project_manager"]).post("/api/v1/reports/assessments/", {"kind": "final", "contract": first.pk},
+                                              format="json").status_code == 403
+    assert api(users["other_approver"]).post("/api/v1/reports/assessments/", {"kind": "final", "contract": first.pk},
+                                             format="json").status_code == 404
+    created = api(users["approver"]).post("/api/v1/reports/assessments/", {"kind": "final", "contract": first.pk}, format="json")
+    assert created.status_code == 201 and created.json()["kind"] == "final" and created.json()["round"] == 1

@@ -127,3 +127,44 @@ def test_report_periods_are_checked(users, contract, django_capture_on_commit_ca
         with pytest.raises(Conflict):
             monthly_report_request(actor=pm, contract=contract, period=parse_period(quarter="2026-Q4"), now=now)
     assert (first.kind, first.version, month.kind, month.version) == ("quarter", 1, "month", 1)
+
+
+def test_the_quarter_reads_a_bounded_number_of_queries(october, protected, contract, django_assert_num_queries):
+    from reports.selectors.summary import period_report_data
+
+    # The quarter's KPIs and its three months' (kpis_compute, by_month), the systems, the ticket summary, the
+    # service year and its major incidents (+ labels), the exclusions, the routine work of each month, the
+    # heavy-protection period's KPIs and duty records, the changes. More months or heavy-protection periods
+    # add queries; more tickets do not (a month's percentile and maintenance-window reads run once it has
+    # stopped clocks or an outage, whatever their number).
+    with django_assert_num_queries(112):  # with the open remediation items (one query)
+        period_report_data(contract=contract, period=parse_period(quarter="2026-Q4"), now=AFTER_Q4)
+
+
+def test_open_remediation_items_are_listed_in_the_quarterly_report(october, users, contract, django_capture_on_commit_callbacks):
+    """The remediation items the purchaser raised on an earlier package (issue 18 item 3) and has not closed
+    appear in section 九 with their owner, deadline and state (reports.selectors.assessments)."""
+    from django.utils import timezone
+
+    from reports.services.assessments import assessment_assess, assessment_receive
+    from reports.services.monthly import monthly_report_generate
+    from reports.services.packages import acceptance_package_build
+
+    pm, approver = users["project_manager"], users["approver"]
+    month = monthly_report_request(actor=pm, contract=contract, period=parse_period(month="2026-10"))
+    monthly_report_generate(report_id=month.pk)
+    monthly_report_issue(actor=pm, report_id=month.pk)
+    package = acceptance_package_build(package_id=acceptance_package_request(
+        actor=pm, contract=contract, period=parse_period(month="2026-10")).pk)
+    assessment = assessment_receive(actor=approver, package=package)
+    deadline = timezone.localdate() + dt.timedelta(days=7)
+    assessment_assess(actor=approver, assessment=assessment, verdict="remediate", comments="台账不全",
+                      items=[{"title": "补充十月巡检签字记录", "owner": users["engineer"].pk, "deadline": deadline}])
+
+    report = _generate(pm, contract, parse_period(quarter="2026-Q4"), timezone.now(), django_capture_on_commit_callbacks)
+    assert report.task_state == "done", report.error
+    data = report.file.read()
+    _keep("quarterly-remediation.pdf", data)
+    text = _text(data)
+    assert "补充十月巡检签字记录" in text and deadline.isoformat() in text and "2026-10 阶段查验材料 v1" in text
+    assert "无未关闭的整改事项" not in text

@@ -13,13 +13,13 @@ from roster.services.rules import Rules, Slot, rule_message
 def test_calendar_file_errors_in_english():
     with translation.override("en"), pytest.raises(ValidationFailed) as exc:
         calendar_file_parse(text="2027-01-01,holiday,元旦\n2026-13-01,holiday", year=2026)
-    assert [str(m) for m in exc.value.fields["file"]] == [
-        "Line 1: 2027-01-01 is not in 2026",
-        "Line 2: the date “2026-13-01” must be YYYY-MM-DD",
+    assert [str(m) for m in exc.value.fields["text"]] == [
+        "Line 1: 2027-01-01 does not belong to 2026",
+        'Line 2: the date "2026-13-01" must be YYYY-MM-DD',
     ]
     with pytest.raises(ValidationFailed) as exc:
         calendar_file_parse(text="2027-01-01,holiday,元旦", year=2026)
-    assert exc.value.fields["file"] == ["第 1 行：2027-01-01 不属于 2026 年"]
+    assert exc.value.fields["text"] == ["第 1 行：2027-01-01 不属于 2026 年"]
 
 
 def test_rule_message_translated_only_when_asked():

@@ -54,6 +54,15 @@ class ServiceItem(models.Model):
     def __str__(self) -> str:
         return f"{self.seq}. {self.sub_category} — {self.item}"
 
+    @property
+    def quantity_text(self) -> str:
+        """The contracted quantity with its unit: the catalogue prices per "1CPU", "1GB", "1套", so 4235
+        of "1CPU" read "4235 CPU" (not "4235 1CPU", which reads as 42351)."""
+        unit = self.unit.strip()
+        if len(unit) > 1 and unit[0] == "1" and not unit[1].isdigit():
+            unit = unit[1:]
+        return f"{self.quantity} {unit}"
+
 
 class BusinessSystem(models.Model):
     """A business system (业务系统) of a purchaser running on the cloud."""

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import Avg, Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ..models import (
@@ -37,6 +37,7 @@ from .sla import (
     clock_responded_q,
     clock_stopped_by_cancel_q,
     clock_within_q,
+    sla_clock_figures,
     sla_policies_for,
 )
 
@@ -117,9 +118,12 @@ def missed_clocks(*, period: PeriodLike, scope: ScopeLike, now: dt.datetime, bou
 
 def clock_figure_aggregates(*, period: PeriodLike, scope: ScopeLike, now: dt.datetime, bounds) -> dict[str, dict[str, Any]]:
     """Per clock figure: `count` (clocks that count at `now`), `stopped` (really stopped, not by a
-    cancellation), `within` (counted and met), and for DURATION_FIGURE_KEYS the `mean`, `max` and `p90`
-    minutes of the stopped clocks (nearest rank). One query, and one more per duration figure with a
-    stopped clock (the p90 row)."""
+    cancellation), `within` (counted and met), and for DURATION_FIGURE_KEYS the `mean` and `p90`
+    minutes of the stopped clocks (nearest rank) and the `max`: the longest of the stopped clocks and of
+    those still running, a running one with its elapsed time so far (`max_running` True, `max_ticket_id`
+    its ticket): a P1 down for 1 day 19 h and counting is the longest restore of the month, not the
+    14 minutes of the one restored (issue 19). One query, one more per duration figure with a stopped
+    clock (the p90 row), and one more when a duration figure has a running clock."""
     counted, within, stopped = clock_counted_q(now), clock_within_q(), clock_responded_q()
     aggregates: dict[str, Any] = {}
     for key in CLOCK_FIGURE_KEYS:
@@ -129,8 +133,11 @@ def clock_figure_aggregates(*, period: PeriodLike, scope: ScopeLike, now: dt.dat
         aggregates[f"{key}__within"] = Count("pk", filter=base & counted & within)
         aggregates[f"{key}__mean"] = Avg("elapsed_minutes", filter=base & stopped)
         aggregates[f"{key}__max"] = Max("elapsed_minutes", filter=base & stopped)
+        if key in DURATION_FIGURE_KEYS:
+            aggregates[f"{key}__running"] = Count("pk", filter=base & Q(stopped_at__isnull=True))
     clocks = counted_clocks(period=period, scope=scope, bounds=bounds)
     row = clocks.aggregate(**aggregates)
+    longest = _longest_running(clocks, [k for k in DURATION_FIGURE_KEYS if row[f"{k}__running"]], now)
     figures: dict[str, dict[str, Any]] = {}
     for key in CLOCK_FIGURE_KEYS:
         mean, maximum, stopped_count = row[f"{key}__mean"], row[f"{key}__max"], row[f"{key}__stopped"]
@@ -140,9 +147,30 @@ def clock_figure_aggregates(*, period: PeriodLike, scope: ScopeLike, now: dt.dat
             "within": row[f"{key}__within"],
             "mean": float(mean) if mean is not None else None,
             "max": float(maximum) if maximum is not None else None,
+            "max_running": False,
+            "max_ticket_id": None,
             "p90": _p90(clocks, key, stopped_count) if key in DURATION_FIGURE_KEYS else None,
         }
+        running = longest.get(key)
+        if running is not None and (maximum is None or running[0] > maximum):
+            figures[key].update(max=float(running[0]), max_running=True, max_ticket_id=running[1])
     return figures
+
+
+def _longest_running(clocks: QuerySet[SlaClock], keys: list[str], now: dt.datetime) -> dict[str, tuple[int, int]]:
+    """Per figure of `keys`, the running (not stopped) clock that has run longest at `now`: (its elapsed
+    minutes so far, by the clocks' one rule and rounding, tickets.selectors.sla.sla_clock_figures; its
+    ticket id). One query (none without keys): a month has few running clocks of these figures."""
+    if not keys:
+        return {}
+    figure = Case(*(When(clock_figure_q(key), then=Value(key)) for key in keys), default=Value(""),
+                  output_field=CharField())
+    found: dict[str, tuple[int, int]] = {}
+    for clock in clocks.filter(stopped_at__isnull=True).annotate(figure=figure).exclude(figure="").order_by("pk"):
+        elapsed = sla_clock_figures(clock, now=now)["elapsed_minutes"]
+        if elapsed is not None and (clock.figure not in found or elapsed > found[clock.figure][0]):
+            found[clock.figure] = (elapsed, clock.ticket_id)
+    return found
 
 
 def _p90(clocks: QuerySet[SlaClock], key: str, stopped_count: int) -> float | None:

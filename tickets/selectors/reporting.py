@@ -38,7 +38,17 @@ from ..models import (
 )
 from .downtime import downtime_planned_parts
 from .exclusions import downtime_claims, kpi_ticket_q
-from .sla import clock_counted_q, clock_figure_q, clock_missed_q, clock_state_case, clock_within_q, sla_target_minutes
+from .sla import (
+    clock_counted_q,
+    clock_figure_q,
+    clock_missed_q,
+    clock_state_case,
+    clock_within_q,
+    duration_minutes_shown,
+    sla_clock_figures,
+    sla_target_minutes,
+)
+from .tickets import public_event_q
 
 
 class PeriodLike(Protocol):
@@ -275,6 +285,17 @@ def _planned_rows(records: list[DowntimeRecord], now: dt.datetime) -> list[tuple
     return rows
 
 
+def outage_minutes_shown(*, total: float, planned: float) -> dict[str, int]:
+    """An outage's minutes as documents show them (`minutes`, `planned_minutes`, `unplanned_minutes`),
+    from its exact `total` and `planned` minutes, by the one rounding rule of durations
+    (tickets.selectors.sla.minutes_shown: a started minute counts whole, as the clocks' minutes): the
+    unplanned part, which counts against the provider, is rounded up; the planned part is what is left
+    of the total shown, so that the parts add up to it."""
+    shown_total = duration_minutes_shown(total)
+    unplanned = duration_minutes_shown(max(0.0, total - planned))
+    return {"minutes": shown_total, "planned_minutes": shown_total - unplanned, "unplanned_minutes": unplanned}
+
+
 def downtime_records_in(*, period: PeriodLike, organization_id: int | None, now: dt.datetime) -> list[dict[str, Any]]:
     """Downtime records (宕机记录) overlapping the period, each with its planned-maintenance minutes from
     the one rule (8.2.8) and the planned claim it carries with the purchaser's answer (`claim`). One
@@ -290,8 +311,7 @@ def downtime_records_in(*, period: PeriodLike, organization_id: int | None, now:
             "ticket__number": r.ticket.number if r.ticket else None,
             "start": r.start,
             "end": r.end,
-            "planned_minutes": planned,
-            "unplanned_minutes": max(0.0, total - planned),
+            **outage_minutes_shown(total=total, planned=planned),
             "claimed_planned": r.claimed_planned,
             # The claim's exclusion (issue 15 item 3): (kind, state), or None without a claim.
             "claim": claims.get(r.pk),
@@ -444,21 +464,29 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
     state at `now`, the restore target (the ticket's restore clock, else the SLA policy a P1 fault gets),
     the purchaser's contract and the narrative staff wrote. Caller has checked that the user may read
     the ticket. Five queries (six without a restore clock), one or two more for the planned-maintenance
-    part of its outages (8.2.8, from the rule the changes app registers)."""
+    part of its outages (8.2.8, from the rule the changes app registers), one more when an outage carries
+    a planned claim (its answer)."""
     ticket = (
         Ticket.objects.select_related("business_system", "organization", "requester", "assignee", "recorded_by")
         .prefetch_related(
             Prefetch("clocks", queryset=SlaClock.objects.order_by("pk")),
-            Prefetch("events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "pk")),
+            # A customer document: the purchaser's view of the timeline, without the provider's internal
+            # notices (【SLA 预警】) or internal comments' events (issue 19 item 9).
+            Prefetch("events", queryset=TicketEvent.objects.filter(public_event_q()).select_related("actor").order_by("at", "pk")),
             Prefetch("downtimes", queryset=DowntimeRecord.objects.select_related("business_system").order_by("start", "pk")),
         )
         .get(pk=ticket_id)
     )
     downtimes = list(ticket.downtimes.all())
+    claims = _claim_states([d.pk for d in downtimes if d.claimed_planned])
     rows = [
-        {"record": d, "minutes": total, "planned_minutes": planned, "unplanned_minutes": max(0.0, total - planned), "changes": changes}
+        {"record": d, "changes": changes, **outage_minutes_shown(total=total, planned=planned),
+         # A planned / force-majeure claim and the purchaser's answer (issue 15 item 3), as in the monthly report.
+         "claimed_planned": d.claimed_planned, "claim": claims.get(d.pk)}
         for d, total, planned, changes in _planned_rows(downtimes, now)
     ]
+    # The outage as shown: the sum of the records' unplanned minutes as each is shown, so that the
+    # heading and the rows agree, and agree with the restore clock's minutes for the same interval.
     outage = sum(r["unplanned_minutes"] for r in rows)
     ongoing = any(d.end is None for d in downtimes)
     clocks = []
@@ -469,7 +497,9 @@ def downtime_report_data(*, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
             state = "breached"
         else:
             state = "running"
-        clocks.append({"clock": c, "state": state})
+        # A running clock reads its time so far, by the clocks' one rule and rounding (the outage beside it
+        # reads the same minutes); a stopped one its recorded minutes.
+        clocks.append({"clock": c, "state": state, "elapsed_minutes": sla_clock_figures(c, now=now)["elapsed_minutes"]})
     restore = next((c["clock"].target_minutes for c in clocks if c["clock"].name == ClockName.RESTORE), None)
     if restore is None:  # no restore clock (e.g. a P1 security incident): the target a new P1 fault gets
         restore = sla_target_minutes(kind=TicketKind.FAULT, clock=ClockName.RESTORE, severity=Severity.P1)

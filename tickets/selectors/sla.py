@@ -25,6 +25,18 @@ def sla_elapsed_seconds(exact_minutes: float) -> int:
     return max(0, math.floor(exact_minutes * 60 + 1e-6))
 
 
+def minutes_shown(elapsed_seconds: int) -> int:
+    """Whole minutes shown for a duration of `elapsed_seconds`: a started minute counts whole (13 min 24 s
+    reads 14 分钟). The one rounding rule for every duration shown to people: a clock's elapsed minutes
+    and an outage's length (the downtime report prints both for the same interval; issue 19 item 9)."""
+    return math.ceil(elapsed_seconds / 60)
+
+
+def duration_minutes_shown(exact_minutes: float) -> int:
+    """`minutes_shown` of a duration in exact (fractional) minutes, counted to the second first."""
+    return minutes_shown(sla_elapsed_seconds(exact_minutes))
+
+
 def sla_met(*, elapsed_seconds: int, target_minutes: int) -> bool:
     """The rule: met when the elapsed time is strictly less than the target."""
     return elapsed_seconds < target_minutes * 60
@@ -88,7 +100,7 @@ def sla_clock_figures(clock: SlaClock, *, now: dt.datetime, days: WorkingDays | 
     breached = clock.breached or not sla_met(elapsed_seconds=seconds, target_minutes=clock.target_minutes)
     figures.update(
         elapsed_seconds=seconds,
-        elapsed_minutes=math.ceil(seconds / 60),
+        elapsed_minutes=minutes_shown(seconds),
         breached=breached,
         remaining_minutes=math.floor(clock.target_minutes - exact),
         state="paused" if clock.paused_at else ("breached" if breached else "running"),

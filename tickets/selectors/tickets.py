@@ -178,11 +178,14 @@ def ticket_event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     Events without an "internal" key are public: `exclude(data__internal=True)` would drop them too
     (NOT (NULL = true) is NULL, not true), so the rule is spelled as "no such key, or false"."""
     qs = TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
-    if not _sees_internal(user):
-        qs = qs.exclude(kind=TicketEvent.Kind.SLA_ESCALATED).filter(
-            ~Q(data__has_key="internal") | Q(data__internal=False)
-        )
-    return qs
+    return qs if _sees_internal(user) else qs.filter(public_event_q())
+
+
+def public_event_q() -> Q:
+    """The timeline events the purchaser sees: neither the provider's escalation notices (【SLA 预警】,
+    【SLA 超时】) nor the events of internal comments and attachments. The one rule for the ticket page,
+    the API and the customer documents (the downtime report)."""
+    return ~Q(kind=TicketEvent.Kind.SLA_ESCALATED) & (~Q(data__has_key="internal") | Q(data__internal=False))
 
 
 def ticket_comment_list(*, user: User, ticket: Ticket) -> QuerySet[TicketComment]:

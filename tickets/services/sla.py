@@ -14,7 +14,7 @@ from roster.selectors.calendar import CalendarDataMissing, WorkingDays, add_work
 from roster.selectors.periods import period_active_at
 
 from ..models import BusinessSystem, SlaClock, SlaEscalation, StopMilestone, Ticket, TicketEvent
-from ..selectors.sla import sla_elapsed_seconds, sla_met, sla_policies_for
+from ..selectors.sla import minutes_shown, sla_elapsed_seconds, sla_met, sla_policies_for
 from .events import ticket_event_record
 
 ESCALATION_THRESHOLDS = (SlaEscalation.Threshold.HALF, SlaEscalation.Threshold.EIGHTY, SlaEscalation.Threshold.BREACH)
@@ -122,7 +122,7 @@ def _stop_figures(clock: SlaClock, at: dt.datetime, days: WorkingDays) -> None:
     and `breached` by the one rule, sla_met. Raises CalendarDataMissing."""
     exact = working_minutes_between(clock.started_at, at, clock.calendar, days=days) - clock.paused_minutes
     clock.elapsed_seconds = sla_elapsed_seconds(exact)
-    clock.elapsed_minutes = math.ceil(clock.elapsed_seconds / 60)
+    clock.elapsed_minutes = minutes_shown(clock.elapsed_seconds)
     clock.breached = clock.breached or not sla_met(elapsed_seconds=clock.elapsed_seconds, target_minutes=clock.target_minutes)
 
 
