@@ -228,6 +228,17 @@ def change_actions_for_user(*, change: ChangeRequest, user) -> frozenset[str]:
     return frozenset(CHANGE_TRANSITIONS.actions_for(user=user, obj=change))
 
 
+def change_start_wait(*, change: ChangeRequest, user) -> str | None:
+    """Why a user who will be able to start this change cannot yet: its approved window has not opened
+    (the refusal's words, with the window), so the page can say when instead of hiding the action."""
+    if not CHANGE_TRANSITIONS["start"].who(user, change) or "start" in change_actions_for_user(change=change, user=user):
+        return None
+    refusal = CHANGE_TRANSITIONS.refusal(action="start", user=user, obj=change)
+    if refusal is not None and refusal.code == "window_not_open":
+        return str(refusal.message)
+    return None
+
+
 def user_may_draft_changes(user) -> bool:
     """Provider staff and purchaser requesters draft changes."""
     return user_is_provider_staff(user) or (user_is_purchaser(user) and user_has_role(user, Role.REQUESTER))

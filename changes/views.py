@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import PROVIDER_ROLES
 from accounts.selectors import users_with_role
 from core.exceptions import DomainError, NotFound, page_domain_error
+from core.forms import GroupedSelectMultiple
 from core.panels import panels_for
 from roster.selectors.periods import period_bounds, periods_touching
 from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
@@ -38,6 +39,7 @@ from .selectors import (
     change_freeze_periods,
     change_get_for_user,
     change_list_for_user,
+    change_start_wait,
     conflicts_blocking,
     ticket_visible_for_user,
     user_may_draft_changes,
@@ -112,6 +114,7 @@ def change_detail(request, pk: int):
     return render(request, "changes/detail.html", {
         "change": change,
         "actions": actions,
+        "start_wait": change_start_wait(change=change, user=request.user) if "start" not in actions else None,
         "approvals": list(change.approvals.all()),
         "current": approval_current(change),
         "events": change_events(change=change),
@@ -138,8 +141,8 @@ ACTION_SERVICES = {
     "cancel": lambda user, pk, post: services.change_cancel(actor=user, change_id=pk, reason=post.get("reason", "")),
 }
 DONE_MESSAGES = {
-    "submit": "变更已提交审批。", "approve": "已同意。", "reject": "已驳回。", "start": "已开始实施。",
-    "complete": "已登记实施完成。", "review": "复盘已记录。", "cancel": "变更已取消。",
+    "submit": _("变更已提交审批。"), "approve": _("已同意。"), "reject": _("已驳回。"), "start": _("已开始实施。"),
+    "complete": _("已登记实施完成。"), "review": _("复盘已记录。"), "cancel": _("变更已取消。"),
 }
 
 
@@ -168,40 +171,59 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format=DATETIME_INPUT, **kwargs)
 
 
+class HostChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.business_system.name}）"
+
+
+# What change_submit requires (changes.services._required_errors): marked on the form, which also saves
+# incomplete drafts.
+REQUIRED_TO_SUBMIT = ("title", "category", "risk", "business_systems", "window_start", "window_end", "reason", "plan",
+                      "rollback_plan", "verification_plan")
+
+
 class ChangeForm(forms.Form):
-    title = forms.CharField(label="变更标题", max_length=200, required=False)
-    category = forms.ChoiceField(label="变更类别", choices=ChangeRequest.Category.choices)
+    title = forms.CharField(label=_("变更标题"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("变更类别"), choices=ChangeRequest.Category.choices, initial=ChangeRequest.Category.NORMAL)
     template = forms.ModelChoiceField(
-        label="标准变更模板", required=False, queryset=ChangeTemplate.objects.filter(active=True).order_by("name"),
-        help_text="选择模板即为预先批准的标准变更，免审批",
+        label=_("标准变更模板"), required=False, queryset=ChangeTemplate.objects.filter(active=True).order_by("name"),
+        help_text=_("选择模板即为预先批准的标准变更，免审批"),
     )
-    risk = forms.ChoiceField(label="风险等级", choices=ChangeRequest.Risk.choices)
-    business_systems = forms.ModelMultipleChoiceField(label="影响的业务系统", required=False, queryset=None)
-    hosts = forms.ModelMultipleChoiceField(label="影响的云主机", required=False, queryset=None)
-    window_start = forms.DateTimeField(label="计划开始时间", required=False, input_formats=[DATETIME_INPUT],
+    risk = forms.ChoiceField(label=_("风险等级"), choices=ChangeRequest.Risk.choices)
+    business_systems = forms.ModelMultipleChoiceField(label=_("影响的业务系统"), required=False, queryset=None,
+                                                      help_text=_("可多选：按住 Ctrl 点选。"))
+    hosts = HostChoiceField(label=_("影响的云主机"), required=False, queryset=None,
+                            widget=GroupedSelectMultiple(group_attr="business_system_id", filter_by="business_systems"),
+                            help_text=_("只列出所选业务系统的云主机。"))
+    window_start = forms.DateTimeField(label=_("计划开始时间"), required=False, input_formats=[DATETIME_INPUT],
                                        widget=DateTimeLocalInput())
-    window_end = forms.DateTimeField(label="计划结束时间", required=False, input_formats=[DATETIME_INPUT],
+    window_end = forms.DateTimeField(label=_("计划结束时间"), required=False, input_formats=[DATETIME_INPUT],
                                      widget=DateTimeLocalInput())
-    expected_interruption_minutes = forms.IntegerField(label="预计业务中断（分钟）", required=False, min_value=0,
-                                                       help_text="不中断业务请留空或填 0")
-    internet_remote_access = forms.BooleanField(label="经互联网远程操作", required=False,
-                                                help_text="重保时期禁止经互联网远程操作")
-    implementers = forms.ModelMultipleChoiceField(label="实施人", required=False, queryset=None)
-    linked_tickets = forms.CharField(label="关联工单编号", required=False, max_length=2000,
-                                     help_text="多个编号用逗号或空格分隔，例如 GZ-20260320-0001")
-    reason = forms.CharField(label="变更原因", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    plan = forms.CharField(label="实施步骤", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    rollback_plan = forms.CharField(label="回退方案", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    verification_plan = forms.CharField(label="验证方案", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    expected_interruption_minutes = forms.IntegerField(label=_("预计业务中断（分钟）"), required=False, min_value=0,
+                                                       help_text=_("不中断业务请留空或填 0"))
+    internet_remote_access = forms.BooleanField(label=_("经互联网远程操作"), required=False,
+                                                help_text=_("重保时期禁止经互联网远程操作"))
+    implementers = forms.ModelMultipleChoiceField(label=_("实施人"), required=False, queryset=None)
+    linked_tickets = forms.CharField(label=_("关联工单编号"), required=False, max_length=2000,
+                                     help_text=_("多个编号用逗号或空格分隔，例如 GZ-20260320-0001"))
+    reason = forms.CharField(label=_("变更原因"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(label=_("实施步骤"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    rollback_plan = forms.CharField(label=_("回退方案"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    verification_plan = forms.CharField(label=_("验证方案"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["business_systems"].queryset = business_system_list_for_user(user=user).order_by("name")
-        self.fields["hosts"].queryset = host_list_for_user(user=user).order_by("name")
+        self.fields["hosts"].queryset = (
+            host_list_for_user(user=user).select_related("business_system").order_by("business_system__name", "name")
+        )
         self.fields["implementers"].queryset = users_with_role(*PROVIDER_ROLES)
         self.fields["business_systems"].widget.attrs["size"] = 6
         self.fields["hosts"].widget.attrs["size"] = 8
+        self.fields["implementers"].widget.attrs["size"] = 5
+        for name in REQUIRED_TO_SUBMIT:
+            self.fields[name].marked_required = True  # templates/forms/field.html
 
     def clean_linked_tickets(self) -> list[int]:
         numbers = [n.strip().upper() for n in re.split(r"[\s,，、;；]+", self.cleaned_data["linked_tickets"]) if n.strip()]
@@ -210,7 +232,7 @@ class ChangeForm(forms.Form):
         found = dict(ticket_visible_for_user(user=self.user).filter(number__in=numbers).values_list("number", "pk"))
         missing = [n for n in numbers if n not in found]
         if missing:
-            raise forms.ValidationError("找不到工单：%(numbers)s", params={"numbers": "、".join(missing)})
+            raise forms.ValidationError(_("找不到工单：%(numbers)s"), params={"numbers": "、".join(missing)})
         return [found[n] for n in numbers]
 
     def service_data(self) -> dict:
@@ -250,17 +272,17 @@ def _form_page(request, *, change: ChangeRequest | None):
                 page_domain_error(exc, form=form)
             else:
                 if "submit" not in request.POST:
-                    messages.success(request, f"草稿 {change.number} 已保存。")
+                    messages.success(request, _("草稿 %(number)s 已保存。") % {"number": change.number})
                     return redirect("change-detail", pk=change.pk)
                 try:
                     services.change_submit(actor=request.user, change_id=change.pk)
                 except DomainError as exc:
-                    # The draft is saved; show why it cannot be submitted beside the fields.
-                    words = page_domain_error(exc, form=form, words_on_form=exc.status_code == 400)
-                    if exc.status_code != 400:
-                        messages.error(request, f"草稿 {change.number} 已保存，但未能提交：{words}")
+                    # The draft is saved: why it was not submitted heads the form once, and each field's
+                    # reason stands beside it.
+                    words = page_domain_error(exc, form=form, words_on_form=False)
+                    form.add_error(None, _("草稿 %(number)s 已保存，但未能提交：%(reason)s") % {"number": change.number, "reason": words})
                 else:
-                    messages.success(request, f"变更 {change.number} 已提交。")
+                    messages.success(request, _("变更 %(number)s 已提交。") % {"number": change.number})
                     return redirect("change-detail", pk=change.pk)
     else:
         initial = _initial(change) if change else {}
@@ -284,7 +306,7 @@ def change_create(request):
 def change_edit(request, pk: int):
     change = _get(request, pk)
     if "update" not in change_actions_for_user(change=change, user=request.user):
-        messages.error(request, "只有申请人可以修改草稿状态的变更。")
+        messages.error(request, _("只有申请人可以修改草稿状态的变更。"))
         return redirect("change-detail", pk=pk)
     return _form_page(request, change=change)
 

@@ -80,9 +80,13 @@ def domain_error_text(error: DomainError, *, placed: frozenset[str] | set[str] =
 
 def page_domain_error(error: DomainError, *, form=None, request=None, words_on_form: bool = True) -> str:
     """The one way a page shows a domain error: each field message beside the `form` input it belongs
-    to, and the rest with the message exactly once — to the messages framework when `request` is given
-    (pages that redirect), otherwise at the top of `form` (unless `words_on_form` is False: the page
-    shows the returned words in its own alert). Returns those words."""
+    to, and the rest with the message exactly once — at the top of `form` (its error summary) when the
+    page re-renders it, otherwise (no form, or `words_on_form` False) to the messages framework when
+    `request` is given (pages that redirect). With `words_on_form` False and no request the page shows
+    the returned words in its own alert. Never both: a message above the page and the form's summary
+    saying the same thing twice. Returns those words."""
+    if form is not None and not hasattr(form, "cleaned_data"):
+        form = None  # a form the request did not fill (another of the page's forms was sent): not the place
     placed: set[str] = set()
     if form is not None:
         for name, msgs in domain_error_fields(error).items():
@@ -93,8 +97,9 @@ def page_domain_error(error: DomainError, *, form=None, request=None, words_on_f
     words = domain_error_text(error, placed=placed)
     # Every field beside its input and only the generic "check your input": the form says that already.
     said_beside_inputs = bool(placed) and not (error.fields.keys() - placed) and error.message == error.default_message
-    if request is not None:
+    if form is not None and words_on_form:
+        if not said_beside_inputs:
+            form.add_error(None, words)
+    elif request is not None:
         messages.error(request, words)
-    elif form is not None and words_on_form and not said_beside_inputs:
-        form.add_error(None, words)
     return words

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.forms import GroupedSelect
 from tickets.models.reference import BusinessSystem
 
 from .models import Integration, Statistic
@@ -32,7 +33,10 @@ class IntegrationForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Integration.Kind.choices)
     organization = forms.ModelChoiceField(label=_("采购人"), queryset=Organization.objects.filter(kind="purchaser", parent__isnull=True))
-    default_business_system = forms.ModelChoiceField(label=_("默认业务系统"), queryset=BusinessSystem.objects.select_related("organization"))
+    default_business_system = forms.ModelChoiceField(
+        label=_("默认业务系统"), queryset=BusinessSystem.objects.select_related("organization"),
+        widget=GroupedSelect(group_attr="organization_id", filter_by="organization"), help_text=_("只列出所选采购人的业务系统。"),
+    )
     severity_mapping = JsonField(label=_("级别映射"), expect=dict, initial='{"critical": "P2", "warning": "P3", "info": "P4"}',
                                  help_text=_("告警级别到工单级别；标签 opsdesk_severity（P1–P4）优先"))
     grouping_labels = JsonField(label=_("分组标签"), expect=list, initial='["business_system", "alertname"]')

@@ -11,6 +11,7 @@ urlpatterns = [
     path("monthly/generate/", views.monthly_generate, name="reports-monthly-generate"),
     path("monthly/<int:pk>/", views.monthly_detail, name="reports-monthly-detail"),
     path("monthly/<int:pk>/issue/", views.monthly_issue, name="reports-monthly-issue"),
+    path("monthly/<int:pk>/preview/<int:page>.png", views.monthly_preview, name="reports-monthly-preview"),
     path("packages/", views.package_list, name="reports-packages"),
     path("packages/generate/", views.package_generate, name="reports-packages-generate"),
     path("packages/<int:pk>/", views.package_detail, name="reports-package-detail"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from tickets.selectors import measures
 
 from .home import report_statuses
 from .models import TaskState
+from .preview import preview_page_count, preview_png
 from .selectors.access import (
     contract_get_for_user,
     contract_list_for_reports,
@@ -186,13 +187,30 @@ def monthly_detail(request, pk: int):
         **_stall(report),
         "may_issue": "issue" in monthly_report_actions_for(user=request.user, report=report),
         "may_generate": user_is_manager(request.user),
+        "preview_pages": range(1, preview_page_count(report) + 1),
     })
+
+
+@_guard
+def monthly_preview(request, pk: int, page: int):
+    """One page of the report's preview as a PNG (reports.preview), for whoever may read the report."""
+    report = monthly_report_get_for_user(user=request.user, report_id=pk)
+    path = preview_png(report, page)
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"  # named by the PDF's hash: a page never changes
+    return response
 
 
 @require_POST
 @_guard
 def monthly_issue(request, pk: int):
-    monthly_report_get_for_user(user=request.user, report_id=pk)
+    report = monthly_report_get_for_user(user=request.user, report_id=pk)
+    # Issuing is final: one who may issue ticks the confirmation first (anyone else gets the service's refusal).
+    if request.POST.get("confirm") != "1" and "issue" in monthly_report_actions_for(user=request.user, report=report):
+        messages.error(request, _("签发前请勾选确认已核对本版本。"))
+        return redirect("reports-monthly-detail", pk=pk)
     try:
         report = monthly_report_issue(actor=request.user, report_id=pk)
     except DomainError as exc:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from accounts.roles import PROVIDER_ROLES
 from accounts.selectors import organization_list_for_user, users_with_role
+from core.forms import GroupedSelectMultiple
 from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
 
 from .models import (
@@ -135,8 +136,10 @@ class SecurityActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=SecurityActivity.Kind.choices)
     title = forms.CharField(label=_("名称"), max_length=200)
     organization = forms.ModelChoiceField(label=_("采购人"), queryset=None)
-    systems = forms.ModelMultipleChoiceField(label=_("业务系统"), queryset=None, required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("业务系统"), queryset=None, required=False, help_text=_("只列出所选采购人的业务系统。"),
+        widget=GroupedSelectMultiple(group_attr="organization_id", filter_by="organization", attrs={"size": 6}),
+    )
     scope = forms.CharField(label=_("范围"), widget=forms.Textarea(attrs={"rows": 2}))
     started_on = forms.DateField(label=_("开始日期"), **DATE)
     ended_on = forms.DateField(label=_("结束日期"), **DATE)
@@ -163,8 +166,10 @@ class FindingImportForm(forms.Form):
 class FindingForm(forms.Form):
     activity = forms.ModelChoiceField(label=_("安全自查"), queryset=None)
     business_system = forms.ModelChoiceField(label=_("业务系统"), queryset=None, required=False)
-    hosts = forms.ModelMultipleChoiceField(label=_("主机"), queryset=None, required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 6}))
+    hosts = forms.ModelMultipleChoiceField(
+        label=_("主机"), queryset=None, required=False, help_text=_("只列出所选业务系统的主机。"),
+        widget=GroupedSelectMultiple(group_attr="business_system_id", filter_by="business_system", attrs={"size": 6}),
+    )
     title = forms.CharField(label=_("问题"), max_length=300)
     severity = forms.ChoiceField(label=_("等级"), choices=Severity3.choices)
     cve = forms.CharField(label=_("CVE 编号"), max_length=30, required=False)
@@ -176,7 +181,10 @@ class FindingForm(forms.Form):
         self.fields["activity"].queryset = activities
         self.fields["business_system"].queryset = _systems(user)
         _label_systems(self, "business_system")
-        self.fields["hosts"].queryset = host_list_for_user(user=user).order_by("business_system__name", "name")
+        self.fields["hosts"].queryset = (
+            host_list_for_user(user=user).select_related("business_system").order_by("business_system__name", "name")
+        )
+        self.fields["hosts"].label_from_instance = lambda h: f"{h.name}（{h.business_system.name}）"
 
 
 class NoteForm(forms.Form):
@@ -219,7 +227,10 @@ class DrillPlanForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Drill.Kind.choices)
     title = forms.CharField(label=_("名称"), max_length=200)
     organization = forms.ModelChoiceField(label=_("采购人"), queryset=None)
-    systems = forms.ModelMultipleChoiceField(label=_("业务系统"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6}))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("业务系统"), queryset=None, help_text=_("只列出所选采购人的业务系统。"),
+        widget=GroupedSelectMultiple(group_attr="organization_id", filter_by="organization", attrs={"size": 6}),
+    )
     planned_on = forms.DateField(label=_("演练日期"), **DATE)
     rto_target_minutes = forms.IntegerField(label=_("RTO 目标（分钟）"), min_value=0, max_value=100000)
     rpo_target_minutes = forms.IntegerField(label=_("RPO 目标（分钟）"), min_value=0, max_value=100000)

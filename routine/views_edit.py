@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
 from core.page_guard import page_refusal
@@ -64,7 +65,7 @@ def backup_policy_create(request):
         else:
             messages.success(request, _("备份策略“%(name)s”已创建") % {"name": policy})
             return redirect(f"{reverse('routine-backups')}#policies")
-    return _form(request, form=form, title=_("新建备份策略"), back=reverse("routine-backups"), submit=_("创建"))
+    return _form(request, form=form, title=_("新建备份策略"), back=reverse("routine-backups"), submit=pgettext("button", "创建"))
 
 
 @routine_page
@@ -124,7 +125,7 @@ def inspection_template_create(request):
             messages.success(request, _("巡检模板已创建"))
             return redirect("routine-inspection-setup")
     return _form(request, form=form, formset=formset, title=_("新建巡检模板"), back=reverse("routine-inspection-setup"),
-                 submit=_("创建"), intro=_("检查项按填写顺序编号；空行忽略。数值项至少填写上限或下限。"))
+                 submit=pgettext("button", "创建"), intro=_("检查项按填写顺序编号；空行忽略。数值项至少填写上限或下限。"))
 
 
 @routine_page
@@ -141,7 +142,7 @@ def inspection_schedule_create(request):
         else:
             messages.success(request, _("巡检计划已创建，调度程序将按计划生成巡检"))
             return redirect("routine-inspection-setup")
-    return _form(request, form=form, title=_("新建巡检计划"), back=reverse("routine-inspection-setup"), submit=_("创建"))
+    return _form(request, form=form, title=_("新建巡检计划"), back=reverse("routine-inspection-setup"), submit=pgettext("button", "创建"))
 
 
 # ---------------------------------------------------------------- security self-checks

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
+from core.forms import GroupedSelectMultiple
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
 from .models import (
@@ -52,6 +53,13 @@ def _local_input(widget_type: str = "datetime-local") -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": widget_type}, format="%Y-%m-%dT%H:%M")
 
 
+class HostMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Hosts named with their business system: without scripts every host is offered (core.forms)."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.business_system.name}）"
+
+
 class BusinessSystemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: BusinessSystem) -> str:
         return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
@@ -72,9 +80,10 @@ class TicketSubmitForm(PageForm):
         label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=DESCRIPTION_MAX_LENGTH,
         help_text=_("现象、开始时间、影响范围、已做的处理。"),
     )
-    hosts = forms.ModelMultipleChoiceField(
+    hosts = HostMultipleChoiceField(
         label=_("涉及主机"), queryset=None, required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}), help_text=_("可选；按住 Ctrl 多选。"),
+        widget=GroupedSelectMultiple(group_attr="business_system_id", filter_by="business_system", attrs={"size": 5}),
+        help_text=_("可选；只列出所选业务系统的主机，按住 Ctrl 多选。"),
     )
     service_item = forms.ModelChoiceField(label=_("服务项"), queryset=None, required=False, empty_label=_("不指定"))
     resource = forms.ChoiceField(label=_("调整资源"), choices=[("", _("请选择")), *ResourceKind.choices], required=False,
@@ -105,7 +114,9 @@ class TicketSubmitForm(PageForm):
         super().__init__(*args, **kwargs)
         self.intake = intake
         self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("organization__name", "name")
-        self.fields["hosts"].queryset = host_list_for_user(user=user).order_by("business_system__name", "name")
+        self.fields["hosts"].queryset = (
+            host_list_for_user(user=user).select_related("business_system").order_by("business_system__name", "name")
+        )
         self.fields["service_item"].queryset = service_item_list_for_user(user=user).order_by("contract__start_date", "seq")
         if intake:
             self.fields["requester"].queryset = (
@@ -412,3 +423,24 @@ class SavedViewForm(PageForm):
 class SavedViewEditForm(PageForm):
     name = forms.CharField(label=_("视图名称"), max_length=SAVED_VIEW_NAME_MAX_LENGTH)
     is_default = forms.BooleanField(label=_("默认"), required=False)
+
+
+class SlaPolicyProposeForm(PageForm):
+    """The PM's change of a contract SLA policy (the SLA policies page). Choices come from the lists the
+    page already read (no query of their own); tickets.services.policies decides tighten or loosen."""
+
+    policy = forms.TypedChoiceField(label=_("SLA 策略"), coerce=int)
+    target_minutes = forms.IntegerField(label=_("目标（分钟）"), min_value=1)
+    pausable = forms.BooleanField(label=_("待用户反馈时暂停"), required=False)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    organization = forms.TypedChoiceField(label=_("采购人"), coerce=int, required=False, empty_value=None,
+                                          help_text=_("放宽时必填：放宽只对该采购人适用。"))
+    effective_from = forms.DateTimeField(label=_("自何时起生效"), required=False, widget=_local_input(),
+                                         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], help_text=_("放宽时必填。"))
+    reason = forms.CharField(label=_("理由"), required=False, max_length=REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}), help_text=_("放宽时必填。"))
+
+    def __init__(self, *args, policies, purchasers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].choices = [("", _("请选择")), *((p.pk, p.name) for p in policies if p.contract_target_minutes is not None)]
+        self.fields["organization"].choices = [("", _("请选择")), *((o.pk, o.name) for o in purchasers)]

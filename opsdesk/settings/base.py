@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates for the project's form renderer (core/forms_renderer.py)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -81,7 +82,7 @@ ROOT_URLCONF = "opsdesk.urls"
 WSGI_APPLICATION = "opsdesk.wsgi.application"
 ASGI_APPLICATION = "opsdesk.asgi.application"
 
-# Django's renderer with <select> written in Python (core/forms_renderer.py: same HTML, a tenth of the time).
+# One form style (templates/forms/) and <select> written in Python (core/forms_renderer.py: same HTML, a tenth of the time).
 FORM_RENDERER = "core.forms_renderer.OpsDeskFormRenderer"
 
 TEMPLATES = [

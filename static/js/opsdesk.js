@@ -4,7 +4,11 @@
       from the server's figures and change colour at 50 % / 80 % / breach. Working-hours clocks carry
       no data-due: they wait for the server's next figures (the queue refreshes itself every 30 s).
    2. The submit form shows the resource-adjustment fields only for that ticket kind.
-   3. Navigation groups. 4. Bulk selection on ticket lists. */
+   3. Navigation groups (below).
+   4. Bulk selection on ticket lists.
+   5. A button or link with data-confirm asks before an irreversible action.
+   6. Grouped pickers: a select with data-filter-by="<field>" offers only the options whose data-group is
+      among the values chosen in that field of the same form (hosts of the chosen business systems). */
 (function () {
   "use strict";
   var english = (document.documentElement.lang || "").indexOf("en") === 0;
@@ -115,7 +119,46 @@
     update();
   }
 
+  function confirmations() {
+    document.addEventListener("click", function (event) {
+      var target = event.target.closest && event.target.closest("[data-confirm]");
+      if (target && !window.confirm(target.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  }
+
+  function groupedPickers() {
+    var pickers = document.querySelectorAll("select[data-filter-by]");
+    for (var i = 0; i < pickers.length; i++) (function (picker) {
+      var source = picker.form && picker.form.elements[picker.getAttribute("data-filter-by")];
+      if (!source || !source.options) return;
+      function chosen() {
+        var values = {};
+        for (var j = 0; j < source.options.length; j++) {
+          if (source.options[j].selected && source.options[j].value) values[source.options[j].value] = true;
+        }
+        return values;
+      }
+      function apply(initial) {
+        var groups = chosen(), any = Object.keys(groups).length > 0;
+        for (var j = 0; j < picker.options.length; j++) {
+          var option = picker.options[j], group = option.getAttribute("data-group");
+          if (group === null) continue;
+          var show = !any || groups[group] === true;
+          // On load an option chosen earlier stays visible, so the page never hides what it submits.
+          if (!show && option.selected && initial) show = true;
+          if (!show) option.selected = false;
+          option.hidden = !show;
+          option.disabled = !show;
+        }
+      }
+      source.addEventListener("change", function () { apply(false); });
+      apply(true);
+    })(pickers[i]);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    confirmations();
+    groupedPickers();
     navGroups();
     bulkRows();
     kindToggle();

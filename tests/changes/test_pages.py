@@ -78,6 +78,9 @@ def test_form_keeps_input_and_shows_chinese_errors(users, systems):
     page = r.content.decode()
     assert r.status_code == 200 and "提交前必须填写此项" in page  # saved as draft, submission refused
     change = ChangeRequest.objects.get()
+    # Said once: why it was not submitted heads the form, the fields to fix are links, nothing above the page.
+    assert page.count(f"草稿 {change.number} 已保存，但未能提交：变更信息不完整，不能提交") == 1
+    assert '<a href="#id_plan">实施步骤</a>' in page and 'class="messages"' not in page
     assert change.status == "draft" and f"/changes/{change.pk}/edit/" in page
     data.update(plan="扩容", rollback_plan="缩回", verification_plan="检查")
     r = c.post(f"/changes/{change.pk}/edit/", data)
@@ -152,3 +155,13 @@ def test_detail_query_count(draft, users, django_assert_num_queries):
 EXPECTED_DETAIL_QUERIES = 14  # + the panels other apps add (monitoring: the alerts the change silenced)
 # session, user, roles, nav/unread badge … constant in the number of changes shown.
 EXPECTED = {"/changes/": 8, "/changes/inbox/": 9, "/changes/calendar/?month=2026-03": 6}
+
+
+def test_the_form_marks_what_submission_requires_and_filters_hosts_by_system(users, systems):
+    page = client_for(users["engineer"]).get("/changes/new/").content.decode()
+    for name in ("title", "business_systems", "window_start", "reason", "plan", "rollback_plan", "verification_plan"):
+        assert f'<div class="field required">\n<label for="id_{name}">' in page, name
+    assert '<div class="field">\n<label for="id_linked_tickets">' in page
+    assert "---------" not in page and ":</label>" not in page
+    assert 'data-filter-by="business_systems"' in page
+    assert f'data-group="{systems["own"].pk}">t-host-01（测试大数据平台）</option>' in page

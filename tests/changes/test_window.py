@@ -59,3 +59,24 @@ def test_a_started_change_past_its_window_end_is_flagged(draft, users, api, clie
         client.force_login(users["engineer"])
         assert "已超出窗口" in client.get(f"/changes/{change.pk}/").content.decode()
         assert "已超出窗口" in client.get("/changes/").content.decode()
+
+
+def test_the_change_page_names_the_window_instead_of_offering_the_start(draft, users, client):
+    change = _approved(draft, users)
+    client.force_login(users["engineer"])
+    with time_machine.travel(at(2026, 3, 20, 21, 59), tick=False):
+        html = client.get(f"/changes/{change.pk}/").content.decode()
+        assert "计划时间窗口（2026-03-20 22:00 — 2026-03-21 02:00）尚未开始，不能开始实施" in html
+        assert 'disabled aria-describedby="start-wait"' in html
+        # The same form posted anyway: refused with the window, nothing started.
+        after = client.post(f"/changes/{change.pk}/start/", follow=True).content.decode()
+        assert "尚未开始，不能开始实施" in after and "已开始实施。" not in after
+    change.refresh_from_db()
+    assert change.status == "approved"
+    with time_machine.travel(at(2026, 3, 20, 22, 0), tick=False):
+        html = client.get(f"/changes/{change.pk}/").content.decode()
+        assert 'id="start-wait"' not in html and "开始实施" in html
+    # Somebody who may not implement it is not told when to start.
+    client.force_login(users["approver"])
+    with time_machine.travel(at(2026, 3, 20, 21, 59), tick=False):
+        assert 'id="start-wait"' not in client.get(f"/changes/{change.pk}/").content.decode()

@@ -64,6 +64,9 @@ def test_normal_change_through_two_approvals(e2e):
     engineer = e2e.login("eng1")
     engineer.goto(e2e.url("/changes/new/"))
     form = _fill_change(engineer, title="核心库补丁升级（E2E）", system=system, start=start, end=start + dt.timedelta(hours=1))
+    # The host picker offers only the chosen system's hosts (issue 19 item 8).
+    offered = form.locator("#id_hosts").evaluate("s => [...s.options].filter(o => !o.hidden).map(o => o.dataset.group)")
+    assert offered and set(offered) == {str(system.pk)}, offered
     e2e.shot(engineer, "change-form")
     with engineer.expect_navigation():
         form.get_by_role("button", name="保存并提交审批").click()
@@ -105,3 +108,44 @@ def test_normal_change_is_frozen_in_a_heavy_protection_period(e2e):
     e2e.shot(engineer, "change-freeze-refused")
     change = ChangeRequest.objects.get(title="重保期间扩容（E2E）")
     assert change.status == "draft"
+
+
+def test_an_approved_change_is_not_started_before_its_window(e2e):
+    """Issue 19 item 4: the implementer opens an approved change days before its window; the page
+    names the window instead of offering 开始实施, and a start sent anyway (a page left open in another
+    tab) is refused with the window, nothing written."""
+    from changes.services import change_approve, change_create, change_submit
+
+    engineer = User.objects.get(username="eng1")
+    system = BusinessSystem.objects.filter(organization_id=user_tenant_id(User.objects.get(username="req1"))).order_by("pk").first()
+    day = _free_day(timezone.localdate() + dt.timedelta(days=4))
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(22, 0)))
+    change = change_create(actor=engineer, data={
+        "title": "存储扩容窗口（E2E）", "category": "normal", "risk": "medium", "business_systems": [system.pk],
+        "reason": "容量不足", "plan": "1. 扩容 2. 验证", "rollback_plan": "回退扩容", "verification_plan": "容量核对",
+        "window_start": start, "window_end": start + dt.timedelta(hours=2), "implementers": [engineer.pk],
+    })
+    change_submit(actor=engineer, change_id=change.pk)
+    change_approve(actor=User.objects.get(username="lead"), change_id=change.pk)
+    change = change_approve(actor=User.objects.get(username="appr1"), change_id=change.pk)
+    assert change.status == "approved"
+    window = f"{start:%Y-%m-%d %H:%M} — {start + dt.timedelta(hours=2):%Y-%m-%d %H:%M}"
+
+    page = e2e.login("eng1")
+    page.goto(e2e.url(f"/changes/{change.pk}/"))
+    actions = page.locator("main section[aria-labelledby=h-actions]")
+    button = actions.get_by_role("button", name="开始实施")
+    expect(button).to_be_disabled()
+    expect(actions.locator("#start-wait")).to_contain_text(window)
+    expect(actions.locator("#start-wait")).to_contain_text("尚未开始，不能开始实施")
+    e2e.shot(page, "change-window-not-open")
+
+    # The same form sent anyway: the server refuses with the window and starts nothing.
+    button.evaluate("b => b.disabled = false")
+    with page.expect_navigation():
+        button.click()
+    expect(page.locator("main .messages .msg-error")).to_contain_text(window)
+    expect(page.locator("main .messages")).not_to_contain_text("已开始实施")
+    e2e.shot(page, "change-start-refused")
+    change.refresh_from_db()
+    assert change.status == "approved" and change.started_at is None

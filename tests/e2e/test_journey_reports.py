@@ -1,5 +1,5 @@
 """Journey 5: the project manager generates the monthly operations report (a task: the page shows its
-state and progress), issues it, downloads the PDF, then generates and downloads the acceptance
+state and progress), looks at the preview of its first pages, confirms and issues it, downloads the PDF, then generates and downloads the acceptance
 package (zip with a manifest)."""
 
 import io
@@ -33,8 +33,20 @@ def test_monthly_report_issue_and_package(e2e):
     assert report.task_state == "done" and report.month.strftime("%Y-%m") == month
     e2e.shot(page, "monthly-generated")
 
+    # Before issuing: the first pages as images drawn by the server, and a confirmation that works
+    # without scripts (a panel with a box to tick; unticked, the browser and the server refuse).
+    previews = page.locator("main .preview-pages img")
+    expect(previews).to_have_count(3)
+    for i in range(3):  # lazy images: each loads once scrolled to, drawn on the server at first request
+        previews.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 300", arg=previews.nth(i).element_handle())
+    page.locator("main details.issue-panel > summary").click()
+    panel = page.locator("main details.issue-panel")
+    expect(panel).to_contain_text("不能修改或撤回")
+    e2e.shot(page, "monthly-issue-confirm")
+    panel.get_by_label("我已核对本版本的预览和 PDF").check()
     with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="签发归档").click()
+        panel.get_by_role("button", name="确认签发归档").click()
     expect(page.locator("main")).to_contain_text("已签发的版本不可修改")
     report.refresh_from_db()
     assert report.is_issued and report.issued_by.username == "pm" and len(report.sha256) == 64
@@ -75,8 +87,10 @@ def test_quarterly_report_and_service_year_summary(e2e):
         page.locator("main").get_by_role("button", name="生成季度报告").click(timeout=SLOW)
     expect(page.locator("main").get_by_role("link", name="下载 PDF")).to_be_visible(timeout=SLOW)
     expect(page.locator("h1")).to_contain_text(f"{quarter} 季度运维报告 v1")
+    page.locator("main details.issue-panel > summary").click()  # issuing asks for the ticked confirmation
+    page.locator("main details.issue-panel").get_by_label("我已核对本版本的预览和 PDF").check()
     with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="签发归档").click()
+        page.locator("main details.issue-panel").get_by_role("button", name="确认签发归档").click()
     expect(page.locator("main")).to_contain_text("已签发的版本不可修改")
     e2e.shot(page, "quarterly-issued")
     with page.expect_download() as info:

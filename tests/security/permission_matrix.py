@@ -476,6 +476,8 @@ MATRIX += [
           note="a refused role is sent back with a message; the test asserts nothing was written", writers=()),
     Entry("reports/monthly/<int:pk>/", "GET", "/reports/monthly/{own_report}/", REPORT_PAGE),
     Entry("reports/monthly/<int:pk>/", "GET", "/reports/monthly/{other_report}/", REPORT_OTHER_PAGE),
+    Entry("reports/monthly/<int:pk>/preview/<int:page>.png", "GET", "/reports/monthly/{own_report}/preview/1.png", REPORT_PAGE),
+    Entry("reports/monthly/<int:pk>/preview/<int:page>.png", "GET", "/reports/monthly/{other_report}/preview/1.png", REPORT_OTHER_PAGE),
     Entry("reports/monthly/<int:pk>/issue/", "POST", "/reports/monthly/{own_report}/issue/", expect(403, anonymous=302, project_manager=302), writers=()),
     Entry("reports/packages/", "GET", "/reports/packages/", REPORT_PAGE),
     Entry("reports/packages/generate/", "POST", "/reports/packages/generate/", expect(302, requester=403, other_requester=403),

@@ -88,10 +88,12 @@ def test_another_organisation_gets_404_for_the_page_actions_and_attachments(logi
 def test_the_sla_panel_shows_every_figure_of_each_clock(login, users, new_ticket):
     ticket = new_ticket(severity="P1")
     html = _page(login(users["engineer"]), ticket)
-    for label in ("目标", "到期", "已用", "暂停", "剩余", "停止", "是否超时"):
+    # 结论 (not 是否超时, which read "是否超时: 达标"): 达标, 已超时 or 计时中.
+    for label in ("目标", "到期", "已用", "暂停", "剩余", "停止", "结论"):
         assert f"<dt>{label}</dt>" in html
     assert html.count('data-sla-clock="') == 3  # response, resolve (locate), restore for a P1 fault
     assert "240 分钟" in html and "15 分钟" in html
+    assert "是否超时" not in html and "<dd>计时中</dd>" in html
 
 
 def test_internal_comments_and_attachments_are_hidden_from_the_requester(login, users, new_ticket):
