@@ -13,7 +13,6 @@ one contract's report reads the whole year's tickets: the worst case.
 """
 
 import argparse
-import datetime as dt
 import io
 import os
 import resource

@@ -7,17 +7,15 @@ class ReportsConfig(AppConfig):
     verbose_name = _("报告与指标")
 
     def ready(self) -> None:
+        from core.demo import DemoSeeder, demo_seeders_register
         from core.home import home_panels_register
         from core.navigation import nav_register
         from tickets.selectors.links import ticket_links_register
 
+        from . import demo
         from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
         from .selectors.downtime import downtime_report_link
-
-        from core.demo import DemoSeeder, demo_seeders_register
-
-        from . import demo
 
         nav_register(self.label, *NAV_ITEMS)
         demo_seeders_register(

@@ -79,10 +79,11 @@ def dashboard(request):
     """Month to date and the contract's service year to date side by side (issue 18 item 4: the same
     computation over both periods), tickets at risk, breaches, who is on duty, next heavy-protection
     period, report status, the package pipeline and the open remediation items."""
-    from .views_assessments import dashboard_assessment_context
     from roster.selectors.duty import on_duty_users
     from roster.selectors.periods import periods_touching
     from tickets.selectors.reporting import clocks_at_risk
+
+    from .views_assessments import dashboard_assessment_context
 
     now = timezone.now()
     scope = kpi_scope_for_user(user=request.user, organization_id=_int(request.GET.get("organization")), business_system_id=None)

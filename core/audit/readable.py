@@ -176,7 +176,7 @@ def _value_text(fld, value: Any, objects: _Objects) -> str:
         return MASK
     if fld is None:
         return _clip(_json_words(value))
-    if fld.is_relation and fld.many_to_one or (fld.is_relation and fld.one_to_one and fld.concrete):
+    if (fld.is_relation and fld.many_to_one) or (fld.is_relation and fld.one_to_one and fld.concrete):
         return objects.text(fld.related_model, value)
     if fld.choices:
         labels = {str(k): v for k, v in fld.flatchoices}
@@ -187,7 +187,7 @@ def _value_text(fld, value: Any, objects: _Objects) -> str:
         moment = parse_datetime(value)
         if moment is not None:
             if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment, dt.timezone.utc)
+                moment = timezone.make_aware(moment, dt.UTC)
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
     return _clip(_json_words(value))
 

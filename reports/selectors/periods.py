@@ -4,8 +4,8 @@ are one computation (reports.selectors.kpis.kpis_compute); a month is that compu
 
 import datetime as dt
 import re
-from typing import NoReturn
 from dataclasses import dataclass
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from django.conf import settings

@@ -6,9 +6,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
+from reports.demo import _issued_package as _demo_issued_package
 from reports.models import Assessment, RemediationItem
 from reports.selectors.periods import month_of
-from reports.demo import _issued_package as _demo_issued_package
 from tests.e2e.conftest import E2E_DB
 from tickets.models import Contract
 

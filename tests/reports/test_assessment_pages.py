@@ -10,7 +10,6 @@ from reports.models import Assessment, RemediationItem
 from reports.services.assessments import (
     assessment_assess,
     assessment_final_receive,
-    assessment_receive,
     final_opinion_render,
     remediation_item_answer,
 )

@@ -154,7 +154,7 @@ def test_a_range_and_a_contract_mixed_with_a_month_and_another_purchasers_contra
     time_machine.move_to(dt.datetime(2026, 11, 5, 10, tzinfo=SH), tick=False)
     client = api(users["approver"])
     mixed = client.get("/api/v1/reports/kpis/", {"contract": contract.pk, "month": "2026-10"})
-    assert mixed.status_code == 400 and "contract" in mixed.json()["fields"] or "month" in mixed.json()["fields"]
+    assert (mixed.status_code == 400 and "contract" in mixed.json()["fields"]) or "month" in mixed.json()["fields"]
     # 400 days is the longest range; it answers with each month inside it.
     longest = client.get("/api/v1/reports/kpis/", {"from": "2026-01-01", "to": "2027-02-04"})
     assert longest.status_code == 200 and len(longest.json()["months"]) == 14
