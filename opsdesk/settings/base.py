@@ -281,7 +281,7 @@ SPECTACULAR_SETTINGS = {
         "ConsentStateEnum": "core.models.ConsentState", "OptimisationFindingStateEnum": "monitoring.models.OptimisationFinding.State",
         "ReportPeriodKindEnum": "reports.models.PeriodKind", "AssessmentKindEnum": "reports.models.Assessment.Kind",
         "AssessmentStateEnum": "reports.models.Assessment.State", "RemediationItemStateEnum": "reports.models.RemediationItem.State",
-        "AssessmentEventKindEnum": "reports.models.AssessmentEvent.Kind",
+        "AssessmentEventKindEnum": "reports.models.AssessmentEvent.Kind", "TicketStatusEnum": "tickets.models.ticket.Ticket.Status",
     },
 }
 

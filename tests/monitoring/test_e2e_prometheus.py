@@ -174,7 +174,7 @@ def test_prometheus_and_alertmanager_open_a_ticket_and_record_the_recovery(opsde
         assert api.get("/api/v1/tickets/")["count"] == 0
 
         target.stop()
-        ticket = _wait("the fault ticket", lambda: next(iter(api.get("/api/v1/tickets/")["results"]), None))
+        ticket = _wait("the fault ticket", lambda: next(iter(api.get("/api/v1/tickets/?fields=full")["results"]), None))
         assert ticket["kind"] == "fault" and ticket["severity"] == "P2" and ticket["channel"] == "monitoring"
         assert ticket["business_system"] == system.pk and ticket["hosts"] == [host.pk]
         alerts = api.get(f"/api/v1/tickets/{ticket['id']}/alerts/")["results"]
