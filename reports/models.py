@@ -154,10 +154,6 @@ class MonthlyReport(_PeriodRow):
     def __str__(self) -> str:
         return f"{self.period_code} {REPORT_TITLES[self.kind]} v{self.version}"
 
-    @property
-    def title(self) -> str:
-        return str(REPORT_TITLES[self.kind])
-
     def save(self, *args, **kwargs):
         if self.pk and MonthlyReport.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
             raise ArchiveImmutable("an issued monthly report cannot be changed")
@@ -167,6 +163,10 @@ class MonthlyReport(_PeriodRow):
         if self.status == self.Status.ISSUED:
             raise ArchiveImmutable("an issued monthly report cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return str(REPORT_TITLES[self.kind])
 
     @property
     def is_issued(self) -> bool:
@@ -215,10 +215,6 @@ class AcceptancePackage(_PeriodRow):
     def __str__(self) -> str:
         return f"{self.period_code} {PACKAGE_TITLES[self.kind]} v{self.version}"
 
-    @property
-    def title(self) -> str:
-        return str(PACKAGE_TITLES[self.kind])
-
     def save(self, *args, **kwargs):
         if self.pk and AcceptancePackage.objects.filter(pk=self.pk, task_state=TaskState.DONE).exists():
             raise ArchiveImmutable("a built acceptance package cannot be changed")
@@ -228,6 +224,10 @@ class AcceptancePackage(_PeriodRow):
         if self.task_state == TaskState.DONE:
             raise ArchiveImmutable("a built acceptance package cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return str(PACKAGE_TITLES[self.kind])
 
 
 # --- The purchaser's assessment of what the provider delivered (验收 2.1–2.5) ---------------------------

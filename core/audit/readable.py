@@ -152,7 +152,7 @@ class _Objects:
             for value in ids:
                 try:
                     clean.add(model._meta.pk.to_python(value))
-                except Exception:  # noqa: BLE001 - a stored id that no longer parses
+                except Exception:  # noqa: BLE001, S112 - a stored id that no longer parses
                     continue
             self.found[model] = model._default_manager.in_bulk(clean) if clean else {}
 

@@ -45,7 +45,7 @@ def test_model_and_field_labels_choices_and_foreign_keys_are_words(reader, users
     rows = _rows(html)
     assert len(rows) == 2
     update, create = (_text(r) for r in rows)
-    assert "重保时期" in update and "#%d" % period.pk in update and "2027年春节重保" in update
+    assert "重保时期" in update and f"#{period.pk}" in update and "2027年春节重保" in update
     assert "类型 ： 春节 → 国庆" in update and "保障级别 ： 二级 → 一级" in update
     assert "spring_festival" not in html and "roster.heavyprotectionperiod #" not in html
     assert str(users["duty_leader"]) in create  # created_by: the user's text, not an id

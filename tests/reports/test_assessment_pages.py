@@ -129,9 +129,9 @@ def test_dashboard_and_home_show_overdue_items(assessed, users, client, time_mac
 def test_final_acceptance_writes_the_opinion_with_the_service_year_and_history(users, purchaser, package, time_machine,  # noqa: F811
                                                                                  django_capture_on_commit_callbacks, api):
     first = Contract.objects.filter(purchaser=purchaser).order_by("start_date").first()  # 2025-06-27..2026-06-26, ended
-    renewal = package.contract
+    later_contract = package.contract
     with pytest.raises(Exception) as early:
-        assessment_final_receive(actor=users["approver"], contract=renewal)  # its last month has not come
+        assessment_final_receive(actor=users["approver"], contract=later_contract)  # its last month has not come
     assert "received_on" in early.value.fields
     approver = users["approver"]
     assessment = assessment_final_receive(actor=approver, contract=first)

@@ -36,7 +36,7 @@ def test_existing_rows_become_months_ending_with_their_month():
         draft = Report.objects.create(contract=contract, month=dt.date(2026, 1, 1), version=1, requested_at=when)
         issued = Report.objects.create(contract=contract, month=dt.date(2026, 2, 1), version=1, status="issued",
                                        task_state="done", sha256="a" * 64, size=10, requested_at=when, issued_at=when)
-        package = Package.objects.create(contract=contract, month=dt.date(2026, 2, 1), version=1, report=issued,
+        Package.objects.create(contract=contract, month=dt.date(2026, 2, 1), version=1, report=issued,
                                          task_state="done", sha256="b" * 64, size=20, requested_at=when)
         before = {
             "reports": sorted(Report.objects.values_list("pk", "month", "version", "status", "sha256")),
