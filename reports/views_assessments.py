@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
-from accounts.selectors import user_has_role, user_is_provider_staff
 from changes.selectors import change_list_for_user
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed, page_domain_error
 from core.page_guard import signed_in_page
@@ -47,6 +45,7 @@ from .selectors.assessments import (
     remediation_items_open,
     remediation_items_overdue,
     remediation_open_for_user,
+    user_is_purchaser_approver,
 )
 from .services.assessments import (
     assessment_assess,
@@ -66,10 +65,6 @@ def _page_error(request, exc: DomainError, form=None) -> None:
     if isinstance(exc, PermissionDenied | NotFound):
         raise exc
     page_domain_error(exc, form=form, request=request if form is None else None)
-
-
-def _may_open_final(user) -> bool:
-    return user_has_role(user, Role.APPROVER) and not user_is_provider_staff(user)
 
 
 # --- the dashboard ------------------------------------------------------------------------------------
@@ -114,7 +109,7 @@ def assessment_list(request):
     rows = assessment_list_for_user(user=request.user).order_by("-received_at", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     final_form = None
-    if _may_open_final(request.user):
+    if user_is_purchaser_approver(request.user):
         final_form = FinalReceiveForm(contracts=contract_list_for_reports(user=request.user),
                                       initial={"received_on": timezone.localdate()})
     return render(request, "reports/assessments.html", {"page": page, "final_form": final_form})

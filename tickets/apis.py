@@ -4,7 +4,6 @@ import django_filters
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -339,7 +338,7 @@ class TicketListCreateApi(generics.ListAPIView):
     @extend_schema(parameters=[LIST_FIELDS_PARAMETER], responses=TicketRowSerializer(many=True))
     def get(self, request, *args, **kwargs):
         if request.query_params.get("fields") not in (None, "row", "full"):
-            raise ValidationFailed(fields={"fields": [_("只能是 row 或 full")]})
+            raise ValidationFailed(fields={"fields": [gettext("只能是 row 或 full")]})
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})

@@ -37,16 +37,20 @@ PIPELINE_MONTHS = 6
 
 
 # --- who may ------------------------------------------------------------------------------------------
-def user_is_owning_purchaser(user, contract_purchaser_id: int) -> bool:
-    """The purchaser's voice on its own contract: an approver of that purchaser (never provider staff;
-    its auditors read only)."""
+def user_is_purchaser_approver(user) -> bool:
+    """A purchaser's approver (never provider staff; auditors read only): the one who receives, assesses
+    and opens the final acceptance, each on its own purchaser's contracts."""
     return (
         user is not None
         and user.is_authenticated
         and not user_is_provider_staff(user)
         and user_has_role(user, Role.APPROVER)
-        and user_tenant_id(user) == contract_purchaser_id
     )
+
+
+def user_is_owning_purchaser(user, contract_purchaser_id: int) -> bool:
+    """The purchaser's voice on its own contract: an approver of that purchaser."""
+    return user_is_purchaser_approver(user) and user_tenant_id(user) == contract_purchaser_id
 
 
 def _purchaser_of_assessment(user, assessment: Assessment) -> bool:
