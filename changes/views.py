@@ -22,13 +22,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import PROVIDER_ROLES
 from accounts.selectors import users_with_role
-from core.exceptions import DomainError, NotFound, page_domain_error
+from core.exceptions import DomainError, NotFound, page_domain_error, page_status
 from core.forms import GroupedSelectMultiple
 from core.panels import panels_for
 from roster.selectors.periods import period_bounds, periods_touching
 from tickets.selectors.reference import business_system_list_for_user, host_list_for_user
 
 from . import services
+from .forms import ACTION_FORMS, change_action_form
 from .models import ChangeRequest, ChangeTemplate
 from .selectors import (
     approval_current,
@@ -104,16 +105,20 @@ def change_inbox(request):
 
 # --- detail and actions -----------------------------------------------------------------------------
 
-@login_required
-def change_detail(request, pk: int):
-    change = _get(request, pk)
+def _detail_context(request, change: ChangeRequest, *, bound=None) -> dict:
+    """Everything the change page shows; `bound` replaces the blank form of the action that was refused."""
     actions = change_actions_for_user(change=change, user=request.user)
     show_rules = change.status in (Status.DRAFT, Status.SUBMITTED, Status.IN_APPROVAL, Status.APPROVED)
     conflicts = change_conflicts(change=change) if show_rules else []
     periods = change_freeze_periods(window_start=change.window_start, window_end=change.window_end) if show_rules else []
-    return render(request, "changes/detail.html", {
+    action_forms = {action: change_action_form(action) for action in actions if action in ACTION_FORMS}
+    if bound is not None:
+        action_forms[bound.action] = bound  # kept even if the action is no longer offered: the input stays
+    return {
         "change": change,
         "actions": actions,
+        "action_forms": action_forms,
+        "error_action": bound.action if bound is not None else None,
         "start_wait": change_start_wait(change=change, user=request.user) if "start" not in actions else None,
         "approvals": list(change.approvals.all()),
         "current": approval_current(change),
@@ -121,24 +126,25 @@ def change_detail(request, pk: int):
         "conflicts": conflicts,
         "conflict_blocks": conflicts_blocking(change, conflicts),
         "periods": periods,
-        "outcomes": ChangeRequest.Outcome.choices,
         "now": timezone.now(),
         "panels": panels_for("change_detail", user=request.user, obj=change),  # e.g. alerts it silenced
-    })
+    }
+
+
+@login_required
+def change_detail(request, pk: int):
+    change = _get(request, pk)
+    return render(request, "changes/detail.html", _detail_context(request, change))
 
 
 ACTION_SERVICES = {
-    "submit": lambda user, pk, post: services.change_submit(actor=user, change_id=pk),
-    "approve": lambda user, pk, post: services.change_approve(actor=user, change_id=pk, comment=post.get("comment", "")),
-    "reject": lambda user, pk, post: services.change_reject(actor=user, change_id=pk, comment=post.get("comment", "")),
-    "start": lambda user, pk, post: services.change_start(actor=user, change_id=pk),
-    "complete": lambda user, pk, post: services.change_complete(
-        actor=user, change_id=pk, outcome=post.get("outcome", ""), notes=post.get("notes", "")
-    ),
-    "review": lambda user, pk, post: services.change_review(
-        actor=user, change_id=pk, notes=post.get("notes", ""), lessons=post.get("lessons", "")
-    ),
-    "cancel": lambda user, pk, post: services.change_cancel(actor=user, change_id=pk, reason=post.get("reason", "")),
+    "submit": services.change_submit,
+    "approve": services.change_approve,
+    "reject": services.change_reject,
+    "start": services.change_start,
+    "complete": services.change_complete,
+    "review": services.change_review,
+    "cancel": services.change_cancel,
 }
 DONE_MESSAGES = {
     "submit": _("变更已提交审批。"), "approve": _("已同意。"), "reject": _("已驳回。"), "start": _("已开始实施。"),
@@ -149,16 +155,29 @@ DONE_MESSAGES = {
 @require_POST
 @login_required
 def change_action(request, pk: int, action: str):
+    """One action of the page. Refused: an action with a form comes back on the page with the input kept,
+    the reason beside its field or at the top of that form (once); one without (submit, start) goes back
+    to the page with the reason as its message."""
     _get(request, pk)
     service = ACTION_SERVICES.get(action)
     if service is None:
         raise Http404
+    form = change_action_form(action, request.POST)
+    if form is not None and not form.is_valid():  # malformed input (an outcome not offered): beside its input
+        return render(request, "changes/detail.html", _detail_context(request, _get(request, pk), bound=form))
     try:
-        service(request.user, pk, request.POST)
+        service(actor=request.user, change_id=pk, **(form.service_data() if form is not None else {}))
     except DomainError as exc:
-        page_domain_error(exc, request=request)
-    else:
-        messages.success(request, DONE_MESSAGES[action])
+        if isinstance(exc, NotFound):
+            raise Http404 from None
+        if form is None:
+            page_domain_error(exc, request=request)
+            return redirect("change-detail", pk=pk)
+        page_domain_error(exc, form=form)
+        change = _get(request, pk)  # re-read: the state may have moved (often why it was refused)
+        return render(request, "changes/detail.html", _detail_context(request, change, bound=form),
+                      status=page_status(exc))
+    messages.success(request, DONE_MESSAGES[action])
     return redirect("change-detail", pk=pk)
 
 

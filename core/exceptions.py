@@ -103,3 +103,13 @@ def page_domain_error(error: DomainError, *, form=None, request=None, words_on_f
     elif request is not None:
         messages.error(request, words)
     return words
+
+
+def page_status(error: DomainError | None) -> int:
+    """The HTTP status of a page re-rendered after a refused form or action.
+
+    The message is on the page, in Chinese, with the input kept; like any re-rendered Django form the
+    answer is 200, because a browser logs a 4xx document as a console error and the page is not an
+    error: the user is told what to change. Only a refusal by role answers 403 (the page never offers
+    such an action, so it takes a crafted or stale request). The JSON API keeps 400 / 409."""
+    return 403 if isinstance(error, PermissionDenied) else 200

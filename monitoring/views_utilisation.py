@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import DomainError, PermissionDenied
+from core.exceptions import DomainError, PermissionDenied, page_domain_error, page_status
 from core.page_guard import signed_in_page
 
 from . import forms
@@ -100,44 +100,63 @@ def utilisation_template(request):
     return template_response(request.GET.get("format", "csv"))
 
 
-@utilisation_page
-def finding_list(request):
+def _findings_page(request, *, bound=None, status: int = 200):
+    """The findings with their actions and the thresholds; `bound` is the one form the user sent and
+    that was refused (a finding's dismissal or a threshold), shown again with its input and messages."""
     state = request.GET.get("state", OptimisationFinding.State.OPEN)
     if state not in OptimisationFinding.State.values:
         state = ""
     findings = finding_list_for_user(user=request.user, state=state or None)
     page = Paginator(findings, 25).get_page(request.GET.get("page"))
-    rows = [(f, finding_actions_for(user=request.user, finding=f)) for f in page]
+    rows = []
+    for f in page:
+        dismiss = forms.FindingDismissForm(auto_id=f"f{f.pk}-%s")
+        rows.append((f, finding_actions_for(user=request.user, finding=f), bound.get(("dismiss", f.pk), dismiss)))
     can_manage = user_manages_utilisation(request.user)
-    thresholds = threshold_list()
+    thresholds = []
+    for t in threshold_list():
+        form = None
+        if can_manage:
+            form = bound.get(("threshold", t.pk)) or forms.ThresholdForm(
+                initial={"statistic": t.statistic, "percent": t.percent, "days": t.days, "enabled": t.enabled},
+                prefix=f"t{t.pk}")
+        thresholds.append((t, form))
     return render(request, "monitoring/findings.html", {
         "page": page, "rows": rows, "state": state, "states": OptimisationFinding.State.choices, "can_manage": can_manage,
-        "thresholds": [(t, forms.ThresholdForm(initial={"statistic": t.statistic, "percent": t.percent, "days": t.days,
-                                                        "enabled": t.enabled}, prefix=f"t{t.pk}") if can_manage else None)
-                       for t in thresholds],
-        "dismiss_form": forms.FindingDismissForm(),
-    })
+        "thresholds": thresholds,
+    }, status=status)
+
+
+@utilisation_page
+def finding_list(request):
+    return _findings_page(request, bound={})
 
 
 @require_POST
 @utilisation_page
 def finding_act(request, pk: int, action: str):
     finding = finding_get_for_user(user=request.user, finding_id=pk)
+    form = None
     try:
         if action == "ticket":
             finding = finding_ticket(actor=request.user, finding=finding)
             messages.success(request, _("已生成资源调整工单 %(number)s") % {"number": finding.ticket.number})
         elif action == "dismiss":
-            form = forms.FindingDismissForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            finding_dismiss(actor=request.user, finding=finding, reason=reason)
+            form = forms.FindingDismissForm(request.POST, auto_id=f"f{pk}-%s")
+            if not form.is_valid():  # the messages stand beside the input already
+                return _findings_page(request, bound={("dismiss", pk): form})
+            finding_dismiss(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
             messages.success(request, _("已忽略该优化建议"))
         else:
             raise Http404
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from exc
     except DomainError as exc:
-        messages.error(request, "；".join([str(exc.message), *[str(e) for e in exc.fields.get("reason", [])]]))
+        if form is None:
+            page_domain_error(exc, request=request)
+        else:  # the reason the user typed stays in its row, the message beside it
+            page_domain_error(exc, form=form)
+            return _findings_page(request, bound={("dismiss", pk): form}, status=page_status(exc))
     return redirect("monitoring-findings")
 
 
@@ -148,13 +167,12 @@ def threshold_edit(request, pk: int):
         raise DjangoPermissionDenied
     threshold = threshold_get(threshold_id=pk)
     form = forms.ThresholdForm(request.POST, prefix=f"t{pk}")
-    if form.is_valid():
-        try:
-            utilisation_threshold_update(actor=request.user, threshold=threshold, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("阈值已保存"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    if not form.is_valid():  # the messages stand beside the inputs already
+        return _findings_page(request, bound={("threshold", pk): form})
+    try:
+        utilisation_threshold_update(actor=request.user, threshold=threshold, **form.cleaned_data)
+    except DomainError as exc:
+        page_domain_error(exc, form=form)
+        return _findings_page(request, bound={("threshold", pk): form}, status=page_status(exc))
+    messages.success(request, _("阈值已保存"))
     return redirect("monitoring-findings")

@@ -53,6 +53,43 @@ def test_approve_through_the_page(draft, users):
     assert change.status == "in_approval"
 
 
+def test_action_forms_share_the_form_look_and_keep_input_when_refused(draft, users):
+    """Issue 19 item 8: the action forms render through the one form renderer (no colons, the fields
+    an action needs marked); a refused action comes back on the page with what was typed, its reason
+    once, beside the field."""
+    change = submitted(draft, users)
+    c = client_for(users["tech_lead"])
+    page = c.get(f"/changes/{change.pk}/").content.decode()
+    assert '<div class="field required">\n<label for="reject-comment">' in page
+    assert '<label for="approve-comment">' in page and ":</label>" not in page
+    r = c.post(f"/changes/{change.pk}/reject/", {"comment": "   "})
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert page.count("驳回时必须填写审批意见") == 1
+    assert 'class="field required has-error">\n<label for="reject-comment">' in page
+    change.refresh_from_db()
+    assert change.status == "submitted"
+    # An action without a form (submit, start) goes back to the page with the reason as its message.
+    r = client_for(users["engineer"]).post(f"/changes/{change.pk}/start/", follow=True)
+    assert r.redirect_chain and "msg-error" in r.content.decode()
+
+
+def test_a_refused_completion_keeps_the_notes(draft, users):
+    change = submitted(draft, users)
+    change_approve(actor=users["tech_lead"], change_id=change.pk)
+    change_approve(actor=users["approver"], change_id=change.pk)
+    ChangeRequest.objects.filter(pk=change.pk).update(status="in_progress")
+    c = client_for(users["engineer"])
+    r = c.post(f"/changes/{change.pk}/complete/", {"outcome": "", "notes": "已完成升级，业务拨测正常"})
+    page = r.content.decode()
+    assert r.status_code == 200 and "已完成升级，业务拨测正常" in page
+    assert page.count("请选择实施结果") == 1 and '<option value="" selected>请选择</option>' in page
+    r = c.post(f"/changes/{change.pk}/complete/", {"outcome": "nonsense", "notes": "x"})
+    assert r.status_code == 200 and 'class="field required has-error">\n<label for="complete-outcome">' in r.content.decode()
+    change.refresh_from_db()
+    assert change.status == "in_progress"
+
+
 def test_user_text_is_escaped(draft, users):
     change = draft(title="<script>alert(1)</script>", reason="<b>x</b>")
     page = client_for(users["engineer"]).get(f"/changes/{change.pk}/").content.decode()

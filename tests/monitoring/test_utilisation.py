@@ -199,6 +199,36 @@ def test_the_pages_show_the_month_and_act_on_findings(users, systems, client):
     assert finding.state == "ticketed" and finding.ticket.number in answer.content.decode()
 
 
+def test_the_findings_forms_keep_input_and_say_why_beside_it(users, systems, client):
+    """Issue 19 item 8: the row forms of the findings page use the one form look; a refused dismissal or
+    threshold comes back with what was typed and the message beside its input, said once."""
+    _import(users["project_manager"], *_days("t-host-01", "CPU", "50", "90", 3))
+    finding = OptimisationFinding.objects.get()
+    threshold = UtilisationThreshold.objects.get(metric="cpu", direction="high")
+    client.force_login(users["duty_leader"])
+    html = client.get("/monitoring/utilisation/findings/").content.decode()
+    assert f'<div class="field required">\n<label for="f{finding.pk}-reason">忽略理由</label>' in html
+    assert f'<label for="id_t{threshold.pk}-days">连续天数</label>' in html and ":</label>" not in html
+    answer = client.post(f"/monitoring/utilisation/findings/{finding.pk}/dismiss/", {"reason": ""})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and 'class="field required has-error">' in html
+    finding.refresh_from_db()
+    assert finding.state == "open"
+    answer = client.post(f"/monitoring/utilisation/thresholds/{threshold.pk}/",
+                         {f"t{threshold.pk}-statistic": "p95", f"t{threshold.pk}-percent": "180", f"t{threshold.pk}-days": "4"})
+    html = answer.content.decode()
+    assert answer.status_code == 200 and 'value="180"' in html and 'value="4"' in html
+    assert html.count('has-error">\n<label for="id_t%d-percent">' % threshold.pk) == 1
+    threshold.refresh_from_db()
+    assert threshold.days != 4
+    answer = client.post(f"/monitoring/utilisation/thresholds/{threshold.pk}/",
+                         {f"t{threshold.pk}-statistic": "p95", f"t{threshold.pk}-percent": "80", f"t{threshold.pk}-days": "4",
+                          f"t{threshold.pk}-enabled": "on"})
+    assert answer.status_code == 302
+    threshold.refresh_from_db()
+    assert threshold.days == 4
+
+
 def test_heavy_protection_tells_the_duty_leaders_once_per_host_metric_day(users, systems):
     period_create(actor=users["project_manager"], name="测试重保", kind="meeting", start=D0, end=D0 + dt.timedelta(days=5))
     _import(users["project_manager"], "t-host-01,2026-11-01,CPU,60,90")  # one day over 85 %: no finding yet, a notice

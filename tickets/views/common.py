@@ -1,10 +1,8 @@
-"""Helpers shared by the ticket pages: turning the backend's errors into responses, and the
-presentation of the SLA figures (the figures themselves come from tickets.selectors.sla)."""
-
+"""Helpers shared by the ticket pages: who is looking, and the presentation of the SLA figures (the
+figures themselves come from tickets.selectors.sla). A refused action's status: core.exceptions.page_status."""
 
 from accounts.selectors import user_is_auditor, user_is_provider_staff
 from core.durations import minutes_text
-from core.exceptions import DomainError
 
 from ..models import SlaEscalation
 
@@ -12,18 +10,6 @@ from ..models import SlaEscalation
 # engineer sees matches the warnings the escalation task sends.
 WARN_PERCENT = SlaEscalation.Threshold.HALF.value
 RISK_PERCENT = SlaEscalation.Threshold.EIGHTY.value
-
-
-def page_status(error: DomainError | None) -> int:
-    """The HTTP status of a page re-rendered after a refused form or action.
-
-    The message is on the page, in Chinese, with the input kept; like any re-rendered Django form the
-    answer is 200, because a browser logs a 4xx document as a console error and the page is not an
-    error: the user is told what to change. Only a refusal by role answers 403 (the page never offers
-    such an action, so it takes a crafted or stale request). The JSON API keeps 400 / 409."""
-    from core.exceptions import PermissionDenied as DomainPermissionDenied
-
-    return 403 if isinstance(error, DomainPermissionDenied) else 200
 
 
 def sla_presentation(figures: dict) -> dict:

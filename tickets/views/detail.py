@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.exceptions import DomainError, NotFound, ValidationFailed, page_domain_error
+from core.exceptions import DomainError, NotFound, ValidationFailed, page_domain_error, page_status
 from core.uploads import attachment_download
 from roster.selectors.calendar import WorkingDays
 
@@ -38,7 +38,7 @@ from ..selectors.tickets import (
 )
 from ..services.actions import TICKET_ACTIONS, ticket_action_name, ticket_action_run
 from ..services.transitions import TRANSITIONS, ticket_actions_for
-from .common import page_status, sla_for_page, viewer_flags
+from .common import sla_for_page, viewer_flags
 from .queues import ticket_rows
 
 

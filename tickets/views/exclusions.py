@@ -14,13 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.consent import CONSENT_TRANSITIONS, consent_actions_for, consent_history
-from core.exceptions import DomainError, NotFound
+from core.exceptions import DomainError, NotFound, page_status
 from core.models import ConsentState
 
 from ..models import ExclusionKind
 from ..selectors.exclusions import exclusion_filter, exclusion_get_for_user, exclusion_list_for_user, month_bounds
 from ..services.exclusions import exclusion_decide
-from .common import page_status
 
 
 def _filters(request) -> dict:

@@ -14,7 +14,7 @@ from accounts.models import Organization
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from core.consent import CONSENT_TRANSITIONS, consent_actions_for
-from core.exceptions import DomainError, NotFound, page_domain_error
+from core.exceptions import DomainError, NotFound, page_domain_error, page_status
 
 from ..forms import SlaPolicyProposeForm
 from ..models import SlaPolicyChange
@@ -25,7 +25,6 @@ from ..selectors.policies import (
     sla_policy_list,
 )
 from ..services.policies import sla_policy_change_decide, sla_policy_change_propose
-from .common import page_status
 
 
 def _page(request, *, form: SlaPolicyProposeForm | None = None, error: DomainError | None = None, status: int = 200):

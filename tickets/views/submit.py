@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_provider_staff
-from core.exceptions import DomainError, ValidationFailed, page_domain_error
+from core.exceptions import DomainError, ValidationFailed, page_domain_error, page_status
 
 from ..forms import TicketSubmitForm
 from ..models import Ticket
 from ..services.comments import ticket_attachment_add
 from ..services.tickets import ticket_create
-from .common import page_status
 
 
 def _create_with_attachments(*, actor, data: dict, files: list, intake: bool) -> Ticket:

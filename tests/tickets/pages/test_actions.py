@@ -187,7 +187,7 @@ def test_a_refused_action_on_the_ticket_page_says_its_reason_once(client, users,
     svc.ticket_resolve(actor=users["engineer"], ticket=ticket, resolution="已修复")
     client.force_login(users["engineer"])
     response = client.post(f"/tickets/{ticket.pk}/do/pend/", {"reason": "请提供日志"})
-    assert response.status_code == 200  # re-rendered with the refusal (tickets.views.common.page_status)
+    assert response.status_code == 200  # re-rendered with the refusal (core.exceptions.page_status)
     html = response.content.decode()
     assert html.count("不能执行“待用户反馈”") == 1
 
