@@ -57,3 +57,15 @@ class ThresholdForm(forms.Form):
 
 class FindingDismissForm(forms.Form):
     reason = forms.CharField(label=_("忽略理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UtilisationFilterForm(forms.Form):
+    """The month page's filter bar: a month (YYYY-MM) and one of the user's business systems."""
+
+    month = forms.CharField(label=_("月份"), required=False, max_length=7,
+                            widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}))
+    business_system = forms.ModelChoiceField(label=_("业务系统"), required=False, queryset=None, empty_label=_("全部"))
+
+    def __init__(self, data=None, *, business_systems, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["business_system"].queryset = business_systems

@@ -36,19 +36,6 @@ from .services.utilisation import finding_dismiss, finding_ticket, utilisation_i
 utilisation_page = signed_in_page  # signed in; a refusal that escapes is the 403 / 404 page (core.page_guard)
 
 
-def _month(request) -> dt.date:
-    try:
-        month = parse_month(request.GET.get("month"))
-    except DomainError:
-        month = None
-    return month or timezone.localdate().replace(day=1)
-
-
-def _system_id(request) -> int | None:
-    value = request.GET.get("business_system", "")
-    return int(value) if value.isdigit() and len(value) < 18 else None
-
-
 def _errors(request, exc: DomainError, form) -> None:
     """One adapter from a domain error to the form: field messages on their field, the rest above it."""
     if exc.fields:
@@ -63,15 +50,25 @@ def _errors(request, exc: DomainError, form) -> None:
 
 @utilisation_page
 def utilisation_month(request):
-    month = _month(request)
-    system_id = _system_id(request)
+    data = request.GET.copy()
+    data.setdefault("month", f"{timezone.localdate():%Y-%m}")
+    form = forms.UtilisationFilterForm(data, business_systems=business_systems_for_user(user=request.user))
+    form.is_valid()
+    chosen = form.cleaned_data  # the fields that are valid filter; the others say why beside them
+    month = None
+    try:
+        month = parse_month(chosen.get("month"))
+    except DomainError as exc:
+        page_domain_error(exc, form=form)  # beside the month; the page shows this month meanwhile
+    month = month or timezone.localdate().replace(day=1)
+    system = chosen.get("business_system")
+    system_id = system.pk if system else None
     systems = utilisation_month_for_user(user=request.user, month=month, business_system_id=system_id)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     return render(request, "monitoring/utilisation.html", {
-        "month": month, "previous": previous, "following": following, "systems": systems, "system_id": system_id,
-        "business_systems": business_systems_for_user(user=request.user), "metrics": Metric.choices,
-        "can_manage": user_manages_utilisation(request.user),
+        "form": form, "month": month, "previous": previous, "following": following, "systems": systems,
+        "system_id": system_id, "metrics": Metric.choices, "can_manage": user_manages_utilisation(request.user),
     })
 
 

@@ -18,6 +18,7 @@ from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationF
 from core.filters import int_param
 from tickets.selectors import measures
 
+from .forms import KINDS, GenerateForm, generate_forms
 from .home import report_statuses
 from .models import TaskState
 from .preview import preview_page_count, preview_png
@@ -120,16 +121,18 @@ def dashboard(request):
     })
 
 
-def _generations_page(request, rows, template: str):
+def _generations_page(request, rows, template: str, *, bound: GenerateForm | None = None):
     """A generation list (monthly reports, acceptance packages): 30 a page, newest month and version
-    first, with the generate form for the managers."""
+    first, with the generate forms for the managers (`bound`: the one that was refused, input kept)."""
     page = Paginator(rows.order_by("-month", "kind", "-version"), 30).get_page(request.GET.get("page"))
     manager = user_is_manager(request.user)
-    last_month = month_of(timezone.now()).previous()
-    last_quarter = _previous_quarter(timezone.localdate())
+    contracts = list(contract_list_for_reports(user=request.user)) if manager else []
     return render(request, template, {
-        "page": page, "contracts": list(contract_list_for_reports(user=request.user)) if manager else [],
-        "default_month": last_month.code, "default_quarter": last_quarter.code, "may_generate": manager,
+        "page": page, "may_generate": manager,
+        "generate_forms": generate_forms(
+            contracts=contracts, default_month=month_of(timezone.now()).previous().code,
+            default_quarter=_previous_quarter(timezone.localdate()).code, bound=bound,
+        ) if manager else [],
     })
 
 
@@ -150,17 +153,26 @@ def _refused(request, exc: DomainError, to: str, **kwargs):
     return redirect(to, **kwargs)
 
 
-def _generate(request, request_generation):
-    """POST `contract`, `kind` (month, quarter, year) and `month` or `quarter`: queue a generation; None (and
-    the refusal shown) when refused."""
+def _generate(request, request_generation, rows, template: str):
+    """POST `contract`, `kind` (month, quarter, year) and `month` or `quarter`: queue a generation. Returns
+    the report or package, or the list page again with the refused form (input kept, the reason beside
+    its field or at its top)."""
+    if not user_is_manager(request.user):
+        raise DjangoPermissionDenied
+    kind = request.POST.get("kind")
+    contracts = list(contract_list_for_reports(user=request.user))
+    form = GenerateForm(request.POST, kind=kind if kind in KINDS else "month", contracts=contracts)
+    if not form.is_valid():  # the messages stand beside the inputs
+        return None, _generations_page(request, rows, template, bound=form)
     try:
-        contract = contract_get_for_user(user=request.user, contract_id=_int(request.POST.get("contract")))
-        period = parse_report_period(kind=request.POST.get("kind"), month=request.POST.get("month"),
-                                     quarter=request.POST.get("quarter"), contract=contract)
-        return request_generation(actor=request.user, contract=contract, period=period)
+        contract = contract_get_for_user(user=request.user, contract_id=form.cleaned_data["contract"])
+        period = parse_report_period(contract=contract, **form.period_input())
+        return request_generation(actor=request.user, contract=contract, period=period), None
+    except (NotFound, PermissionDenied):
+        raise
     except DomainError as exc:
-        _show_refusal(request, exc)
-        return None
+        page_domain_error(exc, form=form)
+        return None, _generations_page(request, rows, template, bound=form)
 
 
 @_guard
@@ -171,9 +183,10 @@ def monthly_list(request):
 @require_POST
 @_guard
 def monthly_generate(request):
-    report = _generate(request, monthly_report_request)
+    report, refused = _generate(request, monthly_report_request, monthly_report_list_for_user(user=request.user),
+                                "reports/monthly_list.html")
     if report is None:
-        return redirect("reports-monthly")
+        return refused
     messages.success(request, _("已开始生成 %(period)s %(title)s第 %(v)s 版") % {
         "period": report.period_code, "title": report.title, "v": report.version})
     return redirect("reports-monthly-detail", pk=report.pk)
@@ -229,9 +242,10 @@ def package_list(request):
 @require_POST
 @_guard
 def package_generate(request):
-    package = _generate(request, acceptance_package_request)
+    package, refused = _generate(request, acceptance_package_request, package_list_for_user(user=request.user),
+                                 "reports/package_list.html")
     if package is None:
-        return redirect("reports-packages")
+        return refused
     return redirect("reports-package-detail", pk=package.pk)
 
 

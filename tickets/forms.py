@@ -12,6 +12,7 @@ from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
 from core.forms import GroupedSelectMultiple
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from core.models import ConsentState
 
 from .models import (
     SAVED_VIEW_NAME_MAX_LENGTH,
@@ -19,6 +20,7 @@ from .models import (
     BusinessSystem,
     ClockName,
     Direction,
+    ExclusionKind,
     ResourceKind,
     Severity,
     Ticket,
@@ -444,3 +446,24 @@ class SlaPolicyProposeForm(PageForm):
         super().__init__(*args, **kwargs)
         self.fields["policy"].choices = [("", _("请选择")), *((p.pk, p.name) for p in policies if p.contract_target_minutes is not None)]
         self.fields["organization"].choices = [("", _("请选择")), *((o.pk, o.name) for o in purchasers)]
+
+
+class ExclusionFilterForm(PageForm):
+    """The ledger's filter bar (the month is parsed by tickets.selectors.exclusions.month_bounds)."""
+
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *ConsentState.choices])
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部")), *ExclusionKind.choices])
+    month = forms.CharField(label=_("月份"), required=False, max_length=7,
+                            widget=forms.TextInput(attrs={"placeholder": "YYYY-MM", "size": 8}))
+
+
+class ExclusionDecisionForm(PageForm):
+    """One decision on an exclusion; a rejection or dispute needs the note (core.consent says so, and its
+    message stands beside the input)."""
+
+    note = forms.CharField(label=_("说明"), required=False, max_length=REASON_MAX_LENGTH)
+
+    def __init__(self, data=None, *, action: str, **kwargs):
+        super().__init__(data, auto_id=f"{action}-%s", **kwargs)
+        self.action = action
+        self.fields["note"].marked_required = action in ("reject", "dispute")

@@ -192,6 +192,8 @@ def test_the_pages_show_the_month_and_act_on_findings(users, systems, client):
     client.force_login(users["duty_leader"])
     html = client.get("/monitoring/utilisation/?month=2026-11").content.decode()
     assert "测试大数据平台" in html and "50.00%" in html and "90.00%" in html
+    html = client.get("/monitoring/utilisation/?month=2026-99").content.decode()
+    assert html.count("月份格式应为 YYYY-MM") == 1 and '<label for="id_month">月份</label>' in html  # this month meanwhile
     html = client.get("/monitoring/utilisation/findings/").content.decode()
     assert "转资源调整工单" in html and "忽略理由" in html
     answer = client.post(f"/monitoring/utilisation/findings/{finding.pk}/ticket/", follow=True)

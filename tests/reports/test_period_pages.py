@@ -50,7 +50,12 @@ def test_pages_generate_and_list_every_kind(users, client, contract, time_machin
     assert "2026-06-27..2027-06-26 年度运维服务总结 v1" in detail and "2026-06-27 至 2027-06-26" in detail
     refused = client.post("/reports/monthly/generate/", {"kind": "quarter", "quarter": "2027-Q3", "contract": contract.pk},
                           follow=True)
-    assert "不能生成尚未开始的期间" in refused.content.decode()
+    refused_page = refused.content.decode()
+    assert not refused.redirect_chain and refused.status_code == 200  # the page again, input kept
+    assert refused_page.count("不能生成尚未开始的期间") == 1 and 'value="2027-Q3"' in refused_page
+    assert '<label for="g-quarter">季度（YYYY-Qn）</label>' in refused_page and ":</label>" not in refused_page
+    malformed = client.post("/reports/monthly/generate/", {"kind": "month", "month": "2026-13", "contract": contract.pk})
+    assert malformed.status_code == 200 and 'class="field required has-error">\n<label for="g-month">' in malformed.content.decode()
     listing = client.get("/reports/monthly/").content.decode()
     assert "年度运维服务总结" in listing and "2026-06-27..2027-06-26" in listing
     packages = client.get("/reports/packages/").content.decode()

@@ -220,6 +220,13 @@ def test_inbox_ledger_and_decision_pages(october_fault, users, client):
     assert f"/exclusions/{exclusion.pk}/confirm/" in page and f"/exclusions/{exclusion.pk}/reject/" in page
     refused = client.post(f"/exclusions/{exclusion.pk}/reject/", {"note": ""})
     assert refused.status_code == 200 and "请填写理由" in refused.content.decode()
+    # One form look (issue 19 item 8): the reason once, beside the refused form's note; the others untouched.
+    refused_page = refused.content.decode()
+    assert refused_page.count("请填写理由") == 1
+    assert '<div class="field required has-error">\n<label for="reject-note">说明</label>' in refused_page
+    assert '<div class="field">\n<label for="confirm-note">说明</label>' in refused_page
+    ledger = client.get("/exclusions/?month=2026-13&state=maybe").content.decode()
+    assert ledger.count("月份格式应为 YYYY-MM") == 1 and 'class="field has-error">\n<label for="id_state">' in ledger
     assert client.post(f"/exclusions/{exclusion.pk}/confirm/", {"note": ""}).status_code == 302
     assert Ticket.objects.get(pk=october_fault.pk).status == "cancelled"
     # The provider sees the ledger but no decision form.

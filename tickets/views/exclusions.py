@@ -14,42 +14,31 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.consent import CONSENT_TRANSITIONS, consent_actions_for, consent_history
-from core.exceptions import DomainError, NotFound, page_status
+from core.exceptions import DomainError, NotFound, page_domain_error, page_status
 from core.models import ConsentState
 
-from ..models import ExclusionKind
+from ..forms import ExclusionDecisionForm, ExclusionFilterForm
 from ..selectors.exclusions import exclusion_filter, exclusion_get_for_user, exclusion_list_for_user, month_bounds
 from ..services.exclusions import exclusion_decide
-
-
-def _filters(request) -> dict:
-    state = request.GET.get("state") or ""
-    kind = request.GET.get("kind") or ""
-    month = request.GET.get("month") or ""
-    return {
-        "state": state if state in ConsentState.values else "",
-        "kind": kind if kind in ExclusionKind.values else "",
-        "month": month,
-    }
 
 
 @login_required
 def exclusion_list(request):
     """The ledger: every exclusion the user may read, newest first, filtered by state, kind, month."""
-    chosen = _filters(request)
+    form = ExclusionFilterForm(request.GET)
+    form.is_valid()
+    chosen = form.cleaned_data  # the fields that are valid filter; the others say why beside them
     start = end = None
-    month_error = ""
-    if chosen["month"]:
+    if chosen.get("month"):
         try:
             start, end = month_bounds(chosen["month"])
         except ValueError:
-            month_error = _("月份格式应为 YYYY-MM")
-    qs = exclusion_filter(exclusion_list_for_user(user=request.user), state=chosen["state"] or None,
-                          kind=chosen["kind"] or None, start=start, end=end)
+            form.add_error("month", _("月份格式应为 YYYY-MM"))
+    qs = exclusion_filter(exclusion_list_for_user(user=request.user), state=chosen.get("state") or None,
+                          kind=chosen.get("kind") or None, start=start, end=end)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "tickets/exclusions.html", {
-        "page": page, "chosen": chosen, "month_error": month_error, "inbox": False,
-        "states": ConsentState.choices, "kinds": ExclusionKind.choices,
+        "page": page, "form": form, "inbox": False,
         "query": urlencode({k: v for k, v in chosen.items() if v}),
     })
 
@@ -67,18 +56,18 @@ def exclusion_detail(request, pk: int):
     return _detail(request, pk)
 
 
-def _detail(request, pk: int, *, error: DomainError | None = None, status: int = 200):
+def _detail(request, pk: int, *, bound: ExclusionDecisionForm | None = None, status: int = 200):
+    """The exclusion, its history and a form per decision the user may take; `bound`: the refused one,
+    with the note kept and the reason beside it."""
     try:
         exclusion = exclusion_get_for_user(user=request.user, exclusion_id=pk)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     actions = consent_actions_for(user=request.user, consent=exclusion)
+    forms = [(a, CONSENT_TRANSITIONS[a].label, bound if bound is not None and bound.action == a
+              else ExclusionDecisionForm(action=a)) for a in actions]
     return render(request, "tickets/exclusion_detail.html", {
-        "exclusion": exclusion,
-        "actions": [(a, CONSENT_TRANSITIONS[a].label) for a in actions],
-        "history": list(consent_history(exclusion)),
-        "error_message": str(error.message) if error else "",
-        "error_fields": getattr(error, "fields", None) or {},
+        "exclusion": exclusion, "actions": forms, "history": list(consent_history(exclusion)),
     }, status=status)
 
 
@@ -95,11 +84,15 @@ def exclusion_action(request, pk: int, action: str):
         exclusion = exclusion_get_for_user(user=request.user, exclusion_id=pk)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
+    form = ExclusionDecisionForm(request.POST, action=action)
+    if not form.is_valid():  # too long: the message stands beside the input
+        return _detail(request, pk, bound=form)
     try:
-        exclusion_decide(actor=request.user, exclusion=exclusion, action=action, note=request.POST.get("note", ""))
+        exclusion_decide(actor=request.user, exclusion=exclusion, action=action, note=form.cleaned_data["note"])
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     except DomainError as caught:
-        return _detail(request, pk, error=caught, status=page_status(caught))
+        page_domain_error(caught, form=form)
+        return _detail(request, pk, bound=form, status=page_status(caught))
     messages.success(request, DONE[action])
     return redirect("exclusion-detail", pk)
