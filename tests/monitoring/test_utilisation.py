@@ -220,7 +220,7 @@ def test_the_findings_forms_keep_input_and_say_why_beside_it(users, systems, cli
                          {f"t{threshold.pk}-statistic": "p95", f"t{threshold.pk}-percent": "180", f"t{threshold.pk}-days": "4"})
     html = answer.content.decode()
     assert answer.status_code == 200 and 'value="180"' in html and 'value="4"' in html
-    assert html.count('has-error">\n<label for="id_t%d-percent">' % threshold.pk) == 1
+    assert html.count(f'has-error">\n<label for="id_t{threshold.pk}-percent">') == 1
     threshold.refresh_from_db()
     assert threshold.days != 4
     answer = client.post(f"/monitoring/utilisation/thresholds/{threshold.pk}/",
