@@ -1,5 +1,6 @@
 """API permission shared by every view (REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"])."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
 from accounts.roles import Role
@@ -13,7 +14,7 @@ class IsAuthenticatedAuditorsReadOnly(IsAuthenticated):
     than a 400 about its body. A view that changes only the caller's own state (marking their own
     notifications read) sets `auditor_may_write = True`."""
 
-    message = "审计人员只能查看，不能修改"
+    message = _("审计人员只能查看，不能修改")
 
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):

@@ -4,6 +4,7 @@ import django_filters
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -203,7 +204,7 @@ def _hosts(user: User, ids: list[int] | None) -> list[Host] | None:
         return None
     hosts = list(host_list_for_user(user=user).filter(pk__in=ids))
     if len(hosts) != len(set(ids)):
-        raise ValidationFailed(fields={"hosts": ["主机不存在"]})
+        raise ValidationFailed(fields={"hosts": [_("主机不存在")]})
     return hosts
 
 
@@ -347,10 +348,10 @@ class TicketListCreateApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         user = request.user
-        v["business_system"] = _pick(business_system_list_for_user(user=user), v["business_system"], "business_system", "业务系统不存在")
+        v["business_system"] = _pick(business_system_list_for_user(user=user), v["business_system"], "business_system", _("业务系统不存在"))
         v["hosts"] = _hosts(user, v["hosts"])
-        v["service_item"] = _pick(service_item_list_for_user(user=user), v["service_item"], "service_item", "服务项不存在")
-        v["requester"] = _pick(user_list(), v["requester"], "requester", "报障人不存在")
+        v["service_item"] = _pick(service_item_list_for_user(user=user), v["service_item"], "service_item", _("服务项不存在"))
+        v["requester"] = _pick(user_list(), v["requester"], "requester", _("报障人不存在"))
         # The created ticket comes back with its clocks and hosts (see ticket_create): it is shown as
         # written in this request's transaction, not read back, and with the request's one calendar.
         days = WorkingDays()
@@ -368,18 +369,18 @@ class TicketDetailApi(APIView):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
         fixed = sorted(set(request.data) - set(TicketUpdateInput().fields))
         if fixed:
-            raise ValidationFailed(fields={name: ["创建后不能修改此字段"] for name in fixed})
+            raise ValidationFailed(fields={name: [_("创建后不能修改此字段")] for name in fixed})
         data = TicketUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if "hosts" in v:
             v["hosts"] = _hosts(request.user, v["hosts"])
         if "service_item" in v:
-            v["service_item"] = _pick(service_item_list_for_user(user=request.user), v["service_item"], "service_item", "服务项不存在")
+            v["service_item"] = _pick(service_item_list_for_user(user=request.user), v["service_item"], "service_item", _("服务项不存在"))
         report = {name: v.pop(name) for name in DOWNTIME_REPORT_FIELDS if name in v}
         severity, reason = v.pop("severity", None), v.pop("reason", "")
         if reason and severity is None:
-            raise ValidationFailed(fields={"reason": ["只在调整级别（severity）时填写"]})
+            raise ValidationFailed(fields={"reason": [_("只在调整级别（severity）时填写")]})
         regraded = None
         with transaction.atomic():
             if v:
@@ -413,7 +414,7 @@ class _Assign(serializers.Serializer):
     assignee = serializers.IntegerField()
 
     def validate_assignee(self, value: int) -> User:
-        return _pick(user_list(), value, "assignee", "用户不存在")
+        return _pick(user_list(), value, "assignee", _("用户不存在"))
 
 
 # The API's input for each action it offers at /tickets/<pk>/<action>/; which service runs is
@@ -498,7 +499,7 @@ class TicketMergeApi(APIView):
         data = _Merge(data=request.data)
         data.is_valid(raise_exception=True)
         target = _pick(ticket_list_for_user(user=request.user, for_display=False), data.validated_data["duplicate_of"],
-                       "duplicate_of", "工单不存在")
+                       "duplicate_of", _("工单不存在"))
         exclusion = ticket_merge(actor=request.user, ticket=ticket, duplicate_of=target,
                                  reason=data.validated_data["reason"])
         return _answer(request, exclusion, lambda: _render(self, ticket))
@@ -643,7 +644,7 @@ class TicketSatisfactionApi(APIView):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
         rating = SatisfactionRating.objects.filter(ticket=ticket).select_related("rated_by").first()
         if rating is None:
-            raise NotFound("该工单尚未评价")
+            raise NotFound(_("该工单尚未评价"))
         return Response(SatisfactionSerializer(rating).data)
 
     @extend_schema(request=SatisfactionSerializer, responses={201: SatisfactionSerializer})
@@ -748,7 +749,7 @@ class TicketDowntimeDetailApi(APIView):
         ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
         record = downtime_list(user=request.user, ticket=ticket).filter(pk=record_id).first()
         if record is None:
-            raise NotFound("停机记录不存在")
+            raise NotFound(_("停机记录不存在"))
         data = DowntimeCorrectInput(data=request.data)
         data.is_valid(raise_exception=True)
         record = downtime_record_correct(actor=request.user, record=record, **data.validated_data)
@@ -786,7 +787,7 @@ class SlaPolicyDetailApi(APIView):
     def _get(self, pk: int) -> SlaPolicy:
         policy = SlaPolicy.objects.filter(pk=pk).first()
         if policy is None:
-            raise NotFound("SLA 策略不存在")
+            raise NotFound(_("SLA 策略不存在"))
         return policy
 
     @extend_schema(responses=SlaPolicySerializer)
@@ -840,7 +841,7 @@ class FollowUpCloseApi(APIView):
     def post(self, request, pk: int):
         follow_up = follow_up_list(user=request.user).filter(pk=pk).first()
         if follow_up is None:
-            raise NotFound("回访记录不存在")
+            raise NotFound(_("回访记录不存在"))
         data = FollowUpCloseInput(data=request.data)
         data.is_valid(raise_exception=True)
         follow_up = satisfaction_follow_up_close(actor=request.user, follow_up=follow_up, note=data.validated_data["note"])
@@ -913,7 +914,7 @@ class TicketBulkApi(APIView):
         v = dict(data.validated_data)
         action, ids = v.pop("action"), v.pop("tickets")
         if action == "assign":
-            kwargs = {"assignee": _pick(user_list(), v["assignee"], "assignee", "用户不存在")}
+            kwargs = {"assignee": _pick(user_list(), v["assignee"], "assignee", _("用户不存在"))}
         else:
             kwargs = {"body": v["body"], "internal": v["internal"]}
         outcomes = ticket_bulk_run(actor=request.user, action=action, ticket_ids=ids, **kwargs)

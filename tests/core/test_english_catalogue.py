@@ -173,3 +173,26 @@ def test_home_queue_and_ticket_pages_in_english(english, users, systems):
     for value in sorted(filter(None, data), key=len, reverse=True):  # user data stays as entered
         main = main.replace(value, "")
     assert not CJK.findall(main), f"Chinese left on the ticket page: {sorted(set(CJK.findall(main)))}"
+
+
+@pytest.mark.django_db
+def test_service_refusals_read_in_english_through_the_api(users, systems, settings):
+    """The services' refusals are marked for translation: a client that chose English reads them in
+    English (here the auditor's refused submission and a downgrade without its reason)."""
+    from rest_framework.test import APIClient
+
+    from tickets.services.tickets import ticket_create
+
+    _compile_if_outdated()
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_authenticate(users["auditor"])
+    answer = client.post("/api/v1/tickets/", {"title": "x", "kind": "fault", "severity": "P3",
+                                              "business_system": systems["own"].pk, "description": "x"}, format="json")
+    assert answer.status_code == 403 and not CJK.findall(answer.json()["message"]), answer.content
+    ticket = ticket_create(actor=users["requester"], title="Portal slow", kind="fault", severity="P2",
+                           business_system=systems["own"], description="Slow at peak.")
+    client.force_authenticate(users["duty_leader"])
+    answer = client.patch(f"/api/v1/tickets/{ticket.pk}/", {"severity": "P4", "reason": ""}, format="json")
+    assert answer.status_code == 400, answer.content
+    assert not CJK.findall(answer.content.decode()), answer.content.decode()

@@ -9,6 +9,8 @@ its own map of which service an action calls. URLs may spell a name with hyphens
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import NotFound, ValidationFailed
 
 from ..models import DowntimeRecord, Ticket
@@ -19,7 +21,7 @@ from . import comments, downtime, exclusions, regrade, satisfaction, tickets
 def _downtime_correct(*, actor, ticket: Ticket, record: DowntimeRecord, **data):
     """Correct one of `ticket`'s outage records (the caller loaded it through downtime_list)."""
     if record.ticket_id != ticket.pk:
-        raise NotFound("停机记录不存在")
+        raise NotFound(_("停机记录不存在"))
     return downtime.downtime_record_correct(actor=actor, record=record, **data)
 
 
@@ -28,7 +30,7 @@ def _merge(*, actor, ticket: Ticket, duplicate_of, reason: str):
     if isinstance(duplicate_of, str):
         target = ticket_list_for_user(user=actor, for_display=False).filter(number=duplicate_of.strip()).first()
         if target is None:
-            raise ValidationFailed(fields={"duplicate_of": ["工单不存在"]})
+            raise ValidationFailed(fields={"duplicate_of": [_("工单不存在")]})
         duplicate_of = target
     return exclusions.ticket_merge(actor=actor, ticket=ticket, duplicate_of=duplicate_of, reason=reason)
 
@@ -72,5 +74,5 @@ def ticket_action_run(*, action: str, actor, ticket: Ticket, **data):
     The service checks the transition table and raises the domain error of any refusal."""
     service = TICKET_ACTIONS.get(action)
     if service is None:
-        raise NotFound("操作不存在")
+        raise NotFound(_("操作不存在"))
     return service(actor=actor, ticket=ticket, **data)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import user_is_provider_staff
@@ -22,7 +23,7 @@ from .tickets import _downtime_set_end, _lock
 
 def _check_actor(actor: User) -> None:
     if not user_is_provider_staff(actor):
-        raise PermissionDenied("只有服务商（监控接入）可以记录告警")
+        raise PermissionDenied(_("只有服务商（监控接入）可以记录告警"))
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import user_is_provider_staff
@@ -34,9 +35,9 @@ def ticket_comment(
     text_lengths_check(body=(body, TEXT_MAX_LENGTH))
     ticket_action_check(action="comment", user=actor, ticket=ticket)
     if not body.strip():
-        raise ValidationFailed(fields={"body": ["请填写评论内容"]})
+        raise ValidationFailed(fields={"body": [_("请填写评论内容")]})
     if internal and not user_is_provider_staff(actor):
-        raise ValidationFailed(fields={"internal": ["只有服务商人员可以发表内部评论"]})
+        raise ValidationFailed(fields={"internal": [_("只有服务商人员可以发表内部评论")]})
     comment = TicketComment.objects.create(ticket=ticket, author=actor, body=body, internal=internal, created_at=now)
     ticket_event_record(
         ticket=ticket, kind=TicketEvent.Kind.COMMENTED, actor=actor, at=now, note="" if internal else body[:500],
@@ -124,11 +125,11 @@ def ticket_attachment_add(
     now = now or timezone.now()
     ticket_action_check(action="attach", user=actor, ticket=ticket)
     if internal and not user_is_provider_staff(actor):
-        raise ValidationFailed(fields={"internal": ["只有服务商人员可以上传内部附件"]})
+        raise ValidationFailed(fields={"internal": [_("只有服务商人员可以上传内部附件")]})
     clean = attachment_name_sanitise(name)
     limit = settings.OPSDESK_ATTACHMENT_MAX_BYTES
     if not data:
-        raise ValidationFailed(fields={"file": ["文件为空"]})
+        raise ValidationFailed(fields={"file": [_("文件为空")]})
     if len(data) > limit:
         raise ValidationFailed(fields={"file": [f"文件超过大小上限 {limit // (1024 * 1024)} MB"]})
     ext = clean.rpartition(".")[2].lower() if "." in clean else ""

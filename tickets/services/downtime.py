@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.db import lock_one
@@ -43,11 +44,11 @@ def downtime_record_create(
     _check(start=start, end=end, now=now)
     custom = start != ticket.reported_at or end != ticket.resolved_at
     if custom and not reason.strip():
-        raise ValidationFailed(fields={"reason": ["停机时间与工单报告/解决时间不同，请说明原因"]})
+        raise ValidationFailed(fields={"reason": [_("停机时间与工单报告/解决时间不同，请说明原因")]})
     if planned and not reason.strip():
-        raise ValidationFailed(fields={"reason": ["申报计划内停机须说明原因（待采购人确认）"]})
+        raise ValidationFailed(fields={"reason": [_("申报计划内停机须说明原因（待采购人确认）")]})
     if planned and claim_kind not in DOWNTIME_EXCLUSION_KINDS:
-        raise ValidationFailed(fields={"claim_kind": ["申报类型无效"]})
+        raise ValidationFailed(fields={"claim_kind": [_("申报类型无效")]})
     record = DowntimeRecord.objects.create(
         ticket=ticket, business_system=ticket.business_system, start=start, end=end, claimed_planned=planned,
         claim_reason=reason.strip() if planned else "", reason_corrected=reason if custom else "", created_at=now,
@@ -64,11 +65,11 @@ def downtime_record_create(
 
 def _check(*, start: dt.datetime, end: dt.datetime | None, now: dt.datetime) -> None:
     if start > now:
-        raise ValidationFailed(fields={"start": ["停机开始时间不能晚于当前时间"]})
+        raise ValidationFailed(fields={"start": [_("停机开始时间不能晚于当前时间")]})
     if end is not None and end > now:
-        raise ValidationFailed(fields={"end": ["停机结束时间不能晚于当前时间"]})
+        raise ValidationFailed(fields={"end": [_("停机结束时间不能晚于当前时间")]})
     if end is not None and end < start:
-        raise ValidationFailed(fields={"end": ["停机结束时间不能早于开始时间"]})
+        raise ValidationFailed(fields={"end": [_("停机结束时间不能早于开始时间")]})
 
 
 @transaction.atomic
@@ -80,12 +81,12 @@ def downtime_record_correct(
     now = now or timezone.now()
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if record.ticket is None:
-        raise NotFound("停机记录不存在")
+        raise NotFound(_("停机记录不存在"))
     ticket_action_check(action="downtime", user=actor, ticket=record.ticket)
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["请填写更正原因"]})
+        raise ValidationFailed(fields={"reason": [_("请填写更正原因")]})
     if start is None and end is None:
-        raise ValidationFailed(fields={"start": ["请填写要更正的开始或结束时间"]})
+        raise ValidationFailed(fields={"start": [_("请填写要更正的开始或结束时间")]})
     record = DowntimeRecord.objects.select_for_update().get(pk=record.pk)
     old = {"start": _iso(record.start), "end": _iso(record.end)}
     new_start = start or record.start
@@ -109,7 +110,7 @@ def ticket_downtime_report_update(*, actor: User, ticket: Ticket, now: dt.dateti
     text_lengths_check(**{name: (value, TEXT_MAX_LENGTH) for name, value in fields.items() if isinstance(value, str)})
     unknown = sorted(set(fields) - set(DOWNTIME_REPORT_FIELDS))
     if unknown:
-        raise ValidationFailed(fields={name: ["不是宕机报告的字段"] for name in unknown})
+        raise ValidationFailed(fields={name: [_("不是宕机报告的字段")] for name in unknown})
     ticket_action_check(action="downtime", user=actor, ticket=ticket)
     ticket = lock_one(Ticket.objects.all(), ticket.pk)
     old, new = {}, {}

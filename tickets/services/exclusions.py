@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -41,7 +42,7 @@ K = ExclusionKind
 def _check_reason(reason: str, field: str = "reason") -> str:
     text_lengths_check(**{field: (reason, REASON_MAX_LENGTH)})
     if not (reason or "").strip():
-        raise ValidationFailed(fields={field: ["请填写理由"]})
+        raise ValidationFailed(fields={field: [_("请填写理由")]})
     return reason.strip()
 
 
@@ -53,10 +54,10 @@ def exclusion_open(
     actor may ask). Applied at once when it is the purchaser's own act; otherwise it waits."""
     if ticket is not None and kind in TICKET_EXCLUSION_KINDS:
         if Exclusion.objects.filter(ticket=ticket, kind__in=TICKET_EXCLUSION_KINDS, state="requested").exists():
-            raise Conflict("该工单已有待采购人确认的取消或合并申请", fields={"state": ["requested"]})
+            raise Conflict(_("该工单已有待采购人确认的取消或合并申请"), fields={"state": ["requested"]})
     if ticket is not None and kind in TICKET_STATE_KINDS:
         if Exclusion.objects.filter(ticket=ticket, kind=kind, state=ConsentState.REQUESTED).exists():
-            raise Conflict("该工单已有同类申请待采购人确认", fields={"state": ["requested"]})
+            raise Conflict(_("该工单已有同类申请待采购人确认"), fields={"state": ["requested"]})
     exclusion = Exclusion(
         organization_id=business_system.organization.tenant_id, kind=kind, ticket=ticket,
         business_system=business_system, effective_at=effective_at, **details,
@@ -225,7 +226,7 @@ def ticket_mark_major(*, actor: User, ticket: Ticket, reason: str, now: dt.datet
     # A consent request's reason (core.consent): the shorter limit of the two, so the page says it first.
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if not (reason or "").strip():
-        raise ValidationFailed(fields={"reason": ["请填写认定理由"]})
+        raise ValidationFailed(fields={"reason": [_("请填写认定理由")]})
     ticket = ticket_lock(ticket)
     ticket_action_check(action="mark_major", user=actor, ticket=ticket)  # a fault or security incident, not yet major
     waiting = Exclusion.objects.filter(ticket=ticket, kind=K.MAJOR_INCIDENT, state=ConsentState.REQUESTED).first()

@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import user_is_provider_staff
@@ -44,7 +45,7 @@ def ticket_regrade(*, actor: User, ticket: Ticket, severity: str, reason: str = 
     now = now or timezone.now()
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if severity not in Severity.values:
-        raise ValidationFailed(fields={"severity": ["级别无效"]})
+        raise ValidationFailed(fields={"severity": [_("级别无效")]})
     ticket = ticket_lock(ticket)
     ticket_action_check(action="regrade", user=actor, ticket=ticket)
     if severity == ticket.severity:
@@ -53,13 +54,13 @@ def ticket_regrade(*, actor: User, ticket: Ticket, severity: str, reason: str = 
     raising = SEVERITY_ORDER.index(severity) < SEVERITY_ORDER.index(ticket.severity)
     if raising:
         if not staff:
-            raise PermissionDenied("提高级别由服务商操作；如需提高，请在评论中说明")
+            raise PermissionDenied(_("提高级别由服务商操作；如需提高，请在评论中说明"))
         return _raise(actor=actor, ticket=ticket, severity=severity, reason=reason.strip(), now=now)
     if ticket.kind not in INCIDENT_KINDS:
         # A resource adjustment's or service request's severity decides no clock: no figure moves.
         return _set(actor=actor, ticket=ticket, severity=severity, reason=reason.strip(), now=now)
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["降低故障或安全事件的级别须说明理由（待采购人确认）"]})
+        raise ValidationFailed(fields={"reason": [_("降低故障或安全事件的级别须说明理由（待采购人确认）")]})
     exclusion = exclusion_open(
         actor=actor, kind=ExclusionKind.DOWNGRADE, reason=reason, ticket=ticket, business_system=ticket.business_system,
         effective_at=ticket.reported_at, severity_from=ticket.severity, severity_to=severity, now=now,

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -29,14 +30,14 @@ def ticket_rate(
     now = now or timezone.now()
     text_lengths_check(comment=(comment, REASON_MAX_LENGTH))
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationFailed(fields={"score": ["评分应为 1 到 5 的整数"]})
+        raise ValidationFailed(fields={"score": [_("评分应为 1 到 5 的整数")]})
     ticket = _lock(ticket)
     ticket_action_check(action="rate", user=actor, ticket=ticket)  # Conflict when already rated
     try:
         with transaction.atomic():
             rating = SatisfactionRating.objects.create(ticket=ticket, score=score, comment=comment, rated_by=actor, rated_at=now)
     except IntegrityError as exc:
-        raise Conflict("该工单已评价过") from exc
+        raise Conflict(_("该工单已评价过")) from exc
     ticket_event_record(ticket=ticket, kind=TicketEvent.Kind.RATED, actor=actor, at=now, note=comment,
                         data={"score": score})
     if score <= LOW_SCORE:
@@ -59,12 +60,12 @@ def satisfaction_follow_up_close(
     now = now or timezone.now()
     text_lengths_check(note=(note, NOTE_MAX_LENGTH))
     if not user_has_role(actor, Role.PROJECT_MANAGER):
-        raise PermissionDenied("只有项目经理可以完成回访")
+        raise PermissionDenied(_("只有项目经理可以完成回访"))
     if not note.strip():
-        raise ValidationFailed(fields={"note": ["请填写回访记录"]})
+        raise ValidationFailed(fields={"note": [_("请填写回访记录")]})
     follow_up = SatisfactionFollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.status != SatisfactionFollowUp.Status.OPEN:
-        raise IllegalTransition("该回访已完成")
+        raise IllegalTransition(_("该回访已完成"))
     follow_up.status = SatisfactionFollowUp.Status.DONE
     follow_up.note = note
     follow_up.closed_at = now

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -109,9 +110,9 @@ def _validate_reported_at(
         # "previous report" rule is about callers, not about alerts processed out of order.
         return reported_at
     if channel not in (Ticket.Channel.PHONE, Ticket.Channel.EMAIL) or not user_is_provider_staff(actor):
-        raise ValidationFailed(fields={"reported_at": ["只有服务商人员录入电话或邮件报障时可以填写报告时间"]})
+        raise ValidationFailed(fields={"reported_at": [_("只有服务商人员录入电话或邮件报障时可以填写报告时间")]})
     if reported_at > now:
-        raise ValidationFailed(fields={"reported_at": ["报告时间不能晚于当前时间"]})
+        raise ValidationFailed(fields={"reported_at": [_("报告时间不能晚于当前时间")]})
     previous = (
         Ticket.objects.filter(requester=requester, reported_at__lte=now).order_by("-reported_at").values_list("reported_at", flat=True).first()
     )
@@ -178,32 +179,32 @@ def ticket_create(
     text_lengths_check(title=(title, TITLE_MAX_LENGTH), description=(description, DESCRIPTION_MAX_LENGTH))
     hosts = list(hosts or [])
     if user_is_auditor(actor) and not user_is_provider_staff(actor):
-        raise PermissionDenied("审计员只能查看")
+        raise PermissionDenied(_("审计员只能查看"))
     staff = user_is_provider_staff(actor)
     tenant_id = business_system.organization.tenant_id
     if not staff:
         if not user_has_role(actor, Role.REQUESTER, Role.APPROVER):
-            raise PermissionDenied("您没有提交工单的权限")
+            raise PermissionDenied(_("您没有提交工单的权限"))
         if user_tenant_id(actor) != tenant_id:
-            raise ValidationFailed(fields={"business_system": ["业务系统不存在"]})
+            raise ValidationFailed(fields={"business_system": [_("业务系统不存在")]})
         if requester is not None and requester.pk != actor.pk:
-            raise ValidationFailed(fields={"requester": ["报障人只能为本人提交"]})
+            raise ValidationFailed(fields={"requester": [_("报障人只能为本人提交")]})
         requester = actor
         if channel != Ticket.Channel.WEB:
-            raise ValidationFailed(fields={"channel": ["采购人通过网页提交工单"]})
+            raise ValidationFailed(fields={"channel": [_("采购人通过网页提交工单")]})
     else:
         if requester is None:
             if channel in (Ticket.Channel.PHONE, Ticket.Channel.EMAIL):
-                raise ValidationFailed(fields={"requester": ["电话或邮件报障请选择报障人"]})
+                raise ValidationFailed(fields={"requester": [_("电话或邮件报障请选择报障人")]})
             requester = actor
         elif not user_is_provider_staff(requester) and user_tenant_id(requester) != tenant_id:
-            raise ValidationFailed(fields={"requester": ["报障人不属于该业务系统的单位"]})
+            raise ValidationFailed(fields={"requester": [_("报障人不属于该业务系统的单位")]})
     if kind not in TicketKind.values:
-        raise ValidationFailed(fields={"kind": ["工单类型无效"]})
+        raise ValidationFailed(fields={"kind": [_("工单类型无效")]})
     if severity not in Severity.values:
-        raise ValidationFailed(fields={"severity": ["级别无效"]})
+        raise ValidationFailed(fields={"severity": [_("级别无效")]})
     if not title.strip():
-        raise ValidationFailed(fields={"title": ["请填写标题"]})
+        raise ValidationFailed(fields={"title": [_("请填写标题")]})
     _check_resource_fields(kind=kind, resource=resource, direction=direction)
     _check_hosts(hosts=hosts, business_system=business_system)
     reported_at = _validate_reported_at(actor=actor, requester=requester, channel=channel, reported_at=reported_at, now=now)
@@ -312,7 +313,7 @@ def ticket_update(*, actor: User, ticket: Ticket, now: dt.datetime | None = None
     text_lengths_check(**{name: (changes[name], limit) for name, limit in (("title", TITLE_MAX_LENGTH), ("description", DESCRIPTION_MAX_LENGTH)) if isinstance(changes.get(name), str)})
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(fields={name: ["创建后不能修改此字段"] for name in sorted(unknown)})
+        raise ValidationFailed(fields={name: [_("创建后不能修改此字段")] for name in sorted(unknown)})
     ticket = _lock(ticket)
     ticket_action_check(action="update", user=actor, ticket=ticket)  # a requester edits only a new ticket
     old: dict = {}
@@ -329,7 +330,7 @@ def ticket_update(*, actor: User, ticket: Ticket, now: dt.datetime | None = None
                 old["hosts"], new["hosts"] = before, after
             continue
         if name == "title" and not str(value).strip():
-            raise ValidationFailed(fields={"title": ["请填写标题"]})
+            raise ValidationFailed(fields={"title": [_("请填写标题")]})
         current = getattr(ticket, name)
         if current != value:
             old[name] = current.pk if hasattr(current, "pk") else (str(current) if current is not None else None)
@@ -395,7 +396,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User, now: dt.dateti
     ticket = _lock(ticket)
     ticket_action_check(action="assign", user=actor, ticket=ticket)
     if not assignee.is_active or not user_is_provider_staff(assignee):
-        raise ValidationFailed(fields={"assignee": ["只能指派给服务商运维人员"]})
+        raise ValidationFailed(fields={"assignee": [_("只能指派给服务商运维人员")]})
     ticket_assign_check(user=actor, ticket=ticket, assignee=assignee)
     previous = ticket.assignee_id
     if previous == assignee.pk:
@@ -430,7 +431,7 @@ def ticket_pend(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime | 
     now = now or timezone.now()
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["请说明需要用户反馈的内容"]})
+        raise ValidationFailed(fields={"reason": [_("请说明需要用户反馈的内容")]})
     ticket = _lock(ticket)
     ticket_action_check(action="pend", user=actor, ticket=ticket)
     ticket.status_before_pending = ticket.status
@@ -502,7 +503,7 @@ def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str, now: dt.date
     now = now or timezone.now()
     text_lengths_check(resolution=(resolution, TEXT_MAX_LENGTH))
     if not resolution.strip():
-        raise ValidationFailed(fields={"resolution": ["请填写解决说明"]})
+        raise ValidationFailed(fields={"resolution": [_("请填写解决说明")]})
     ticket = _lock(ticket)
     ticket_action_check(action="resolve", user=actor, ticket=ticket)
     fields = ["resolved_at", "resolution"]
@@ -560,7 +561,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str, now: dt.datetime 
     now = now or timezone.now()
     text_lengths_check(reason=(reason, REASON_MAX_LENGTH))
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["请说明重新打开的原因"]})
+        raise ValidationFailed(fields={"reason": [_("请说明重新打开的原因")]})
     ticket = _lock(ticket)
     ticket_action_check(action="reopen", user=actor, ticket=ticket)
     previous_resolved = ticket.resolved_at

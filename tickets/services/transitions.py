@@ -108,7 +108,7 @@ def tenant_or_manager(user, ticket: Ticket) -> bool:
 
 def _editable(user, ticket: Ticket):
     if not user_is_provider_staff(user) and ticket.status != S.NEW:
-        return IllegalTransition("工单已被响应，报障人不能再修改，请通过评论补充信息")
+        return IllegalTransition(_("工单已被响应，报障人不能再修改，请通过评论补充信息"))
     return None
 
 
@@ -120,14 +120,14 @@ def _unclaimed(user, ticket: Ticket):
 
 
 def _unrated(user, ticket: Ticket):
-    return Conflict("该工单已评价过") if ticket_is_rated(ticket) else None
+    return Conflict(_("该工单已评价过")) if ticket_is_rated(ticket) else None
 
 
 def _major_candidate(user, ticket: Ticket):
     if ticket.kind not in (TicketKind.FAULT, TicketKind.SECURITY):
-        return ValidationFailed(fields={"kind": ["只有故障或安全事件可以认定为重大责任安全事件"]})
+        return ValidationFailed(fields={"kind": [_("只有故障或安全事件可以认定为重大责任安全事件")]})
     if ticket.major_incident:
-        return Conflict("该工单已认定为重大责任安全事件")
+        return Conflict(_("该工单已认定为重大责任安全事件"))
     return None
 
 
