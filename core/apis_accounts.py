@@ -2,6 +2,7 @@
 and the audit trail, and accounts imports no app."""
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -54,7 +55,7 @@ class TokenObtainApi(APIView):
         # The plain HttpRequest: django-axes marks it on lockout and its middleware answers 429.
         user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
-            raise ValidationFailed("用户名或密码错误", code="invalid_credentials", fields={"password": ["用户名或密码错误"]})
+            raise ValidationFailed(_("用户名或密码错误"), code="invalid_credentials", fields={"password": [_("用户名或密码错误")]})
         token, _created = Token.objects.get_or_create(user=user)
         audit_record(actor=user, action=AuditLog.Action.LOGIN, obj=user, detail="API 令牌")
         return Response({"token": token.key}, status=status.HTTP_200_OK)

@@ -34,6 +34,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMAT = "opsdesk-backup/1"
 CHUNK = 2000
@@ -163,7 +164,7 @@ def backup_restore(*, archive: Path, force: bool = False) -> dict:
                 f" 备份多出：{sorted(theirs - ours)[:10]}；本库多出：{sorted(ours - theirs)[:10]}"
             )
         if not force and not database_is_empty():
-            raise BackupError("目标数据库不是空库（已有用户账号）。确认要覆盖时使用 --force。")
+            raise BackupError(_("目标数据库不是空库（已有用户账号）。确认要覆盖时使用 --force。"))
         by_label = {m._meta.label_lower: m for m in backup_models()}
         unknown = set(manifest["tables"]) - set(by_label)
         if unknown:
@@ -223,7 +224,7 @@ def _extract_and_verify(archive: Path, into: Path) -> dict:
             try:
                 manifest = json.load(tar.extractfile("manifest.json"))
             except KeyError as exc:
-                raise BackupError("备份文件中没有 manifest.json") from exc
+                raise BackupError(_("备份文件中没有 manifest.json")) from exc
             if manifest.get("format") != FORMAT:
                 raise BackupError(f"不支持的备份格式：{manifest.get('format')}")
             expected = {e["file"]: e["sha256"] for e in manifest["tables"].values()}

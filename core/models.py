@@ -77,10 +77,10 @@ class AuditLogQuerySet(models.QuerySet):
     (`core.audit.services.audit_purge_expired`, which deletes with raw SQL under the purge flag)."""
 
     def update(self, **kwargs):
-        raise AuditLogImmutable("审计日志只能追加，不能修改")
+        raise AuditLogImmutable(_("审计日志只能追加，不能修改"))
 
     def delete(self):
-        raise AuditLogImmutable("审计日志只能追加，不能删除（过期记录由保留期任务清理）")
+        raise AuditLogImmutable(_("审计日志只能追加，不能删除（过期记录由保留期任务清理）"))
 
 
 class AuditLogImmutable(Exception):
@@ -149,11 +149,11 @@ class AuditLog(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AuditLogImmutable("审计日志只能追加，不能修改")
+            raise AuditLogImmutable(_("审计日志只能追加，不能修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AuditLogImmutable("审计日志只能追加，不能删除（过期记录由保留期任务清理）")
+        raise AuditLogImmutable(_("审计日志只能追加，不能删除（过期记录由保留期任务清理）"))
 
 
 class AppendOnlyError(TypeError):

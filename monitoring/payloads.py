@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 
@@ -52,7 +53,7 @@ def decode_json(body: bytes):
     try:
         return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise _bad("请求内容不是 UTF-8 编码") from exc
+        raise _bad(_("请求内容不是 UTF-8 编码")) from exc
     except json.JSONDecodeError as exc:
         raise _bad(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from exc
 
@@ -82,7 +83,7 @@ def _when(value) -> dt.datetime | None:
 
 def validate_alertmanager(data) -> int:
     if not isinstance(data, dict) or not isinstance(data.get("alerts"), list):
-        raise _bad("缺少 alerts 列表（Alertmanager webhook 第 4 版）", "alerts")
+        raise _bad(_("缺少 alerts 列表（Alertmanager webhook 第 4 版）"), "alerts")
     for i, alert in enumerate(data["alerts"]):
         if not isinstance(alert, dict) or not isinstance(alert.get("labels"), dict):
             raise _bad(f"alerts[{i}] 缺少 labels", "alerts")
@@ -121,12 +122,12 @@ ZABBIX_SEVERITY = {
 
 def validate_zabbix(data) -> int:
     if not isinstance(data, dict):
-        raise _bad("应为一个 JSON 对象（见 monitoring/zabbix/ 中的媒介类型）")
+        raise _bad(_("应为一个 JSON 对象（见 monitoring/zabbix/ 中的媒介类型）"))
     missing = [name for name in ("event_id", "status") if not str(data.get(name) or "").strip()]
     if missing:
         raise _bad(f"缺少字段：{', '.join(missing)}", missing[0])
     if data["status"] not in (FIRING, RESOLVED):
-        raise _bad("status 应为 firing 或 resolved", "status")
+        raise _bad(_("status 应为 firing 或 resolved"), "status")
     return 1
 
 
@@ -161,7 +162,7 @@ def _generic_events(data) -> list:
 def validate_generic(data) -> int:
     events = _generic_events(data)
     if not events:
-        raise _bad("没有事件")
+        raise _bad(_("没有事件"))
     for i, event in enumerate(events):
         where = f"[{i}] " if isinstance(data, list) else ""
         if not isinstance(event, dict):

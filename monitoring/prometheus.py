@@ -11,6 +11,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import DomainError
 
 MAX_POINTS = 10_000
@@ -45,7 +47,7 @@ def query_range_day(*, base_url: str, expr: str, start: dt.datetime, end: dt.dat
                                      "step": f"{step_seconds}s"})
     url = base_url.rstrip("/") + "/api/v1/query_range?" + params
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise PrometheusError("OPSDESK_PROMETHEUS_URL 须为 http(s) 地址")
+        raise PrometheusError(_("OPSDESK_PROMETHEUS_URL 须为 http(s) 地址"))
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (scheme checked above)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310

@@ -4,6 +4,7 @@
 import django_filters
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -192,7 +193,7 @@ class MonthlyReportIssueApi(APIView):
 
 def _file_response(request, obj, filename: str, content_type: str) -> FileResponse:
     if obj.task_state != "done" or not obj.file:
-        raise NotFound("文件尚未生成")
+        raise NotFound(_("文件尚未生成"))
     audit_record(actor=request.user, action=AuditLog.Action.DOWNLOAD, obj=obj, detail=f"{filename} sha256={obj.sha256}")
     response = FileResponse(obj.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-SHA256"] = obj.sha256

@@ -5,6 +5,7 @@ service (who may: 403, when: 409), render."""
 import django_filters
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -190,9 +191,9 @@ class ReceiveInput(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["kind"] == Assessment.Kind.STAGE and not attrs.get("package"):
-            raise serializers.ValidationError({"package": ["请选择查验材料包"]})
+            raise serializers.ValidationError({"package": [_("请选择查验材料包")]})
         if attrs["kind"] == Assessment.Kind.FINAL and not attrs.get("contract"):
-            raise serializers.ValidationError({"contract": ["请选择合同"]})
+            raise serializers.ValidationError({"contract": [_("请选择合同")]})
         return attrs
 
 
@@ -273,7 +274,7 @@ class AssessmentOpinionApi(APIView):
 def opinion_response(user, assessment: Assessment) -> FileResponse:
     """The final opinion PDF, for the API and the page: audited, no-store, sandboxed (core.uploads)."""
     if not assessment.opinion_sha256:
-        raise NotFound("验收意见书尚未生成")
+        raise NotFound(_("验收意见书尚未生成"))
     response = attachment_download(
         actor=user, obj=assessment, file=assessment.opinion_file,
         filename=f"验收意见书-{assessment.contract.code}-第{assessment.round}轮.pdf", content_type="application/pdf",

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from accounts.roles import Role
@@ -108,7 +109,7 @@ def user_may_reset_lockouts(user) -> bool:
 
 def _require_reader(user) -> None:
     if not user_may_read_audit(user):
-        raise PermissionDenied("仅审计员和项目经理可以查看审计日志")
+        raise PermissionDenied(_("仅审计员和项目经理可以查看审计日志"))
 
 
 def audit_log_list(*, user) -> QuerySet[AuditLog]:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import AuditLog
 
@@ -132,7 +133,7 @@ def audit_purge_expired(*, now: dt.datetime | None = None, batch_size: int = 200
     cutoff = now - dt.timedelta(days=audit_retention_days())
     removed = 0
     table = connection.ops.quote_name(AuditLog._meta.db_table)
-    for _ in range(max_batches):
+    for _batch in range(max_batches):
         with transaction.atomic():
             ids = list(
                 AuditLog.objects.filter(at__lt=cutoff).order_by("pk").values_list("pk", flat=True)[:batch_size]
@@ -168,10 +169,10 @@ def login_lockout_reset(*, actor, attempt_id: int) -> None:
     from .selectors import user_may_reset_lockouts
 
     if not user_may_reset_lockouts(actor):
-        raise PermissionDenied("仅项目经理可以解除登录锁定")
+        raise PermissionDenied(_("仅项目经理可以解除登录锁定"))
     attempt = AccessAttempt.objects.filter(pk=attempt_id).first()
     if attempt is None:
-        raise NotFound("该登录失败记录不存在或已解除")
+        raise NotFound(_("该登录失败记录不存在或已解除"))
     reset(ip=attempt.ip_address, username=attempt.username)
     audit_record(
         actor=actor,

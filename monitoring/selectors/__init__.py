@@ -11,6 +11,7 @@ import hmac
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_sees_all_tenants, user_tenant_id
@@ -74,7 +75,7 @@ def integration_list_for_user(*, user) -> QuerySet[Integration]:
 def integration_get_for_user(*, user, integration_id: int) -> Integration:
     integration = integration_list_for_user(user=user).filter(pk=integration_id).first()
     if integration is None:
-        raise NotFound("监控接入不存在")
+        raise NotFound(_("监控接入不存在"))
     return integration
 
 

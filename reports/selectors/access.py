@@ -3,6 +3,7 @@ provider staff and the provider's auditors: everything (read-only for auditors).
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -23,7 +24,7 @@ def user_may_read_reports(user: User | AnonymousUser) -> bool:
 
 def require_report_reader(user) -> None:
     if not user_may_read_reports(user):
-        raise PermissionDenied("报表与指标仅对采购人审批人、服务商人员和审计员开放")
+        raise PermissionDenied(_("报表与指标仅对采购人审批人、服务商人员和审计员开放"))
 
 
 def kpi_scope_for_user(*, user, organization_id: int | None, business_system_id: int | None) -> Scope:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ..models import CalendarDay
 
@@ -31,7 +32,7 @@ class CalendarDataMissing(Exception):
 
     def __init__(self, year: int) -> None:
         self.year = year
-        super().__init__(f"{year} 年工作日历尚未录入，无法按工作时间计算")
+        super().__init__(_("%(year)s 年工作日历尚未录入，无法按工作时间计算") % {"year": year})
 
 
 def _tz() -> ZoneInfo:
@@ -181,7 +182,7 @@ def add_working_minutes(
     tz = _tz()
     left = dt.timedelta(minutes=minutes)
     day = start.astimezone(tz).date()
-    for _ in range(_MAX_DAYS_AHEAD):
+    for _day in range(_MAX_DAYS_AHEAD):
         if days.is_working_day(day):
             open_, close = _window(day)
             lo = max(start, open_)

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_auditor, user_is_manager, user_is_provider_staff
 from core.exceptions import NotFound, PermissionDenied
@@ -32,7 +33,7 @@ def user_reads_duty(user) -> bool:
 
 def require_duty_reader(user) -> None:
     if not user_reads_duty(user):
-        raise PermissionDenied("值班信息仅对服务商人员和审计员开放")
+        raise PermissionDenied(_("值班信息仅对服务商人员和审计员开放"))
 
 
 def roster_list_for_user(*, user) -> QuerySet[Roster]:
@@ -44,7 +45,7 @@ def roster_get_for_user(*, user, roster_id: int) -> Roster:
     try:
         return roster_list_for_user(user=user).get(pk=roster_id)
     except Roster.DoesNotExist as exc:
-        raise NotFound("值班表不存在") from exc
+        raise NotFound(_("值班表不存在")) from exc
 
 
 def shift_list_for_user(*, user) -> QuerySet[Shift]:
@@ -56,7 +57,7 @@ def shift_get_for_user(*, user, shift_id: int) -> Shift:
     try:
         return shift_list_for_user(user=user).get(pk=shift_id)
     except Shift.DoesNotExist as exc:
-        raise NotFound("班次不存在") from exc
+        raise NotFound(_("班次不存在")) from exc
 
 
 def assignment_list_for_user(*, user) -> QuerySet[Assignment]:

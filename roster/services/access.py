@@ -1,5 +1,7 @@
 """Who may change duty data. Reading rules live in roster.selectors.access."""
 
+from django.utils.translation import gettext as _
+
 from accounts.selectors import user_is_manager, user_is_provider_staff
 from core.exceptions import PermissionDenied
 
@@ -11,10 +13,10 @@ def is_manager(actor) -> bool:
 
 def require_manager(actor) -> None:
     if not is_manager(actor):
-        raise PermissionDenied("只有值班负责人或项目经理可以执行此操作")
+        raise PermissionDenied(_("只有值班负责人或项目经理可以执行此操作"))
 
 
 def require_provider_staff(actor) -> None:
     """People who stand duty (provider staff) write logs, reports, handovers and ask for swaps."""
     if not (getattr(actor, "is_superuser", False) or user_is_provider_staff(actor)):
-        raise PermissionDenied("只有服务商值班人员可以执行此操作")
+        raise PermissionDenied(_("只有服务商值班人员可以执行此操作"))

@@ -142,7 +142,7 @@ def package_year_data(year: int) -> tuple[dict[dt.date, str], dict[dt.date, str]
 def calendar_year_import_from_package(*, year: int, actor=None) -> int:
     if year not in PACKAGE_OFFICIAL_YEARS:
         raise ValidationFailed(
-            fields={"year": [f"{year} 年没有官方节假日安排数据，请手工录入国务院办公厅公布的安排"]}
+            fields={"year": [_("%(year)s 年没有官方节假日安排数据，请手工录入国务院办公厅公布的安排") % {"year": year}]}
         )
     days_off, makeup = package_year_data(year)
     return calendar_year_set(year=year, holidays=days_off, makeup_workdays=makeup, source="holidays", actor=actor)

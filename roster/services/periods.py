@@ -8,6 +8,7 @@ import re
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from core.exceptions import ValidationFailed
 from core.limits import NOTE_MAX_LENGTH, text_lengths_check
@@ -68,7 +69,7 @@ def period_delete(*, actor, period: HeavyProtectionPeriod) -> None:
 def _two_sessions_window(year: int) -> tuple[dt.date, dt.date]:
     match = _WINDOW.match(settings.ROSTER_TWO_SESSIONS_WINDOW.strip())
     if not match:
-        raise ValidationFailed(fields={"year": ["两会默认时段配置错误（应为 MM-DD..MM-DD）"]})
+        raise ValidationFailed(fields={"year": [_("两会默认时段配置错误（应为 MM-DD..MM-DD）")]})
     m1, d1, m2, d2 = (int(x) for x in match.groups())
     return dt.date(year, m1, d1), dt.date(year, m2, d2)
 
