@@ -115,8 +115,9 @@ def _editable(user, ticket: Ticket):
 def _unclaimed(user, ticket: Ticket):
     if ticket.assignee_id is None:
         return None
-    who = "您" if ticket.assignee_id == user.pk else ticket.assignee.display_name
-    return Conflict(f"工单已由{who}认领")
+    if ticket.assignee_id == user.pk:
+        return Conflict(_("您已认领该工单"))
+    return Conflict(_("工单已由%(name)s认领") % {"name": ticket.assignee.display_name})
 
 
 def _unrated(user, ticket: Ticket):
