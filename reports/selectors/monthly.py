@@ -41,12 +41,20 @@ def _exclusions(period: Period, scope: Scope) -> list:
     )
 
 
+def _report_basis(*, contract: Contract, period: Period, now: dt.datetime,
+                  by_month: bool = False) -> tuple[Scope, KpiResult, dict[int, BusinessSystem]]:
+    """What every report over a period starts from: the purchaser's scope, the KPIs over the period (and over
+    each of its months with `by_month`), and the purchaser's business systems by pk, in name order."""
+    scope = Scope(organization_id=contract.purchaser_id)
+    kpis = kpis_compute(period=period, scope=scope, now=now, by_month=by_month)
+    systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
+    return scope, kpis, systems
+
+
 def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
     """Clause 8.2.9 (the monthly operations report): everything the PDF shows, as plain values. The caller
     adds version and generation metadata."""
-    scope = Scope(organization_id=contract.purchaser_id)
-    kpis = kpis_compute(period=period, scope=scope, now=now)
-    systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
+    scope, kpis, systems = _report_basis(contract=contract, period=period, now=now)
     return {
         "contract": contract,
         "period": period,

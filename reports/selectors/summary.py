@@ -13,14 +13,14 @@ from typing import Any
 
 from roster.selectors.records import duty_record_counts
 from routine.selectors.report import routine_month
-from tickets.models.reference import BusinessSystem, Contract
+from tickets.models.reference import Contract
 from tickets.selectors import measures
 from tickets.selectors import reporting as tickets_reporting
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
 from .kpis import KPI_KEYS, KPI_LABELS, KpiResult, Scope, kpi_definitions, kpi_label, kpis_compute
-from .monthly import _exclusions, _systems_table
+from .monthly import _exclusions, _report_basis, _systems_table
 from .periods import Period, tz
 
 # How each KPI's monthly trend is drawn: a share against its target, or a count per month.
@@ -30,9 +30,7 @@ COUNT_KPIS = ("major_incidents", "reopened")
 def period_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
     """Clauses 验收 2.1 (quarterly materials) and 验收 2.2 (the final acceptance over the service year):
     everything the PDF shows, as plain values. The caller adds version and generation metadata."""
-    scope = Scope(organization_id=contract.purchaser_id)
-    kpis = kpis_compute(period=period, scope=scope, now=now, by_month=True)
-    systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
+    scope, kpis, systems = _report_basis(contract=contract, period=period, now=now, by_month=True)
     today = now.astimezone(tz()).date()
     routine = routine_by_month(organization_id=contract.purchaser_id, period=period, today=today)
     return {
