@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
+from core.api_lists import SelectorRowsMixin
 from core.exceptions import PermissionDenied, ValidationFailed
 from core.parsers import reads_own_body
 from tickets.models.reference import BusinessSystem
@@ -123,15 +124,13 @@ def _with_url(request, integration: Integration, token: str) -> dict:
     return IntegrationWithUrlSerializer(fresh).data
 
 
-class IntegrationListCreateApi(generics.ListAPIView):
+class IntegrationListCreateApi(SelectorRowsMixin, generics.ListAPIView):
     queryset = Integration.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = IntegrationSerializer
     filterset_fields = ["kind", "organization", "enabled"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Integration.objects.none()
-        return integration_list_for_user(user=self.request.user).order_by("name", "pk")
+    def rows(self, request, kwargs):
+        return integration_list_for_user(user=request.user).order_by("name", "pk")
 
     @extend_schema(request=IntegrationInput, responses={201: IntegrationWithUrlSerializer})
     def post(self, request):
@@ -188,27 +187,23 @@ class AlertFilterInput(serializers.Serializer):
     ticket = serializers.IntegerField(required=False)
 
 
-class AlertListApi(generics.ListAPIView):
+class AlertListApi(SelectorRowsMixin, generics.ListAPIView):
     queryset = Alert.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = AlertSerializer
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Alert.objects.none()
-        query = AlertFilterInput(data=self.request.query_params)
+    def rows(self, request, kwargs):
+        query = AlertFilterInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         f = query.validated_data
-        return alert_list_for_user(user=self.request.user, integration_id=f.get("integration"), status=f.get("status"),
+        return alert_list_for_user(user=request.user, integration_id=f.get("integration"), status=f.get("status"),
                                    ticket_id=f.get("ticket"))
 
 
-class TicketAlertListApi(generics.ListAPIView):
+class TicketAlertListApi(SelectorRowsMixin, generics.ListAPIView):
     queryset = Alert.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = AlertSerializer
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Alert.objects.none()
-        return alerts_for_ticket(user=self.request.user, ticket_id=self.kwargs["pk"])
+    def rows(self, request, kwargs):
+        return alerts_for_ticket(user=request.user, ticket_id=kwargs["pk"])

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import exports
+from core.api_lists import SelectorRowsMixin
 from core.exceptions import PermissionDenied, ValidationFailed
 
 from .models import Direction, Metric, OptimisationFinding, Statistic, UtilisationSample, UtilisationThreshold
@@ -69,22 +70,20 @@ class UtilisationFilterInput(serializers.Serializer):
     metric = serializers.ChoiceField(choices=Metric.choices, required=False)
 
 
-class UtilisationListApi(generics.ListAPIView):
+class UtilisationListApi(SelectorRowsMixin, generics.ListAPIView):
     """Daily utilisation rows (newest first): ?month=YYYY-MM&business_system=&host=&metric=."""
 
     queryset = UtilisationSample.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = UtilisationSerializer
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return UtilisationSample.objects.none()
-        query = UtilisationFilterInput(data=self.request.query_params)
+    def rows(self, request, kwargs):
+        query = UtilisationFilterInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         f = query.validated_data
         month = parse_month(f.get("month"))
         first, last = month_bounds(month) if month else (None, None)
-        return utilisation_list_for_user(user=self.request.user, first=first, last=last,
+        return utilisation_list_for_user(user=request.user, first=first, last=last,
                                          business_system_id=f.get("business_system"), host_id=f.get("host"), metric=f.get("metric"))
 
 
@@ -196,20 +195,18 @@ class FindingFilterInput(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
 
 
-class FindingListApi(generics.ListAPIView):
+class FindingListApi(SelectorRowsMixin, generics.ListAPIView):
     """Optimisation findings: ?state=open|ticketed|dismissed&month=YYYY-MM&business_system=&direction=."""
 
     queryset = OptimisationFinding.objects.none()  # the model, for the schema; rows come from the selector
     serializer_class = OptimisationFindingSerializer
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return OptimisationFinding.objects.none()
-        query = FindingFilterInput(data=self.request.query_params)
+    def rows(self, request, kwargs):
+        query = FindingFilterInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         f = query.validated_data
-        qs = finding_list_for_user(user=self.request.user, state=f.get("state"), month=parse_month(f.get("month")),
+        qs = finding_list_for_user(user=request.user, state=f.get("state"), month=parse_month(f.get("month")),
                                    business_system_id=f.get("business_system"))
         return qs.filter(direction=f["direction"]) if f.get("direction") else qs
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -131,7 +131,7 @@ class GenerateInput(serializers.Serializer):
         return attrs
 
 
-class _GenerationListApi(SelectorRowsMixin, GenericAPIView):
+class _GenerationListApi(SelectorRowsMixin, ListAPIView):
     """GET a page of the generations (monthly reports or acceptance packages) the user may read, newest
     month and version first; POST `month` (and `contract`) queues a new version: 202 with its row."""
 
@@ -145,10 +145,6 @@ class _GenerationListApi(SelectorRowsMixin, GenericAPIView):
 
     def rows(self, request, kwargs):
         return self.list_for_user(request.user).order_by("-month", "kind", "-version")
-
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.serializer_class(page, many=True).data)
 
     def post(self, request):
         data = GenerateInput(data=request.data)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -201,7 +201,7 @@ class ReceiveInput(serializers.Serializer):
     get=extend_schema(operation_id="reports_assessments_list", summary="验收评定（签收与评定）", responses=AssessmentOutput(many=True)),
     post=extend_schema(summary="采购人签收查验材料包或开始终验", request=ReceiveInput, responses={201: AssessmentOutput}),
 )
-class AssessmentListApi(SelectorRowsMixin, GenericAPIView):
+class AssessmentListApi(SelectorRowsMixin, ListAPIView):
     """GET the assessments the user reads, newest first. POST (the owning purchaser's approver): receipt
     of an issued package (`package`, `received_on`), or with `kind=final` and `contract` the final
     acceptance (the next round after one not passed)."""
@@ -214,9 +214,6 @@ class AssessmentListApi(SelectorRowsMixin, GenericAPIView):
     def rows(self, request, kwargs):
         return assessment_list_for_user(user=request.user).order_by("-received_at", "-pk")
 
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(AssessmentOutput(page, many=True).data)
 
     def post(self, request):
         data = ReceiveInput(data=request.data)
@@ -305,7 +302,7 @@ class ItemFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(get=extend_schema(operation_id="reports_remediation_items_list", summary="整改项", responses=ItemOutput(many=True)))
-class RemediationItemListApi(SelectorRowsMixin, GenericAPIView):
+class RemediationItemListApi(SelectorRowsMixin, ListAPIView):
     queryset = RemediationItem.objects.none()  # the model, for the schema
     serializer_class = ItemOutput
     filter_backends = [FilterBackend]
@@ -313,10 +310,6 @@ class RemediationItemListApi(SelectorRowsMixin, GenericAPIView):
 
     def rows(self, request, kwargs):
         return remediation_item_list_for_user(user=request.user).order_by("deadline", "pk")
-
-    def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ItemOutput(page, many=True).data)
 
 
 class RemediationItemDetailApi(APIView):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import filters as core_filters
+from core.api_lists import SelectorRowsMixin
 from core.exceptions import ValidationFailed
 from tickets.selectors.reference import business_system_list_for_user
 
@@ -99,15 +100,15 @@ class BackupPolicyFilter(django_filters.FilterSet):
         fields = ["business_system", "backup_object", "backup_type", "active", "owner"]
 
 
-class BackupPolicyListCreateApi(generics.ListCreateAPIView):
+class BackupPolicyListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = BackupPolicySerializer
     filterset_class = BackupPolicyFilter
     ordering_fields = ["id", "name", "start_date"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return BackupPolicy.objects.none()
-        return backup_selectors.backup_policy_list_for_user(user=self.request.user).order_by("pk")
+    queryset = BackupPolicy.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return backup_selectors.backup_policy_list_for_user(user=request.user).order_by("pk")
 
     @extend_schema(request=BackupPolicyInputSerializer, responses={201: BackupPolicySerializer})
     def post(self, request, *args, **kwargs):
@@ -200,15 +201,15 @@ def batch_response(result: backup_services.BatchResult, *, single: bool = False)
     return Response(body, status=code)
 
 
-class BackupRunListCreateApi(generics.ListAPIView):
+class BackupRunListCreateApi(SelectorRowsMixin, generics.ListAPIView):
     serializer_class = BackupRunSerializer
     filterset_class = BackupRunFilter
     ordering_fields = ["started_at", "id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return BackupRun.objects.none()
-        return backup_selectors.backup_run_list_for_user(user=self.request.user)
+    queryset = BackupRun.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return backup_selectors.backup_run_list_for_user(user=request.user)
 
     @extend_schema(
         request=BackupRunInputSerializer(many=True),
@@ -271,15 +272,15 @@ class RestoreTestFilter(django_filters.FilterSet):
         fields = ["policy", "business_system", "result", "tested_after", "tested_before"]
 
 
-class RestoreTestListCreateApi(generics.ListCreateAPIView):
+class RestoreTestListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = RestoreTestSerializer
     filterset_class = RestoreTestFilter
     ordering_fields = ["tested_at", "id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return RestoreTest.objects.none()
-        return backup_selectors.restore_test_list_for_user(user=self.request.user)
+    queryset = RestoreTest.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return backup_selectors.restore_test_list_for_user(user=request.user)
 
     def create(self, request, *args, **kwargs):
         permissions.permission_require("create", permissions.restore_test_actions_for(user=request.user))
@@ -308,14 +309,14 @@ class BackupAlertFilter(django_filters.FilterSet):
         fields = ["policy", "kind", "ticket"]
 
 
-class BackupAlertListApi(generics.ListAPIView):
+class BackupAlertListApi(SelectorRowsMixin, generics.ListAPIView):
     serializer_class = BackupAlertSerializer
     filterset_class = BackupAlertFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return BackupAlert.objects.none()
-        return backup_selectors.backup_alert_list_for_user(user=self.request.user)
+    queryset = BackupAlert.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return backup_selectors.backup_alert_list_for_user(user=request.user)
 
 
 # ---------------------------------------------------------------- compliance
@@ -399,14 +400,14 @@ class InspectionScheduleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "active", "created_at"]
 
 
-class InspectionScheduleListCreateApi(generics.ListCreateAPIView):
+class InspectionScheduleListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = InspectionScheduleSerializer
     filterset_fields = ["template", "business_system", "frequency", "active"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return InspectionSchedule.objects.none()
-        return inspection_selectors.inspection_schedule_list_for_user(user=self.request.user)
+    queryset = InspectionSchedule.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return inspection_selectors.inspection_schedule_list_for_user(user=request.user)
 
     def create(self, request, *args, **kwargs):
         permissions.permission_require("create", permissions.inspection_schedule_actions_for(user=request.user))
@@ -465,15 +466,15 @@ class InspectionRoundFilter(django_filters.FilterSet):
         return qs.filter(anomalies__gt=0) if value else qs.filter(anomalies=0)
 
 
-class InspectionRoundListApi(generics.ListAPIView):
+class InspectionRoundListApi(SelectorRowsMixin, generics.ListAPIView):
     serializer_class = InspectionRoundSerializer
     filterset_class = InspectionRoundFilter
     ordering_fields = ["slot", "id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return InspectionRound.objects.none()
-        return inspection_selectors.inspection_round_list_for_user(user=self.request.user)
+    queryset = InspectionRound.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return inspection_selectors.inspection_round_list_for_user(user=request.user)
 
 
 class InspectionRoundDetailApi(generics.RetrieveAPIView):

@@ -7,6 +7,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_lists import SelectorRowsMixin
 from core.exceptions import NotFound
 
 from .apis import ProblemTicketInput
@@ -44,14 +45,14 @@ def _offered(action: str, user, drill: Drill) -> None:
         raise services.DRILL_TRANSITIONS.refusal(action=action, user=user, obj=drill)
 
 
-class DrillListCreateApi(generics.ListCreateAPIView):
+class DrillListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = DrillSerializer
     filterset_fields = ["kind", "status", "organization"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return Drill.objects.none()
-        return drill_list_for_user(user=self.request.user)
+    queryset = Drill.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return drill_list_for_user(user=request.user)
 
     def create(self, request, *args, **kwargs):
         permissions.permission_require("plan", permissions.drill_actions_for(user=request.user))

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import filters as core_filters
+from core.api_lists import SelectorRowsMixin
 from core.consent import consent_actions_for, consent_decide
 from core.exceptions import NotFound, ValidationFailed
 from core.serializers import NoteInput
@@ -81,14 +82,14 @@ class SecurityActivityFilter(django_filters.FilterSet):
         fields = ["kind", "organization", "started_after", "started_before"]
 
 
-class SecurityActivityListCreateApi(generics.ListCreateAPIView):
+class SecurityActivityListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = SecurityActivitySerializer
     filterset_class = SecurityActivityFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return SecurityActivity.objects.none()
-        return sec.security_activity_list_for_user(user=self.request.user).prefetch_related("systems")
+    queryset = SecurityActivity.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return sec.security_activity_list_for_user(user=request.user).prefetch_related("systems")
 
     def create(self, request, *args, **kwargs):
         permissions.permission_require("create", permissions.security_activity_actions_for(user=request.user))
@@ -138,15 +139,15 @@ class FindingFilter(django_filters.FilterSet):
         return qs.filter(status__in=sec.OPEN_FINDING, due_on__lt=value, accepted=False)
 
 
-class FindingListCreateApi(generics.ListCreateAPIView):
+class FindingListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
     ordering_fields = ["found_on", "due_on", "id"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return Finding.objects.none()
-        return sec.finding_list_for_user(user=self.request.user).prefetch_related("hosts")
+    queryset = Finding.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return sec.finding_list_for_user(user=request.user).prefetch_related("hosts")
 
     @extend_schema(request=FindingInputSerializer, responses={201: FindingSerializer})
     def post(self, request, *args, **kwargs):
@@ -219,14 +220,14 @@ class FindingAcceptRiskApi(APIView):
         return Response(RiskAcceptanceSerializer(acceptance, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
-class RiskAcceptanceListApi(generics.ListAPIView):
+class RiskAcceptanceListApi(SelectorRowsMixin, generics.ListAPIView):
     serializer_class = RiskAcceptanceSerializer
     filterset_fields = ["state", "finding"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return RiskAcceptance.objects.none()
-        return sec.risk_acceptance_list_for_user(user=self.request.user)
+    queryset = RiskAcceptance.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return sec.risk_acceptance_list_for_user(user=request.user)
 
 
 class RiskAcceptanceDecideApi(APIView):
@@ -293,14 +294,14 @@ class AntivirusSweepFilter(django_filters.FilterSet):
         fields = ["host", "business_system", "swept_after", "swept_before"]
 
 
-class AntivirusSweepListCreateApi(generics.ListCreateAPIView):
+class AntivirusSweepListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = AntivirusSweepSerializer
     filterset_class = AntivirusSweepFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return AntivirusSweep.objects.none()
-        return sec.antivirus_sweep_list_for_user(user=self.request.user)
+    queryset = AntivirusSweep.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return sec.antivirus_sweep_list_for_user(user=request.user)
 
     def create(self, request, *args, **kwargs):
         permissions.permission_require("create", permissions.antivirus_sweep_actions_for(user=request.user))
@@ -328,14 +329,14 @@ class SecurityWarningSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "published_at", "published_by"]
 
 
-class SecurityWarningListCreateApi(generics.ListCreateAPIView):
+class SecurityWarningListCreateApi(SelectorRowsMixin, generics.ListCreateAPIView):
     serializer_class = SecurityWarningSerializer
     filterset_fields = ["organization", "severity"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return SecurityWarning.objects.none()
-        return sec.security_warning_list_for_user(user=self.request.user)
+    queryset = SecurityWarning.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        return sec.security_warning_list_for_user(user=request.user)
 
     def create(self, request, *args, **kwargs):
         permissions.permission_require("publish", permissions.security_warning_actions_for(user=request.user))

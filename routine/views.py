@@ -53,6 +53,17 @@ def page_error(request, exc: DomainError, form=None) -> None:
     page_domain_error(exc, form=form, request=request)
 
 
+def page_month(request) -> tuple[int, int]:
+    """The page's ?month=YYYY-MM as (year, month); the current month when absent, and when malformed
+    (with a message saying so)."""
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        return apis.parse_month(month)
+    except ValidationFailed:
+        messages.error(request, _("请按 YYYY-MM 填写月份"))
+        return timezone.localdate().year, timezone.localdate().month
+
+
 def export_response(request, *, register: Register, objects, fmt: str) -> HttpResponse:
     headers, rows = register.headers(), register.values(objects)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -93,12 +104,7 @@ def register_page(request, *, register: Register, filterset_class, template: str
 @routine_page
 def backups(request):
     """Compliance of the month per policy (computed), the policies, and links to the registers."""
-    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
-    try:
-        year, number = apis.parse_month(month)
-    except ValidationFailed:
-        year, number = timezone.localdate().year, timezone.localdate().month
-        messages.error(request, _("请按 YYYY-MM 填写月份"))
+    year, number = page_month(request)
     rows = backup_selectors.backup_compliance(user=request.user, year=year, month=number)
     alerts = list(backup_selectors.backup_alert_list_for_user(user=request.user)[:10])
     return render(request, "routine/backups.html", {
@@ -248,12 +254,7 @@ def inspection_result_ticket(request, pk: int):
 @routine_page
 def security(request):
     """The month's security figures and the registers."""
-    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
-    try:
-        year, number = apis.parse_month(month)
-    except ValidationFailed:
-        year, number = timezone.localdate().year, timezone.localdate().month
-        messages.error(request, _("请按 YYYY-MM 填写月份"))
+    year, number = page_month(request)
     first, last = backup_selectors.month_bounds(year, number)
     figures = security_selectors.security_month(user=request.user, first=first, last=last)
     return render(request, "routine/security.html", {"month": f"{year:04d}-{number:02d}", "figures": figures})

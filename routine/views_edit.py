@@ -42,6 +42,17 @@ def _refused(exc: DomainError, *, form=None, request=None) -> None:
     page_domain_error(exc, form=form, request=request)
 
 
+def _place_row_errors(exc: DomainError, *, prefix: str, rows: list) -> None:
+    """A service's "<prefix>.<i>.<field>" message belongs beside that field of the i-th filled formset row:
+    moved there from `exc.fields`, so that what is left goes to the main form."""
+    for key, msgs in list(exc.fields.items()):
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit() and int(parts[1]) < len(rows):
+            for message in msgs:
+                rows[int(parts[1])].add_error(parts[2], str(message))
+            del exc.fields[key]
+
+
 def _form(request, *, form, title: str, back: str, submit: str, formset=None, confirm: str = "", intro: str = "",
           multipart: bool = False, status: int = 200):
     return render(request, "routine/form.html", {
@@ -113,13 +124,7 @@ def inspection_template_create(request):
         try:
             inspection_services.inspection_template_create(actor=request.user, items=items, **form.cleaned_data)
         except DomainError as exc:
-            # "items.<i>.<field>" belongs beside that field of the i-th filled row
-            for key, msgs in list(exc.fields.items()):
-                parts = key.split(".")
-                if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(rows):
-                    for message in msgs:
-                        rows[int(parts[1])].add_error(parts[2], str(message))
-                    del exc.fields[key]
+            _place_row_errors(exc, prefix="items", rows=rows)
             _refused(exc, form=form)
         else:
             messages.success(request, _("巡检模板已创建"))
@@ -312,12 +317,7 @@ def drill_record(request, pk: int):
         try:
             drill_services.drill_record(actor=request.user, drill_id=drill.pk, problems=problems, **form.cleaned_data)
         except DomainError as exc:
-            for key, msgs in list(exc.fields.items()):
-                parts = key.split(".")
-                if len(parts) == 3 and parts[0] == "problems" and parts[1].isdigit() and int(parts[1]) < len(rows):
-                    for message in msgs:
-                        rows[int(parts[1])].add_error(parts[2], str(message))
-                    del exc.fields[key]
+            _place_row_errors(exc, prefix="problems", rows=rows)
             _refused(exc, form=form)
         else:
             messages.success(request, _("演练结果已登记，待采购人签认"))

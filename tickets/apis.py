@@ -190,6 +190,14 @@ def _render(
 # ---------------------------------------------------------------- input helpers
 
 
+def _ticket_and_input(request, pk: int, input_class: type[serializers.Serializer]) -> tuple[Ticket, dict]:
+    """The ticket the user may act on (404 first) and the request body checked by `input_class` (400)."""
+    ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+    data = input_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return ticket, data.validated_data
+
+
 def _pick(qs, pk, field: str, message: str):
     if pk is None:
         return None
@@ -439,10 +447,8 @@ def ticket_action_view(action: str):
     class TicketActionApi(APIView):
         @extend_schema(request=input_class, responses=TicketSerializer, operation_id=f"tickets_{action}")
         def post(self, request, pk: int):
-            ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-            data = input_class(data=request.data)
-            data.is_valid(raise_exception=True)
-            ticket_action_run(action=action, actor=request.user, ticket=ticket, **data.validated_data)
+            ticket, data = _ticket_and_input(request, pk, input_class)
+            ticket_action_run(action=action, actor=request.user, ticket=ticket, **data)
             return _render(self, ticket)
 
     TicketActionApi.__name__ = f"Ticket{action.title().replace('_', '')}Api"
@@ -470,10 +476,8 @@ def _answer(request, exclusion: Exclusion, render_ticket):
 class TicketCancelApi(APIView):
     @extend_schema(request=_Reason, responses={200: dict, 202: ExclusionSerializer}, operation_id="tickets_cancel")
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = _Reason(data=request.data)
-        data.is_valid(raise_exception=True)
-        exclusion = ticket_cancel(actor=request.user, ticket=ticket, reason=data.validated_data["reason"])
+        ticket, data = _ticket_and_input(request, pk, _Reason)
+        exclusion = ticket_cancel(actor=request.user, ticket=ticket, reason=data["reason"])
         return _answer(request, exclusion, lambda: _render(self, ticket))
 
 
@@ -485,23 +489,19 @@ class TicketMarkMajorApi(APIView):
     @extend_schema(request=_Reason, responses={200: TicketSerializer, 202: ExclusionSerializer},
                    operation_id="tickets_mark_major")
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = _Reason(data=request.data)
-        data.is_valid(raise_exception=True)
-        exclusion = ticket_mark_major(actor=request.user, ticket=ticket, reason=data.validated_data["reason"])
+        ticket, data = _ticket_and_input(request, pk, _Reason)
+        exclusion = ticket_mark_major(actor=request.user, ticket=ticket, reason=data["reason"])
         return _answer(request, exclusion, lambda: _render(self, ticket))
 
 
 class TicketMergeApi(APIView):
     @extend_schema(request=_Merge, responses={200: dict, 202: ExclusionSerializer}, operation_id="tickets_merge")
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = _Merge(data=request.data)
-        data.is_valid(raise_exception=True)
-        target = _pick(ticket_list_for_user(user=request.user, for_display=False), data.validated_data["duplicate_of"],
+        ticket, data = _ticket_and_input(request, pk, _Merge)
+        target = _pick(ticket_list_for_user(user=request.user, for_display=False), data["duplicate_of"],
                        "duplicate_of", _("工单不存在"))
         exclusion = ticket_merge(actor=request.user, ticket=ticket, duplicate_of=target,
-                                 reason=data.validated_data["reason"])
+                                 reason=data["reason"])
         return _answer(request, exclusion, lambda: _render(self, ticket))
 
 
@@ -532,10 +532,8 @@ class TicketCommentApi(SelectorRowsMixin, generics.ListAPIView):
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = CommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        comment = ticket_comment(actor=request.user, ticket=ticket, **data.validated_data)
+        ticket, data = _ticket_and_input(request, pk, CommentSerializer)
+        comment = ticket_comment(actor=request.user, ticket=ticket, **data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -573,17 +571,15 @@ class TicketAttachmentApi(SelectorRowsMixin, generics.ListAPIView):
 
     @extend_schema(request=AttachmentInput, responses={201: AttachmentSerializer})
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = AttachmentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        ticket, data = _ticket_and_input(request, pk, AttachmentInput)
+        upload = data["file"]
         from django.conf import settings
 
         if upload.size > settings.OPSDESK_ATTACHMENT_MAX_BYTES:
             raise ValidationFailed(fields={"file": [f"文件超过大小上限 {settings.OPSDESK_ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB"]})
         attachment = ticket_attachment_add(
             actor=request.user, ticket=ticket, name=upload.name, data=upload.read(),
-            internal=data.validated_data["internal"],
+            internal=data["internal"],
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
@@ -649,10 +645,8 @@ class TicketSatisfactionApi(APIView):
 
     @extend_schema(request=SatisfactionSerializer, responses={201: SatisfactionSerializer})
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = SatisfactionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rating = ticket_rate(actor=request.user, ticket=ticket, **data.validated_data)
+        ticket, data = _ticket_and_input(request, pk, SatisfactionSerializer)
+        rating = ticket_rate(actor=request.user, ticket=ticket, **data)
         return Response(SatisfactionSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
@@ -736,10 +730,8 @@ class TicketDowntimeApi(SelectorRowsMixin, generics.ListAPIView):
 
     @extend_schema(request=DowntimeInput, responses={201: DowntimeSerializer})
     def post(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
-        data = DowntimeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = downtime_record_create(actor=request.user, ticket=ticket, **data.validated_data)
+        ticket, data = _ticket_and_input(request, pk, DowntimeInput)
+        record = downtime_record_create(actor=request.user, ticket=ticket, **data)
         return Response(_downtime_data(record), status=status.HTTP_201_CREATED)
 
 

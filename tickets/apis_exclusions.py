@@ -6,6 +6,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_lists import SelectorRowsMixin
 from core.consent import consent_actions_for
 from core.exceptions import ValidationFailed
 from core.models import ConsentState
@@ -38,17 +39,17 @@ class ExclusionSerializer(serializers.ModelSerializer):
         return consent_actions_for(user=self.context["request"].user, consent=obj)
 
 
-class ExclusionListApi(generics.ListAPIView):
+class ExclusionListApi(SelectorRowsMixin, generics.ListAPIView):
     """GET the ledger: filters `state`, `kind`, `month` (YYYY-MM, the month the exclusion belongs to)."""
 
     serializer_class = ExclusionSerializer
     pagination_class = PageNumberPagination
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return Exclusion.objects.none()
-        params = self.request.query_params
+    queryset = Exclusion.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        params = request.query_params
         errors = {}
         state, kind, month = params.get("state") or None, params.get("kind") or None, params.get("month") or None
         if state and state not in ConsentState.values:
@@ -63,7 +64,7 @@ class ExclusionListApi(generics.ListAPIView):
                 errors["month"] = ["月份格式应为 YYYY-MM"]
         if errors:
             raise ValidationFailed(fields=errors)
-        return exclusion_filter(exclusion_list_for_user(user=self.request.user), state=state, kind=kind,
+        return exclusion_filter(exclusion_list_for_user(user=request.user), state=state, kind=kind,
                                 start=start, end=end)
 
 

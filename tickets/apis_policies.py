@@ -4,12 +4,14 @@ for the purchaser's consent, 202), everyone concerned reads the requests (`GET /
 and the purchaser's approver decides (`POST /api/v1/sla-policy-changes/{id}/confirm|reject|dispute/`;
 the PM may `withdraw/` before a decision)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
+from core.api_lists import SelectorRowsMixin
 from core.consent import consent_actions_for
 from core.exceptions import ValidationFailed
 from core.models import ConsentState
@@ -49,20 +51,20 @@ class SlaPolicyChangeInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class SlaPolicyChangeListApi(generics.ListAPIView):
+class SlaPolicyChangeListApi(SelectorRowsMixin, generics.ListAPIView):
     """The proposals to loosen a contract policy, newest first; `state` filters."""
 
     serializer_class = SlaPolicyChangeSerializer
     pagination_class = PageNumberPagination
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return SlaPolicyChange.objects.none()
-        qs = sla_policy_change_list_for_user(user=self.request.user)
-        state = self.request.query_params.get("state") or None
+    queryset = SlaPolicyChange.objects.none()  # the model, for the schema; rows come from the selector
+
+    def rows(self, request, kwargs):
+        qs = sla_policy_change_list_for_user(user=request.user)
+        state = request.query_params.get("state") or None
         if state and state not in ConsentState.values:
-            raise ValidationFailed(fields={"state": ["状态无效"]})
+            raise ValidationFailed(fields={"state": [_("状态无效")]})
         return qs.filter(state=state) if state else qs
 
 

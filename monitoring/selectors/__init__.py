@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound
+from core.querysets import filter_given
 from tickets.selectors.tickets import ticket_get_for_user
 
 from ..models import Alert, AlertBatch, Integration
@@ -84,13 +85,7 @@ def alert_list_for_user(
 ) -> QuerySet[Alert]:
     qs = Alert.objects.select_related("business_system", "host", "ticket", "integration").order_by("-first_received_at", "-pk")
     qs = _visible(user, qs, "integration__organization_id")
-    if integration_id is not None:
-        qs = qs.filter(integration_id=integration_id)
-    if status:
-        qs = qs.filter(status=status)
-    if ticket_id is not None:
-        qs = qs.filter(ticket_id=ticket_id)
-    return qs
+    return filter_given(qs, integration_id=integration_id, status=status, ticket_id=ticket_id)
 
 
 def alerts_for_ticket(*, user, ticket_id: int) -> QuerySet[Alert]:

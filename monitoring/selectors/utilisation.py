@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import user_has_role, user_is_provider_staff, user_sees_all_tenants, user_tenant_id
 from core.exceptions import NotFound
+from core.querysets import filter_given
 from core.transitions import Transition, TransitionTable
 from tickets.models.reference import BusinessSystem, Host
 
@@ -57,17 +58,8 @@ def utilisation_list_for_user(
     """Daily rows with the host and its system joined (one query per page)."""
     qs = UtilisationSample.objects.select_related("host__business_system").order_by("-day", "host__name", "metric")
     qs = _scoped(user, qs, "host__business_system__organization_id")
-    if first is not None:
-        qs = qs.filter(day__gte=first)
-    if last is not None:
-        qs = qs.filter(day__lte=last)
-    if business_system_id is not None:
-        qs = qs.filter(host__business_system_id=business_system_id)
-    if host_id is not None:
-        qs = qs.filter(host_id=host_id)
-    if metric:
-        qs = qs.filter(metric=metric)
-    return qs
+    return filter_given(qs, day__gte=first, day__lte=last, host__business_system_id=business_system_id, host_id=host_id,
+                        metric=metric)
 
 
 def _month_figures(samples: QuerySet[UtilisationSample], hosts: QuerySet[Host], first: dt.date, last: dt.date) -> list[dict]:

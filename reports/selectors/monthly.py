@@ -41,12 +41,20 @@ def _exclusions(period: Period, scope: Scope) -> list:
     )
 
 
-def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
-    """Clause 8.2.9 (the monthly operations report): everything the PDF shows, as plain values. The caller
-    adds version and generation metadata."""
+def _report_basis(*, contract: Contract, period: Period, now: dt.datetime,
+                  by_month: bool = False) -> tuple[Scope, KpiResult, dict[int, BusinessSystem]]:
+    """What every report over a period starts from: the purchaser's scope, the KPIs over the period (and over
+    each of its months with `by_month`), and the purchaser's business systems by pk, in name order."""
     scope = Scope(organization_id=contract.purchaser_id)
-    kpis = kpis_compute(period=period, scope=scope, now=now)
+    kpis = kpis_compute(period=period, scope=scope, now=now, by_month=by_month)
     systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
+    return scope, kpis, systems
+
+
+def _sections_alike(*, contract: Contract, period: Period, now: dt.datetime, scope: Scope, kpis: KpiResult,
+                    systems: dict[int, BusinessSystem]) -> dict[str, Any]:
+    """What the monthly and the period reports show alike: the contract and period, the KPI table and its
+    definitions, the per-system table, the exclusion ledger and the changes."""
     return {
         "contract": contract,
         "period": period,
@@ -54,6 +62,19 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
         "kpis": kpis,
         "kpi_rows": kpis.rows(),
         "systems_table": _systems_table(kpis, period, scope, now, systems),
+        "exclusions": _exclusions(period, scope),
+        "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
+        "definitions": kpi_definitions(kpis),
+        "kpi_labels": KPI_LABELS,
+    }
+
+
+def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
+    """Clause 8.2.9 (the monthly operations report): everything the PDF shows, as plain values. The caller
+    adds version and generation metadata."""
+    scope, kpis, systems = _report_basis(contract=contract, period=period, now=now)
+    return {
+        **_sections_alike(contract=contract, period=period, now=now, scope=scope, kpis=kpis, systems=systems),
         "ticket_summary": _ticket_summary(period, scope),
         "charts": _charts(period, scope, now, kpis),
         "resources": _resources(contract, period, scope, now),
@@ -66,14 +87,10 @@ def monthly_report_data(*, contract: Contract, period: Period, now: dt.datetime)
                                  today=now.astimezone(tz()).date()),
         "incidents": _incidents(period, scope, now),
         "downtimes": _downtimes(period, scope, now),
-        "exclusions": _exclusions(period, scope),
         "off_contract_targets": tickets_reporting.clocks_off_contract_target(period=period, scope=scope),
-        "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "satisfaction": _satisfaction(period, scope, kpis),
         "open_issues": _open_issues(period, scope),
         "recommendations": _recommendations(kpis, period, scope, systems),
-        "definitions": kpi_definitions(kpis),
-        "kpi_labels": KPI_LABELS,
     }
 
 

@@ -13,14 +13,14 @@ from typing import Any
 
 from roster.selectors.records import duty_record_counts
 from routine.selectors.report import routine_month
-from tickets.models.reference import BusinessSystem, Contract
+from tickets.models.reference import Contract
 from tickets.selectors import measures
 from tickets.selectors import reporting as tickets_reporting
 
 from ..charts import Chart, bar_chart, percent_line_chart
 from . import sources
-from .kpis import KPI_KEYS, KPI_LABELS, KpiResult, Scope, kpi_definitions, kpi_label, kpis_compute
-from .monthly import _exclusions, _systems_table
+from .kpis import KPI_KEYS, KPI_LABELS, KpiResult, Scope, kpi_label, kpis_compute
+from .monthly import _report_basis, _sections_alike
 from .periods import Period, tz
 
 # How each KPI's monthly trend is drawn: a share against its target, or a count per month.
@@ -30,30 +30,19 @@ COUNT_KPIS = ("major_incidents", "reopened")
 def period_report_data(*, contract: Contract, period: Period, now: dt.datetime) -> dict[str, Any]:
     """Clauses 验收 2.1 (quarterly materials) and 验收 2.2 (the final acceptance over the service year):
     everything the PDF shows, as plain values. The caller adds version and generation metadata."""
-    scope = Scope(organization_id=contract.purchaser_id)
-    kpis = kpis_compute(period=period, scope=scope, now=now, by_month=True)
-    systems = {s.pk: s for s in BusinessSystem.objects.filter(organization_id=contract.purchaser_id).order_by("name")}
+    scope, kpis, systems = _report_basis(contract=contract, period=period, now=now, by_month=True)
     today = now.astimezone(tz()).date()
     routine = routine_by_month(organization_id=contract.purchaser_id, period=period, today=today)
     return {
-        "contract": contract,
-        "period": period,
-        "now": now,
-        "kpis": kpis,
-        "kpi_rows": kpis.rows(),
+        **_sections_alike(contract=contract, period=period, now=now, scope=scope, kpis=kpis, systems=systems),
         "trend": kpi_trend_rows(kpis),
         "charts": kpi_trend_charts(kpis),
-        "systems_table": _systems_table(kpis, period, scope, now, systems),
         "ticket_summary": tickets_reporting.ticket_summary(period=period, scope=scope),
         "major": _major_incidents(period, scope, today),
-        "exclusions": _exclusions(period, scope),
         "routine": routine,
         "drills": [drill for month in routine for drill in month["drills"]],
         "heavy_protection": heavy_protection_outcomes(period=period, scope=scope, now=now),
-        "changes": sources.changes_in_period(period=period, organization_id=contract.purchaser_id),
         "remediation": open_remediation_items(contract=contract, period=period, now=now),
-        "definitions": kpi_definitions(kpis),
-        "kpi_labels": KPI_LABELS,
     }
 
 

@@ -94,6 +94,17 @@ def _check_received_on(received_on: dt.date | None, *, earliest: dt.date, today:
     return received_on
 
 
+def _receipt_recorded(assessment: Assessment, *, actor, now: dt.datetime, title: str) -> None:
+    """A receipt (a stage's package, a final acceptance's round) on the assessment's timeline, and the
+    project managers told with `title`."""
+    _event(assessment, kind=AssessmentEvent.Kind.RECEIVED, actor=actor, at=now, to_state=assessment.state,
+           note=assessment.received_on.isoformat())
+    notification_send(
+        recipients=_managers(), kind="assessment_received", title=title,
+        url=f"/reports/assessments/{assessment.pk}/", dedupe_key=f"assessment-received:{assessment.pk}",
+    )
+
+
 def _refuse_unless_purchaser(actor, contract: Contract) -> None:
     if not user_is_owning_purchaser(actor, contract.purchaser_id):
         raise PermissionDenied(_("只有本合同采购人的审批人可以签收和评定"))
@@ -117,12 +128,7 @@ def assessment_receive(
         contract=package.contract, package=package, kind=Assessment.Kind.STAGE, received_on=received_on,
         received_by=actor, received_at=now,
     )
-    _event(assessment, kind=AssessmentEvent.Kind.RECEIVED, actor=actor, at=now, to_state=assessment.state,
-           note=received_on.isoformat())
-    notification_send(
-        recipients=_managers(), kind="assessment_received", title=_("采购人已签收%(s)s") % {"s": _subject(assessment)},
-        url=f"/reports/assessments/{assessment.pk}/", dedupe_key=f"assessment-received:{assessment.pk}",
-    )
+    _receipt_recorded(assessment, actor=actor, now=now, title=_("采购人已签收%(s)s") % {"s": _subject(assessment)})
     return assessment
 
 
@@ -156,12 +162,7 @@ def assessment_final_receive(
         contract=contract, package=package, kind=Assessment.Kind.FINAL, round=(last.round + 1) if last else 1,
         received_on=received_on, received_by=actor, received_at=now,
     )
-    _event(assessment, kind=AssessmentEvent.Kind.RECEIVED, actor=actor, at=now, to_state=assessment.state,
-           note=received_on.isoformat())
-    notification_send(
-        recipients=_managers(), kind="assessment_received", title=_("采购人已开始%(s)s") % {"s": _subject(assessment)},
-        url=f"/reports/assessments/{assessment.pk}/", dedupe_key=f"assessment-received:{assessment.pk}",
-    )
+    _receipt_recorded(assessment, actor=actor, now=now, title=_("采购人已开始%(s)s") % {"s": _subject(assessment)})
     return assessment
 
 

@@ -195,24 +195,6 @@ def add_working_minutes(
     raise CalendarDataMissing(day.year)
 
 
-def calendar_day_list(
-    *, year: int | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
-    kind: str | None = None, is_working_day: bool | None = None,
-) -> QuerySet[CalendarDay]:
-    qs = CalendarDay.objects.all().order_by("date")
-    if year is not None:
-        qs = qs.filter(date__year=year)
-    if date_from is not None:
-        qs = qs.filter(date__gte=date_from)
-    if date_to is not None:
-        qs = qs.filter(date__lte=date_to)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if is_working_day is not None:
-        qs = qs.filter(is_working_day=is_working_day)
-    return qs
-
-
 def calendar_years_present(years: Iterable[int]) -> set[int]:
     return {d.year for d in CalendarDay.objects.filter(date__year__in=list(years)).dates("date", "year")}
 

@@ -4,8 +4,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-from changes.services import change_create
+from changes.services import change_approve, change_complete, change_create, change_start, change_submit
+from tickets.services.downtime import downtime_record_create
+from tickets.services.tickets import ticket_create
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -37,6 +40,33 @@ def draft(systems, users):
         }
         data.update(overrides)
         return change_create(actor=actor or users["engineer"], data=data)
+
+    return make
+
+
+def run_change(change, users, *, complete=True):
+    """Submit, approve (both steps) and start `change`; complete it successfully unless `complete` is False."""
+    change_submit(actor=users["engineer"], change_id=change.pk)
+    change_approve(actor=users["tech_lead"], change_id=change.pk)
+    change_approve(actor=users["approver"], change_id=change.pk)
+    change_start(actor=users["engineer"], change_id=change.pk)
+    if complete:
+        change = change_complete(actor=users["engineer"], change_id=change.pk, outcome="successful")
+    return change
+
+
+@pytest.fixture
+def outage(users, systems):
+    """outage(start, end, system=own, **claim) -> a downtime record on a P2 fault ticket."""
+
+    def make(start, end, system=None, **extra):
+        with time_machine.travel(at(2026, 3, 21, 6), tick=False):
+            ticket = ticket_create(
+                actor=users["engineer"], title="平台访问中断", kind="fault", severity="P2",
+                business_system=system or systems["own"], channel="monitoring",
+            )
+            return downtime_record_create(actor=users["engineer"], ticket=ticket, start=start, end=end,
+                                          reason=extra.pop("reason", "监控记录"), **extra)
 
     return make
 

@@ -3,43 +3,14 @@ window (8.2.8). The minutes themselves are tested in test_planned_minutes.py."""
 
 
 import pytest
-import time_machine
 
 from changes.selectors import maintenance_windows, planned_parts_for_records
-from changes.services import change_approve, change_complete, change_start, change_submit
-from tickets.services.downtime import downtime_record_create
-from tickets.services.tickets import ticket_create
 
-from .conftest import at
+from .conftest import at, run_change
 
 pytestmark = pytest.mark.django_db
 
 W_START, W_END = at(2026, 3, 20, 22), at(2026, 3, 21, 2)
-
-
-def run_change(change, users, *, complete=True):
-    change_submit(actor=users["engineer"], change_id=change.pk)
-    change_approve(actor=users["tech_lead"], change_id=change.pk)
-    change_approve(actor=users["approver"], change_id=change.pk)
-    change_start(actor=users["engineer"], change_id=change.pk)
-    if complete:
-        change = change_complete(actor=users["engineer"], change_id=change.pk, outcome="successful")
-    return change
-
-
-@pytest.fixture
-def outage(users, systems):
-    """outage(start, end) -> a downtime record of the own system, recorded on a P2 fault ticket."""
-
-    def make(start, end, system=None):
-        with time_machine.travel(at(2026, 3, 21, 6), tick=False):
-            ticket = ticket_create(
-                actor=users["engineer"], title="平台访问中断", kind="fault", severity="P2",
-                business_system=system or systems["own"], channel="monitoring",
-            )
-            return downtime_record_create(actor=users["engineer"], ticket=ticket, start=start, end=end, reason="监控记录")
-
-    return make
 
 
 def test_no_interruption_expected_means_no_maintenance_window(draft, users, outage):

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_steps import migrate_to, migrations_restored
 
 SH = ZoneInfo("Asia/Shanghai")
 BEFORE = [("tickets", "0014_ticket_open_statistics"), ("changes", None)]  # None: the changes app unapplied
@@ -23,13 +24,6 @@ M2M = ("business_systems", "hosts", "implementers", "linked_tickets")
 
 def at(day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour, minute, tzinfo=SH)
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
 def _snapshot(apps, label: str) -> dict:
@@ -116,17 +110,15 @@ def _fill_pre_split(apps) -> dict:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_split_keeps_every_change_row_and_every_link():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    try:
-        old = _migrate(BEFORE)
+    with migrations_restored():
+        old = migrate_to(BEFORE)
         ids = _fill_pre_split(old)
         before = _snapshot(old, "tickets")
         seeded = sorted(old.get_model("tickets", "ApprovalChain").objects.values_list("name", flat=True))
         assert len(seeded) == 5 and old.get_model("tickets", "ApprovalStep").objects.count() == 10
         assert old.get_model("tickets", "ChangeTemplate").objects.count() == 3
 
-        new = _migrate(SPLIT)
+        new = migrate_to(SPLIT)
         after = _snapshot(new, "changes")
         assert after == before
         assert all(before[name] for name in (*MODELS, *M2M)), "every table held rows"
@@ -149,28 +141,24 @@ def test_split_keeps_every_change_row_and_every_link():
             connection.check_constraints(table_names=["tickets_downtimerecord"])  # the FK is deferred on both
 
         # The way back works too (state only: the same rows are read by the old models again).
-        back = _migrate(BEFORE)
+        back = migrate_to(BEFORE)
         assert _snapshot(back, "tickets") == before
-    finally:
-        _migrate(latest)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_content_types_follow_the_moved_models():
     from django.contrib.contenttypes.models import ContentType
 
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
     ContentType.objects.clear_cache()
     moved = ContentType.objects.get(app_label="changes", model="changerequest")
     try:
-        _migrate(BEFORE)
-        assert ContentType.objects.using(DEFAULT_DB_ALIAS).filter(pk=moved.pk, app_label="tickets").exists()
-        _migrate(SPLIT)
-        assert ContentType.objects.filter(pk=moved.pk, app_label="changes", model="changerequest").exists()
-        assert not ContentType.objects.filter(app_label="tickets", model__startswith="change").exists()
+        with migrations_restored():
+            migrate_to(BEFORE)
+            assert ContentType.objects.using(DEFAULT_DB_ALIAS).filter(pk=moved.pk, app_label="tickets").exists()
+            migrate_to(SPLIT)
+            assert ContentType.objects.filter(pk=moved.pk, app_label="changes", model="changerequest").exists()
+            assert not ContentType.objects.filter(app_label="tickets", model__startswith="change").exists()
     finally:
-        _migrate(latest)
         ContentType.objects.clear_cache()
 
 
@@ -178,18 +166,16 @@ def test_content_types_follow_the_moved_models():
 def test_planned_flags_become_computed_and_bare_claims_are_kept():
     """tickets.0016: `planned`/`change` go. A record planned through a change needs nothing kept (it is
     computed now); a record planned without a change keeps that as a claim for the purchaser."""
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
     computed = [("tickets", "0016_downtime_planned_computed")]
-    try:
-        ids = _fill_pre_split(_migrate(BEFORE))
-        old = _migrate(SPLIT)
+    with migrations_restored():
+        ids = _fill_pre_split(migrate_to(BEFORE))
+        old = migrate_to(SPLIT)
         DowntimeRecord = old.get_model("tickets", "DowntimeRecord")
         bare = DowntimeRecord.objects.create(business_system_id=ids["system"], start=at(22, 1), end=at(22, 2), planned=True,
                                              created_at=at(22, 3))
         before = sorted(DowntimeRecord.objects.values_list("pk", "business_system_id", "start", "end", "reason_corrected"))
 
-        new = _migrate(computed)
+        new = migrate_to(computed)
         DowntimeRecord = new.get_model("tickets", "DowntimeRecord")
         assert sorted(DowntimeRecord.objects.values_list("pk", "business_system_id", "start", "end", "reason_corrected")) == before
         claims = dict(DowntimeRecord.objects.values_list("pk", "claimed_planned"))
@@ -198,7 +184,5 @@ def test_planned_flags_become_computed_and_bare_claims_are_kept():
         fields = {f.name for f in DowntimeRecord._meta.get_fields()}
         assert "planned" not in fields and "change" not in fields
 
-        back = _migrate(SPLIT)  # and back: the bare claim is a planned flag again
+        back = migrate_to(SPLIT)  # and back: the bare claim is a planned flag again
         assert back.get_model("tickets", "DowntimeRecord").objects.get(pk=bare.pk).planned is True
-    finally:
-        _migrate(latest)

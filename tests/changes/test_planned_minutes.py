@@ -15,7 +15,7 @@ from tickets.selectors.downtime import downtime_planned_parts
 from tickets.services.downtime import downtime_record_create
 from tickets.services.tickets import ticket_create
 
-from .conftest import at
+from .conftest import at, run_change
 
 pytestmark = pytest.mark.django_db
 
@@ -26,32 +26,6 @@ MARCH = (at(2026, 3, 1), at(2026, 4, 1))
 
 def planned(system, *, start=MARCH[0], end=MARCH[1], now=NOW) -> float:
     return planned_minutes_by_system(start=start, end=end, now=now, business_system_ids=[system.pk]).get(system.pk, 0.0)
-
-
-def run_change(change, users, *, complete=True):
-    change_submit(actor=users["engineer"], change_id=change.pk)
-    change_approve(actor=users["tech_lead"], change_id=change.pk)
-    change_approve(actor=users["approver"], change_id=change.pk)
-    change_start(actor=users["engineer"], change_id=change.pk)
-    if complete:
-        change = change_complete(actor=users["engineer"], change_id=change.pk, outcome="successful")
-    return change
-
-
-@pytest.fixture
-def outage(users, systems):
-    """outage(start, end, system=own, **claim) -> a downtime record on a P2 fault ticket."""
-
-    def make(start, end, system=None, **extra):
-        with time_machine.travel(at(2026, 3, 21, 6), tick=False):
-            ticket = ticket_create(
-                actor=users["engineer"], title="平台访问中断", kind="fault", severity="P2",
-                business_system=system or systems["own"], channel="monitoring",
-            )
-            return downtime_record_create(actor=users["engineer"], ticket=ticket, start=start, end=end,
-                                          reason=extra.pop("reason", "监控记录"), **extra)
-
-    return make
 
 
 @pytest.fixture
@@ -102,15 +76,22 @@ def test_a_change_not_completed_plans_nothing(draft, users, outage, systems):
     assert planned(systems["own"]) == 0
 
 
-def test_a_change_rejected_retrospectively_gives_its_minutes_back(draft, users, outage, systems):
-    """An emergency change starts after its first step; its owner's approval comes afterwards. Until
-    then its window is not approved; approved, it plans; rejected later, it gives the minutes back."""
+def _emergency_done_before_approval(draft, users):
+    """An emergency change on W_START..W_END (60 minutes expected) started after its first step and
+    completed while the owner's approval is still pending."""
     eng = users["engineer"]
     change = draft(category="emergency", window_start=W_START, window_end=W_END, expected_interruption_minutes=60)
     change_submit(actor=eng, change_id=change.pk)
     change_approve(actor=users["tech_lead"], change_id=change.pk)
     change_start(actor=eng, change_id=change.pk)
     change_complete(actor=eng, change_id=change.pk, outcome="successful")
+    return change
+
+
+def test_a_change_rejected_retrospectively_gives_its_minutes_back(draft, users, outage, systems):
+    """An emergency change starts after its first step; its owner's approval comes afterwards. Until
+    then its window is not approved; approved, it plans; rejected later, it gives the minutes back."""
+    change = _emergency_done_before_approval(draft, users)
     outage(at(2026, 3, 20, 22, 10), at(2026, 3, 20, 22, 40))
     assert planned(systems["own"]) == 0  # completed, but the purchaser has not approved it yet
 
@@ -121,12 +102,7 @@ def test_a_change_rejected_retrospectively_gives_its_minutes_back(draft, users, 
 
 
 def test_a_retrospectively_approved_emergency_change_plans(draft, users, outage, systems):
-    eng = users["engineer"]
-    change = draft(category="emergency", window_start=W_START, window_end=W_END, expected_interruption_minutes=60)
-    change_submit(actor=eng, change_id=change.pk)
-    change_approve(actor=users["tech_lead"], change_id=change.pk)
-    change_start(actor=eng, change_id=change.pk)
-    change_complete(actor=eng, change_id=change.pk, outcome="successful")
+    change = _emergency_done_before_approval(draft, users)
     outage(at(2026, 3, 20, 22, 10), at(2026, 3, 20, 22, 40))
     change_approve(actor=users["approver"], change_id=change.pk)
     assert planned(systems["own"]) == 30

@@ -5,10 +5,9 @@ import re
 
 import pytest
 import time_machine
-from django.db import DatabaseError, transaction
 
 from accounts.roles import Role
-from changes.models import AppendOnlyError, ChangeApproval, ChangeEvent, ChangeRequest, ChangeTemplate
+from changes.models import ChangeApproval, ChangeEvent, ChangeRequest, ChangeTemplate
 from changes.services import (
     change_approve,
     change_cancel,
@@ -24,6 +23,7 @@ from changes.services import (
 from changes.tasks import change_retrospective_overdue_scan
 from core.exceptions import IllegalTransition, PermissionDenied, ValidationFailed
 from core.models import Notification
+from tests.append_only import assert_database_refuses_rewrites, assert_orm_refuses_rewrites
 
 pytestmark = pytest.mark.django_db
 
@@ -308,16 +308,7 @@ class TestEmergency:
 
 def test_timeline_is_append_only(draft):
     change = draft()
-    event = change.events.get()
-    event.note = "tampered"
-    with pytest.raises(AppendOnlyError):
-        event.save()
-    with pytest.raises(AppendOnlyError):
-        event.delete()
-    with pytest.raises(AppendOnlyError):
-        ChangeEvent.objects.filter(pk=event.pk).update(note="x")
-    with pytest.raises(AppendOnlyError):
-        ChangeEvent.objects.filter(pk=event.pk).delete()
+    assert_orm_refuses_rewrites(change.events.get(), note="tampered")
 
 
 def test_database_refuses_timeline_rewrites_on_postgresql(draft):
@@ -325,9 +316,7 @@ def test_database_refuses_timeline_rewrites_on_postgresql(draft):
 
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL only")
-    change = draft()
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE tickets_changeevent SET note = 'x' WHERE change_id = %s", [change.pk])
+    assert_database_refuses_rewrites(draft().events.get())
 
 
 def test_models_are_exported():

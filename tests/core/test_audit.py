@@ -11,6 +11,7 @@ from accounts.models import Organization
 from accounts.roles import Role
 from core.audit import audit_context, audit_purge_expired, audit_record, audit_retention_days
 from core.models import AuditLog, AuditLogImmutable, OutboxMessage
+from tests.append_only import assert_orm_refuses_rewrites
 
 pytestmark = pytest.mark.django_db
 
@@ -201,15 +202,7 @@ def test_object_text_never_costs_a_query(users):
 
 def test_entries_cannot_be_changed_or_deleted_through_the_orm(users):
     entry = audit_record(actor=users["auditor"], action=AuditLog.Action.EXPORT, detail="x")
-    entry.detail = "tampered"
-    with pytest.raises(AuditLogImmutable):
-        entry.save()
-    with pytest.raises(AuditLogImmutable):
-        entry.delete()
-    with pytest.raises(AuditLogImmutable):
-        AuditLog.objects.filter(pk=entry.pk).update(detail="tampered")
-    with pytest.raises(AuditLogImmutable):
-        AuditLog.objects.filter(pk=entry.pk).delete()
+    assert_orm_refuses_rewrites(entry, error=AuditLogImmutable, detail="tampered")
     assert AuditLog.objects.get(pk=entry.pk).detail == "x"
 
 

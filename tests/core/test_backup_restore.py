@@ -87,6 +87,15 @@ def test_round_trip_reproduces_every_table_and_the_media(populated, media_root, 
     assert snapshot_all_tables()["accounts.organization"] == before["accounts.organization"]
 
 
+def _repack(extracted: Path, archive: Path) -> Path:
+    """The files under `extracted` packed again as a backup archive at `archive`."""
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(extracted.rglob("*")):
+            if path.is_file():
+                tar.add(path, arcname=path.relative_to(extracted).as_posix())
+    return archive
+
+
 @pytest.mark.django_db
 def test_a_tampered_or_foreign_archive_is_refused(populated, tmp_path):
     archive = tmp_path / "a.tar.gz"
@@ -96,11 +105,7 @@ def test_a_tampered_or_foreign_archive_is_refused(populated, tmp_path):
         tar.extractall(extracted, filter="data")
     users_file = extracted / "data" / "accounts.user.jsonl"
     users_file.write_text(users_file.read_text().replace("测试用户", "篡改用户"))
-    tampered = tmp_path / "t.tar.gz"
-    with tarfile.open(tampered, "w:gz") as tar:
-        for path in sorted(extracted.rglob("*")):
-            if path.is_file():
-                tar.add(path, arcname=path.relative_to(extracted).as_posix())
+    tampered = _repack(extracted, tmp_path / "t.tar.gz")
     with pytest.raises(CommandError, match="SHA-256"):
         call_command("opsdesk_restore", str(tampered), "--force")
 
@@ -108,11 +113,7 @@ def test_a_tampered_or_foreign_archive_is_refused(populated, tmp_path):
     manifest["migrations"] = manifest["migrations"][:-1]
     (extracted / "manifest.json").write_text(json.dumps(manifest))
     users_file.write_text(users_file.read_text().replace("篡改用户", "测试用户"))
-    other = tmp_path / "o.tar.gz"
-    with tarfile.open(other, "w:gz") as tar:
-        for path in sorted(extracted.rglob("*")):
-            if path.is_file():
-                tar.add(path, arcname=path.relative_to(extracted).as_posix())
+    other = _repack(extracted, tmp_path / "o.tar.gz")
     with pytest.raises(CommandError, match="migrate"):
         call_command("opsdesk_restore", str(other), "--force")
     with pytest.raises(CommandError, match="找不到"):

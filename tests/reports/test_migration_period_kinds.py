@@ -8,26 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_steps import migrate_to, migrations_restored
 
 SH = ZoneInfo("Asia/Shanghai")
 BEFORE = [("reports", "0003_report_progress_heartbeat")]
 AFTER = [("reports", "0004_period_kinds")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_rows_become_months_ending_with_their_month():
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    try:
-        old = _migrate(BEFORE)
+    with migrations_restored():
+        old = migrate_to(BEFORE)
         Contract = old.get_model("tickets", "Contract")
         Report = old.get_model("reports", "MonthlyReport")
         Package = old.get_model("reports", "AcceptancePackage")
@@ -43,7 +35,7 @@ def test_existing_rows_become_months_ending_with_their_month():
             "packages": sorted(Package.objects.values_list("pk", "month", "version", "report_id", "sha256")),
         }
 
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         Report = new.get_model("reports", "MonthlyReport")
         Package = new.get_model("reports", "AcceptancePackage")
         assert sorted(Report.objects.values_list("pk", "month", "version", "status", "sha256")) == before["reports"]
@@ -57,5 +49,3 @@ def test_existing_rows_become_months_ending_with_their_month():
         if connection.vendor == "postgresql":  # the triggers came back on
             with pytest.raises(Exception, match="immutable"), transaction.atomic():
                 Report.objects.filter(pk=issued.pk).update(last_day=dt.date(2026, 3, 1))
-    finally:
-        _migrate(latest)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from routine.services.backups import backup_policy_create
+from routine.services.security import security_activity_create
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -30,6 +31,14 @@ def other_policy(users, systems):
         backup_type="full", schedule="每日 02:00 全量", owner=users["engineer"], start_date=dt.date(2026, 1, 1),
         now=local(2026, 1, 1),
     )
+
+
+@pytest.fixture
+def scan(users, systems, purchaser):
+    """A September vulnerability scan of the own system, the activity the security tests record findings under."""
+    return security_activity_create(actor=users["engineer"], kind="vuln_scan", title="9 月漏洞扫描", organization=purchaser,
+                                    scope="全部云主机", started_on=dt.date(2026, 9, 28), ended_on=dt.date(2026, 9, 30),
+                                    people="张三、李四", systems=[systems["own"]])
 
 
 def run_item(policy, day: dt.date, *, job: str | None = None, kind: str = "incremental", result: str = "success",

@@ -2,7 +2,6 @@
 are (core.uploads), and downloaded only through core.uploads.attachment_download (audit row, no-store,
 sandbox CSP), page and API alike."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -10,7 +9,6 @@ import time_machine
 
 from core.models import AuditLog
 from routine.models import SecurityActivity
-from routine.services.security import security_activity_create
 
 from .conftest import local
 
@@ -23,13 +21,6 @@ def _now(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     with time_machine.travel(local(2026, 10, 20, 10), tick=False):
         yield
-
-
-@pytest.fixture
-def scan(users, systems, purchaser):
-    return security_activity_create(actor=users["engineer"], kind="vuln_scan", title="9 月漏洞扫描", organization=purchaser,
-                                    scope="全部云主机", started_on=dt.date(2026, 9, 28), ended_on=dt.date(2026, 9, 30),
-                                    people="张三、李四", systems=[systems["own"]])
 
 
 def _file(name: str, data: bytes) -> io.BytesIO:

@@ -20,7 +20,7 @@ from routine.models import (
     SecurityWarning,
 )
 from routine.services.drills import drill_plan, drill_record
-from routine.services.security import finding_create, finding_move, security_activity_create
+from routine.services.security import finding_create, finding_move
 
 from .conftest import local
 
@@ -42,13 +42,6 @@ NEW_PAGES = [
 def _now():
     with time_machine.travel(local(2026, 10, 20, 10), tick=False):
         yield
-
-
-@pytest.fixture
-def scan(users, systems, purchaser):
-    return security_activity_create(actor=users["engineer"], kind="vuln_scan", title="9 月漏洞扫描", organization=purchaser,
-                                    scope="全部云主机", started_on=dt.date(2026, 9, 28), ended_on=dt.date(2026, 9, 30),
-                                    people="张三、李四", systems=[systems["own"]])
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from routine.services.security import (
     finding_move,
     findings_import_csv,
     findings_import_openvas,
-    security_activity_create,
     security_warning_publish,
 )
 
@@ -34,13 +33,6 @@ SAMPLE = Path(__file__).parent / "data" / "openvas-sample.xml"
 def _now():
     with time_machine.travel(local(2026, 10, 20, 10), tick=False):
         yield
-
-
-@pytest.fixture
-def scan(users, systems, purchaser):
-    return security_activity_create(actor=users["engineer"], kind="vuln_scan", title="9 月漏洞扫描", organization=purchaser,
-                                    scope="全部云主机", started_on=dt.date(2026, 9, 28), ended_on=dt.date(2026, 9, 30),
-                                    people="张三、李四", systems=[systems["own"]])
 
 
 def test_due_date_counts_calendar_days_across_the_national_day_holiday(users, systems, scan):

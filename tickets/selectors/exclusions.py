@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.selectors import user_sees_all_tenants, user_tenant_id
 from core.consent import consent_counts_q
 from core.exceptions import NotFound
+from core.querysets import filter_given
 
 from ..models import DOWNTIME_EXCLUSION_KINDS, TICKET_EXCLUSION_KINDS, Exclusion, ExclusionKind, Ticket
 
@@ -56,19 +57,8 @@ def exclusion_filter(qs: QuerySet[Exclusion], *, state: str | None = None, kind:
                      organization_id: int | None = None, business_system_id: int | None = None) -> QuerySet[Exclusion]:
     """Filters of the ledger (API, page) and the monthly report: state, kind, the month it belongs to
     (its `effective_at`: the ticket's report time or the start of the minutes claimed)."""
-    if state:
-        qs = qs.filter(state=state)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if start is not None:
-        qs = qs.filter(effective_at__gte=start)
-    if end is not None:
-        qs = qs.filter(effective_at__lt=end)
-    if organization_id is not None:
-        qs = qs.filter(organization_id=organization_id)
-    if business_system_id is not None:
-        qs = qs.filter(business_system_id=business_system_id)
-    return qs
+    return filter_given(qs, state=state, kind=kind, effective_at__gte=start, effective_at__lt=end,
+                        organization_id=organization_id, business_system_id=business_system_id)
 
 
 # ---------------------------------------------------------------- what the figures read
