@@ -222,22 +222,25 @@ def roster_action(request, pk: int, action: str):
     return redirect("roster-detail", pk=roster.pk)
 
 
+def _roster_file(request, pk: int, *, render, content_type: str, label: str, disposition: str, extension: str) -> HttpResponse:
+    """The roster the user may read rendered by `render` as roster-<pk>.<extension>; the export is audited."""
+    roster = roster_get_for_user(user=request.user, roster_id=pk)
+    response = HttpResponse(render(roster), content_type=content_type)
+    audit_record(actor=request.user, action=AuditLog.Action.EXPORT, obj=roster, detail=label)
+    response["Content-Disposition"] = f'{disposition}; filename="roster-{roster.pk}.{extension}"'
+    return response
+
+
 @duty_page
 def roster_csv(request, pk: int):
-    roster = roster_get_for_user(user=request.user, roster_id=pk)
-    response = HttpResponse(exports.roster_csv(roster), content_type="text/csv; charset=utf-8")
-    audit_record(actor=request.user, action=AuditLog.Action.EXPORT, obj=roster, detail="值班表 CSV")
-    response["Content-Disposition"] = f'attachment; filename="roster-{roster.pk}.csv"'
-    return response
+    return _roster_file(request, pk, render=exports.roster_csv, content_type="text/csv; charset=utf-8", label="值班表 CSV",
+                        disposition="attachment", extension="csv")
 
 
 @duty_page
 def roster_pdf(request, pk: int):
-    roster = roster_get_for_user(user=request.user, roster_id=pk)
-    response = HttpResponse(exports.roster_pdf(roster), content_type="application/pdf")
-    audit_record(actor=request.user, action=AuditLog.Action.EXPORT, obj=roster, detail="值班表 PDF")
-    response["Content-Disposition"] = f'inline; filename="roster-{roster.pk}.pdf"'
-    return response
+    return _roster_file(request, pk, render=exports.roster_pdf, content_type="application/pdf", label="值班表 PDF",
+                        disposition="inline", extension="pdf")
 
 
 # ---------------------------------------------------------------- my shifts, unavailability, feeds

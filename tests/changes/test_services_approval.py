@@ -243,9 +243,19 @@ def test_cancel_by_requester_voids_pending_steps(draft, users):
 
 
 class TestEmergency:
+    START = dt.datetime(2026, 3, 20, 14, tzinfo=dt.UTC)
+
     def submit(self, draft, users, **kw):
         change = draft(category="emergency", **kw)
         change_submit(actor=users["engineer"], change_id=change.pk)
+        return change
+
+    def started_after_first_step(self, draft, users):
+        """Submitted, its first step approved and started at START: the owner's approval is now retrospective."""
+        change = self.submit(draft, users)
+        change_approve(actor=users["tech_lead"], change_id=change.pk)
+        with time_machine.travel(self.START, tick=False):
+            change_start(actor=users["engineer"], change_id=change.pk)
         return change
 
     def test_may_start_after_first_step_and_rest_is_retrospective(self, draft, users):
@@ -278,11 +288,7 @@ class TestEmergency:
         assert change.status == "rejected"
 
     def test_overdue_retrospective_approval_is_flagged_to_pm_once(self, draft, users):
-        change = self.submit(draft, users)
-        change_approve(actor=users["tech_lead"], change_id=change.pk)
-        start = dt.datetime(2026, 3, 20, 14, tzinfo=dt.UTC)
-        with time_machine.travel(start, tick=False):
-            change_start(actor=users["engineer"], change_id=change.pk)
+        change, start = self.started_after_first_step(draft, users), self.START
         with time_machine.travel(start + dt.timedelta(hours=23, minutes=59), tick=False):
             assert change_retrospective_overdue_scan() == 0
         with time_machine.travel(start + dt.timedelta(hours=24), tick=False):
@@ -295,11 +301,7 @@ class TestEmergency:
         assert step.overdue_flagged_at == start + dt.timedelta(hours=24)
 
     def test_decided_in_time_is_never_flagged(self, draft, users):
-        change = self.submit(draft, users)
-        change_approve(actor=users["tech_lead"], change_id=change.pk)
-        start = dt.datetime(2026, 3, 20, 14, tzinfo=dt.UTC)
-        with time_machine.travel(start, tick=False):
-            change_start(actor=users["engineer"], change_id=change.pk)
+        change, start = self.started_after_first_step(draft, users), self.START
         with time_machine.travel(start + dt.timedelta(hours=5), tick=False):
             change_approve(actor=users["approver"], change_id=change.pk)
         with time_machine.travel(start + dt.timedelta(hours=30), tick=False):
