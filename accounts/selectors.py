@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils.functional import SimpleLazyObject, empty
 from django.db.models import QuerySet
+from django.utils.functional import SimpleLazyObject, empty
 
 from .models import Organization, User
 from .roles import MANAGER_ROLES, PROVIDER_ROLES, PURCHASER_ROLES, Role
