@@ -15,9 +15,10 @@ written here as Django's template writes it (tests/core/test_forms_renderer.py c
 
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from .html import esc as conditional_escape
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 DASHES = BLANK_CHOICE_DASH[0][1]

@@ -2,9 +2,11 @@ import functools
 
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from core.html import fmt as format_html
+from core.html import fmt_join as format_html_join
 
 register = template.Library()
 
