@@ -232,6 +232,74 @@ def ticket_row_data(ticket: Ticket, *, user, now, days: WorkingDays, tz) -> dict
     }
 
 
+# DRF's DecimalField writes amounts as strings quantized to the field's places: kept for the two amounts.
+_AMOUNT = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+def _amount(value) -> str | None:
+    return None if value is None else _AMOUNT.to_representation(value)
+
+
+def _brief(user: User | None) -> dict | None:
+    return None if user is None else {"id": user.pk, "name": str(user.display_name)}
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def ticket_data(ticket: Ticket, *, user, now, days: WorkingDays, tz) -> dict:
+    """A ticket as TicketSerializer writes it (the documented shape of the detail, the action answers and
+    `fields=full`), built directly like ticket_row_data: same keys, order and values
+    (tests/tickets/test_api_rows.py compares the two). Reads what ticket_detail_queryset or
+    ticket_base_queryset brings; `user` is a concrete user."""
+    return {
+        "id": ticket.pk,
+        "number": _text(ticket.number),
+        "title": _text(ticket.title),
+        "description": _text(ticket.description),
+        "kind": _text(ticket.kind),
+        "severity": _text(ticket.severity),
+        "status": _text(ticket.status),
+        "business_system": ticket.business_system_id,
+        "business_system_name": _text(ticket.business_system.name),
+        "hosts": [h.pk for h in ticket.host_list()],
+        "service_item": ticket.service_item_id,
+        "requester": _brief(ticket.requester),
+        "organization": ticket.organization_id,
+        "channel": _text(ticket.channel),
+        "reported_at": _iso(ticket.reported_at, tz),
+        "recorded_by": _brief(ticket.recorded_by),
+        "assignee": _brief(ticket.assignee),
+        "acknowledged_at": _iso(ticket.acknowledged_at, tz),
+        "started_at": _iso(ticket.started_at, tz),
+        "located_at": _iso(ticket.located_at, tz),
+        "pending_since": _iso(ticket.pending_since, tz),
+        "resolved_at": _iso(ticket.resolved_at, tz),
+        "closed_at": _iso(ticket.closed_at, tz),
+        "cancelled_at": _iso(ticket.cancelled_at, tz),
+        "resolution": _text(ticket.resolution),
+        "cancel_reason": _text(ticket.cancel_reason),
+        "resource": _text(ticket.resource),
+        "direction": _text(ticket.direction),
+        "amount_before": _amount(ticket.amount_before),
+        "amount_after": _amount(ticket.amount_after),
+        "major_incident": bool(ticket.major_incident),
+        "major_incident_reason": _text(ticket.major_incident_reason),
+        "major_marked_at": _iso(ticket.major_marked_at, tz),
+        "outage_impact": _text(ticket.outage_impact),
+        "root_cause": _text(ticket.root_cause),
+        "actions_taken": _text(ticket.actions_taken),
+        "prevention": _text(ticket.prevention),
+        "next_due_at": _iso(ticket.next_due_at, tz),
+        "created_at": _iso(ticket.created_at, tz),
+        "updated_at": _iso(ticket.updated_at, tz),
+        "sla": _sla_data(ticket, now=now, days=days, tz=tz),
+        "actions": ticket_actions_for(user=user, ticket=ticket),
+        "rated": ticket_is_rated(ticket),
+    }
+
+
 def _context(view, days: WorkingDays | None = None) -> dict:
     return {"request": view.request, "now": timezone.now(), "days": days or WorkingDays(), "view": view}
 
@@ -242,7 +310,9 @@ def _render(
     """The ticket as the API shows it; re-read after a change (`reload`), so the answer is what is stored."""
     if reload:
         ticket = ticket_get_for_user(user=view.request.user, ticket_id=ticket.pk)
-    return Response(TicketSerializer(ticket, context=_context(view, days)).data, status=code)
+    data = ticket_data(ticket, user=concrete_user(view.request.user), now=timezone.now(), days=days or WorkingDays(),
+                       tz=timezone.get_current_timezone())
+    return Response(data, status=code)
 
 
 # ---------------------------------------------------------------- input helpers
@@ -402,13 +472,12 @@ class TicketListCreateApi(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         """Rows (the default) are written by ticket_row_data, in TicketRowSerializer's shape (the schema
-        above documents it); `fields=full` goes through TicketSerializer."""
-        if self._full():
-            return super().list(request, *args, **kwargs)
+        above documents it); `fields=full` by ticket_data, in TicketSerializer's."""
         tickets = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
         now, tz, user = timezone.now(), timezone.get_current_timezone(), concrete_user(request.user)
         days = sla_working_days_for(tickets, now=now)
-        return self.get_paginated_response([ticket_row_data(t, user=user, now=now, days=days, tz=tz) for t in tickets])
+        write = ticket_data if self._full() else ticket_row_data
+        return self.get_paginated_response([write(t, user=user, now=now, days=days, tz=tz) for t in tickets])
 
     @extend_schema(request=TicketCreateInput, responses={201: TicketSerializer})
     def post(self, request):

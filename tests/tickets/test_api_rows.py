@@ -1,15 +1,24 @@
-"""The list's rows are written by tickets.apis.ticket_row_data, not by DRF's fields: the same keys, in the
-same order, with the same values as TicketRowSerializer (the documented shape) for every kind of ticket
-and clock; the clocks as SlaClockFiguresSerializer writes them, in the detail too."""
+"""The list's rows and the full ticket (detail, action answers, `fields=full`) are written by
+tickets.apis.ticket_row_data and ticket_data, not by DRF's fields: the same keys, in the same order, with
+the same values as TicketRowSerializer and TicketSerializer (the documented shapes) for every kind of
+ticket and clock; the clocks as SlaClockFiguresSerializer writes them."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from tickets.apis import SlaClockFiguresSerializer, TicketRowSerializer, _clock_data, ticket_row_data
+from tickets.apis import (
+    SlaClockFiguresSerializer,
+    TicketRowSerializer,
+    TicketSerializer,
+    _clock_data,
+    ticket_data,
+    ticket_row_data,
+)
 from tickets.selectors.sla import sla_working_days_for, ticket_sla
-from tickets.selectors.tickets import ticket_list_for_user
+from tickets.selectors.tickets import ticket_get_for_user, ticket_list_for_user
 from tickets.services import tickets as svc
 from tickets.services.satisfaction import ticket_rate
 
@@ -17,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tickets_in_every_state(users, new_ticket):
+def tickets_in_every_state(users, systems, new_ticket):
     """New (running clocks), claimed and acknowledged, paused, breached (reported two days ago by phone),
     resolved and rated, a resource adjustment (working-hours clock), a request."""
     engineer, requester = users["engineer"], users["requester"]
@@ -39,7 +48,8 @@ def tickets_in_every_state(users, new_ticket):
     svc.ticket_acknowledge(actor=engineer, ticket=done)
     svc.ticket_resolve(actor=engineer, ticket=done, resolution="已处理")
     ticket_rate(actor=requester, ticket=done, score=2, comment="慢")
-    new_ticket("resource", "P3", title="扩容")
+    new_ticket("resource", "P3", title="扩容", actor=engineer, requester=requester, channel="phone",
+               amount_before=Decimal("8"), amount_after=Decimal("12.5"), hosts=[systems["host"]])
     new_ticket("request", "P4", title="服务请求")
 
 
@@ -79,3 +89,24 @@ def test_every_clock_is_what_the_clock_serializer_writes(users, tickets_in_every
     figures = {**ticket_sla(tickets[0], now=now, days=days)["response"], "elapsed_minutes": None,
                "elapsed_seconds": None, "remaining_minutes": None, "state": "unknown", "calendar_warning": "缺 2031 年日历"}
     assert _clock_data(figures, tz) == dict(SlaClockFiguresSerializer().to_representation(figures))
+
+
+@pytest.mark.parametrize("who", ["engineer", "requester", "project_manager"])
+def test_a_full_ticket_is_what_the_ticket_serializer_writes(rf, users, tickets_in_every_state, who):
+    user = users[who]
+    request = rf.get("/api/v1/tickets/")
+    request.user = user
+    now = timezone.now()
+    listed = list(ticket_list_for_user(user=user).order_by("-reported_at", "-pk"))
+    one_by_one = [ticket_get_for_user(user=user, ticket_id=t.pk) for t in listed]
+    days = sla_working_days_for(listed, now=now)
+    context = {"request": request, "now": now, "days": days}
+    amounts = set()
+    for tickets in (listed, one_by_one):
+        expected = TicketSerializer(tickets, many=True, context=context).data
+        full = [ticket_data(t, user=user, now=now, days=days, tz=timezone.get_current_timezone()) for t in tickets]
+        assert [list(f) for f in full] == [list(e) for e in expected]
+        assert full == [dict(e) for e in expected]
+        amounts |= {(f["amount_before"], f["amount_after"]) for f in full}
+        assert any(f["hosts"] for f in full) and any(f["rated"] for f in full)
+    assert ("8.00", "12.50") in amounts
