@@ -88,3 +88,32 @@ def test_the_ticket_filter_form_renders_as_before(db, users, systems):
             if params:
                 fast.is_valid(), slow.is_valid()
             assert _pieces(fast) == _pieces(slow)
+
+
+def test_the_staff_drop_downs_render_as_the_model_choice_field_did(db, users, django_assert_num_queries):
+    """AssignForm and TicketBulkForm list the provider's staff from (id, name) pairs: the same options
+    as the model choice field's, one plain query, and none when a posted form is only checked."""
+    from accounts.roles import PROVIDER_ROLES
+    from accounts.selectors import users_with_role
+    from tickets.forms import AssignForm, PageForm, TicketBulkForm
+
+    class Before(PageForm):
+        assignee = forms.ModelChoiceField(label="处理人", queryset=None, empty_label="请选择")
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+            self.fields["assignee"].label_from_instance = lambda u: u.display_name
+
+    users["engineer2"].real_name = ""
+    users["engineer2"].save(update_fields=["real_name"])
+    for data in (None, {"assignee": str(users["engineer2"].pk)}):
+        for form_class in (AssignForm, TicketBulkForm):
+            form = form_class(data)
+            with django_assert_num_queries(1 if data is None else 2):  # bound: the posted choice is checked first
+                html = str(form["assignee"])
+            before = Before(data)
+            before.fields["assignee"].required = form.fields["assignee"].required
+            assert html == str(before["assignee"]) and users["engineer2"].username in html
+    with django_assert_num_queries(1):  # the choice is checked against the queryset; no list is read
+        assert AssignForm({"assignee": str(users["engineer"].pk)}).is_valid()
