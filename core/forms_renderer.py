@@ -8,7 +8,8 @@ Django renders every <option> through two small templates; a queue page's filter
 options (business systems, engineers, organisations), which cost more than the 25 ticket rows under it.
 The HTML is the one Django's select.html / select_option.html / attrs.html would write: the same
 attributes (True written bare, False left out), optgroups, escaped values and labels — except that
-Django's empty choice "---------" reads 请选择. Inputs, labels and empty error lists likewise: a filter
+Django's empty choice "---------" reads 请选择. Inputs, labels, empty error lists and our field.html
+likewise: a filter
 form of 16 fields rendered some 50 small templates (label.html, input.html, attrs.html, ul.html), each
 written here as Django's template writes it (tests/core/test_forms_renderer.py compares the two).
 """
@@ -91,6 +92,34 @@ def render_label(context: dict) -> str:
     return mark_safe(f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>")  # noqa: S308
 
 
+FIELD_TEMPLATE = "forms/field.html"
+
+
+def render_field(field) -> str:
+    """templates/forms/field.html, written in Python (the ticket page renders ten of them, the submit
+    page more): the same text, newlines included. Keep the two in step; the test renders both."""
+    esc = conditional_escape
+    form_field = field.field
+    errors = field.errors
+    checkbox = field.widget_type == "checkbox"
+    classes = "field" + (" check" if checkbox else "") + (
+        " required" if form_field.required or getattr(form_field, "marked_required", False) else "") + (
+        " has-error" if errors else "")
+    help_text = (f'<div class="helptext" id="{esc(field.auto_id)}_helptext">{esc(field.help_text)}</div>'
+                 if field.help_text else "")
+    if checkbox:
+        body = f'<label for="{esc(field.id_for_label)}">{esc(field)} {esc(field.label)}</label>\n{help_text}{esc(errors)}\n'
+    elif field.use_fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{esc(described)}"' if described else ""
+        body = (f'<fieldset class="choices"{aria}><legend>{esc(field.label)}</legend>\n'
+                f"{help_text}{esc(errors)}{esc(field)}</fieldset>\n")
+    else:
+        label = f'<label for="{esc(field.id_for_label)}">{esc(field.label)}</label>' if field.label else ""
+        body = f"{label}\n{help_text}{esc(errors)}{esc(field)}\n"
+    return mark_safe(f'<div class="{classes}">\n{body}</div>')  # noqa: S308 - every piece escaped
+
+
 class OpsDeskFormRenderer(TemplatesSetting):
     """The project's template engine (so templates/forms/ is found; 'django.forms' is installed for
     Django's widget templates)."""
@@ -107,6 +136,8 @@ class OpsDeskFormRenderer(TemplatesSetting):
             return render_input(context["widget"])
         if template_name == LABEL_TEMPLATE:
             return render_label(context)
+        if template_name == FIELD_TEMPLATE:
+            return render_field(context["field"])
         if template_name in ERRORS_TEMPLATES and not context["errors"]:
             return ""
         return super().render(template_name, context, request)

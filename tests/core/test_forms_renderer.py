@@ -54,10 +54,18 @@ class _Every(forms.Form):
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], required=False)
     grouped = forms.MultipleChoiceField(choices=[("组 <1>", [("1", "一"), ("2", "二")]), ("3", "三")], required=False)
     note = forms.CharField(required=False, widget=forms.Textarea)
+    radio = forms.ChoiceField(choices=[("r", "红"), ("g", "绿")], widget=forms.RadioSelect, help_text="选一个")
+    boxes = forms.MultipleChoiceField(choices=[("1", "一"), ("2", "二")], required=False, widget=forms.CheckboxSelectMultiple)
+    unlabelled = forms.CharField(label="", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].marked_required = True
 
 
 BOUND = {"text": '<script>"&\'', "search": "a&b", "number": "-1", "day": "2026-13-40", "when": "2026-12-05 10:00",
-         "secret": '"x"', "password": "p", "agree": "on", "kind": "<b>", "many": ["x", "y"], "grouped": ["2"], "note": "<i>"}
+         "secret": '"x"', "password": "p", "agree": "on", "kind": "<b>", "many": ["x", "y"], "grouped": ["2"], "note": "<i>",
+         "radio": "x", "boxes": ["2"]}
 
 
 def _pieces(form) -> list[str]:
