@@ -45,7 +45,16 @@ def _row_text(language: str) -> dict:
 
 
 def _local(value, fmt: str) -> str:
-    return dateformat.format(timezone.localtime(value), fmt) if value else ""
+    """The local time in Django's date format `fmt`; the two a row uses written directly (dateformat
+    builds a formatter per call, ~60 a page): "m-d H:i" and "c" (ISO 8601) give the same text."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if fmt == "m-d H:i":
+        return f"{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+    if fmt == "c":
+        return local.isoformat()
+    return dateformat.format(local, fmt)
 
 
 @register.simple_tag

@@ -223,3 +223,16 @@ def test_row_urls_are_what_reverse_gives(users, new_ticket):
         assert row["url"] == reverse("ticket-detail", args=[pk])
         assert row["row_actions"] and all(url == reverse("ticket-action", args=[pk, action]) for action, url in row["row_actions"])
         assert {action for action, _url in row["row_actions"]} <= set(ROW_ACTIONS)
+
+
+def test_row_times_are_what_django_date_formats_give():
+    import datetime as dt
+
+    from django.utils import dateformat, timezone
+
+    from tickets.templatetags.ticket_pages import _local
+
+    for value in (dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC), dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC)):
+        for fmt in ("m-d H:i", "c", "Y-m-d"):
+            assert _local(value, fmt) == dateformat.format(timezone.localtime(value), fmt)
+    assert _local(None, "c") == ""
