@@ -83,6 +83,16 @@ def render_input(widget: dict) -> str:
     return mark_safe(f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"{value}{_attrs(widget["attrs"])}>')  # noqa: S308
 
 
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def render_textarea(widget: dict) -> str:
+    """Django's textarea.html (the newline after the opening tag included, as browsers drop it)."""
+    esc = conditional_escape
+    value = esc(widget["value"]) if widget["value"] else ""
+    return mark_safe(f'<textarea name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>')  # noqa: S308
+
+
 def render_label(context: dict) -> str:
     """Django's label.html."""
     label = conditional_escape(context["label"])
@@ -134,6 +144,8 @@ class OpsDeskFormRenderer(TemplatesSetting):
             return render_select(context["widget"])
         if template_name in INPUT_TEMPLATES:
             return render_input(context["widget"])
+        if template_name == TEXTAREA_TEMPLATE:
+            return render_textarea(context["widget"])
         if template_name == LABEL_TEMPLATE:
             return render_label(context)
         if template_name == FIELD_TEMPLATE:
