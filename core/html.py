@@ -12,6 +12,11 @@ from django.utils.safestring import SafeString, mark_safe
 def esc(value) -> str:
     """django.utils.html.conditional_escape: safe strings (anything with __html__) as they are, anything
     else as text, escaped (& < > " ')."""
+    kind = type(value)  # the two common cases first, by exact type
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return _escape(value)
     if isinstance(value, SafeString):
         return value
     html = getattr(value, "__html__", None)
