@@ -279,7 +279,7 @@ def worker(repeat: int) -> dict:
     token, _ = Token.objects.get_or_create(user=requester)
     session = SessionStore()
     session[SESSION_KEY] = str(eng.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.authentication.ModelBackend"
     session[HASH_SESSION_KEY] = eng.get_session_auth_hash()
     session.create()
     from tickets.models import BusinessSystem

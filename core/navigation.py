@@ -7,7 +7,7 @@ that opens without scripts (static/js/opsdesk.js only closes the other groups)."
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -68,13 +68,35 @@ def _entry(item: NavItem) -> dict:
     return {"label": item.label, "url": reverse(item.url_name), "url_name": item.url_name}
 
 
+# The menus depend only on the roles (and superuser), the registry and the URL prefix: built once per
+# combination per process instead of sorting and reversing ~30 entries twice on every page. Labels stay
+# lazy (translated when the page is rendered, in the page's language). Treat the results as read-only.
+_BUILT: dict[tuple, tuple[list[dict], dict]] = {}
+
+
+def _built(user) -> tuple[list[dict], dict]:
+    from accounts.selectors import user_roles
+
+    key = (NAVIGATION.version, user_roles(user), bool(user.is_superuser), get_script_prefix())
+    built = _BUILT.get(key)
+    if built is None:
+        if len(_BUILT) > 256:  # a bounded memo: role combinations are few
+            _BUILT.clear()
+        built = _BUILT[key] = ([_entry(i) for i in _visible(user)], _nav_for(user))
+    return built
+
+
 def nav_items_for(user) -> list[dict]:
     """Every entry the user may open, flat, in order (the home page and the tests walk it)."""
-    return [_entry(i) for i in _visible(user)]
+    return _built(user)[0]
 
 
 def nav_for(user) -> dict:
     """{"daily": [entry…], "groups": [{"key", "label", "items": [entry…], "url_names": {…}}…]}."""
+    return _built(user)[1]
+
+
+def _nav_for(user) -> dict:
     from accounts.selectors import user_roles
 
     roles = user_roles(user)

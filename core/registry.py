@@ -21,6 +21,7 @@ class Registry(Generic[T]):
     def __init__(self, name: str) -> None:
         self.name = name
         self._by_owner: dict[str, tuple[T, ...]] = {}
+        self.version = 0  # changes whenever the entries do (what is derived from them may be kept by it)
 
     def __repr__(self) -> str:
         return f"<Registry {self.name}: {', '.join(self._by_owner) or 'empty'}>"
@@ -28,6 +29,7 @@ class Registry(Generic[T]):
     def register(self, owner: str, *entries: T) -> None:
         """Set `owner`'s entries (in their order); the owner keeps its first place."""
         self._by_owner[owner] = tuple(entries)
+        self.version += 1
 
     def owners(self) -> list[str]:
         return list(self._by_owner)
@@ -45,7 +47,9 @@ class Registry(Generic[T]):
         """For tests: the registry holds exactly `by_owner` inside the block, and what it held after."""
         saved = dict(self._by_owner)
         self._by_owner = {owner: tuple(entries) for owner, entries in by_owner.items()}
+        self.version += 1
         try:
             yield
         finally:
             self._by_owner = saved
+            self.version += 1

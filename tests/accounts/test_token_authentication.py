@@ -1,4 +1,5 @@
-"""API token authentication (accounts.authentication.TokenAuthentication)."""
+"""Authentication (accounts.authentication): the API token and the session's model backend, each reading
+the user, the organisation and the roles in one query."""
 
 import pytest
 from django.db import connection
@@ -6,7 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.authentication import TokenAuthentication
+from accounts.authentication import ModelBackend, TokenAuthentication
+from accounts.roles import Role
+from accounts.selectors import user_is_provider_staff, user_roles, user_tenant_id
+from accounts.services import user_set_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +27,7 @@ def test_a_valid_token_authenticates_and_brings_the_organisation(users, systems)
     with CaptureQueriesContext(connection) as ctx:
         found, auth = TokenAuthentication().authenticate_credentials(token.key)
         assert found.organization.tenant_id == user.organization.tenant_id
+        assert user_roles(found) == {Role.REQUESTER}
     assert (found.pk, auth.pk) == (user.pk, token.pk)
     assert len(ctx.captured_queries) == 1
     res = _client(token.key).get("/api/v1/tickets/")
@@ -40,3 +45,38 @@ def test_unknown_token_and_inactive_user_are_refused(users):
     user.save(update_fields=["is_active"])
     res = _client(token.key).get("/api/v1/tickets/")
     assert res.status_code == 403 and res.json()["code"] == "authentication_failed"
+
+
+def test_the_session_user_comes_with_organisation_and_roles_in_one_query(users):
+    user = users["tech_lead"]
+    with CaptureQueriesContext(connection) as ctx:
+        found = ModelBackend().get_user(user.pk)
+        assert user_roles(found) == {Role.TECH_LEAD, Role.ENGINEER}
+        assert user_tenant_id(found) == user.organization.tenant_id
+    assert found.pk == user.pk and len(ctx.captured_queries) == 1
+    # A user without any role: no role, still one row.
+    user_set_roles(user=user, roles=[])
+    found = ModelBackend().get_user(user.pk)
+    assert found.pk == user.pk and user_roles(found) == frozenset()
+
+
+def test_the_session_user_is_refused_when_missing_or_inactive(users):
+    assert ModelBackend().get_user(10**9) is None
+    assert ModelBackend().get_user("not-an-id") is None
+    user = users["engineer"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert ModelBackend().get_user(user.pk) is None
+
+
+def test_roles_and_logout_take_effect_on_the_next_request(client, users):
+    """Nothing is kept between requests: a role taken away counts at once, a logged-out session is gone."""
+    user = users["engineer"]
+    client.force_login(user)
+    assert client.get("/tickets/queue/unassigned/").status_code == 200
+    user_set_roles(user=user, roles=[Role.REQUESTER])
+    assert not user_is_provider_staff(ModelBackend().get_user(user.pk))
+    assert client.get("/tickets/queue/unassigned/").status_code == 403
+    client.post("/accounts/logout/")
+    res = client.get("/tickets/")
+    assert res.status_code == 302 and "login" in res["Location"]

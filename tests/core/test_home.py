@@ -85,7 +85,7 @@ def test_home_page_query_count_does_not_grow_with_tickets(client, users, systems
         ticket_claim(actor=users["engineer"], ticket=_ticket(users, systems, f"故障{n}"))
     client.force_login(users["engineer"])
     client.get("/")  # warm the per-process caches (calendar, translations)
-    # session, user, roles, unread count, mine (+count), unassigned, clocks, calendar, next shift, changes,
+    # session, user with organisation and roles (accounts.authentication: one query, was two), unread count, mine (+count), unassigned, clocks, calendar, next shift, changes,
     # the engineer's open remediation items (one count while there are none)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get("/", HTTP_HX_REQUEST="true")

@@ -60,3 +60,40 @@ def test_the_language_menu_names_each_language_in_itself(client, make_user):
     html = client.get("/").content.decode()
     assert '<option value="en" lang="en">English</option>' in html
     assert "英语" not in html and "简体中文" in html
+
+
+def test_the_menu_html_is_rendered_once_per_menu_language_and_page_and_stays_right(client, make_user):
+    """{% main_nav %} reuses the menu's HTML: each role gets its own, the current page is marked, the
+    language switch changes the words, and the HTML is what the fragment renders afresh."""
+    import re
+
+    from django.template.loader import get_template
+    from django.test import RequestFactory
+    from django.urls import resolve
+    from django.utils import translation
+
+    from core.navigation import nav_for
+    from core.templatetags.core_nav import main_nav
+
+    def fresh(nav, path):
+        request = RequestFactory().get(path)
+        request.resolver_match = resolve(path)
+        return request, get_template("core/_main_nav.html").render({"nav": nav, "request": request})
+
+    engineer, requester = make_user(Role.ENGINEER), make_user(Role.REQUESTER)
+    for user in (engineer, requester):
+        for path in ("/tickets/", "/"):
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    nav = nav_for(user)
+                    request, expected = fresh(nav, path)
+                    assert main_nav({"nav": nav, "request": request}) == expected
+                    assert main_nav({"nav": nav, "request": request}) == expected  # from the memo
+    with translation.override("zh-hans"):
+        request, _html = fresh(nav_for(engineer), "/tickets/")
+        mine = main_nav({"nav": nav_for(engineer), "request": request})
+        theirs = main_nav({"nav": nav_for(requester), "request": request})
+    assert mine != theirs and "工作队列" in mine and "工作队列" not in theirs
+    assert re.search(r'href="/tickets/" aria-current="page"', mine)
+    client.force_login(engineer)
+    assert mine in client.get("/tickets/").content.decode()

@@ -79,12 +79,13 @@ def test_list_pages_have_fixed_queries(assessed, users, client, django_assert_nu
     client.force_login(users["project_manager"])
     client.get("/reports/remediation/")
     client.get("/reports/assessments/")
-    # session, user, roles, the unread-notification badge, and the list's count + one page of rows
-    with django_assert_num_queries(6):
+    # session, user with organisation and roles (one query: accounts.authentication), the
+    # unread-notification badge, and the list's count + one page of rows
+    with django_assert_num_queries(5):
         page = client.get("/reports/remediation/?show=all")
     assert page.status_code == 200, page.content
     assert "补充第 1 项材料" in page.content.decode()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         page = client.get("/reports/assessments/")
     assert page.status_code == 200 and "需整改" in page.content.decode()
 

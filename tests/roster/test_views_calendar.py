@@ -119,8 +119,9 @@ def test_the_period_proposal_for_a_missing_year_links_to_the_calendar_and_works_
     assert "2027年春节重保" in page and "2027-02-05" in page and "2027-02-14" in page
 
 
-# session, user, roles, navigation; the year's days, the years' summary, the history with its actors
-PAGE_QUERIES = 7
+# session, user with roles (one query: accounts.authentication; 7 → 6), navigation; the year's days, the
+# years' summary, the history with its actors
+PAGE_QUERIES = 6
 
 
 def test_the_page_costs_the_same_queries_whatever_the_history(client, leader, django_assert_num_queries):

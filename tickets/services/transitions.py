@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from accounts.selectors import (
+    concrete_user,
     user_has_role,
     user_is_auditor,
     user_is_manager,
@@ -213,5 +214,6 @@ def ticket_action_check(*, action: str, user, ticket: Ticket) -> Transition:
 
 
 def ticket_actions_for(*, user, ticket: Ticket) -> list[str]:
-    """The actions `user` may take on `ticket` now (in table order), for pages and the API."""
-    return TRANSITIONS.actions_for(user=user, obj=ticket)
+    """The actions `user` may take on `ticket` now (in table order), for pages and the API. The table asks
+    the user's role flags for every action: the concrete user, not request.user's lazy wrapper."""
+    return TRANSITIONS.actions_for(user=concrete_user(user), obj=ticket)

@@ -2,9 +2,11 @@ import functools
 
 from django import template
 from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from core.html import fmt as format_html
+from core.html import fmt_join as format_html_join
 
 register = template.Library()
 
@@ -43,7 +45,16 @@ def _row_text(language: str) -> dict:
 
 
 def _local(value, fmt: str) -> str:
-    return dateformat.format(timezone.localtime(value), fmt) if value else ""
+    """The local time in Django's date format `fmt`; the two a row uses written directly (dateformat
+    builds a formatter per call, ~60 a page): "m-d H:i" and "c" (ISO 8601) give the same text."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if fmt == "m-d H:i":
+        return f"{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+    if fmt == "c":
+        return local.isoformat()
+    return dateformat.format(local, fmt)
 
 
 @register.simple_tag

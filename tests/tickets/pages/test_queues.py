@@ -204,3 +204,35 @@ def test_the_kind_filter_offers_any_kind_first_and_keeps_a_chosen_one(login, use
     html = client.get("/tickets/queue/open/", {"kind": "security"}).content.decode()
     select = re.search(r'<select name="kind"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert '<option value="security" selected>' in select and '<option value="" selected>' not in select
+
+
+def test_row_urls_are_what_reverse_gives(users, new_ticket):
+    """ticket_rows splices each ticket's id into URLs reversed once per page: the same as reverse()."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tickets.selectors.tickets import ticket_list_for_user
+    from tickets.views.queues import ROW_ACTIONS, ticket_rows
+
+    for i in range(3):
+        new_ticket(title=f"行{i}")
+    tickets = list(ticket_list_for_user(user=users["engineer"], for_rows=True))
+    rows = ticket_rows(user=users["engineer"], tickets=tickets, now=timezone.now())
+    for row in rows:
+        pk = row["ticket"].pk
+        assert row["url"] == reverse("ticket-detail", args=[pk])
+        assert row["row_actions"] and all(url == reverse("ticket-action", args=[pk, action]) for action, url in row["row_actions"])
+        assert {action for action, _url in row["row_actions"]} <= set(ROW_ACTIONS)
+
+
+def test_row_times_are_what_django_date_formats_give():
+    import datetime as dt
+
+    from django.utils import dateformat, timezone
+
+    from tickets.templatetags.ticket_pages import _local
+
+    for value in (dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC), dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC)):
+        for fmt in ("m-d H:i", "c", "Y-m-d"):
+            assert _local(value, fmt) == dateformat.format(timezone.localtime(value), fmt)
+    assert _local(None, "c") == ""
