@@ -97,9 +97,10 @@ def utilisation_template(request):
     return template_response(request.GET.get("format", "csv"))
 
 
-def _findings_page(request, *, bound=None, status: int = 200):
+def _findings_page(request, *, bound: dict | None = None, status: int = 200):
     """The findings with their actions and the thresholds; `bound` is the one form the user sent and
     that was refused (a finding's dismissal or a threshold), shown again with its input and messages."""
+    bound = bound or {}
     state = request.GET.get("state", OptimisationFinding.State.OPEN)
     if state not in OptimisationFinding.State.values:
         state = ""
@@ -126,7 +127,7 @@ def _findings_page(request, *, bound=None, status: int = 200):
 
 @utilisation_page
 def finding_list(request):
-    return _findings_page(request, bound={})
+    return _findings_page(request)
 
 
 @require_POST
