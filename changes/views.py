@@ -111,7 +111,8 @@ def _detail_context(request, change: ChangeRequest, *, bound=None) -> dict:
     show_rules = change.status in (Status.DRAFT, Status.SUBMITTED, Status.IN_APPROVAL, Status.APPROVED)
     conflicts = change_conflicts(change=change) if show_rules else []
     periods = change_freeze_periods(window_start=change.window_start, window_end=change.window_end) if show_rules else []
-    action_forms = {action: change_action_form(action) for action in actions if action in ACTION_FORMS}
+    # In the transition table's order (the selector answers a set).
+    action_forms = {action: change_action_form(action) for action in ACTION_FORMS if action in actions}
     if bound is not None:
         action_forms[bound.action] = bound  # kept even if the action is no longer offered: the input stays
     return {

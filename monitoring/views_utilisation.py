@@ -5,12 +5,14 @@ organisation's systems; the project manager and duty leaders act."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -125,6 +127,12 @@ def _findings_page(request, *, bound: dict | None = None, status: int = 200):
     }, status=status)
 
 
+def _findings_url(request) -> str:
+    """The findings page the form was sent from: its tab and page ride on the form's action URL."""
+    query = {key: request.GET[key] for key in ("state", "page") if request.GET.get(key)}
+    return reverse("monitoring-findings") + (f"?{urlencode(query)}" if query else "")
+
+
 @utilisation_page
 def finding_list(request):
     return _findings_page(request)
@@ -134,14 +142,13 @@ def finding_list(request):
 @utilisation_page
 def finding_act(request, pk: int, action: str):
     finding = finding_get_for_user(user=request.user, finding_id=pk)
-    form = None
     try:
         if action == "ticket":
             finding = finding_ticket(actor=request.user, finding=finding)
             messages.success(request, _("已生成资源调整工单 %(number)s") % {"number": finding.ticket.number})
         elif action == "dismiss":
             form = forms.FindingDismissForm(request.POST, auto_id=f"f{pk}-%s")
-            if not form.is_valid():  # the messages stand beside the input already
+            if not form.is_valid():  # the messages stand beside the input, in the row it was sent from
                 return _findings_page(request, bound={("dismiss", pk): form})
             finding_dismiss(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
             messages.success(request, _("已忽略该优化建议"))
@@ -150,12 +157,10 @@ def finding_act(request, pk: int, action: str):
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from exc
     except DomainError as exc:
-        if form is None:
-            page_domain_error(exc, request=request)
-        else:  # the reason the user typed stays in its row, the message beside it
-            page_domain_error(exc, form=form)
-            return _findings_page(request, bound={("dismiss", pk): form}, status=page_status(exc))
-    return redirect("monitoring-findings")
+        # Refused by the finding's state (already ticketed or dismissed by someone else): the finding has
+        # left the list the form stood in, so the reason comes as the next page's message.
+        page_domain_error(exc, request=request)
+    return redirect(_findings_url(request))
 
 
 @require_POST
@@ -173,4 +178,4 @@ def threshold_edit(request, pk: int):
         page_domain_error(exc, form=form)
         return _findings_page(request, bound={("threshold", pk): form}, status=page_status(exc))
     messages.success(request, _("阈值已保存"))
-    return redirect("monitoring-findings")
+    return redirect(_findings_url(request))

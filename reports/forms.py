@@ -34,7 +34,7 @@ class GenerateForm(forms.Form):
 
     def period_input(self) -> dict:
         """What reports.selectors.periods.parse_report_period reads."""
-        return {"kind": self.period_kind, "month": self.cleaned_data.get("month"), "quarter": self.cleaned_data.get("quarter")}
+        return {"kind": self.cleaned_data.get("kind"), "month": self.cleaned_data.get("month"), "quarter": self.cleaned_data.get("quarter")}
 
 
 def generate_forms(*, contracts, default_month: str, default_quarter: str, bound: GenerateForm | None = None) -> list:

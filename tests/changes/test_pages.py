@@ -69,6 +69,12 @@ def test_action_forms_share_the_form_look_and_keep_input_when_refused(draft, use
     assert 'class="field required has-error">\n<label for="reject-comment">' in page
     change.refresh_from_db()
     assert change.status == "submitted"
+    # Refused because the state moved on (cancelled meanwhile): no action is left, the form and its reason stay.
+    from changes.services import change_cancel
+    change_cancel(actor=users["engineer"], change_id=change.pk, reason="需求取消")
+    r = c.post(f"/changes/{change.pk}/reject/", {"comment": "窗口过长"})
+    page = r.content.decode()
+    assert r.status_code in (200, 409) and "窗口过长" in page and 'aria-labelledby="h-actions"' in page
     # An action without a form (submit, start) goes back to the page with the reason as its message.
     r = client_for(users["engineer"]).post(f"/changes/{change.pk}/start/", follow=True)
     assert r.redirect_chain and "msg-error" in r.content.decode()

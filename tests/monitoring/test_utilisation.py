@@ -216,6 +216,12 @@ def test_the_findings_forms_keep_input_and_say_why_beside_it(users, systems, cli
     assert answer.status_code == 200 and 'class="field required has-error">' in html
     finding.refresh_from_db()
     assert finding.state == "open"
+    # Refused by its state (someone else dismissed it meanwhile): back to the tab it was sent from, the reason said.
+    finding_dismiss(actor=users["project_manager"], finding=finding, reason="已按月清理")
+    answer = client.post(f"/monitoring/utilisation/findings/{finding.pk}/dismiss/?state=all&page=1", {"reason": "重复"},
+                         follow=True)
+    assert answer.redirect_chain[-1][0] == "/monitoring/utilisation/findings/?state=all&page=1"
+    assert "msg-error" in answer.content.decode()
     answer = client.post(f"/monitoring/utilisation/thresholds/{threshold.pk}/",
                          {f"t{threshold.pk}-statistic": "p95", f"t{threshold.pk}-percent": "180", f"t{threshold.pk}-days": "4"})
     html = answer.content.decode()

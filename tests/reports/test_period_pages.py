@@ -54,6 +54,8 @@ def test_pages_generate_and_list_every_kind(users, client, contract, time_machin
     assert not refused.redirect_chain and refused.status_code == 200  # the page again, input kept
     assert refused_page.count("不能生成尚未开始的期间") == 1 and 'value="2027-Q3"' in refused_page
     assert '<label for="g-quarter">季度（YYYY-Qn）</label>' in refused_page and ":</label>" not in refused_page
+    crafted = client.post("/reports/monthly/generate/", {"kind": "week", "month": "2026-10", "contract": contract.pk})
+    assert crafted.status_code == 200 and "期间类型应为" in crafted.content.decode()  # not read as a month
     malformed = client.post("/reports/monthly/generate/", {"kind": "month", "month": "2026-13", "contract": contract.pk})
     assert malformed.status_code == 200 and 'class="field required has-error">\n<label for="g-month">' in malformed.content.decode()
     listing = client.get("/reports/monthly/").content.decode()

@@ -228,6 +228,9 @@ def test_inbox_ledger_and_decision_pages(october_fault, users, client):
     ledger = client.get("/exclusions/?month=2026-13&state=maybe").content.decode()
     assert ledger.count("月份格式应为 YYYY-MM") == 1 and 'class="field has-error">\n<label for="id_state">' in ledger
     assert client.post(f"/exclusions/{exclusion.pk}/confirm/", {"note": ""}).status_code == 302
+    # Decided meanwhile: a late rejection is refused with its reason and the note kept, though no decision is left.
+    late = client.post(f"/exclusions/{exclusion.pk}/reject/", {"note": "晚到的驳回"})
+    assert "晚到的驳回" in late.content.decode() and 'role="alert"' in late.content.decode()
     assert Ticket.objects.get(pk=october_fault.pk).status == "cancelled"
     # The provider sees the ledger but no decision form.
     client.force_login(users["duty_leader"])

@@ -66,6 +66,8 @@ def _detail(request, pk: int, *, bound: ExclusionDecisionForm | None = None, sta
     actions = consent_actions_for(user=request.user, consent=exclusion)
     forms = [(a, CONSENT_TRANSITIONS[a].label, bound if bound is not None and bound.action == a
               else ExclusionDecisionForm(action=a)) for a in actions]
+    if bound is not None and bound.action not in actions:  # the state moved on: still say why, keep the note
+        forms.append((bound.action, CONSENT_TRANSITIONS[bound.action].label, bound))
     return render(request, "tickets/exclusion_detail.html", {
         "exclusion": exclusion, "actions": forms, "history": list(consent_history(exclusion)),
     }, status=status)
