@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from changes.selectors import change_list_for_user
@@ -173,7 +174,7 @@ def assessment_opinion(request, pk: int):
 
 
 # --- remediation items --------------------------------------------------------------------------------
-FILTERS = {"open": _("未关闭"), "overdue": _("已逾期"), "answered": _("待采购人确认"), "closed": _("已关闭"), "all": _("全部")}
+FILTERS = {"open": gettext_lazy("未关闭"), "overdue": gettext_lazy("已逾期"), "answered": gettext_lazy("待采购人确认"), "closed": gettext_lazy("已关闭"), "all": gettext_lazy("全部")}
 
 
 @signed_in_page

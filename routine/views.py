@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import user_is_provider_staff
@@ -188,8 +189,8 @@ def inspection_anomalies(request):
 
 
 class _AnomalyFilter(apis.django_filters.FilterSet):
-    slot_after = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="gte", label=_("计划时间起"))
-    slot_before = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="lt", label=_("计划时间止"))
+    slot_after = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="gte", label=gettext_lazy("计划时间起"))
+    slot_before = apis.core_filters.DateTimeFilter(field_name="round__slot", lookup_expr="lt", label=gettext_lazy("计划时间止"))
 
     class Meta:
         model = apis.InspectionResult

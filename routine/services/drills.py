@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
 from accounts.roles import Role
@@ -36,8 +37,8 @@ def _purchaser_approver(user, drill) -> bool:
 
 DRILL_TRANSITIONS = TransitionTable(
     [
-        Transition("record", frozenset({D.PLANNED}), D.DONE, _staff, _("登记演练结果")),
-        Transition("sign", frozenset({D.DONE}), D.SIGNED, _purchaser_approver, _("采购人签认")),
+        Transition("record", frozenset({D.PLANNED}), D.DONE, _staff, gettext_lazy("登记演练结果")),
+        Transition("sign", frozenset({D.DONE}), D.SIGNED, _purchaser_approver, gettext_lazy("采购人签认")),
     ],
     state_label=lambda state: str(D(state).label),
 )

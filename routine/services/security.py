@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
 from accounts.selectors import user_is_provider_staff
@@ -112,10 +113,10 @@ def _not_who_fixed(user, finding) -> str | None:
 
 FINDING_TRANSITIONS = TransitionTable(
     [
-        Transition("start", frozenset({F.OPEN}), F.FIXING, _staff, _("开始整改")),
-        Transition("fix", frozenset({F.OPEN, F.FIXING}), F.FIXED, _staff, _("整改完成")),
-        Transition("verify", frozenset({F.FIXED}), F.VERIFIED, _staff, _("验证通过"), guard=_not_who_fixed),
-        Transition("reopen", frozenset({F.FIXED}), F.FIXING, _staff, _("验证未通过")),
+        Transition("start", frozenset({F.OPEN}), F.FIXING, _staff, gettext_lazy("开始整改")),
+        Transition("fix", frozenset({F.OPEN, F.FIXING}), F.FIXED, _staff, gettext_lazy("整改完成")),
+        Transition("verify", frozenset({F.FIXED}), F.VERIFIED, _staff, gettext_lazy("验证通过"), guard=_not_who_fixed),
+        Transition("reopen", frozenset({F.FIXED}), F.FIXING, _staff, gettext_lazy("验证未通过")),
     ],
     state_label=lambda state: str(F(state).label),
 )
