@@ -38,18 +38,6 @@ from .services.utilisation import finding_dismiss, finding_ticket, utilisation_i
 utilisation_page = signed_in_page  # signed in; a refusal that escapes is the 403 / 404 page (core.page_guard)
 
 
-def _errors(request, exc: DomainError, form) -> None:
-    """One adapter from a domain error to the form: field messages on their field, the rest above it."""
-    if exc.fields:
-        for field, errs in exc.fields.items():
-            for err in errs:
-                form.add_error(field if field in form.fields else None, str(err))
-    if str(exc.message) and not exc.fields:
-        form.add_error(None, str(exc.message))
-    elif exc.fields:
-        messages.error(request, str(exc.message))
-
-
 @utilisation_page
 def utilisation_month(request):
     data = request.GET.copy()
@@ -87,7 +75,7 @@ def utilisation_import_page(request):
             try:
                 stored = utilisation_import(actor=request.user, name=upload.name, data=upload.read())
             except DomainError as exc:
-                _errors(request, exc, form)
+                page_domain_error(exc, form=form)  # row messages at the top of the form, once
             else:
                 messages.success(request, _("已导入 %(n)s 条利用率记录") % {"n": stored})
                 return redirect("monitoring-utilisation")
