@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.selectors import user_is_auditor, user_is_provider_staff, user_sees_all_tenants
-from core.exceptions import DomainError, NotFound, PermissionDenied
+from core.exceptions import DomainError, NotFound, PermissionDenied, page_domain_error
 from core.page_guard import page_refusal
 
 from . import forms
@@ -47,16 +47,6 @@ def monitoring_page(view):
     return wrapper
 
 
-def _errors(request, exc: DomainError, form) -> None:
-    messages.error(request, str(exc.message))
-    for field, errs in exc.fields.items():
-        for err in errs:
-            if field in form.fields:
-                form.add_error(field, str(err))
-            else:
-                messages.error(request, str(err))
-
-
 @monitoring_page
 def integration_list(request):
     can_manage = user_manages_integrations(request.user) and user_is_provider_staff(request.user)
@@ -68,7 +58,7 @@ def integration_list(request):
             try:
                 integration, token = integration_create(actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _errors(request, exc, form)
+                page_domain_error(exc, form=form)
             else:
                 return _show_url(request, integration, token)
     integrations = integration_list_for_user(user=request.user).order_by("name", "pk")
