@@ -59,6 +59,8 @@ BENCH_ENV = {
     # As in production, tasks (notification delivery) go to a broker instead of running in the request.
     # Nobody consumes this Redis database: the runner empties it afterwards if it was empty before.
     "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/15"),
+    # As in production, a cache every process shares (sessions are read through it, core/sessions.py).
+    "CACHE_URL": os.environ.get("BENCH_CACHE", "redis://127.0.0.1:6379/14"),
 }
 
 

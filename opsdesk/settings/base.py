@@ -139,7 +139,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Idle session timeout (6.2.9 permission control): the session ends after this many idle minutes.
-SESSION_ENGINE = "core.sessions"  # refuses malformed session cookies (NUL bytes crashed PostgreSQL)
+# Sessions live in the database (core/sessions.py refuses malformed cookies, whose NUL bytes crashed
+# PostgreSQL); read through the cache when every process shares it (CACHE_URL=redis://…), so that a
+# request reads its session without a query. A per-process cache (locmem) would keep a logged-out
+# session alive in the other processes: there the database alone is read.
+CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://")}
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith((".LocMemCache", ".DummyCache"))
+SESSION_ENGINE = "core.sessions_cached" if SHARED_CACHE else "core.sessions"
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
@@ -284,8 +290,6 @@ SPECTACULAR_SETTINGS = {
         "AssessmentEventKindEnum": "reports.models.AssessmentEvent.Kind", "TicketStatusEnum": "tickets.models.ticket.Ticket.Status",
     },
 }
-
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,3 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CACHES = {
-    "default": env.cache_url("CACHE_URL", default="locmemcache://")
-}

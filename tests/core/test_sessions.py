@@ -1,8 +1,18 @@
-"""A forged session cookie (NUL byte, non-ASCII, over-long) is an anonymous visitor, never a 500."""
+"""A forged session cookie (NUL byte, non-ASCII, over-long) is an anonymous visitor, never a 500; with a
+cache that every process shares (Redis, as in production), sessions are read through it and a logout
+ends the session in every process."""
+
+import os
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
 
 pytestmark = pytest.mark.django_db
+
+REDIS = os.environ.get("OPSDESK_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
 @pytest.mark.parametrize("cookie", ["abc\x00def12345", "é" * 32, "a" * 200, "0"])
@@ -15,3 +25,55 @@ def test_malformed_session_cookie_is_treated_as_no_session(client, cookie):
 def test_a_real_session_still_works(client, users):
     client.force_login(users["engineer"])
     assert client.get("/api/v1/users/me/").status_code == 200
+
+
+def _shared_cache():
+    """A Redis database of this test process's own (xdist workers apart), emptied before and after."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+    cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                         "LOCATION": f"{REDIS}/{12 - int(worker)}", "KEY_PREFIX": "opsdesk-test-sessions"}}
+    return override_settings(CACHES=cache, SESSION_ENGINE="core.sessions_cached")
+
+
+@pytest.fixture
+def shared_cache():
+    from django.core.cache import cache
+
+    with _shared_cache():
+        try:
+            cache.clear()
+        except Exception as exc:  # noqa: BLE001 - the message names what is missing
+            pytest.fail(f"Redis is needed for this test ({REDIS}): {exc}")
+        yield cache
+        cache.clear()
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00def12345", "é" * 32, "a" * 200])
+def test_malformed_cookie_is_refused_before_the_cache_too(shared_cache, client, cookie):
+    client.cookies["sessionid"] = cookie
+    assert client.get("/api/v1/users/me/").status_code == 403
+
+
+def test_cached_session_is_read_without_a_query_and_ends_everywhere_at_logout(shared_cache, users):
+    browser = Client()
+    browser.force_login(users["engineer"])
+    key = browser.cookies["sessionid"].value
+    assert Session.objects.filter(session_key=key).exists()  # still stored in the database
+    assert browser.get("/api/v1/users/me/").status_code == 200  # the first request notes the activity time
+
+    # The same cookie in another process (another client, nothing cached in it): the cache answers,
+    # the session table is not read.
+    other = Client()
+    other.cookies["sessionid"] = key
+    with CaptureQueriesContext(connection) as ctx:
+        assert other.get("/api/v1/users/me/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"]]
+
+    # A cache emptied (a Redis restart) falls back to the database.
+    shared_cache.clear()
+    assert other.get("/api/v1/users/me/").status_code == 200
+
+    # Logging out in one ends the session for the other: gone from the cache and the database.
+    browser.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert other.get("/api/v1/users/me/").status_code == 403

@@ -56,3 +56,26 @@ def test_embedded_default_is_sqlite_with_debug_on():
     result = _import_settings("opsdesk.settings.local")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["True", "django.db.backends.sqlite3"]
+
+
+def _session_engine(module: str, **env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_URL"}}
+    clean.update(SECRET_KEY="k" * 50, **env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {module} as s; print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_sessions_are_read_through_the_cache_only_when_every_process_shares_it():
+    # A per-process cache (the default) would keep a session that another process logged out: database only.
+    assert _session_engine("opsdesk.settings.production") == [
+        "django.core.cache.backends.locmem.LocMemCache", "core.sessions"]
+    assert _session_engine("opsdesk.settings.production", CACHE_URL="") == [
+        "django.core.cache.backends.locmem.LocMemCache", "core.sessions"]
+    assert _session_engine("opsdesk.settings.production", CACHE_URL="redis://127.0.0.1:6379/1") == [
+        "django.core.cache.backends.redis.RedisCache", "core.sessions_cached"]
+    assert _session_engine("opsdesk.settings.local", CACHE_URL="redis://127.0.0.1:6379/1") == [
+        "django.core.cache.backends.redis.RedisCache", "core.sessions_cached"]
