@@ -117,6 +117,15 @@ def systems(purchaser, other_purchaser):
 
 
 @pytest.fixture(autouse=True)
+def _cache_empty():
+    """Every test starts with an empty cache: a test's rows are rolled back without the signals that would
+    have forgotten what was cached from them (the drop-downs' pairs, tickets.selectors.reference)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _broker_pause_reset():
     """core.dispatch stops publishing for a while after a broker failure (per process): every test
     starts with the broker presumed up."""

@@ -16,6 +16,7 @@ class TicketsConfig(AppConfig):
         from .home import HOME_PANELS
         from .navigation import NAV_ITEMS
         from .selectors.handover import handover_open_items
+        from .selectors.reference import reference_choices_connect
 
         demo_seeders_register(
             self.label,
@@ -23,6 +24,8 @@ class TicketsConfig(AppConfig):
             DemoSeeder("tickets: three months of ticket history", demo.seed_tickets, history=True),
         )
         nav_register(self.label, *NAV_ITEMS)
+        # The drop-downs' cached (id, name) pairs are forgotten when their rows change.
+        reference_choices_connect()
         home_panels_register(self.label, *HOME_PANELS)
         # The open tickets a roster handover carries over (the roster does not import tickets).
         handover_open_items_register(self.label, handover_open_items)

@@ -4,12 +4,10 @@ tickets.services and comes back as a ValidationFailed whose field messages `core
 puts next to the right input."""
 
 from django import forms
-from django.db.models import CharField, F, IntegerField, Value
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization
-from accounts.roles import PROVIDER_ROLES, PURCHASER_ROLES
+from accounts.roles import PURCHASER_ROLES
 from accounts.selectors import user_sees_all_tenants, users_with_role
 from core.forms import GroupedSelectMultiple
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -27,7 +25,17 @@ from .models import (
     Ticket,
     TicketKind,
 )
-from .selectors.reference import business_system_list_for_user, host_list_for_user, service_item_list_for_user
+from .selectors.reference import (
+    CHOICE_ORGANIZATIONS,
+    CHOICE_STAFF,
+    CHOICE_SYSTEMS,
+    business_system_list_for_user,
+    host_list_for_user,
+    provider_staff_list,
+    purchaser_organization_list,
+    reference_choices,
+    service_item_list_for_user,
+)
 
 
 class PageForm(forms.Form):
@@ -186,22 +194,22 @@ def _staff_choices(field: forms.ModelChoiceField) -> None:
     """The provider's staff as the field's queryset (which checks what comes back) and its drop-down as
     plain (id, name) pairs read in one query: a model choice field renders by reading every user as a
     model instance through a server-side cursor (DECLARE, FETCH, CLOSE: three round trips on PostgreSQL)."""
-    field.queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+    field.queryset = provider_staff_list().order_by("real_name", "username")
     field.label_from_instance = lambda u: u.display_name
-    field.widget.choices = _StaffChoices(field.queryset, field.empty_label)
+    field.widget.choices = _StaffChoices(field.empty_label)
 
 
 class _StaffChoices(BaseChoiceIterator):
-    """Like ModelChoiceIterator: the empty choice first, the query only when the list is read past it (a
-    required <select> looks at its first option; a posted form that is only checked reads none)."""
+    """Like ModelChoiceIterator: the empty choice first, the staff (reference_choices: cached) only when
+    the list is read past it (a required <select> looks at its first option; a posted form that is only
+    checked reads none)."""
 
-    def __init__(self, queryset, empty_label) -> None:
-        self.queryset, self.empty_label = queryset, empty_label
+    def __init__(self, empty_label) -> None:
+        self.empty_label = empty_label
 
     def __iter__(self):
         yield ("", self.empty_label)
-        for pk, real_name, username in self.queryset.values_list("pk", "real_name", "username"):
-            yield (pk, real_name or username)
+        yield from reference_choices(user=None, parts=(CHOICE_STAFF,))[CHOICE_STAFF]
 
 
 class AssignForm(PageForm):
@@ -325,45 +333,32 @@ class TicketFilterForm(PageForm):
         # shows the first kind as chosen and the next submit filters by it without anyone asking.
         self.fields["kind"].widget.choices = [("", _("全部")), *TicketKind.choices]
         self.fields["status"].widget.choices = [("", _("全部")), *Ticket.Status.choices]
+        self._user = user
         self.fields["business_system"].queryset = business_system_list_for_user(user=user).order_by("name")
         if user_sees_all_tenants(user):
-            self.fields["organization"].queryset = Organization.objects.filter(
-                kind=Organization.Kind.PURCHASER, parent__isnull=True).order_by("name")
+            self.fields["organization"].queryset = purchaser_organization_list().order_by("name")
         else:
             del self.fields["organization"]  # purchaser staff see their own organisation's tickets only
         if staff_filters:
-            self.fields["assignee"].queryset = users_with_role(*PROVIDER_ROLES).order_by("real_name", "username")
+            self.fields["assignee"].queryset = provider_staff_list().order_by("real_name", "username")
             self.fields["assignee"].label_from_instance = lambda u: u.display_name
         else:
             del self.fields["assignee"]
         self._load_choices()
 
-    # The drop-downs: (field, column shown, column shown when that one is empty), in this order.
-    _CHOICE_SOURCES = (("business_system", "name", None), ("organization", "name", None),
-                       ("assignee", "real_name", "username"))
+    # The drop-downs and the lists they show.
+    _CHOICE_PARTS = (("business_system", CHOICE_SYSTEMS), ("organization", CHOICE_ORGANIZATIONS), ("assignee", CHOICE_STAFF))
 
     def _load_choices(self) -> None:
-        """The drop-downs list plain (id, name) pairs, all three read in one query (UNION ALL, each part
-        in its own order); the fields keep their querysets to check what comes back. (A model choice
-        field renders by loading every object; one query per drop-down was three round trips a page.)"""
-        parts, fields = [], []
-        for source, (name, shown, fallback) in enumerate(self._CHOICE_SOURCES):
-            field = self.fields.get(name)
-            if field is None:
-                continue
-            fields.append((source, field))
-            parts.append(
-                field.queryset.order_by()
-                .annotate(choice_source=Value(source, IntegerField()), choice_label=F(shown),
-                          choice_tie=F(fallback) if fallback else Value("", CharField()))
-                .values_list("choice_source", "pk", "choice_label", "choice_tie")
-            )
-        rows = parts[0].union(*parts[1:], all=True).order_by("choice_source", "choice_label", "choice_tie")
-        pairs: dict[int, list] = {source: [] for source, _field in fields}
-        for source, pk, label, tie in rows:
-            pairs[source].append((pk, label or tie))
-        for source, field in fields:
-            field.widget.choices = [("", field.empty_label), *pairs[source]]
+        """The drop-downs list plain (id, name) pairs (tickets.selectors.reference.reference_choices: from
+        the cache, or all three read in one query); the fields keep their querysets to check what comes
+        back. (A model choice field renders by loading every object; one query per drop-down was three
+        round trips a page.)"""
+        parts = {name: part for name, part in self._CHOICE_PARTS if name in self.fields}
+        pairs = reference_choices(user=self._user, parts=tuple(parts.values()))
+        for name, part in parts.items():
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label), *pairs[part]]
 
     def filters(self) -> dict:
         """Keyword arguments for ticket_filter; invalid input is ignored field by field (the form shows why)."""

@@ -1,8 +1,12 @@
 """Reads of the reference data, with the tenant rule applied once."""
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
-from accounts.selectors import user_sees_all_tenants, user_tenant_id
+from accounts.models import Organization, User
+from accounts.roles import PROVIDER_ROLES
+from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with_role
 
 from ..models import BusinessSystem, Contract, Host, ServiceItem
 
@@ -30,3 +34,109 @@ def contract_list_for_user(*, user) -> QuerySet[Contract]:
 
 def service_item_list_for_user(*, user) -> QuerySet[ServiceItem]:
     return ServiceItem.objects.filter(contract__in=contract_list_for_user(user=user)).select_related("contract")
+
+
+# ---------------------------------------------------------------- the drop-downs' (id, name) pairs
+#
+# The list and queue pages' filter form and the ticket page's assign form list the business systems a
+# user may see, the purchaser organisations and the provider's staff: some 130 options, read on every
+# page view, changed a few times a year. They are kept in the cache (shared by every process in
+# production), each list under its own key, and forgotten when one of their rows is saved or deleted
+# or a user's roles change (reference_choices_forget, connected in TicketsConfig.ready); a bulk update
+# without signals shows within CHOICES_TIMEOUT. Only what a drop-down shows is cached: a submitted
+# value is still checked against the database (the form fields keep their querysets).
+
+CHOICES_TIMEOUT = 300
+_CHOICES_PREFIX = "opsdesk:choices:"
+CHOICE_SYSTEMS, CHOICE_ORGANIZATIONS, CHOICE_STAFF = "systems", "organizations", "staff"
+
+
+def _choices_key(part: str, user=None) -> str:
+    if part != CHOICE_SYSTEMS:
+        return _CHOICES_PREFIX + part
+    return f"{_CHOICES_PREFIX}{part}:{'all' if user_sees_all_tenants(user) else user_tenant_id(user)}"
+
+
+def purchaser_organization_list() -> QuerySet[Organization]:
+    return Organization.objects.filter(kind=Organization.Kind.PURCHASER, parent__isnull=True)
+
+
+def provider_staff_list() -> QuerySet[User]:
+    return users_with_role(*PROVIDER_ROLES)
+
+
+def reference_choices(*, user, parts: tuple[str, ...]) -> dict[str, list[tuple[int, str]]]:
+    """{part: [(id, name), ...]} for `parts` (CHOICE_SYSTEMS: the business systems `user` may see, by
+    name; CHOICE_ORGANIZATIONS: the purchasers, by name; CHOICE_STAFF: the provider's active staff, by
+    real name, the username where it is empty), from the cache; what it lacks is read in one query
+    (UNION ALL, each part in its own order) and kept."""
+    keys = {part: _choices_key(part, user) for part in parts}
+    found = cache.get_many(list(keys.values()))
+    out = {part: found[key] for part, key in keys.items() if key in found}
+    missing = [part for part in parts if part not in out]
+    if not missing:
+        return out
+    sources = {
+        CHOICE_SYSTEMS: (lambda: business_system_list_for_user(user=user), "name", None),
+        CHOICE_ORGANIZATIONS: (purchaser_organization_list, "name", None),
+        CHOICE_STAFF: (provider_staff_list, "real_name", "username"),
+    }
+    queries = []
+    for index, part in enumerate(missing):
+        queryset, shown, fallback = sources[part]
+        queries.append(
+            queryset().order_by()
+            .annotate(choice_source=Value(index, IntegerField()), choice_label=F(shown),
+                      choice_tie=F(fallback) if fallback else Value("", CharField()))
+            .values_list("choice_source", "pk", "choice_label", "choice_tie")
+        )
+    rows = queries[0].union(*queries[1:], all=True).order_by("choice_source", "choice_label", "choice_tie")
+    read: dict[str, list] = {part: [] for part in missing}
+    for index, pk, label, tie in rows:
+        read[missing[index]].append((pk, label or tie))
+    cache.set_many({keys[part]: pairs for part, pairs in read.items()}, CHOICES_TIMEOUT)
+    return {**out, **read}
+
+
+def reference_choices_forget(*, parts: tuple[str, ...]) -> None:
+    """Forget the cached pairs of `parts` (every tenant's business systems for CHOICE_SYSTEMS), once
+    the change that moved them is committed."""
+
+    def forget() -> None:
+        keys = [_CHOICES_PREFIX + part for part in parts if part != CHOICE_SYSTEMS]
+        if CHOICE_SYSTEMS in parts:
+            tenants = ["all", *Organization.objects.order_by().values_list("pk", flat=True)]
+            keys += [f"{_CHOICES_PREFIX}{CHOICE_SYSTEMS}:{tenant}" for tenant in tenants] + [f"{_CHOICES_PREFIX}{CHOICE_SYSTEMS}:None"]
+        cache.delete_many(keys)
+
+    forget()  # at once, in this process, and again when committed (a reader may have kept the old rows meanwhile)
+    transaction.on_commit(forget)
+
+
+def _forgetting(*parts: str, ignore_fields: frozenset = frozenset()):
+    def receiver(sender, update_fields=None, raw=False, action=None, **kwargs) -> None:
+        if raw or (action is not None and action not in ("post_add", "post_remove", "post_clear")):
+            return
+        if update_fields and set(update_fields) <= ignore_fields:
+            return  # e.g. a login writes last_login only: nothing a drop-down shows
+        reference_choices_forget(parts=parts)
+    return receiver
+
+
+def reference_choices_connect() -> None:
+    """Forget the cached drop-down pairs when a business system, purchaser organisation or user is
+    saved or deleted, or a user's roles change (TicketsConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from ..models import BusinessSystem
+
+    watched = (
+        (BusinessSystem, _forgetting(CHOICE_SYSTEMS)),
+        (Organization, _forgetting(CHOICE_ORGANIZATIONS)),
+        (User, _forgetting(CHOICE_STAFF, ignore_fields=frozenset({"last_login", "password"}))),
+    )
+    for model, receiver in watched:
+        label = model._meta.label_lower
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"choices-save:{label}")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"choices-delete:{label}")
+    m2m_changed.connect(_forgetting(CHOICE_STAFF), sender=User.groups.through, weak=False, dispatch_uid="choices-roles")

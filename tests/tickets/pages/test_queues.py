@@ -173,10 +173,16 @@ def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, 
     from tickets.forms import TicketFilterForm
     from tickets.models import BusinessSystem
 
+    from django.core.cache import cache
+
     TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)  # reads the user's roles once
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         form = TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
     assert len(ctx.captured_queries) == 1 and "UNION ALL" in ctx.captured_queries[0]["sql"]
+    with CaptureQueriesContext(connection) as ctx:  # then from the cache
+        TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
+    assert ctx.captured_queries == []
 
     def shown(name):
         return [label for value, label in form.fields[name].widget.choices if value != ""]
@@ -191,6 +197,61 @@ def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, 
     form = TicketFilterForm({}, user=users["requester"], staff_filters=False)
     assert shown("business_system") == [n for n in systems_by_name if n in (systems["own"].name, systems["own_normal"].name)]
     assert "organization" not in form.fields and "assignee" not in form.fields
+
+
+def test_the_cached_drop_downs_follow_changes_to_their_rows(users, systems, other_purchaser):
+    """The drop-downs' pairs are cached (tickets.selectors.reference.reference_choices) and forgotten when a
+    business system, a purchaser or a user changes, or a user's roles do; a login (last_login) keeps them."""
+    from accounts.models import Organization
+    from accounts.roles import Role
+    from accounts.services import user_create, user_set_roles
+    from tickets.forms import AssignForm, TicketFilterForm
+    from tickets.models import BusinessSystem
+
+    def shown(name, user=users["duty_leader"]):
+        form = TicketFilterForm({}, user=user, staff_filters=True)
+        return [label for value, label in form.fields[name].widget.choices if value != ""]
+
+    def assignable():
+        return [label for value, label in AssignForm().fields["assignee"].widget.choices if value != ""]
+
+    assert "新接入系统" not in shown("business_system") and "新接入系统" not in shown("business_system", users["requester"])
+    added = BusinessSystem.objects.create(name="新接入系统", organization=systems["own"].organization)
+    assert "新接入系统" in shown("business_system") and "新接入系统" in shown("business_system", users["requester"])
+    added.name = "改名的系统"
+    added.save()
+    assert "改名的系统" in shown("business_system") and "新接入系统" not in shown("business_system")
+    added.delete()
+    assert "改名的系统" not in shown("business_system")
+
+    Organization.objects.create(name="新采购人单位", kind=Organization.Kind.PURCHASER)
+    assert "新采购人单位" in shown("organization")
+
+    before = shown("assignee")
+    assert assignable() == before
+    newcomer = user_create(username="newcomer", real_name="新来的工程师", organization=users["engineer"].organization,
+                           roles=[Role.ENGINEER], password=None)
+    assert "新来的工程师" in shown("assignee") and "新来的工程师" in assignable()
+    user_set_roles(user=newcomer, roles=[Role.REQUESTER])
+    assert "新来的工程师" not in shown("assignee") and "新来的工程师" not in assignable()
+    user_set_roles(user=newcomer, roles=[Role.ENGINEER])
+    newcomer.is_active = False
+    newcomer.save()
+    assert "新来的工程师" not in shown("assignee")
+
+
+def test_a_login_keeps_the_cached_drop_downs(client, users):
+    from django.core.cache import cache
+
+    from tickets.forms import TicketFilterForm
+
+    TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
+    cached = [key for key in cache._cache if "opsdesk:choices:staff" in key]
+    assert cached
+    users["engineer"].set_password("a-long-password-1")
+    users["engineer"].save(update_fields=["password"])
+    assert client.login(username=users["engineer"].username, password="a-long-password-1")  # writes last_login
+    assert [key for key in cache._cache if "opsdesk:choices:staff" in key] == cached
 
 
 def test_the_kind_filter_offers_any_kind_first_and_keeps_a_chosen_one(login, users):
