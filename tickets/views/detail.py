@@ -148,7 +148,6 @@ def _detail_context(request, ticket: Ticket, *, bound: dict | None = None, error
         "downtimes": downtime_forms,
         "downtime_report_form": report_form,
         "ticket_links": ticket_links_for(user=request.user, ticket=ticket),
-        "status_labels": dict(Ticket.Status.choices),
         "error_action": error_action,
         "now": now,
         **flags,
