@@ -204,6 +204,10 @@ def worker(repeat: int) -> dict:
     measure_pair("ticket_detail_page", page(ce, f"/tickets/{latest.pk}/"), lambda: floors.detail_page(floor_conn, latest.pk))
     measure_pair("ticket_detail_api", page(ce, f"/api/v1/tickets/{latest.pk}/"),
                  lambda: floors.api_detail(floor_conn, latest.pk))
+    # The least an authenticated API request costs here (session, user and roles, one query of the user's
+    # organisation, DRF, a few fields), against the same floor as the detail API: how much of the detail
+    # API's ratio is the framework's, whatever the ticket's own work.
+    measure_pair("api_users_me", page(ce, "/api/v1/users/me/"), lambda: floors.api_detail(floor_conn, latest.pk))
     measure_pair("dashboard_page", page(cl, "/reports/"),
                  lambda: floors.dashboard(floor_conn, month.start, month.end, timezone.now()), n=max(5, repeat // 3))
     floor_conn.close()
