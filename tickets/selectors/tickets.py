@@ -68,14 +68,23 @@ def ticket_base_queryset() -> QuerySet[Ticket]:
 
 
 def ticket_detail_queryset() -> QuerySet[Ticket]:
-    """One ticket with everything the API and the ticket page show: as ticket_base_queryset, but the
-    requester and recorder joined instead of read with a query each. For a single row by primary key
-    the joins add nothing measurable to planning (it is the 25-row page, sorted, whose plan grew
-    with every join); two round trips fewer on every detail read and every action's answer, and one
-    more on the ticket page, which names the purchaser (the organisation, joined too)."""
-    return ticket_row_queryset().select_related("requester", "recorded_by", "organization").prefetch_related(
+    """One ticket with everything the API and the ticket page show but its people (ticket_get_for_user
+    reads the requester and the recorder in one query after it): as ticket_base_queryset, with the
+    organisation joined (the ticket page names the purchaser). Every join of the single-row read costs
+    PostgreSQL planning: with the requester and recorder joined too (seven tables) the plan took 1.0 ms
+    and the read 2.7 ms; joined as here and the two people read by their ids, 1.2 ms less (bench/README.md)."""
+    return ticket_row_queryset().select_related("organization").prefetch_related(
         Prefetch("hosts", queryset=Host.objects.order_by(), to_attr="prefetched_hosts"),
     )
+
+
+def _people_attach(ticket: Ticket) -> Ticket:
+    """The ticket's requester and recorder, read in one query and set as if they had been joined."""
+    ids = {ticket.requester_id, ticket.recorded_by_id} - {None}
+    people = User.objects.order_by().in_bulk(ids) if ids else {}
+    for field in (Ticket.requester.field, Ticket.recorded_by.field):
+        field.set_cached_value(ticket, people.get(getattr(ticket, field.attname)))
+    return ticket
 
 
 def _visible(qs: QuerySet[Ticket], user: User) -> QuerySet[Ticket]:
@@ -105,9 +114,10 @@ def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True)
     """The ticket, or NotFound when it does not exist or belongs to another organisation."""
     qs = _visible(ticket_detail_queryset(), user) if for_display else ticket_list_for_user(user=user, for_display=False)
     try:
-        return qs.get(pk=ticket_id)
+        ticket = qs.get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("工单不存在")) from exc
+    return _people_attach(ticket) if for_display else ticket
 
 
 def ticket_filter(
