@@ -180,8 +180,11 @@ def backup_restore(*, archive: Path, force: bool = False) -> dict:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(by_label.values())):
                     cursor.execute(sql)
         from django.contrib.contenttypes.models import ContentType
+        from django.core.cache import cache
 
         ContentType.objects.clear_cache()
+        # Nothing cached from the database before (sessions, drop-downs) may outlive what it was read from.
+        cache.clear()
         media_root = Path(settings.MEDIA_ROOT)
         for rel in manifest["media"]:
             target = media_root / rel

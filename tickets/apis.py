@@ -320,8 +320,9 @@ def _render(
 
 
 def _ticket_and_input(request, pk: int, input_class: type[serializers.Serializer]) -> tuple[Ticket, dict]:
-    """The ticket the user may act on (404 first) and the request body checked by `input_class` (400)."""
-    ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+    """The ticket the user may act on (404 first) and the request body checked by `input_class` (400). The
+    answer re-reads the ticket (_render), so its people are not read here."""
+    ticket = ticket_get_for_user(user=request.user, ticket_id=pk, people=False)
     data = input_class(data=request.data)
     data.is_valid(raise_exception=True)
     return ticket, data.validated_data
@@ -512,7 +513,7 @@ class TicketDetailApi(APIView):
 
     @extend_schema(request=TicketUpdateInput, responses={200: TicketSerializer, 202: ExclusionSerializer})
     def patch(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk, people=False)  # the answer re-reads it
         fixed = sorted(set(request.data) - set(TicketUpdateInput().fields))
         if fixed:
             raise ValidationFailed(fields={name: [_("创建后不能修改此字段")] for name in fixed})
@@ -775,7 +776,7 @@ class SatisfactionSerializer(serializers.Serializer):
 class TicketSatisfactionApi(APIView):
     @extend_schema(responses=SatisfactionSerializer)
     def get(self, request, pk: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk, people=False)
         rating = SatisfactionRating.objects.filter(ticket=ticket).select_related("rated_by").first()
         if rating is None:
             raise NotFound(_("该工单尚未评价"))
@@ -876,7 +877,7 @@ class TicketDowntimeApi(SelectorRowsMixin, generics.ListAPIView):
 class TicketDowntimeDetailApi(APIView):
     @extend_schema(request=DowntimeCorrectInput, responses=DowntimeSerializer)
     def patch(self, request, pk: int, record_id: int):
-        ticket = ticket_get_for_user(user=request.user, ticket_id=pk)
+        ticket = ticket_get_for_user(user=request.user, ticket_id=pk, people=False)
         record = downtime_list(user=request.user, ticket=ticket).filter(pk=record_id).first()
         if record is None:
             raise NotFound(_("停机记录不存在"))

@@ -144,7 +144,13 @@ LOGOUT_REDIRECT_URL = "login"
 # request reads its session without a query. A per-process cache (locmem) would keep a logged-out
 # session alive in the other processes: there the database alone is read.
 CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://")}
-SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith((".LocMemCache", ".DummyCache"))
+CACHES["default"].setdefault("KEY_PREFIX", "opsdesk")  # a Redis database shared with other software
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # An unreachable cache answers "miss" within this many seconds instead of holding a request.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+# Caches every process reads alike (a file cache is one machine's, locmem one process's).
+SHARED_CACHE = CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in (
+    "RedisCache", "PyMemcacheCache", "PyLibMCCache", "DatabaseCache")
 SESSION_ENGINE = "core.sessions_cached" if SHARED_CACHE else "core.sessions"
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = 12 * 60 * 60

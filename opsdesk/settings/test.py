@@ -14,6 +14,7 @@ SECRET_KEY = "opsdesk-test-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "core.sessions"  # a per-process cache: sessions from the database (base.py)
+SHARED_CACHE = False  # tests that need the shared-cache paths turn it on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # `make test` runs the suite in two pytest-xdist processes (gw0, gw1): each has its own test database
 # (pytest-django's suffix), its own media folder and its own Redis database, so neither sees the other's rows,

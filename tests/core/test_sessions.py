@@ -6,9 +6,9 @@ import os
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,42 @@ def test_cached_session_is_read_without_a_query_and_ends_everywhere_at_logout(sh
     browser.post("/accounts/logout/")
     assert not Session.objects.filter(session_key=key).exists()
     assert other.get("/api/v1/users/me/").status_code == 403
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """A Redis cache nobody listens for: every call fails within the socket timeout."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    settings.SESSION_ENGINE = "core.sessions_cached"
+
+
+def test_a_failing_cache_costs_a_query_never_a_request(unreachable_cache, client, users):
+    """Redis down: signing in, every request and signing out still work, from the database."""
+    from django.contrib.auth import SESSION_KEY
+
+    user = users["engineer"]
+    user.set_password("a-long-password-1")
+    user.save(update_fields=["password"])
+    assert client.post("/accounts/login/", {"username": user.username, "password": "a-long-password-1"}).status_code == 302
+    key = client.cookies["sessionid"].value
+    assert Session.objects.get(session_key=key).get_decoded()[SESSION_KEY] == str(user.pk)
+    assert client.get("/api/v1/users/me/").status_code == 200
+    assert client.get("/tickets/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/api/v1/users/me/").status_code == 403
+
+
+def test_a_cached_session_is_kept_minutes_not_hours(shared_cache, users):
+    """A copy lives CACHE_SECONDS at most (a logout whose cache delete failed ends within that), then the
+    database is read again."""
+    from core.sessions_cached import CACHE_SECONDS
+
+    browser = Client()
+    browser.force_login(users["engineer"])
+    key = browser.cookies["sessionid"].value
+    ttl = shared_cache._cache.get_client(write=False).ttl(shared_cache.make_and_validate_key(
+        "django.contrib.sessions.cached_db" + key))
+    assert 0 < ttl <= CACHE_SECONDS

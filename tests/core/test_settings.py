@@ -71,10 +71,10 @@ def _session_engine(module: str, **env) -> str:
 
 def test_sessions_are_read_through_the_cache_only_when_every_process_shares_it():
     # A per-process cache (the default) would keep a session that another process logged out: database only.
-    assert _session_engine("opsdesk.settings.production") == [
-        "django.core.cache.backends.locmem.LocMemCache", "core.sessions"]
     assert _session_engine("opsdesk.settings.production", CACHE_URL="") == [
         "django.core.cache.backends.locmem.LocMemCache", "core.sessions"]
+    assert _session_engine("opsdesk.settings.production", CACHE_URL="filecache:///tmp/opsdesk-cache") == [
+        "django.core.cache.backends.filebased.FileBasedCache", "core.sessions"]  # one machine's
     assert _session_engine("opsdesk.settings.production", CACHE_URL="redis://127.0.0.1:6379/1") == [
         "django.core.cache.backends.redis.RedisCache", "core.sessions_cached"]
     assert _session_engine("opsdesk.settings.local", CACHE_URL="redis://127.0.0.1:6379/1") == [

@@ -110,14 +110,16 @@ def ticket_list_for_user(*, user: User, for_display: bool = True, for_rows: bool
     return _visible(qs, user)
 
 
-def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True) -> Ticket:
-    """The ticket, or NotFound when it does not exist or belongs to another organisation."""
+def ticket_get_for_user(*, user: User, ticket_id: int, for_display: bool = True, people: bool = True) -> Ticket:
+    """The ticket, or NotFound when it does not exist or belongs to another organisation. `people=False`:
+    without reading its requester and recorder ahead (an action that re-reads the ticket to answer;
+    read on first use otherwise)."""
     qs = _visible(ticket_detail_queryset(), user) if for_display else ticket_list_for_user(user=user, for_display=False)
     try:
         ticket = qs.get(pk=ticket_id)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("工单不存在")) from exc
-    return _people_attach(ticket) if for_display else ticket
+    return _people_attach(ticket) if for_display and people else ticket
 
 
 def ticket_filter(

@@ -101,9 +101,9 @@ def _form_for(action: str, *, staff: bool, data=None, files=None):
     return form_class(data) if form_class else None
 
 
-def _load(request, pk: int) -> Ticket:
+def _load(request, pk: int, *, people: bool = True) -> Ticket:
     try:
-        return ticket_get_for_user(user=request.user, ticket_id=pk)
+        return ticket_get_for_user(user=request.user, ticket_id=pk, people=people)
     except NotFound as error:
         raise Http404(str(error.message)) from error
 
@@ -163,7 +163,7 @@ def ticket_detail(request, pk: int):
 
 def _row_response(request, ticket_id: int, *, message: str, ok: bool):
     """The refreshed queue row after an in-place action (re-read, so it shows the winner of a race)."""
-    ticket = _load(request, ticket_id)
+    ticket = _load(request, ticket_id, people=False)  # a row names neither requester nor recorder
     now = timezone.now()
     row = ticket_rows(user=request.user, tickets=[ticket], now=now)[0]
     return render(
@@ -178,7 +178,7 @@ def ticket_action(request, pk: int, action: str):
     action = ticket_action_name(action)
     if action not in TICKET_ACTIONS:
         raise Http404
-    ticket = _load(request, pk)
+    ticket = _load(request, pk, people=False)  # a refusal re-reads it for the page
     flags = viewer_flags(request.user)
     form = _form_for(action, staff=flags["is_staff"], data=request.POST, files=request.FILES)
     words = ""

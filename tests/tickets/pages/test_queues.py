@@ -166,21 +166,26 @@ def test_the_list_counts_up_to_the_cap_and_says_when_more_match(login, users, ne
     assert "超过 3 张工单" in html and "共 4 张工单" not in html
 
 
-def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, users, systems):
+def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, users, systems, settings):
+    from django.core.cache import cache
+
     from accounts.models import Organization
     from accounts.roles import PROVIDER_ROLES
     from accounts.selectors import users_with_role
     from tickets.forms import TicketFilterForm
     from tickets.models import BusinessSystem
 
-    from django.core.cache import cache
-
     TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)  # reads the user's roles once
+    for _each in range(2):  # a per-process cache keeps nothing: read each time
+        with CaptureQueriesContext(connection) as ctx:
+            form = TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
+        assert len(ctx.captured_queries) == 1 and "UNION ALL" in ctx.captured_queries[0]["sql"]
+    settings.SHARED_CACHE = True  # a cache every process shares (Redis): read once, then kept
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:
-        form = TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
-    assert len(ctx.captured_queries) == 1 and "UNION ALL" in ctx.captured_queries[0]["sql"]
-    with CaptureQueriesContext(connection) as ctx:  # then from the cache
+        TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
+    assert len(ctx.captured_queries) == 1
+    with CaptureQueriesContext(connection) as ctx:
         TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
     assert ctx.captured_queries == []
 
@@ -199,14 +204,16 @@ def test_the_filter_drop_downs_come_from_one_query_each_in_its_own_order(login, 
     assert "organization" not in form.fields and "assignee" not in form.fields
 
 
-def test_the_cached_drop_downs_follow_changes_to_their_rows(users, systems, other_purchaser):
-    """The drop-downs' pairs are cached (tickets.selectors.reference.reference_choices) and forgotten when a
-    business system, a purchaser or a user changes, or a user's roles do; a login (last_login) keeps them."""
+def test_the_cached_drop_downs_follow_changes_to_their_rows(users, systems, other_purchaser, settings):
+    """With a shared cache the drop-downs' pairs are kept (tickets.selectors.reference.reference_choices)
+    and forgotten when a business system, a purchaser or a user changes, or a user's roles do."""
     from accounts.models import Organization
     from accounts.roles import Role
     from accounts.services import user_create, user_set_roles
     from tickets.forms import AssignForm, TicketFilterForm
     from tickets.models import BusinessSystem
+
+    settings.SHARED_CACHE = True
 
     def shown(name, user=users["duty_leader"]):
         form = TicketFilterForm({}, user=user, staff_filters=True)
@@ -240,11 +247,12 @@ def test_the_cached_drop_downs_follow_changes_to_their_rows(users, systems, othe
     assert "新来的工程师" not in shown("assignee")
 
 
-def test_a_login_keeps_the_cached_drop_downs(client, users):
+def test_a_login_keeps_the_cached_drop_downs(client, users, settings):
     from django.core.cache import cache
 
     from tickets.forms import TicketFilterForm
 
+    settings.SHARED_CACHE = True
     TicketFilterForm({}, user=users["duty_leader"], staff_filters=True)
     cached = [key for key in cache._cache if "opsdesk:choices:staff" in key]
     assert cached
@@ -252,6 +260,18 @@ def test_a_login_keeps_the_cached_drop_downs(client, users):
     users["engineer"].save(update_fields=["password"])
     assert client.login(username=users["engineer"].username, password="a-long-password-1")  # writes last_login
     assert [key for key in cache._cache if "opsdesk:choices:staff" in key] == cached
+
+
+def test_a_failing_cache_reads_the_drop_downs_from_the_database(login, users, systems, settings):
+    """Redis down: the list pages still answer, the drop-downs read from the database."""
+    settings.SHARED_CACHE = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+                                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    client = login(users["duty_leader"])
+    html = client.get("/tickets/").content.decode()
+    assert systems["own"].name in html and users["engineer"].display_name in html
+    assert client.get("/tickets/queue/unassigned/").status_code == 200
 
 
 def test_the_kind_filter_offers_any_kind_first_and_keeps_a_chosen_one(login, users):
