@@ -6,7 +6,8 @@ through the Django test client with the full middleware stack and a logged-in en
 
   median and p95 latency and the query count of the engineer queue pages (unassigned, mine, breaching),
   the ticket list page, the API ticket list (default; status+severity+system; queue=unassigned), the
-  ticket detail page and API, the reports dashboard, on-duty-now (page and API), the KPIs of the last
+  ticket detail page and API, the cheapest authenticated API request (users/me, against the detail API's
+  floor), the reports dashboard, on-duty-now (page and API), the KPIs of the last
   complete month (selector and API), the escalation scan (rolled back), roster generation (30 days,
   rolled back);
 
@@ -21,6 +22,9 @@ through the Django test client with the full middleware stack and a logged-in en
 and, with gunicorn (2 workers, 127.0.0.1) and wrk (bounded: a few connections, fixed duration),
 requests per second of the queue page, the API list and ticket creation through the API, with the
 CPU time of gunicorn and PostgreSQL per request.
+
+As in production, tasks go to a Redis broker (BENCH_BROKER, database 15) and the cache is a Redis database
+every process shares (BENCH_CACHE, database 14: sessions and the drop-downs read through it).
 
     .venv/bin/python bench/run.py --sizes 100k,1m [--seed] [--peer] [--repeat 30] [--load-seconds 10] [--no-load]
     .venv/bin/python bench/run.py --month          # bench/kpis.py and bench/monthly_pdf.py (10 000 tickets)
