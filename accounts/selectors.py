@@ -82,6 +82,11 @@ def user_tenant_id(user: User) -> int | None:
     return org.tenant_id if org else None
 
 
+def purchaser_organization_list() -> QuerySet[Organization]:
+    """The purchasers: top-level organisations of the purchaser kind (their departments are below them)."""
+    return Organization.objects.filter(kind=Organization.Kind.PURCHASER, parent__isnull=True)
+
+
 def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
     qs = Organization.objects.select_related("parent")
     if user_sees_all_tenants(user):

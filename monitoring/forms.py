@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization
+from accounts.selectors import purchaser_organization_list
 from core.forms import GroupedSelect
 from tickets.models.reference import BusinessSystem
 
@@ -32,7 +32,7 @@ class JsonField(forms.CharField):
 class IntegrationForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Integration.Kind.choices)
-    organization = forms.ModelChoiceField(label=_("采购人"), queryset=Organization.objects.filter(kind="purchaser", parent__isnull=True))
+    organization = forms.ModelChoiceField(label=_("采购人"), queryset=purchaser_organization_list())
     default_business_system = forms.ModelChoiceField(
         label=_("默认业务系统"), queryset=BusinessSystem.objects.select_related("organization"),
         widget=GroupedSelect(group_attr="organization_id", filter_by="organization"), help_text=_("只列出所选采购人的业务系统。"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import user_is_manager, user_sees_all_tenants
+from accounts.selectors import purchaser_organization_list, user_is_manager, user_sees_all_tenants
 from core.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed, page_domain_error
 from core.filters import int_param
 from tickets.selectors import measures
@@ -100,9 +100,7 @@ def dashboard(request):
     statuses = report_statuses(user=request.user, now=now)
     organizations = None
     if user_sees_all_tenants(request.user):
-        from accounts.models import Organization
-
-        organizations = list(Organization.objects.filter(kind="purchaser", parent__isnull=True).order_by("name"))
+        organizations = list(purchaser_organization_list().order_by("name"))
     return render(request, "reports/dashboard.html", {
         "period": period,
         "now": now,

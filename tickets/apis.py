@@ -881,7 +881,6 @@ class TicketDowntimeDetailApi(APIView):
         record = downtime_list(user=request.user, ticket=ticket).filter(pk=record_id).first()
         if record is None:
             raise NotFound(_("停机记录不存在"))
-        record.ticket = ticket
         data = DowntimeCorrectInput(data=request.data)
         data.is_valid(raise_exception=True)
         record = downtime_record_correct(actor=request.user, record=record, **data.validated_data)

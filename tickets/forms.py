@@ -8,7 +8,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PURCHASER_ROLES
-from accounts.selectors import user_sees_all_tenants, users_with_role
+from accounts.selectors import purchaser_organization_list, user_sees_all_tenants, users_with_role
 from core.forms import GroupedSelectMultiple
 from core.limits import DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, REASON_MAX_LENGTH, TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 from core.models import ConsentState
@@ -32,7 +32,6 @@ from .selectors.reference import (
     business_system_list_for_user,
     host_list_for_user,
     provider_staff_list,
-    purchaser_organization_list,
     reference_choices,
     service_item_list_for_user,
 )

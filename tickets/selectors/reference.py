@@ -9,7 +9,7 @@ from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
 from accounts.models import Organization, User
 from accounts.roles import PROVIDER_ROLES
-from accounts.selectors import user_sees_all_tenants, user_tenant_id, users_with_role
+from accounts.selectors import purchaser_organization_list, user_sees_all_tenants, user_tenant_id, users_with_role
 
 from ..models import BusinessSystem, Contract, Host, ServiceItem
 
@@ -62,10 +62,6 @@ def _choices_key(part: str, user=None) -> str:
     if part != CHOICE_SYSTEMS:
         return _CHOICES_PREFIX + part
     return f"{_CHOICES_PREFIX}{part}:{'all' if user_sees_all_tenants(user) else user_tenant_id(user)}"
-
-
-def purchaser_organization_list() -> QuerySet[Organization]:
-    return Organization.objects.filter(kind=Organization.Kind.PURCHASER, parent__isnull=True)
 
 
 def provider_staff_list() -> QuerySet[User]:

@@ -248,12 +248,11 @@ def ticket_attachment_get_for_user(*, user: User, ticket_id: int, attachment_id:
 
 
 def downtime_list(*, user: User, ticket: Ticket | None = None) -> QuerySet[DowntimeRecord]:
-    """Outage records the user may see; one ticket's (which the caller has already read, so it is not
-    joined again: callers that hand a record on set `record.ticket = ticket`)."""
-    qs = DowntimeRecord.objects.select_related("business_system").order_by("-start", "-pk")
+    """Outage records the user may see; one ticket's through its own manager, which sets that ticket on
+    each record (the caller has read it: no join, no query when a record's ticket is used)."""
     if ticket is not None:
-        return qs.filter(ticket=ticket)
-    qs = qs.select_related("ticket")
+        return ticket.downtimes.select_related("business_system").order_by("-start", "-pk")
+    qs = DowntimeRecord.objects.select_related("business_system", "ticket").order_by("-start", "-pk")
     if user_sees_all_tenants(user):
         return qs
     return qs.filter(business_system__organization_id=user_tenant_id(user))

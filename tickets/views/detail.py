@@ -53,7 +53,6 @@ def _service_input(request, ticket: Ticket, action: str, cleaned: dict) -> dict:
         data["record"] = downtime_list(user=request.user, ticket=ticket).filter(pk=data["record"]).first()
         if data["record"] is None:
             raise NotFound(_("停机记录不存在"))
-        data["record"].ticket = ticket
     return data
 
 

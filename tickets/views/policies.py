@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 from accounts.roles import Role
-from accounts.selectors import user_has_role
+from accounts.selectors import purchaser_organization_list, user_has_role
 from core.consent import CONSENT_TRANSITIONS, consent_actions_for
 from core.exceptions import DomainError, NotFound, page_domain_error, page_status
 
@@ -46,7 +46,7 @@ def _page(request, *, form: SlaPolicyProposeForm | None = None, error: DomainErr
 
 
 def _form(data, *, policies) -> SlaPolicyProposeForm:
-    purchasers = Organization.objects.filter(kind=Organization.Kind.PURCHASER, parent__isnull=True).order_by("name")
+    purchasers = purchaser_organization_list().order_by("name")
     return SlaPolicyProposeForm(data, policies=policies, purchasers=list(purchasers))
 
 
